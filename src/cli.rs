@@ -1,0 +1,368 @@
+//! Command line: open the board, validate a feed (`check`), or print a region's overview
+//! for a day (`report`) from the same code the board uses.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+use crate::feed::{self, FeedSource, LoadOutcome};
+use crate::i18n::{Lang, fmt_count, fmt_delta};
+use crate::model::overview::{FigureSource, Overview};
+use crate::model::time::format_local;
+use crate::model::{Adcode, RegionRegistry, Situation};
+
+#[derive(Debug, Parser)]
+#[command(name = "sitboard", version, about = "Situation board for an epidemic command center")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Feed file (JSON feed or long-format CSV), folder of them, or http(s) URL; repeatable.
+    /// Default: the sources in sitboard.toml, else the bundled Heilongjiang demo.
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    pub data: Vec<String>,
+
+    /// Interface language.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Region registry CSV to use instead of the bundled one.
+    #[arg(long, global = true, value_name = "CSV")]
+    pub regions: Option<PathBuf>,
+
+    /// Config file (default: sitboard.toml in the platform config dir).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Board: start on this reporting day (YYYY-MM-DD); default: the latest day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// Board: start on this region (adcode); default: the province.
+    #[arg(long, value_name = "ADCODE")]
+    pub region: Option<String>,
+
+    /// Board: open full screen (wall display).
+    #[arg(long)]
+    pub fullscreen: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate feed documents or CSV files and print what was accepted and rejected.
+    /// Exits non-zero when nothing usable was found.
+    Check {
+        /// Files, folders or URLs to check.
+        #[arg(required = true, value_name = "PATH|URL")]
+        paths: Vec<String>,
+        /// Print every issue, not only the first 50 of each kind.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Print the overview figures for a region and day, without opening a window.
+    Report {
+        /// Reporting day (YYYY-MM-DD, Asia/Shanghai, as of 24:00).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// Region code (adcode), e.g. 230000 for Heilongjiang.
+        #[arg(long, value_name = "ADCODE")]
+        region: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Everything the board and the commands need to start: settings merged from the command
+/// line, the config file and defaults, with any config problem kept to show.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub sources: Vec<FeedSource>,
+    pub lang: Lang,
+    pub regions: Option<PathBuf>,
+    pub config_problem: Option<String>,
+    pub demo: bool,
+}
+
+impl Cli {
+    pub fn settings(&self) -> Settings {
+        let path = self.config.clone().or_else(crate::paths::config_file);
+        let (cfg, config_problem) = match path.as_deref().map(crate::config::load) {
+            Some(Ok(c)) => (c.unwrap_or_default(), None),
+            Some(Err(e)) => (Default::default(), Some(e)),
+            None => (Default::default(), None),
+        };
+        let mut data = self.data.clone();
+        if data.is_empty() {
+            data = cfg.data.clone();
+        }
+        let demo = data.is_empty();
+        let sources = if demo {
+            crate::paths::bundled_demo_dir().map(FeedSource::Path).into_iter().collect()
+        } else {
+            data.iter().map(|d| FeedSource::parse(d)).collect()
+        };
+        Settings {
+            sources,
+            lang: self.lang.or(cfg.lang()).unwrap_or_default(),
+            regions: self.regions.clone().or(cfg.regions.clone()),
+            config_problem,
+            demo,
+        }
+    }
+}
+
+impl Settings {
+    pub fn registry(&self) -> Result<RegionRegistry, String> {
+        match &self.regions {
+            Some(p) => {
+                let text = feed::source::read_file(p).map_err(|e| e.to_string())?;
+                feed::registry::parse_registry_csv(&text, &p.display().to_string())
+            }
+            None => feed::registry::bundled(),
+        }
+    }
+}
+
+pub fn run_check(settings: &Settings, paths: &[String], all: bool) -> ExitCode {
+    let registry = match settings.registry() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let sources: Vec<FeedSource> = paths.iter().map(|p| FeedSource::parse(p)).collect();
+    let outcome = feed::load_sources(&sources, registry);
+    let limit = if all { usize::MAX } else { 50 };
+    for r in &outcome.reports {
+        print!("{}", r.render(limit));
+    }
+    let accepted: usize = outcome.reports.iter().map(|r| r.total_accepted()).sum();
+    let rejected: usize = outcome.reports.iter().map(|r| r.rejected.len()).sum();
+    let refused = outcome.reports.iter().filter(|r| r.fatal.is_some()).count();
+    println!(
+        "total: {} documents, {accepted} rows accepted, {rejected} rejected, {refused} documents refused",
+        outcome.reports.len()
+    );
+    if outcome.usable() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn load_for_cli(settings: &Settings) -> Result<LoadOutcome, String> {
+    if settings.sources.is_empty() {
+        return Err("no data: the bundled demo folder was not found; give --data PATH".into());
+    }
+    let registry = settings.registry()?;
+    let outcome = feed::load_sources(&settings.sources, registry);
+    for r in &outcome.reports {
+        if r.fatal.is_some() || !r.rejected.is_empty() {
+            eprintln!("warning: {}", r.summary());
+        }
+    }
+    if !outcome.usable() {
+        let msgs: Vec<String> = outcome.reports.iter().map(|r| r.summary()).collect();
+        return Err(format!("no usable data:\n  {}", msgs.join("\n  ")));
+    }
+    Ok(outcome)
+}
+
+pub fn run_report(settings: &Settings, date: &str, region: &str, as_json: bool) -> ExitCode {
+    let Some(date) = feed::source_date(date) else {
+        eprintln!("error: --date {date:?} is not a date (YYYY-MM-DD)");
+        return ExitCode::from(2);
+    };
+    let code: Adcode = match region.parse() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: --region: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match load_for_cli(settings) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let data = std::sync::Arc::new(outcome.dataset);
+    let Some(code) = data.registry.resolve(code) else {
+        eprintln!("error: --region {code} is not a known region");
+        return ExitCode::from(2);
+    };
+    let dates = data.dates();
+    if !dates.contains(&date) {
+        let ranges: Vec<String> = data.episodes().iter().map(|(a, b)| format!("{a} … {b}")).collect();
+        eprintln!("error: no data for {date}; the data covers {}", ranges.join(", "));
+        return ExitCode::from(2);
+    }
+    let sit = Situation::at_end_of(data.clone(), date);
+    let ov = sit.overview(code);
+    if as_json {
+        match serde_json::to_string_pretty(&overview_json(&ov, &sit)) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        print!("{}", overview_text(&ov, &sit, settings.lang));
+    }
+    ExitCode::SUCCESS
+}
+
+fn source_kind(s: FigureSource) -> &'static str {
+    match s {
+        FigureSource::Reported => "reported",
+        FigureSource::Reconstructed => "reconstructed",
+        FigureSource::Aggregated { .. } => "aggregated",
+        FigureSource::Derived => "derived",
+        FigureSource::Synthetic => "synthetic",
+        FigureSource::Missing => "missing",
+    }
+}
+
+pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
+    let mut figures = serde_json::Map::new();
+    for (f, fig) in &ov.figures {
+        let mut o = json!({
+            "value": fig.value,
+            "source": source_kind(fig.source),
+            "delta": fig.delta,
+        });
+        if let FigureSource::Aggregated { children, of } = fig.source {
+            o["children_reporting"] = json!(children);
+            o["children_total"] = json!(of);
+        }
+        if let Some(c) = fig.correction {
+            o["correction"] = json!(c);
+        }
+        figures.insert(f.wire_name().to_owned(), o);
+    }
+    let channels: serde_json::Map<String, Value> =
+        ov.channels.iter().map(|(c, n)| (c.wire_name().to_owned(), json!(n))).collect();
+    json!({
+        "region": ov.region.to_string(),
+        "name_zh": ov.region_name_zh,
+        "name_en": ov.region_name_en,
+        "date": ov.date.to_string(),
+        "as_of": ov.as_of.to_rfc3339(),
+        "window": ov.window,
+        "figures": figures,
+        "channels": if channels.is_empty() { Value::Null } else { Value::Object(channels) },
+        "response_level": ov.response.as_ref().map(|r| json!({
+            "level": r.level.roman(),
+            "since": r.since.to_rfc3339(),
+            "region": r.region.to_string(),
+        })),
+        "risk": ov.risk.as_ref().map(|r| json!({
+            "level": r.level.map(|l| l.wire_name()),
+            "since": r.since.map(|t| t.to_rfc3339()),
+            "reported": r.reported,
+            "counts": r.counts,
+        })),
+        "directives_in_force": ov.directives_in_force.iter().map(|d| json!({
+            "number": d.number, "issuer": d.issuer, "title": d.title, "issued_at": d.issued_at.to_rfc3339(),
+        })).collect::<Vec<_>>(),
+        "source": ov.source,
+        "reference": ov.reference,
+        "sources": sit.data().sources.iter().map(|s| json!({"id": s.id, "name": s.name, "synthetic": s.synthetic})).collect::<Vec<_>>(),
+    })
+}
+
+pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
+    let t = lang.tr();
+    let en = lang.is_en();
+    let mut s = String::new();
+    let name = if en { &ov.region_name_en } else { &ov.region_name_zh };
+    s.push_str(&format!("{name} ({}) · {} · {} {}\n", ov.region, ov.date, t.as_of, format_local(ov.as_of)));
+    if let Some(w) = &ov.window {
+        s.push_str(&format!("{}: {w}\n", t.window));
+    }
+    if sit.report(ov.region).is_none() {
+        s.push_str(&format!("{}\n", t.no_report));
+    }
+    s.push('\n');
+    for (f, fig) in &ov.figures {
+        let value = fig.value.map(|v| fmt_count(u64::from(v))).unwrap_or_else(|| "—".into());
+        let mut line = format!("  {:<28}{:>10}   {}", t.case_field(*f), value, t.figure_source(fig.source));
+        if let Some(d) = fig.delta {
+            line.push_str(&format!("   {} {}", t.vs_previous_day, fmt_delta(d)));
+        }
+        if let Some(c) = fig.correction {
+            line.push_str(&format!("   {} {}", t.correction, fmt_delta(c)));
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    if !ov.channels.is_empty() {
+        s.push_str(&format!("\n{}:\n", t.channels));
+        for (c, n) in &ov.channels {
+            s.push_str(&format!("  {:<28}{:>10}\n", t.channel(*c), n));
+        }
+    }
+    s.push('\n');
+    match &ov.response {
+        Some(r) => {
+            let from = if r.region != ov.region {
+                format!(" ({} {})", t.inherited_from, sit.data().registry.name(r.region, en))
+            } else {
+                String::new()
+            };
+            s.push_str(&format!(
+                "{}: {} · {} {}{from}\n",
+                t.response_level,
+                t.response(r.level),
+                t.since,
+                format_local(r.since)
+            ));
+        }
+        None => s.push_str(&format!("{}: {}\n", t.response_level, t.response_none)),
+    }
+    if let Some(r) = &ov.risk {
+        if let Some(l) = r.level {
+            let since = r.since.map(format_local).unwrap_or_default();
+            s.push_str(&format!("{}: {} · {} {since}\n", t.risk_of_region, t.risk_level(l), t.since));
+        }
+        let c = &r.counts;
+        if c.total > 1 || r.level.is_none() {
+            s.push_str(&format!(
+                "{} ({} {}): {} {} · {} {} · {} {} · {} {}\n",
+                t.risk_levels,
+                c.total,
+                t.county_units,
+                t.risk_level(crate::model::RiskLevel::High),
+                c.high,
+                t.risk_level(crate::model::RiskLevel::Medium),
+                c.medium,
+                t.risk_level(crate::model::RiskLevel::Low),
+                c.low,
+                t.risk_unknown,
+                c.unknown
+            ));
+        }
+    }
+    if !ov.directives_in_force.is_empty() {
+        s.push_str(&format!("{}:\n", t.directives_in_force));
+        for d in &ov.directives_in_force {
+            s.push_str(&format!("  {} {} ({} {})\n", d.number, d.title, t.issued, format_local(d.issued_at)));
+        }
+    }
+    if let Some(src) = &ov.source {
+        s.push_str(&format!("{}: {src}", t.source));
+        if let Some(r) = &ov.reference {
+            s.push_str(&format!(" · {r}"));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Parse a `--date`.
+pub fn parse_date_arg(s: &str) -> Option<NaiveDate> {
+    feed::source_date(s)
+}

@@ -1,0 +1,23 @@
+//! The only door for data: feed schema v1 (parse, validate row by row, merge), the CSV
+//! importer for the common public long format, the region registry, and the sources that
+//! read them (files, folders, HTTP). Everything returns an [`IngestReport`] naming each
+//! rejected row and field; nothing here panics on bad input.
+
+pub mod csv_import;
+pub mod document;
+pub mod registry;
+pub mod report;
+mod row;
+pub mod source;
+
+pub use document::{FeedDocument, ingest_documents};
+pub use report::{IngestReport, Issue};
+pub use source::{FeedSource, LoadError, LoadOutcome, load_sources};
+
+/// The schema identifier this build writes and reads (major version 1).
+pub const SCHEMA_V1: &str = "sitboard.feed/1";
+
+/// Parse a reporting day written `YYYY-MM-DD`.
+pub fn source_date(s: &str) -> Option<chrono::NaiveDate> {
+    row::parse_date(s)
+}

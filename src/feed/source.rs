@@ -1,0 +1,200 @@
+//! Feed sources: a file (feed JSON or long CSV), a folder of such files, or an HTTP(S) URL.
+//! Loading is blocking and meant for a background thread (the board) or the CLI.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::csv_import::{import_long_csv, looks_like_long_csv};
+use super::document::{FeedDocument, ingest_documents};
+use super::report::IngestReport;
+use crate::model::{Dataset, DatasetBuilder, RegionRegistry};
+
+/// Largest file or HTTP body we read (a feed this large is a mistake or an attack).
+pub const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedSource {
+    Path(PathBuf),
+    Url(String),
+}
+
+impl FeedSource {
+    /// `http://` or `https://` makes a URL source; anything else is a path.
+    pub fn parse(arg: &str) -> FeedSource {
+        let lower = arg.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            FeedSource::Url(arg.to_owned())
+        } else {
+            FeedSource::Path(PathBuf::from(arg))
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            FeedSource::Path(p) => p.display().to_string(),
+            FeedSource::Url(u) => u.clone(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0}: cannot read: {1}")]
+    Io(String, std::io::Error),
+    #[error("{0}: larger than the {1} MB limit")]
+    TooLarge(String, u64),
+    #[error("{0}: {1}")]
+    Http(String, String),
+    #[error("{0}: not UTF-8 text")]
+    NotText(String),
+    #[error("{0}: the folder holds no .json or .csv files")]
+    EmptyFolder(String),
+}
+
+/// The result of loading sources: the merged dataset and one report per document.
+#[derive(Debug)]
+pub struct LoadOutcome {
+    pub dataset: Dataset,
+    pub reports: Vec<IngestReport>,
+}
+
+impl LoadOutcome {
+    /// Whether at least one document gave usable rows.
+    pub fn usable(&self) -> bool {
+        self.reports.iter().any(IngestReport::usable)
+    }
+
+    /// Whether anything was refused, rejected or flagged.
+    pub fn has_problems(&self) -> bool {
+        self.reports.iter().any(|r| r.fatal.is_some() || !r.rejected.is_empty())
+    }
+}
+
+/// Read every source, validate, and merge into one dataset over the given registry.
+pub fn load_sources(sources: &[FeedSource], registry: RegionRegistry) -> LoadOutcome {
+    let mut texts: Vec<(String, Result<String, String>)> = Vec::new();
+    for s in sources {
+        match s {
+            FeedSource::Path(p) => read_path(p, &mut texts),
+            FeedSource::Url(u) => texts.push((u.clone(), fetch_url(u).map_err(|e| e.to_string()))),
+        }
+    }
+    let mut builder = DatasetBuilder::new(registry);
+    let mut reports = Vec::new();
+    let mut docs = Vec::new();
+    let mut csvs = Vec::new();
+    for (origin, text) in texts {
+        match text {
+            Err(e) => reports.push(IngestReport::fatal(origin, e)),
+            Ok(text) => {
+                let is_csv = origin.to_ascii_lowercase().ends_with(".csv")
+                    || (!text.trim_start_matches('\u{feff}').trim_start().starts_with('{')
+                        && looks_like_long_csv(&text));
+                if is_csv {
+                    csvs.push((origin, text));
+                } else {
+                    match FeedDocument::parse(&text, &origin) {
+                        Ok(doc) => docs.push(doc),
+                        Err(e) => reports.push(IngestReport::fatal(origin, e)),
+                    }
+                }
+            }
+        }
+    }
+    reports.extend(ingest_documents(&docs, &mut builder));
+    for (origin, text) in csvs {
+        let id = csv_source_id(&origin);
+        reports.push(import_long_csv(&text, &origin, &id, &mut builder));
+    }
+    LoadOutcome { dataset: builder.build(), reports }
+}
+
+fn csv_source_id(origin: &str) -> String {
+    let stem = Path::new(origin).file_stem().and_then(|s| s.to_str()).unwrap_or("csv");
+    let clean: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    format!("csv-{clean}")
+}
+
+fn read_path(p: &Path, out: &mut Vec<(String, Result<String, String>)>) {
+    let origin = p.display().to_string();
+    if p.is_dir() {
+        let entries = match std::fs::read_dir(p) {
+            Ok(e) => e,
+            Err(e) => {
+                out.push((origin.clone(), Err(LoadError::Io(origin, e).to_string())));
+                return;
+            }
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|f| {
+                f.is_file()
+                    && f.extension()
+                        .and_then(|x| x.to_str())
+                        .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("csv"))
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            out.push((origin.clone(), Err(LoadError::EmptyFolder(origin).to_string())));
+        }
+        for f in files {
+            let o = f.display().to_string();
+            out.push((o, read_file(&f).map_err(|e| e.to_string())));
+        }
+    } else {
+        out.push((origin, read_file(p).map_err(|e| e.to_string())));
+    }
+}
+
+pub fn read_file(p: &Path) -> Result<String, LoadError> {
+    let origin = p.display().to_string();
+    let file = std::fs::File::open(p).map_err(|e| LoadError::Io(origin.clone(), e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BODY_BYTES + 1).read_to_end(&mut bytes).map_err(|e| LoadError::Io(origin.clone(), e))?;
+    if bytes.len() as u64 > MAX_BODY_BYTES {
+        return Err(LoadError::TooLarge(origin, MAX_BODY_BYTES / (1024 * 1024)));
+    }
+    String::from_utf8(bytes).map_err(|_| LoadError::NotText(origin))
+}
+
+/// Fetch a URL: connect timeout 5 s, total 30 s, body at most [`MAX_BODY_BYTES`].
+pub fn fetch_url(url: &str) -> Result<String, LoadError> {
+    let http = |m: String| LoadError::Http(url.to_owned(), m);
+    let client = reqwest::blocking::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("sitboard/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| http(format!("cannot start an HTTP client: {e}")))?;
+    let resp = client.get(url).send().map_err(|e| http(describe_reqwest(&e)))?;
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(http(format!("the server answered {status}")));
+    }
+    if let Some(len) = resp.content_length()
+        && len > MAX_BODY_BYTES
+    {
+        return Err(LoadError::TooLarge(url.to_owned(), MAX_BODY_BYTES / (1024 * 1024)));
+    }
+    let mut bytes = Vec::new();
+    resp.take(MAX_BODY_BYTES + 1).read_to_end(&mut bytes).map_err(|e| http(format!("reading the body failed: {e}")))?;
+    if bytes.len() as u64 > MAX_BODY_BYTES {
+        return Err(LoadError::TooLarge(url.to_owned(), MAX_BODY_BYTES / (1024 * 1024)));
+    }
+    String::from_utf8(bytes).map_err(|_| LoadError::NotText(url.to_owned()))
+}
+
+fn describe_reqwest(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_connect() {
+        format!("cannot connect ({e})")
+    } else {
+        e.to_string()
+    }
+}

@@ -1,0 +1,416 @@
+//! The string table: every user-visible string in Chinese and English. A missing
+//! translation is a compile error, because both tables are the same struct.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::overview::FigureSource;
+use crate::model::{CaseField, Channel, CheckpointKind, DirectiveCategory, RegionLevel, ResponseLevel, RiskLevel};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn tr(self) -> &'static Tr {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    pub fn is_en(self) -> bool {
+        self == Lang::En
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "cn" | "chinese" => Some(Lang::Zh),
+            "en" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+pub struct Tr {
+    pub board_title: &'static str,
+    pub as_of: &'static str,
+    pub zone_note: &'static str,
+    pub source: &'static str,
+    pub sources: &'static str,
+    pub switch_language: &'static str,
+    pub switch_language_hint: &'static str,
+    pub loading: &'static str,
+    pub loading_sources: &'static str,
+    pub load_failed: &'static str,
+    pub data_problems: &'static str,
+    pub rows_rejected: &'static str,
+    pub details: &'static str,
+    pub close: &'static str,
+    pub freshness_replay: &'static str,
+    pub freshness_replay_hint: &'static str,
+    pub freshness_current: &'static str,
+    pub freshness_stale: &'static str,
+    pub synthetic_data: &'static str,
+
+    pub region: &'static str,
+    pub region_picker: &'static str,
+    pub province: &'static str,
+    pub search_region: &'static str,
+    pub no_polygon_note: &'static str,
+
+    pub date: &'static str,
+    pub date_control: &'static str,
+    pub previous_day: &'static str,
+    pub next_day: &'static str,
+    pub first_day: &'static str,
+    pub last_day: &'static str,
+    pub date_input: &'static str,
+    pub date_input_invalid: &'static str,
+    pub date_not_in_data: &'static str,
+    pub episodes: &'static str,
+
+    pub overview: &'static str,
+    pub key_figures: &'static str,
+    pub no_report: &'static str,
+    pub vs_previous_day: &'static str,
+    pub correction: &'static str,
+    pub window: &'static str,
+    pub provenance_legend: &'static str,
+    pub reported_from: &'static str,
+
+    pub response_level: &'static str,
+    pub response_none: &'static str,
+    pub since: &'static str,
+    pub inherited_from: &'static str,
+
+    pub risk_levels: &'static str,
+    pub county_units: &'static str,
+    pub risk_unknown: &'static str,
+    pub risk_of_region: &'static str,
+
+    pub subregions: &'static str,
+    pub col_region: &'static str,
+    pub col_new: &'static str,
+    pub col_active: &'static str,
+    pub col_cumulative: &'static str,
+    pub col_cured: &'static str,
+    pub col_deaths: &'static str,
+    pub col_risk: &'static str,
+
+    pub channels: &'static str,
+    pub directives_in_force: &'static str,
+    pub no_directives: &'static str,
+    pub feed_directive: &'static str,
+    pub issued: &'static str,
+    pub effective: &'static str,
+
+    pub frame_time: &'static str,
+}
+
+pub static ZH: Tr = Tr {
+    board_title: "疫情防控指挥部 · 态势总览",
+    as_of: "截至",
+    zone_note: "北京时间",
+    source: "数据来源",
+    sources: "数据源",
+    switch_language: "English",
+    switch_language_hint: "切换到英文界面",
+    loading: "正在加载数据…",
+    loading_sources: "正在读取",
+    load_failed: "数据无法加载",
+    data_problems: "数据问题",
+    rows_rejected: "条记录被拒绝",
+    details: "详情…",
+    close: "关闭",
+    freshness_replay: "回放",
+    freshness_replay_hint: "数据来自文件，显示所选日期的态势",
+    freshness_current: "最新",
+    freshness_stale: "数据过期",
+    synthetic_data: "含模拟数据",
+
+    region: "地区",
+    region_picker: "地区选择",
+    province: "全省",
+    search_region: "查找地区",
+    no_polygon_note: "无边界数据",
+
+    date: "日期",
+    date_control: "日期控制",
+    previous_day: "前一天",
+    next_day: "后一天",
+    first_day: "最早",
+    last_day: "最新",
+    date_input: "跳转到日期",
+    date_input_invalid: "日期格式应为 YYYY-MM-DD",
+    date_not_in_data: "该日期没有数据",
+    episodes: "时段",
+
+    overview: "概况",
+    key_figures: "主要指标",
+    no_report: "该地区当日无通报数据",
+    vs_previous_day: "较昨日",
+    correction: "订正",
+    window: "统计时段",
+    provenance_legend: "● 通报值　◌ 推算值　Σ 下级汇总",
+    reported_from: "出处",
+
+    response_level: "应急响应",
+    response_none: "未启动",
+    since: "自",
+    inherited_from: "沿用",
+
+    risk_levels: "风险等级",
+    county_units: "个县级单位",
+    risk_unknown: "未定级",
+    risk_of_region: "本地区风险等级",
+
+    subregions: "下辖地区",
+    col_region: "地区",
+    col_new: "新增",
+    col_active: "现有",
+    col_cumulative: "累计",
+    col_cured: "治愈",
+    col_deaths: "死亡",
+    col_risk: "风险",
+
+    channels: "发现途径",
+    directives_in_force: "生效中的指令与公告",
+    no_directives: "无生效中的指令",
+    feed_directive: "数据源发布，只读",
+    issued: "发布",
+    effective: "生效",
+
+    frame_time: "每帧 CPU",
+};
+
+pub static EN: Tr = Tr {
+    board_title: "Epidemic command center · Situation board",
+    as_of: "As of",
+    zone_note: "China Standard Time",
+    source: "Source",
+    sources: "Sources",
+    switch_language: "中文",
+    switch_language_hint: "Switch the interface to Chinese",
+    loading: "Loading data…",
+    loading_sources: "Reading",
+    load_failed: "The data could not be loaded",
+    data_problems: "Data problems",
+    rows_rejected: "rows rejected",
+    details: "Details…",
+    close: "Close",
+    freshness_replay: "Replay",
+    freshness_replay_hint: "Data from files; the board shows the selected day",
+    freshness_current: "Current",
+    freshness_stale: "Stale",
+    synthetic_data: "includes synthetic data",
+
+    region: "Region",
+    region_picker: "Region picker",
+    province: "Province",
+    search_region: "Find a region",
+    no_polygon_note: "no boundary data",
+
+    date: "Date",
+    date_control: "Date control",
+    previous_day: "Previous day",
+    next_day: "Next day",
+    first_day: "First",
+    last_day: "Latest",
+    date_input: "Go to date",
+    date_input_invalid: "Use the form YYYY-MM-DD",
+    date_not_in_data: "No data for that date",
+    episodes: "Periods",
+
+    overview: "Overview",
+    key_figures: "Key figures",
+    no_report: "No report for this region on this day",
+    vs_previous_day: "vs previous day",
+    correction: "Correction",
+    window: "Reporting window",
+    provenance_legend: "● reported   ◌ reconstructed   Σ sum of subregions",
+    reported_from: "Source",
+
+    response_level: "Emergency response",
+    response_none: "Not in effect",
+    since: "since",
+    inherited_from: "from",
+
+    risk_levels: "Risk levels",
+    county_units: "county-level units",
+    risk_unknown: "Not rated",
+    risk_of_region: "Risk level here",
+
+    subregions: "Subregions",
+    col_region: "Region",
+    col_new: "New",
+    col_active: "Active",
+    col_cumulative: "Cumulative",
+    col_cured: "Cured",
+    col_deaths: "Deaths",
+    col_risk: "Risk",
+
+    channels: "How new positives were found",
+    directives_in_force: "Directives in force",
+    no_directives: "No directive in force",
+    feed_directive: "Published by a feed, read-only",
+    issued: "Issued",
+    effective: "Effective",
+
+    frame_time: "CPU per frame",
+};
+
+impl Tr {
+    fn is_en(&self) -> bool {
+        std::ptr::eq(self, &EN)
+    }
+
+    pub fn case_field(&self, f: CaseField) -> &'static str {
+        let (zh, en) = match f {
+            CaseField::NewConfirmed => ("新增确诊", "New confirmed"),
+            CaseField::CumulativeConfirmed => ("累计确诊", "Cumulative confirmed"),
+            CaseField::Active => ("现有确诊", "Active cases"),
+            CaseField::NewCured => ("新增治愈", "Newly cured"),
+            CaseField::Cured => ("累计治愈", "Cured"),
+            CaseField::NewDeaths => ("新增死亡", "New deaths"),
+            CaseField::Deaths => ("累计死亡", "Deaths"),
+            CaseField::Severe => ("现有重症", "Severe"),
+            CaseField::Critical => ("现有危重症", "Critical"),
+            CaseField::NewSuspected => ("新增疑似", "New suspected"),
+            CaseField::Suspected => ("现有疑似", "Suspected"),
+            CaseField::NewAsymptomatic => ("新增无症状", "New asymptomatic"),
+            CaseField::ActiveAsymptomatic => ("现有无症状", "Asymptomatic under observation"),
+            CaseField::UnderObservation => ("尚在医学观察", "Under medical observation"),
+            CaseField::ContactsTraced => ("累计追踪密接", "Close contacts traced"),
+            CaseField::ContactsReleased => ("累计解除观察", "Contacts released"),
+            CaseField::FeverClinicVisits => ("发热门诊就诊", "Fever clinic visits"),
+            CaseField::ImportedNew => ("新增境外输入", "New imported"),
+            CaseField::ImportedCumulative => ("累计境外输入", "Imported (cumulative)"),
+            CaseField::ImportedActive => ("现有境外输入", "Imported (active)"),
+        };
+        if self.is_en() { en } else { zh }
+    }
+
+    pub fn channel(&self, c: Channel) -> &'static str {
+        let (zh, en) = match c {
+            Channel::Quarantined => ("隔离管控人员中发现", "Among people under quarantine"),
+            Channel::CommunityScreening => ("社区筛查发现", "Community screening"),
+            Channel::ContactScreening => ("密切接触者筛查发现", "Close-contact screening"),
+            Channel::KeyPersonScreening => ("重点人员筛查发现", "Key-person screening"),
+            Channel::CrossRegionRequest => ("跨区域协查发现", "Cross-region investigation"),
+            Channel::Other => ("其他", "Other"),
+        };
+        if self.is_en() { en } else { zh }
+    }
+
+    pub fn risk_level(&self, r: RiskLevel) -> &'static str {
+        let (zh, en) = match r {
+            RiskLevel::Low => ("低风险", "Low"),
+            RiskLevel::Medium => ("中风险", "Medium"),
+            RiskLevel::High => ("高风险", "High"),
+        };
+        if self.is_en() { en } else { zh }
+    }
+
+    pub fn response(&self, r: ResponseLevel) -> &'static str {
+        let (zh, en) = match r {
+            ResponseLevel::I => ("一级响应", "Level I"),
+            ResponseLevel::II => ("二级响应", "Level II"),
+            ResponseLevel::III => ("三级响应", "Level III"),
+            ResponseLevel::IV => ("四级响应", "Level IV"),
+            ResponseLevel::None => ("未启动", "None"),
+        };
+        if self.is_en() { en } else { zh }
+    }
+
+    pub fn region_level(&self, l: RegionLevel) -> &'static str {
+        let (zh, en) = match l {
+            RegionLevel::Province => ("省", "Province"),
+            RegionLevel::City => ("市（地区）", "City"),
+            RegionLevel::County => ("县（市、区）", "County"),
+        };
+        if self.is_en() { en } else { zh }
+    }
+
+    pub fn checkpoint_kind(&self, k: CheckpointKind) -> &'static str {
+        let (zh, en) = match k {
+            CheckpointKind::ExpresswayExit => ("高速出口", "Expressway exit"),
+            CheckpointKind::TollStation => ("收费站", "Toll station"),
+            CheckpointKind::RoadCheckpoint => ("道路卡口", "Road checkpoint"),
+            CheckpointKind::RailStation => ("火车站", "Rail station"),
+            CheckpointKind::LogisticsPark => ("物流园区", "Logistics park"),
+            CheckpointKind::CommunityGate => ("社区卡口", "Community gate"),
+        };
+        if self.is_en() { en } else { zh }
+    }
+
+    pub fn directive_category(&self, c: DirectiveCategory) -> &'static str {
+        let (zh, en) = match c {
+            DirectiveCategory::TrafficControl => ("交通管制", "Traffic control"),
+            DirectiveCategory::ResidentialControl => ("小区管控", "Residential control"),
+            DirectiveCategory::Testing => ("核酸检测", "Testing"),
+            DirectiveCategory::Reopening => ("恢复秩序", "Reopening"),
+            DirectiveCategory::Supplies => ("物资保障", "Supplies"),
+            DirectiveCategory::Other => ("其他", "Other"),
+        };
+        if self.is_en() { en } else { zh }
+    }
+
+    /// Short provenance label for a figure.
+    pub fn figure_source(&self, s: FigureSource) -> String {
+        let en = self.is_en();
+        match s {
+            FigureSource::Reported => (if en { "reported" } else { "通报" }).into(),
+            FigureSource::Reconstructed => (if en { "reconstructed" } else { "推算" }).into(),
+            FigureSource::Aggregated { children, of } => {
+                if en {
+                    format!("sum of {children}/{of} subregions")
+                } else {
+                    format!("下级汇总 {children}/{of}")
+                }
+            }
+            FigureSource::Derived => (if en { "derived" } else { "由其他数推得" }).into(),
+            FigureSource::Synthetic => (if en { "synthetic" } else { "模拟" }).into(),
+            FigureSource::Missing => (if en { "not reported" } else { "未通报" }).into(),
+        }
+    }
+}
+
+/// A count with thousands separators: 16224 → "16,224".
+pub fn fmt_count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A signed change: "+3", "−14", "0" (with a real minus sign).
+pub fn fmt_delta(d: i64) -> String {
+    match d {
+        0 => "0".into(),
+        d if d > 0 => format!("+{}", fmt_count(d.unsigned_abs())),
+        d => format!("−{}", fmt_count(d.unsigned_abs())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_deltas() {
+        assert_eq!(fmt_count(0), "0");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(16224), "16,224");
+        assert_eq!(fmt_count(1330000), "1,330,000");
+        assert_eq!(fmt_delta(-14), "−14");
+        assert_eq!(fmt_delta(3), "+3");
+    }
+}

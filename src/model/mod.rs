@@ -1,0 +1,26 @@
+//! Domain types and pure logic of the situation board: regions, case reports, risk and
+//! response levels, checkpoints, directives, hotline work, and the `Situation` that panels
+//! render. No egui, no IO, no async: everything here is unit-testable on its own.
+
+pub mod case;
+pub mod checkpoint;
+pub mod dataset;
+pub mod directive;
+pub mod hotline;
+pub mod overview;
+pub mod region;
+pub mod response;
+pub mod risk;
+pub mod situation;
+pub mod time;
+
+pub use case::{CaseCounts, CaseField, CaseReport, Channel, Provenance, ReportWindow};
+pub use checkpoint::{Checkpoint, CheckpointKind, CheckpointStatus, Lane, LaneCounts, Throughput};
+pub use dataset::{Dataset, DatasetBuilder, SourceInfo};
+pub use directive::{Directive, DirectiveCategory, DirectiveStatus, Priority};
+pub use hotline::{HotlinePeriod, WorkOrder, WorkOrderStatus};
+pub use overview::{Figure, FigureSource, Overview};
+pub use region::{Adcode, Region, RegionLevel, RegionRegistry};
+pub use response::{ResponseLevel, ResponseLevelChange};
+pub use risk::{RiskAssessment, RiskBasis, RiskLevel, RiskRule};
+pub use situation::Situation;

@@ -1,0 +1,252 @@
+//! The overview of key figures for one region and day: the numbers on the board's KPI tiles
+//! and in `sitboard report`, computed once here so both always agree.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::case::{CaseField, CaseReport, Channel, Provenance, ReportWindow};
+use super::region::{Adcode, RegionLevel};
+use super::response::ResponseLevel;
+use super::risk::{RiskBasis, RiskLevel};
+use super::situation::Situation;
+
+/// Where a figure on the board came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FigureSource {
+    Reported,
+    Reconstructed,
+    /// Summed from `children` of `of` lower-level regions.
+    Aggregated { children: u16, of: u16 },
+    /// Computed by the board from other figures of the same report.
+    Derived,
+    Synthetic,
+    /// Not in any report for this region and day.
+    Missing,
+}
+
+impl From<Provenance> for FigureSource {
+    fn from(p: Provenance) -> Self {
+        match p {
+            Provenance::Reported => FigureSource::Reported,
+            Provenance::Reconstructed => FigureSource::Reconstructed,
+            Provenance::Aggregated { children, of } => FigureSource::Aggregated { children, of },
+            Provenance::Synthetic => FigureSource::Synthetic,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Figure {
+    pub value: Option<u32>,
+    pub source: FigureSource,
+    /// Change from the previous reporting day, where both days have the figure.
+    pub delta: Option<i64>,
+    /// A published downward revision on this day, if any.
+    pub correction: Option<i64>,
+}
+
+impl Figure {
+    pub const MISSING: Figure =
+        Figure { value: None, source: FigureSource::Missing, delta: None, correction: None };
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResponseSummary {
+    pub level: ResponseLevel,
+    pub since: DateTime<Utc>,
+    /// The region whose response level applies (the region itself or an ancestor).
+    pub region: Adcode,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RiskCounts {
+    pub high: u32,
+    pub medium: u32,
+    pub low: u32,
+    /// County-level units with no level published.
+    pub unknown: u32,
+    pub total: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RiskSummary {
+    /// The region's own level (for a county), with when it took effect and its basis.
+    pub level: Option<RiskLevel>,
+    pub since: Option<DateTime<Utc>>,
+    pub reported: bool,
+    /// Counts over the county-level units in the region.
+    pub counts: RiskCounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DirectiveRef {
+    pub number: String,
+    pub issuer: String,
+    pub title: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Overview {
+    pub region: Adcode,
+    pub region_name_zh: String,
+    pub region_name_en: String,
+    pub level: Option<RegionLevel>,
+    pub date: NaiveDate,
+    pub as_of: DateTime<Utc>,
+    /// The part of the day the figures cover, when not the whole day ("00:00–15:00").
+    pub window: Option<String>,
+    /// Key figures in display order; the core six are always present (possibly missing).
+    pub figures: Vec<(CaseField, Figure)>,
+    pub channels: Vec<(Channel, u32)>,
+    pub response: Option<ResponseSummary>,
+    pub risk: Option<RiskSummary>,
+    pub directives_in_force: Vec<DirectiveRef>,
+    /// Source ids of the report, and its reference text.
+    pub source: Option<String>,
+    pub reference: Option<String>,
+}
+
+/// The figures every overview shows, in order.
+pub const CORE_FIGURES: [CaseField; 6] = [
+    CaseField::NewConfirmed,
+    CaseField::Active,
+    CaseField::Severe,
+    CaseField::Cured,
+    CaseField::Deaths,
+    CaseField::CumulativeConfirmed,
+];
+
+/// Figures shown when the report carries them.
+pub const EXTRA_FIGURES: [CaseField; 9] = [
+    CaseField::Critical,
+    CaseField::NewAsymptomatic,
+    CaseField::ActiveAsymptomatic,
+    CaseField::Suspected,
+    CaseField::NewCured,
+    CaseField::UnderObservation,
+    CaseField::FeverClinicVisits,
+    CaseField::ImportedCumulative,
+    CaseField::ImportedActive,
+];
+
+impl Overview {
+    pub fn compute(sit: &Situation, region: Adcode) -> Overview {
+        let data = sit.data();
+        let reg = data.registry.get(region);
+        let report = sit.report(region);
+        let prev = sit.date().pred_opt().and_then(|d| sit.report_on(region, d));
+
+        let mut figures = Vec::new();
+        for f in CORE_FIGURES {
+            figures.push((f, figure(report, prev, f)));
+        }
+        for f in EXTRA_FIGURES {
+            let fig = figure(report, prev, f);
+            if fig.value.is_some() {
+                figures.push((f, fig));
+            }
+        }
+
+        let response = sit.response(region).map(|c| ResponseSummary {
+            level: c.level,
+            since: c.since,
+            region: c.region,
+        });
+
+        let risk = if data.has_risk_levels() {
+            let mut counts = RiskCounts::default();
+            for county in data.registry.counties_under(region) {
+                counts.total += 1;
+                match sit.risk(county).map(|a| a.level) {
+                    Some(RiskLevel::High) => counts.high += 1,
+                    Some(RiskLevel::Medium) => counts.medium += 1,
+                    Some(RiskLevel::Low) => counts.low += 1,
+                    None => counts.unknown += 1,
+                }
+            }
+            let own = sit.risk(region);
+            Some(RiskSummary {
+                level: own.map(|a| a.level),
+                since: own.map(|a| a.since),
+                reported: own.is_some_and(|a| matches!(a.basis, RiskBasis::Reported { .. })),
+                counts,
+            })
+        } else {
+            None
+        };
+
+        let directives_in_force = sit
+            .directives_in_force(region)
+            .into_iter()
+            .map(|d| DirectiveRef {
+                number: d.number.clone(),
+                issuer: d.issuer.clone(),
+                title: d.title.clone(),
+                issued_at: d.issued_at,
+            })
+            .collect();
+
+        Overview {
+            region,
+            region_name_zh: reg.map(|r| r.name_zh.clone()).unwrap_or_else(|| region.to_string()),
+            region_name_en: reg.map(|r| r.name_en.clone()).unwrap_or_else(|| region.to_string()),
+            level: reg.map(|r| r.level),
+            date: sit.date(),
+            as_of: sit.as_of(),
+            window: report.and_then(|r| r.window).map(format_window),
+            figures,
+            channels: report.map(|r| r.channels.clone()).unwrap_or_default(),
+            response,
+            risk,
+            directives_in_force,
+            source: report.map(|r| r.source.clone()),
+            reference: report.and_then(|r| r.reference.clone()),
+        }
+    }
+
+    pub fn figure(&self, field: CaseField) -> Figure {
+        self.figures.iter().find(|(f, _)| *f == field).map(|(_, fig)| *fig).unwrap_or(Figure::MISSING)
+    }
+}
+
+pub fn format_window(w: ReportWindow) -> String {
+    format!("{}–{}", w.from.format("%H:%M"), w.to.format("%H:%M"))
+}
+
+/// A figure with its source; where the report lacks active or new confirmed but carries
+/// what they follow from, derive them (active = cumulative − cured − deaths).
+fn figure(report: Option<&CaseReport>, prev: Option<&CaseReport>, f: CaseField) -> Figure {
+    let Some(r) = report else { return Figure::MISSING };
+    let (value, source) = match r.value(f) {
+        Some((v, p)) => (Some(v), FigureSource::from(p)),
+        None => match derive(r, prev, f) {
+            Some(v) => (Some(v), FigureSource::Derived),
+            None => (None, FigureSource::Missing),
+        },
+    };
+    let prev_value = prev.and_then(|p| p.get(f).or_else(|| derive(p, None, f)));
+    let delta = match (value, prev_value) {
+        (Some(a), Some(b)) if !f.is_daily_flow() => Some(i64::from(a) - i64::from(b)),
+        _ => None,
+    };
+    Figure { value, source, delta, correction: r.correction(f) }
+}
+
+fn derive(r: &CaseReport, prev: Option<&CaseReport>, f: CaseField) -> Option<u32> {
+    match f {
+        CaseField::Active => {
+            let cum = r.get(CaseField::CumulativeConfirmed)?;
+            let cured = r.get(CaseField::Cured)?;
+            let deaths = r.get(CaseField::Deaths)?;
+            cum.checked_sub(cured)?.checked_sub(deaths)
+        }
+        CaseField::NewConfirmed => {
+            let today = r.get(CaseField::CumulativeConfirmed)?;
+            let yesterday = prev?.get(CaseField::CumulativeConfirmed)?;
+            today.checked_sub(yesterday)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,98 @@
+//! `Situation`: an immutable, cheap-to-clone view of everything the board knows as of one
+//! instant. Every panel renders a `&Situation` and nothing else; live mode and replay differ
+//! only in which instant the cursor gives it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::case::CaseReport;
+use super::dataset::Dataset;
+use super::directive::Directive;
+use super::overview::Overview;
+use super::region::Adcode;
+use super::response::ResponseLevelChange;
+use super::risk::RiskAssessment;
+use super::time;
+
+#[derive(Clone, Debug)]
+pub struct Situation {
+    data: Arc<Dataset>,
+    date: NaiveDate,
+    as_of: DateTime<Utc>,
+}
+
+impl Situation {
+    /// The situation at the end of a reporting day (24:00 Asia/Shanghai).
+    pub fn at_end_of(data: Arc<Dataset>, date: NaiveDate) -> Self {
+        Situation { data, date, as_of: time::end_of_day(date) }
+    }
+
+    /// The situation at an instant; its reporting day is the last one that has ended.
+    pub fn at_instant(data: Arc<Dataset>, as_of: DateTime<Utc>) -> Self {
+        let date = time::local_date(as_of - Duration::nanoseconds(1));
+        Situation { data, date, as_of }
+    }
+
+    pub fn data(&self) -> &Dataset {
+        &self.data
+    }
+
+    pub fn dataset_arc(&self) -> &Arc<Dataset> {
+        &self.data
+    }
+
+    /// The reporting day in view.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    pub fn as_of(&self) -> DateTime<Utc> {
+        self.as_of
+    }
+
+    /// The region's report for the day in view.
+    pub fn report(&self, region: Adcode) -> Option<&CaseReport> {
+        self.data.report(region, self.date)
+    }
+
+    /// The region's report for an earlier day (never a day after the one in view).
+    pub fn report_on(&self, region: Adcode, date: NaiveDate) -> Option<&CaseReport> {
+        (date <= self.date).then(|| self.data.report(region, date)).flatten()
+    }
+
+    /// The region's reports up to and including the day in view.
+    pub fn history(&self, region: Adcode) -> impl Iterator<Item = (&NaiveDate, &CaseReport)> {
+        self.data.series(region).into_iter().flat_map(move |s| s.range(..=self.date))
+    }
+
+    pub fn risk(&self, region: Adcode) -> Option<&RiskAssessment> {
+        self.data.risk_at(region, self.as_of)
+    }
+
+    pub fn response(&self, region: Adcode) -> Option<&ResponseLevelChange> {
+        self.data.response_at(region, self.as_of)
+    }
+
+    /// Directives in force now whose scope touches the region, newest first.
+    pub fn directives_in_force(&self, region: Adcode) -> Vec<&Directive> {
+        let mut v: Vec<&Directive> = self
+            .data
+            .directives()
+            .iter()
+            .filter(|d| d.in_force_at(self.as_of) && self.data.scope_touches(&d.scope, region))
+            .collect();
+        v.sort_by(|a, b| b.issued_at.cmp(&a.issued_at));
+        v
+    }
+
+    /// The overview figures for a region (the same numbers the board and `sitboard report` show).
+    pub fn overview(&self, region: Adcode) -> Overview {
+        Overview::compute(self, region)
+    }
+
+    /// A situation for another day over the same data.
+    pub fn with_date(&self, date: NaiveDate) -> Situation {
+        Situation::at_end_of(self.data.clone(), date)
+    }
+}

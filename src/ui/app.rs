@@ -1,0 +1,266 @@
+//! The app shell: persisted board state, the current `Situation`, the per-frame logic step
+//! (drain the loader, apply commands) and the layout of the panels.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::loader::{self, LoadResult};
+use super::panels::{self, PanelState, View};
+use super::{fonts, theme};
+use crate::cli::Settings;
+use crate::feed::{IngestReport, LoadOutcome};
+use crate::i18n::Lang;
+use crate::model::{Adcode, Dataset, Situation};
+
+/// What panels ask the app to do. Applied in the logic step, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiCommand {
+    SelectRegion(Adcode),
+    SetDate(NaiveDate),
+    SetLang(Lang),
+    ShowProblems(bool),
+}
+
+/// The part of the board's state that survives a restart.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct BoardState {
+    pub lang: Lang,
+    pub region: Option<Adcode>,
+    pub date: Option<NaiveDate>,
+}
+
+/// Start-up choices from the command line, applied once data arrives.
+#[derive(Clone, Debug, Default)]
+pub struct StartOptions {
+    pub date: Option<NaiveDate>,
+    pub region: Option<Adcode>,
+    pub lang_override: Option<Lang>,
+}
+
+enum Load {
+    Pending(Receiver<LoadResult>),
+    Done,
+    Failed(String),
+}
+
+pub struct SitboardApp {
+    pub state: BoardState,
+    situation: Option<Situation>,
+    reports: Vec<IngestReport>,
+    load: Load,
+    commands: Vec<UiCommand>,
+    panels: PanelState,
+    start: StartOptions,
+    source_note: String,
+    config_problem: Option<String>,
+    frame_cpu_ms: Option<f32>,
+    show_frame_time: bool,
+}
+
+const STORAGE_KEY: &str = "sitboard.board";
+
+impl SitboardApp {
+    /// The app as eframe creates it: restore saved state, start loading in the background.
+    pub fn new(cc: &eframe::CreationContext<'_>, settings: Settings, start: StartOptions) -> Self {
+        fonts::install(&cc.egui_ctx);
+        theme::apply(&cc.egui_ctx);
+        let mut state: BoardState =
+            cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
+        state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
+        let rx = loader::spawn(settings.clone(), cc.egui_ctx.clone());
+        Self::with_load(state, Load::Pending(rx), &settings, start)
+    }
+
+    /// The app over already-loaded data (tests, benchmarks).
+    pub fn from_outcome(outcome: LoadOutcome, lang: Lang) -> Self {
+        let settings = Settings {
+            sources: Vec::new(),
+            lang,
+            regions: None,
+            config_problem: None,
+            demo: false,
+        };
+        let state = BoardState { lang, ..Default::default() };
+        let mut app = Self::with_load(state, Load::Done, &settings, StartOptions::default());
+        app.accept(LoadResult::Loaded(outcome));
+        app
+    }
+
+    fn with_load(state: BoardState, load: Load, settings: &Settings, start: StartOptions) -> Self {
+        let names: Vec<String> = settings.sources.iter().map(|s| s.describe()).collect();
+        SitboardApp {
+            state,
+            situation: None,
+            reports: Vec::new(),
+            load,
+            commands: Vec::new(),
+            panels: PanelState::default(),
+            start,
+            source_note: names.join(", "),
+            config_problem: settings.config_problem.clone(),
+            frame_cpu_ms: None,
+            show_frame_time: false,
+        }
+    }
+
+    pub fn situation(&self) -> Option<&Situation> {
+        self.situation.as_ref()
+    }
+
+    pub fn selected_region(&self) -> Option<Adcode> {
+        self.state.region
+    }
+
+    fn accept(&mut self, result: LoadResult) {
+        match result {
+            LoadResult::Failed(msg, reports) => {
+                self.reports = reports;
+                self.load = Load::Failed(msg);
+            }
+            LoadResult::Loaded(outcome) => {
+                self.reports = outcome.reports;
+                if !self.reports.iter().any(IngestReport::usable) {
+                    self.load = Load::Failed(
+                        self.reports.iter().map(|r| r.summary()).collect::<Vec<_>>().join("\n"),
+                    );
+                    return;
+                }
+                self.load = Load::Done;
+                self.install(Arc::new(outcome.dataset));
+            }
+        }
+    }
+
+    /// Put a freshly loaded dataset on screen, keeping the user's region and day if they
+    /// still exist in it.
+    fn install(&mut self, data: Arc<Dataset>) {
+        let dates = data.dates();
+        let wanted = self.start.date.take().or(self.state.date);
+        let date = match wanted {
+            Some(d) if dates.contains(&d) => Some(d),
+            _ => dates.last().copied(),
+        };
+        let Some(date) = date else {
+            self.load = Load::Failed("the data holds no case reports".into());
+            return;
+        };
+        let region_wanted = self.start.region.take().or(self.state.region);
+        let region = region_wanted
+            .and_then(|r| data.registry.resolve(r))
+            .or_else(|| data.registry.roots().first().copied());
+        self.state.date = Some(date);
+        self.state.region = region;
+        self.situation = Some(Situation::at_end_of(data, date));
+    }
+
+    /// The non-UI work of a frame: take in loaded data, apply commands. Never blocks.
+    pub fn logic_step(&mut self) {
+        if let Load::Pending(rx) = &self.load {
+            match rx.try_recv() {
+                Ok(result) => self.accept(result),
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => {
+                    self.load = Load::Failed("the loader stopped without a result".into());
+                }
+            }
+        }
+        for cmd in std::mem::take(&mut self.commands) {
+            self.apply(cmd);
+        }
+    }
+
+    pub fn apply(&mut self, cmd: UiCommand) {
+        match cmd {
+            UiCommand::SelectRegion(r) => {
+                if self.situation.as_ref().is_some_and(|s| s.data().registry.contains(r)) {
+                    self.state.region = Some(r);
+                }
+            }
+            UiCommand::SetDate(d) => {
+                if let Some(sit) = &self.situation
+                    && sit.data().dates().contains(&d)
+                {
+                    self.situation = Some(sit.with_date(d));
+                    self.state.date = Some(d);
+                }
+            }
+            UiCommand::SetLang(l) => self.state.lang = l,
+            UiCommand::ShowProblems(b) => self.panels.show_problems = b,
+        }
+    }
+
+    /// Draw the board (the UI part of a frame).
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
+        if ui.input(|i| i.key_pressed(egui::Key::F12)) {
+            self.show_frame_time = !self.show_frame_time;
+        }
+        let lang = self.state.lang;
+        let status = panels::Status {
+            reports: &self.reports,
+            loading: matches!(self.load, Load::Pending(_)),
+            failed: match &self.load {
+                Load::Failed(m) => Some(m.as_str()),
+                _ => None,
+            },
+            source_note: &self.source_note,
+            config_problem: self.config_problem.as_deref(),
+        };
+        let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| View {
+            sit,
+            region,
+            lang,
+            tr: lang.tr(),
+        });
+        panels::board(ui, view.as_ref(), &status, lang, &mut self.panels, &mut self.commands);
+        if self.show_frame_time {
+            let ms = self.frame_cpu_ms.unwrap_or(0.0);
+            egui::Area::new(egui::Id::unique("sitboard.frame_time"))
+                .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-8.0, -70.0))
+                .show(ui.ctx(), |ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{} {ms:.2} ms", lang.tr().frame_time))
+                            .small()
+                            .color(theme::TEXT_DIM),
+                    );
+                });
+        }
+        self.frame_cpu_ms = Some(started.elapsed().as_secs_f32() * 1000.0);
+    }
+
+    /// Logic then UI: one full frame, as eframe and the tests run it.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        self.logic_step();
+        self.show(ui);
+        // Commands emitted while drawing take effect now, so the next frame shows them;
+        // ask for that frame only when something was emitted (idle otherwise).
+        if !self.commands.is_empty() {
+            ui.ctx().request_repaint();
+        }
+    }
+}
+
+impl eframe::App for SitboardApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.logic_step();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+        if !self.commands.is_empty() {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STORAGE_KEY, &self.state);
+    }
+
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        theme::BG.to_normalized_gamma_f32()
+    }
+}

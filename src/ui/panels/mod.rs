@@ -1,0 +1,96 @@
+//! The board's panels, one module each, and the layout that places them. Each panel reads
+//! a [`View`] (the `Situation`, the selected region, the language) and pushes
+//! [`UiCommand`]s; none of them changes shared state or does IO.
+
+mod date_control;
+mod overview;
+mod problems;
+mod region_picker;
+mod top_bar;
+
+use super::app::UiCommand;
+use super::theme;
+use crate::feed::IngestReport;
+use crate::i18n::{Lang, Tr};
+use crate::model::{Adcode, Situation};
+
+/// What every panel renders from.
+pub struct View<'a> {
+    pub sit: &'a Situation,
+    pub region: Adcode,
+    pub lang: Lang,
+    pub tr: &'static Tr,
+}
+
+impl View<'_> {
+    pub fn name(&self, code: Adcode) -> String {
+        self.sit.data().registry.name(code, self.lang.is_en())
+    }
+}
+
+/// Loading state and data problems, for the top bar and the problems window.
+pub struct Status<'a> {
+    pub reports: &'a [IngestReport],
+    pub loading: bool,
+    pub failed: Option<&'a str>,
+    pub source_note: &'a str,
+    pub config_problem: Option<&'a str>,
+}
+
+/// Transient (not persisted) state of the panels.
+#[derive(Default)]
+pub struct PanelState {
+    pub show_problems: bool,
+    pub region_picker: region_picker::RegionPickerState,
+    pub date_control: date_control::DateControlState,
+}
+
+/// Lay out the whole board.
+pub fn board(
+    ui: &mut egui::Ui,
+    view: Option<&View<'_>>,
+    status: &Status<'_>,
+    lang: Lang,
+    state: &mut PanelState,
+    commands: &mut Vec<UiCommand>,
+) {
+    let tr = lang.tr();
+    egui::Panel::top("top_bar")
+        .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 10)))
+        .show(ui, |ui| top_bar::ui(ui, view, status, lang, commands));
+
+    let Some(view) = view else {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.35);
+                if let Some(msg) = status.failed {
+                    ui.label(egui::RichText::new(tr.load_failed).size(theme::TITLE).color(theme::ALERT));
+                    ui.label(msg);
+                } else {
+                    ui.spinner();
+                    ui.label(egui::RichText::new(tr.loading).size(theme::HEADING));
+                    ui.label(egui::RichText::new(format!("{} {}", tr.loading_sources, status.source_note)).small());
+                }
+            });
+        });
+        problems::window(ui.ctx(), status, tr, state, commands);
+        return;
+    };
+
+    egui::Panel::bottom("date_control")
+        .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 8)))
+        .show(ui, |ui| date_control::ui(ui, view, &mut state.date_control, commands));
+
+    egui::Panel::left("region_picker")
+        .default_size(300.0)
+        .min_size(220.0)
+        .resizable(true)
+        .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(10, 10)))
+        .show(ui, |ui| region_picker::ui(ui, view, &mut state.region_picker, commands));
+
+    egui::CentralPanel::default()
+        .frame(egui::Frame::new().fill(theme::BG).inner_margin(egui::Margin::same(16)))
+        .show(ui, |ui| overview::ui(ui, view, commands));
+
+    problems::window(ui.ctx(), status, tr, state, commands);
+}

@@ -1,0 +1,303 @@
+//! The overview of the selected region and day: KPI tiles (with provenance and change from
+//! the previous day), emergency response level, county risk-level counts, discovery
+//! channels, the ranking of subregions, and the directives in force. The figures come from
+//! `Overview::compute`, the same code as `sitboard report`.
+
+use egui::{Color32, Grid, RichText, ScrollArea, Ui};
+
+use super::View;
+use crate::i18n::fmt_count;
+use crate::model::overview::{Figure, FigureSource, Overview};
+use crate::model::time::format_local;
+use crate::model::{Adcode, CaseField, RegionLevel, RiskLevel};
+use crate::ui::app::UiCommand;
+use crate::ui::{theme, widgets};
+
+pub fn ui(ui: &mut Ui, v: &View<'_>, commands: &mut Vec<UiCommand>) {
+    let ov = v.sit.overview(v.region);
+    ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        header(ui, v, &ov);
+        ui.add_space(6.0);
+        tiles(ui, v, &ov);
+        ui.add_space(10.0);
+        ui.horizontal_top(|ui| {
+            response_card(ui, v, &ov);
+            risk_card(ui, v, &ov);
+            if !ov.channels.is_empty() {
+                channels_card(ui, v, &ov);
+            }
+        });
+        ui.add_space(10.0);
+        let children = v.sit.data().registry.children(v.region);
+        if children.is_empty() {
+            directives(ui, v, &ov);
+        } else {
+            ui.columns(2, |cols| {
+                subregion_table(&mut cols[0], v, children, commands);
+                directives(&mut cols[1], v, &ov);
+            });
+        }
+    });
+}
+
+fn header(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+    let tr = v.tr;
+    ui.horizontal(|ui| {
+        let name = if v.lang.is_en() { &ov.region_name_en } else { &ov.region_name_zh };
+        ui.label(RichText::new(name).size(theme::TITLE + 4.0).strong());
+        if let Some(level) = ov.level {
+            ui.label(RichText::new(tr.region_level(level)).color(theme::TEXT_DIM));
+        }
+        ui.label(RichText::new(ov.region.to_string()).small().color(theme::TEXT_DIM));
+        if let Some(w) = &ov.window {
+            ui.label(RichText::new(format!("{} {w}", tr.window)).color(theme::WARN));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(tr.provenance_legend).small().color(theme::TEXT_DIM));
+        });
+    });
+    if v.sit.report(v.region).is_none() {
+        ui.label(RichText::new(tr.no_report).color(theme::WARN));
+    }
+}
+
+fn figure_colour(field: CaseField, fig: &Figure) -> Color32 {
+    match field {
+        CaseField::NewConfirmed | CaseField::NewAsymptomatic if fig.value.unwrap_or(0) > 0 => theme::ALERT,
+        CaseField::NewConfirmed | CaseField::NewAsymptomatic => theme::OK,
+        CaseField::Active | CaseField::ActiveAsymptomatic | CaseField::ImportedActive => theme::WARN,
+        CaseField::Severe | CaseField::Critical => theme::ALERT,
+        CaseField::Cured | CaseField::NewCured => theme::OK,
+        CaseField::Deaths => Color32::from_rgb(0xb8, 0xc2, 0xd3),
+        _ => theme::TEXT,
+    }
+}
+
+fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+    let tr = v.tr;
+    let spacing = ui.spacing().item_spacing.x;
+    let per_row = 6.0;
+    let width = ((ui.available_width() - spacing * (per_row - 1.0)) / per_row - 28.0).clamp(150.0, 280.0);
+    let report = v.sit.report(v.region);
+    ui.horizontal_wrapped(|ui| {
+        for (field, fig) in &ov.figures {
+            let resp = widgets::kpi_tile(ui, tr, tr.case_field(*field), fig, figure_colour(*field, fig), width);
+            let mut hover = tr.figure_source(fig.source);
+            if fig.source == FigureSource::Reported
+                && let Some(r) = report.and_then(|r| r.reference.as_deref())
+            {
+                hover.push_str(&format!("\n{}: {r}", tr.reported_from));
+            }
+            resp.on_hover_text(hover);
+        }
+    });
+}
+
+fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+    let tr = v.tr;
+    widgets::card(ui, |ui| {
+        ui.set_min_width(260.0);
+        ui.label(RichText::new(tr.response_level).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        match &ov.response {
+            Some(r) => {
+                let colour = match r.level {
+                    crate::model::ResponseLevel::I => theme::ALERT,
+                    crate::model::ResponseLevel::II => theme::RISK_MEDIUM,
+                    crate::model::ResponseLevel::III => Color32::from_rgb(0xf2, 0xd0, 0x3b),
+                    crate::model::ResponseLevel::IV => theme::ACCENT,
+                    crate::model::ResponseLevel::None => theme::TEXT_DIM,
+                };
+                ui.label(RichText::new(tr.response(r.level)).size(theme::KPI_NUMBER * 0.8).strong().color(colour));
+                ui.label(RichText::new(format!("{} {}", tr.since, format_local(r.since))).small().color(theme::TEXT_DIM));
+                if r.region != ov.region {
+                    ui.label(
+                        RichText::new(format!("{} {}", tr.inherited_from, v.name(r.region)))
+                            .small()
+                            .color(theme::TEXT_DIM),
+                    );
+                }
+            }
+            None => {
+                ui.label(RichText::new(tr.response_none).size(theme::HEADING).color(theme::TEXT_DIM));
+            }
+        }
+    });
+}
+
+fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+    let tr = v.tr;
+    let Some(risk) = &ov.risk else { return };
+    widgets::card(ui, |ui| {
+        ui.set_min_width(360.0);
+        ui.set_max_width(460.0);
+        let c = &risk.counts;
+        if let Some(level) = risk.level {
+            ui.label(RichText::new(tr.risk_of_region).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+            ui.label(
+                RichText::new(tr.risk_level(level))
+                    .size(theme::KPI_NUMBER * 0.8)
+                    .strong()
+                    .color(theme::risk_colour(Some(level))),
+            );
+            if let Some(since) = risk.since {
+                ui.label(RichText::new(format!("{} {}", tr.since, format_local(since))).small().color(theme::TEXT_DIM));
+            }
+        } else {
+            ui.label(
+                RichText::new(format!("{} · {} {}", tr.risk_levels, c.total, tr.county_units))
+                    .size(theme::KPI_LABEL)
+                    .color(theme::TEXT_DIM),
+            );
+            widgets::stacked_bar(
+                ui,
+                &[
+                    (c.high, theme::RISK_HIGH),
+                    (c.medium, theme::RISK_MEDIUM),
+                    (c.low, theme::RISK_LOW),
+                    (c.unknown, theme::UNKNOWN),
+                ],
+                16.0,
+            );
+            ui.horizontal_wrapped(|ui| {
+                for (level, n) in [(RiskLevel::High, c.high), (RiskLevel::Medium, c.medium), (RiskLevel::Low, c.low)] {
+                    let text = RichText::new(format!("{} {}", tr.risk_level(level), n)).size(theme::HEADING).strong();
+                    widgets::swatch(ui, theme::risk_colour(Some(level)), text);
+                }
+                if c.unknown > 0 {
+                    widgets::swatch(ui, theme::UNKNOWN, format!("{} {}", tr.risk_unknown, c.unknown));
+                }
+            });
+        }
+    });
+}
+
+fn channels_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+    let tr = v.tr;
+    widgets::card(ui, |ui| {
+        ui.set_min_width(320.0);
+        ui.label(RichText::new(tr.channels).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        let total: u32 = ov.channels.iter().map(|(_, n)| n).sum();
+        Grid::new("channels").num_columns(3).spacing([12.0, 4.0]).show(ui, |ui| {
+            for (c, n) in &ov.channels {
+                ui.label(tr.channel(*c));
+                ui.label(RichText::new(fmt_count(u64::from(*n))).strong());
+                let frac = if total > 0 { *n as f32 / total as f32 } else { 0.0 };
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(120.0, 10.0), egui::Sense::hover());
+                ui.painter().rect_filled(rect, 2.0, theme::BG);
+                let mut fill = rect;
+                fill.set_width(rect.width() * frac);
+                ui.painter().rect_filled(fill, 2.0, theme::ACCENT);
+                ui.end_row();
+            }
+        });
+    });
+}
+
+fn cell(ui: &mut Ui, v: &View<'_>, code: Adcode, field: CaseField) {
+    let report = v.sit.report(code);
+    match report.and_then(|r| r.value(field)) {
+        Some((n, p)) => {
+            let reported = matches!(p, crate::model::Provenance::Reported);
+            let colour = if reported { theme::TEXT } else { theme::TEXT_DIM };
+            ui.label(RichText::new(fmt_count(u64::from(n))).color(colour));
+        }
+        None => {
+            ui.label(RichText::new("—").color(theme::TEXT_DIM));
+        }
+    }
+}
+
+fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], commands: &mut Vec<UiCommand>) {
+    let tr = v.tr;
+    widgets::card(ui, |ui| {
+        ui.label(RichText::new(tr.subregions).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        let key = |c: &Adcode| {
+            let r = v.sit.report(*c);
+            let g = |f| r.and_then(|r| r.get(f)).unwrap_or(0);
+            (std::cmp::Reverse(g(CaseField::Active)), std::cmp::Reverse(g(CaseField::CumulativeConfirmed)), *c)
+        };
+        let mut rows: Vec<Adcode> = children.to_vec();
+        rows.sort_by_key(key);
+        let registry = &v.sit.data().registry;
+        Grid::new("subregions").striped(true).num_columns(7).spacing([18.0, 6.0]).show(ui, |ui| {
+            for h in [tr.col_region, tr.col_new, tr.col_active, tr.col_cumulative, tr.col_cured, tr.col_deaths, tr.col_risk] {
+                ui.label(RichText::new(h).small().color(theme::TEXT_DIM));
+            }
+            ui.end_row();
+            for code in rows {
+                if ui.selectable_label(false, v.name(code)).clicked() {
+                    commands.push(UiCommand::SelectRegion(code));
+                }
+                for f in [
+                    CaseField::NewConfirmed,
+                    CaseField::Active,
+                    CaseField::CumulativeConfirmed,
+                    CaseField::Cured,
+                    CaseField::Deaths,
+                ] {
+                    cell(ui, v, code, f);
+                }
+                let is_county = registry.get(code).is_some_and(|r| r.level == RegionLevel::County);
+                if is_county {
+                    let level = v.sit.risk(code).map(|a| a.level);
+                    let text = level.map(|l| tr.risk_level(l)).unwrap_or(tr.risk_unknown);
+                    widgets::swatch(ui, theme::risk_colour(level), RichText::new(text).small());
+                } else {
+                    let counties = registry.counties_under(code);
+                    let medium_or_high = counties
+                        .iter()
+                        .filter(|c| v.sit.risk(**c).is_some_and(|a| a.level != RiskLevel::Low))
+                        .count();
+                    if medium_or_high > 0 {
+                        ui.label(
+                            RichText::new(format!("{}/{} {}", medium_or_high, counties.len(), tr.risk_level(RiskLevel::Medium)))
+                                .small()
+                                .color(theme::RISK_MEDIUM),
+                        );
+                    } else {
+                        ui.label("");
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    });
+}
+
+fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+    let tr = v.tr;
+    widgets::card(ui, |ui| {
+        ui.label(RichText::new(tr.directives_in_force).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        if ov.directives_in_force.is_empty() {
+            ui.label(RichText::new(tr.no_directives).color(theme::TEXT_DIM));
+            return;
+        }
+        let all = v.sit.data().directives();
+        for d in &ov.directives_in_force {
+            let full = all.iter().find(|x| x.number == d.number && x.issuer == d.issuer);
+            ui.separator();
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(&d.number).size(theme::HEADING).strong().color(theme::ACCENT));
+                if let Some(f) = full {
+                    ui.label(
+                        RichText::new(format!(" {} ", tr.directive_category(f.category)))
+                            .small()
+                            .background_color(theme::CARD_BORDER),
+                    );
+                }
+            });
+            let title = ui.label(RichText::new(&d.title).size(theme::BODY).strong());
+            if let Some(f) = full {
+                let mut hover = format!("{}\n{}", f.issuer, f.body);
+                hover.push_str(&format!("\n\n{}", tr.feed_directive));
+                title.on_hover_text(hover);
+                let mut when = format!("{} {}", tr.issued, format_local(f.issued_at));
+                if let Some(e) = f.effective_from {
+                    when.push_str(&format!(" · {} {}", tr.effective, format_local(e)));
+                }
+                ui.label(RichText::new(when).small().color(theme::TEXT_DIM));
+                ui.label(RichText::new(&f.issuer).small().color(theme::TEXT_DIM));
+            }
+        }
+    });
+}

@@ -1,0 +1,39 @@
+//! The data-problems window: every document's acceptance/rejection report, so an officer
+//! can see which rows were refused and why, and a config file problem if there was one.
+
+use egui::{RichText, ScrollArea};
+
+use super::{PanelState, Status};
+use crate::i18n::Tr;
+use crate::ui::app::UiCommand;
+use crate::ui::theme;
+
+pub fn window(ctx: &egui::Context, status: &Status<'_>, tr: &Tr, state: &PanelState, commands: &mut Vec<UiCommand>) {
+    if !state.show_problems {
+        return;
+    }
+    let mut open = true;
+    egui::Window::new(tr.data_problems)
+        .open(&mut open)
+        .default_size([720.0, 480.0])
+        .collapsible(false)
+        .show(ctx, |ui| {
+            ScrollArea::vertical().show(ui, |ui| {
+                if let Some(p) = status.config_problem {
+                    ui.label(RichText::new(p).color(theme::WARN));
+                    ui.separator();
+                }
+                for r in status.reports {
+                    if r.fatal.is_none() && r.rejected.is_empty() && r.warnings.is_empty() {
+                        continue;
+                    }
+                    ui.label(RichText::new(&r.origin).strong());
+                    ui.label(RichText::new(r.render(200)).monospace().size(theme::SMALL));
+                    ui.separator();
+                }
+            });
+        });
+    if !open {
+        commands.push(UiCommand::ShowProblems(false));
+    }
+}

@@ -1,0 +1,103 @@
+//! The top bar: board title, the region in view, the situation's as-of time with its zone,
+//! the data sources, a freshness indicator, data problems, and the language switch.
+
+use egui::{RichText, Ui};
+
+use super::{Status, View};
+use crate::i18n::Lang;
+use crate::model::time::format_local;
+use crate::ui::app::UiCommand;
+use crate::ui::theme;
+
+pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang, commands: &mut Vec<UiCommand>) {
+    let tr = lang.tr();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(tr.board_title).size(theme::TITLE).strong().color(theme::TEXT));
+        if let Some(v) = view {
+            ui.separator();
+            let path = v.sit.data().registry.path(v.region);
+            for (i, code) in path.iter().enumerate() {
+                if i > 0 {
+                    ui.label(RichText::new("›").size(theme::HEADING).color(theme::TEXT_DIM));
+                }
+                let last = i + 1 == path.len();
+                let text = RichText::new(v.name(*code)).size(theme::HEADING);
+                if last {
+                    ui.label(text.strong().color(theme::ACCENT));
+                } else if ui.link(text).clicked() {
+                    commands.push(UiCommand::SelectRegion(*code));
+                }
+            }
+        }
+
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+            if ui.button(tr.switch_language).on_hover_text(tr.switch_language_hint).clicked() {
+                commands.push(UiCommand::SetLang(other));
+            }
+            ui.separator();
+
+            let rejected: usize = status.reports.iter().map(|r| r.rejected.len()).sum();
+            let refused = status.reports.iter().filter(|r| r.fatal.is_some()).count();
+            if rejected + refused > 0 || status.config_problem.is_some() {
+                let n = rejected + refused;
+                let text = if n > 0 {
+                    format!("⚠ {n} {}", tr.rows_rejected)
+                } else {
+                    format!("⚠ {}", tr.data_problems)
+                };
+                if ui
+                    .button(RichText::new(text).color(theme::WARN))
+                    .on_hover_text(tr.details)
+                    .clicked()
+                {
+                    commands.push(UiCommand::ShowProblems(true));
+                }
+            }
+
+            if let Some(v) = view {
+                let data = v.sit.data();
+                let synthetic = data.sources.iter().any(|s| s.synthetic);
+                // Freshness: file sources replay a chosen day; the live-feed issue adds ages.
+                let badge = RichText::new(format!(" {} ", tr.freshness_replay))
+                    .color(theme::BG)
+                    .background_color(theme::ACCENT)
+                    .strong();
+                ui.label(badge).on_hover_text(tr.freshness_replay_hint);
+                let mut names: Vec<&str> = data.sources.iter().map(|s| s.name.as_str()).collect();
+                names.dedup();
+                let summary = match names.as_slice() {
+                    [] => String::new(),
+                    [one] => (*one).to_owned(),
+                    [first, rest @ ..] => format!("{first} +{}", rest.len()),
+                };
+                let mut hover = String::new();
+                for s in &data.sources {
+                    hover.push_str(&format!(
+                        "{} [{}]{}\n  {}\n",
+                        s.name,
+                        s.id,
+                        if s.synthetic { " ◇" } else { "" },
+                        s.origin
+                    ));
+                }
+                let label = if synthetic {
+                    format!("{}: {summary} ({})", tr.source, tr.synthetic_data)
+                } else {
+                    format!("{}: {summary}", tr.source)
+                };
+                ui.label(RichText::new(label).size(theme::SMALL).color(theme::TEXT_DIM))
+                    .on_hover_text(hover.trim_end());
+                ui.separator();
+                ui.label(
+                    RichText::new(format_local(v.sit.as_of()).replace("UTC+8", tr.zone_note))
+                        .size(theme::HEADING)
+                        .strong(),
+                );
+                ui.label(RichText::new(tr.as_of).size(theme::HEADING).color(theme::TEXT_DIM));
+            } else if status.loading {
+                ui.spinner();
+            }
+        });
+    });
+}

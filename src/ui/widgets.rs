@@ -1,0 +1,106 @@
+//! Shared widgets: cards, KPI tiles with provenance marks, risk chips and bars.
+
+use egui::{Color32, CornerRadius, Frame, Margin, RichText, Sense, Stroke, Ui, WidgetInfo};
+
+use super::theme;
+use crate::i18n::{Tr, fmt_count, fmt_delta};
+use crate::model::overview::{Figure, FigureSource};
+
+/// A card: the board's framed container.
+pub fn card<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
+    Frame::new()
+        .fill(theme::CARD)
+        .stroke(Stroke::new(1.0, theme::CARD_BORDER))
+        .corner_radius(CornerRadius::same(6))
+        .inner_margin(Margin::symmetric(14, 10))
+        .show(ui, add)
+        .inner
+}
+
+/// The mark shown next to a figure for where it came from.
+pub fn provenance_mark(source: FigureSource) -> (&'static str, Color32) {
+    match source {
+        FigureSource::Reported => ("●", theme::ACCENT),
+        FigureSource::Reconstructed => ("◌", theme::TEXT_DIM),
+        FigureSource::Aggregated { .. } => ("Σ", theme::TEXT_DIM),
+        FigureSource::Derived => ("≈", theme::TEXT_DIM),
+        FigureSource::Synthetic => ("◇", theme::WARN),
+        FigureSource::Missing => ("", theme::TEXT_DIM),
+    }
+}
+
+/// A KPI tile: label, big number, provenance mark, change from the previous day. Its
+/// accessible label reads "label: value" so screen readers and tests read it as a person does.
+pub fn kpi_tile(ui: &mut Ui, tr: &Tr, label: &str, fig: &Figure, colour: Color32, width: f32) -> egui::Response {
+    let value_text = fig.value.map(|v| fmt_count(u64::from(v))).unwrap_or_else(|| "—".into());
+    let inner = Frame::new()
+        .fill(theme::CARD)
+        .stroke(Stroke::new(1.0, theme::CARD_BORDER))
+        .corner_radius(CornerRadius::same(6))
+        .inner_margin(Margin::symmetric(14, 10))
+        .show(ui, |ui| {
+            ui.set_width(width);
+            ui.vertical(|ui| {
+                ui.label(RichText::new(label).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+                ui.horizontal(|ui| {
+                    let colour = if fig.value.is_some() { colour } else { theme::TEXT_DIM };
+                    ui.label(RichText::new(&value_text).size(theme::KPI_NUMBER).strong().color(colour));
+                    let (mark, mark_colour) = provenance_mark(fig.source);
+                    if !mark.is_empty() {
+                        ui.label(RichText::new(mark).size(theme::BODY).color(mark_colour));
+                    }
+                });
+                let mut line = String::new();
+                if let Some(d) = fig.delta {
+                    line = format!("{} {}", tr.vs_previous_day, fmt_delta(d));
+                }
+                if let Some(c) = fig.correction {
+                    if !line.is_empty() {
+                        line.push_str("  ");
+                    }
+                    line.push_str(&format!("{} {}", tr.correction, fmt_delta(c)));
+                }
+                if fig.value.is_none() {
+                    line = tr.figure_source(FigureSource::Missing);
+                }
+                let colour = if fig.correction.is_some() { theme::WARN } else { theme::TEXT_DIM };
+                ui.label(RichText::new(if line.is_empty() { " ".into() } else { line }).size(theme::SMALL).color(colour));
+            });
+        });
+    let response = inner.response.interact(Sense::hover());
+    let a11y = format!("{label}: {value_text}");
+    response.widget_info(|| WidgetInfo::labeled(egui::Role::Label, true, &a11y));
+    response
+}
+
+/// A small coloured square followed by text (legends, risk chips).
+pub fn swatch(ui: &mut Ui, colour: Color32, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), Sense::hover());
+        ui.painter().rect_filled(rect, CornerRadius::same(3), colour);
+        ui.label(text)
+    })
+    .inner
+}
+
+/// A horizontal bar split by counts, e.g. high/medium/low/unknown risk.
+pub fn stacked_bar(ui: &mut Ui, parts: &[(u32, Color32)], height: f32) {
+    let total: u32 = parts.iter().map(|(n, _)| n).sum();
+    let width = ui.available_width().max(50.0);
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, height), Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, CornerRadius::same(3), theme::BG);
+    if total == 0 {
+        return;
+    }
+    let mut x = rect.left();
+    for (n, colour) in parts {
+        if *n == 0 {
+            continue;
+        }
+        let w = rect.width() * (*n as f32) / (total as f32);
+        let r = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w, rect.height()));
+        painter.rect_filled(r, CornerRadius::ZERO, *colour);
+        x += w;
+    }
+}
