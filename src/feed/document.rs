@@ -139,7 +139,7 @@ pub fn ingest_documents(docs: &[FeedDocument], builder: &mut DatasetBuilder) -> 
     for section in SECTIONS {
         for (doc, report) in docs.iter().zip(reports.iter_mut()) {
             let Some(rows) = doc.section(section, report) else { continue };
-            let mut ctx = Ctx { doc, report, seen: HashMap::new() };
+            let mut ctx = Ctx { doc, report, seen: HashMap::new(), pending: None };
             for (i, v) in rows.iter().enumerate() {
                 let result = match section {
                     "regions" => ctx.region(i, v, builder),
@@ -153,8 +153,16 @@ pub fn ingest_documents(docs: &[FeedDocument], builder: &mut DatasetBuilder) -> 
                     "throughput" => ctx.throughput(i, v, builder),
                     _ => Ok(()),
                 };
+                let claimed = ctx.pending.take();
                 match result {
-                    Ok(()) => ctx.report.accept(section),
+                    Ok(()) => {
+                        // Only an accepted row claims its key: a rejected row must not make
+                        // a later, valid row look like a duplicate.
+                        if let Some((key, index)) = claimed {
+                            ctx.seen.insert(key, index);
+                        }
+                        ctx.report.accept(section)
+                    }
                     Err(issue) => ctx.report.rejected.push(issue),
                 }
             }
@@ -166,8 +174,10 @@ pub fn ingest_documents(docs: &[FeedDocument], builder: &mut DatasetBuilder) -> 
 struct Ctx<'a> {
     doc: &'a FeedDocument,
     report: &'a mut IngestReport,
-    /// Keys seen in the current section → first row index, for duplicate detection.
+    /// Keys of accepted rows in the current section → row index, for duplicate detection.
     seen: HashMap<String, usize>,
+    /// The key the row being validated claims once it is accepted.
+    pending: Option<(String, usize)>,
 }
 
 impl Ctx<'_> {
@@ -175,7 +185,7 @@ impl Ctx<'_> {
         if let Some(first) = self.seen.get(&key) {
             return Err(row.err("", format!("duplicate of {}[{first}] ({describe})", row.section)));
         }
-        self.seen.insert(key, row.index);
+        self.pending = Some((key, row.index));
         Ok(())
     }
 

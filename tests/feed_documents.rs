@@ -1,0 +1,244 @@
+//! Feed schema v1: valid, invalid and partial documents, the wording of rejections, and
+//! fuzz-style robustness (no input may panic the parser).
+
+use sitboard::feed::{self, FeedDocument, ingest_documents, registry};
+use sitboard::model::{Adcode, CaseField, DatasetBuilder, Provenance};
+
+fn ingest(text: &str) -> (sitboard::model::Dataset, Vec<sitboard::feed::IngestReport>) {
+    let reg = registry::bundled().expect("bundled registry");
+    let mut b = DatasetBuilder::new(reg);
+    match FeedDocument::parse(text, "test.json") {
+        Ok(doc) => {
+            let reports = ingest_documents(&[doc], &mut b);
+            (b.build(), reports)
+        }
+        Err(e) => (b.build(), vec![feed::IngestReport::fatal("test.json", e)]),
+    }
+}
+
+const HEADER: &str = r#""schema": "sitboard.feed/1",
+  "source": {"id": "test", "name": "Test feed"},
+  "generated_at": "2020-03-04T02:00:00Z",
+  "as_of": "2020-03-03T16:00:00Z""#;
+
+fn doc(sections: &str) -> String {
+    format!("{{ {HEADER}, {sections} }}")
+}
+
+fn code(c: u32) -> Adcode {
+    Adcode::new(c).unwrap()
+}
+
+#[test]
+fn valid_document_is_fully_accepted() {
+    let text = doc(r#""case_reports": [
+        {"region": "230000", "date": "2020-03-03", "new_confirmed": 0, "cumulative_confirmed": 480,
+         "active": 95, "cured": 372, "deaths": 13, "severe": 29, "critical": 0,
+         "reported": ["active", "cured", "severe"], "ref": "seed 001", "some_future_field": {"x": 1}},
+        {"region": "230100", "date": "2020-03-03", "active": 48}
+      ],
+      "response_levels": [{"region": "230000", "level": "I", "since": "2020-01-25"}],
+      "risk_levels": [{"region": "230110", "level": "medium", "since": "2020-02-18", "rule": "county-2020-02"}],
+      "unknown_section": [1, 2, 3]"#);
+    let (ds, reports) = ingest(&text);
+    let r = &reports[0];
+    assert!(r.fatal.is_none(), "{:?}", r.fatal);
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    assert_eq!(r.accepted.get("case_reports"), Some(&2));
+    assert_eq!(r.accepted.get("response_levels"), Some(&1));
+    let d = chrono::NaiveDate::from_ymd_opt(2020, 3, 3).unwrap();
+    let prov = ds.report(code(230000), d).unwrap();
+    assert_eq!(prov.get(CaseField::Active), Some(95));
+    assert_eq!(prov.provenance(CaseField::Active), Provenance::Reported);
+    assert_eq!(prov.provenance(CaseField::NewConfirmed), Provenance::Reconstructed);
+    assert_eq!(prov.reference.as_deref(), Some("seed 001"));
+}
+
+#[test]
+fn bad_rows_are_rejected_by_section_row_and_field_and_good_rows_kept() {
+    let text = doc(r#""case_reports": [
+        {"region": "230000", "date": "2020-03-01", "active": 100},
+        {"region": "230000", "date": "2020-03-02", "active": -3},
+        {"region": "239999", "date": "2020-03-02", "active": 1},
+        {"region": "230000", "date": "2020-03-09", "active": 1},
+        {"region": "230000", "date": "2020-03-01", "active": 7},
+        {"region": "230000", "date": "2020-03-02", "active": "many"},
+        {"region": "230000", "date": "2020-03-02", "active": 1.5},
+        {"region": "230000", "date": "2020/03/02", "active": 1},
+        {"date": "2020-03-02", "active": 1},
+        {"region": "230000", "date": "2020-03-02", "reported": ["severe"], "active": 1},
+        "not an object",
+        {"region": "230000", "date": "2020-03-02", "active": 2}
+      ],
+      "directives": [
+        {"number": "绥指公4号", "issuer": "绥化市指挥部", "title": "交通管制", "category": "traffic_control",
+         "scope": ["231202"], "issued_at": "2020-02-01T21:00:00+08:00"},
+        {"number": "X", "issuer": "Y", "title": "bad", "category": "curfew", "scope": ["231202"],
+         "issued_at": "2020-02-01T21:00:00+08:00"},
+        {"number": "Z", "issuer": "Y", "title": "ends early", "category": "other", "scope": ["231202"],
+         "issued_at": "2020-02-01T21:00:00+08:00", "effective_until": "2020-02-01T20:00:00+08:00"},
+        {"number": "W", "issuer": "Y", "title": "evil\u202Etxt", "category": "other", "scope": ["231202"],
+         "issued_at": "2020-02-01T21:00:00+08:00"}
+      ],
+      "risk_levels": {"region": "230110"}"#);
+    let (ds, reports) = ingest(&text);
+    let r = &reports[0];
+    let msgs: Vec<String> = r.rejected.iter().map(|i| i.to_string()).collect();
+    let has = |s: &str| msgs.iter().any(|m| m.contains(s));
+    assert!(has("case_reports[1].active: negative count -3"), "{msgs:#?}");
+    assert!(has("case_reports[2].region: unknown region code 239999"), "{msgs:#?}");
+    assert!(has("case_reports[3].date: 2020-03-09 24:00 UTC+8 is after the document's as_of"), "{msgs:#?}");
+    assert!(has("case_reports[4]: duplicate of case_reports[0] (region 230000, date 2020-03-01)"), "{msgs:#?}");
+    assert!(has("case_reports[5].active: expected a count, found a string"), "{msgs:#?}");
+    assert!(has("case_reports[6].active: expected a whole number, found 1.5"), "{msgs:#?}");
+    assert!(has("case_reports[7].date: \"2020/03/02\" is not a date"), "{msgs:#?}");
+    assert!(has("case_reports[8].region: missing"), "{msgs:#?}");
+    assert!(has("case_reports[9].reported[0]: lists \"severe\", which the row does not carry"), "{msgs:#?}");
+    assert!(has("case_reports[10]: expected an object, found a string"), "{msgs:#?}");
+    assert!(has("directives[1].category: unknown value \"curfew\""), "{msgs:#?}");
+    assert!(has("directives[2].effective_until: ends before it takes effect"), "{msgs:#?}");
+    assert!(has("directives[3].title: contains a control or text-direction character (U+202E)"), "{msgs:#?}");
+    assert!(has("risk_levels: expected an array of rows, found an object"), "{msgs:#?}");
+    // The good rows are kept.
+    assert_eq!(r.accepted.get("case_reports"), Some(&2));
+    assert_eq!(r.accepted.get("directives"), Some(&1));
+    let d1 = chrono::NaiveDate::from_ymd_opt(2020, 3, 1).unwrap();
+    let d2 = chrono::NaiveDate::from_ymd_opt(2020, 3, 2).unwrap();
+    assert_eq!(ds.report(code(230000), d1).unwrap().get(CaseField::Active), Some(100));
+    assert_eq!(ds.report(code(230000), d2).unwrap().get(CaseField::Active), Some(2));
+    assert_eq!(ds.directives().len(), 1);
+}
+
+#[test]
+fn broken_documents_are_refused_with_the_reason() {
+    let cases: Vec<(String, &str)> = vec![
+        ("".into(), "the document ends too early"),
+        ("{\"schema\": \"sitboard.feed/1\", ".into(), "the document ends too early"),
+        ("<html><body>502 Bad Gateway</body></html>".into(), "not valid JSON at line 1, column 1"),
+        ("[1,2,3]".into(), "expected a JSON object at the top level, found an array"),
+        ("{}".into(), "schema: missing"),
+        (r#"{"schema": "sitboard.feed/2"}"#.into(), "schema: \"sitboard.feed/2\" is not supported"),
+        (
+            r#"{"schema": "sitboard.feed/1", "source": {"id": "t"}, "generated_at": "yesterday", "as_of": "2020-03-03T16:00:00Z"}"#
+                .into(),
+            "generated_at: \"yesterday\" is not an RFC 3339 time",
+        ),
+        (
+            r#"{"schema": "sitboard.feed/1", "generated_at": "2020-03-03T16:00:00Z", "as_of": "2020-03-03T16:00:00Z"}"#
+                .into(),
+            "source: missing",
+        ),
+        (
+            r#"{"schema": "sitboard.feed/1", "source": {"id": "Bad Id"}, "generated_at": "2020-03-03T16:00:00Z", "as_of": "2020-03-03T16:00:00Z"}"#
+                .into(),
+            "source.id",
+        ),
+    ];
+    for (text, expected) in cases {
+        let (_, reports) = ingest(&text);
+        let fatal = reports[0].fatal.clone().unwrap_or_default();
+        assert!(fatal.contains(expected), "for {text:?}: got {fatal:?}, wanted {expected:?}");
+        assert!(!reports[0].usable());
+    }
+}
+
+#[test]
+fn minor_versions_are_accepted() {
+    let text = doc(r#""case_reports": []"#).replace("sitboard.feed/1\"", "sitboard.feed/1.3\"");
+    let (_, reports) = ingest(&text);
+    assert!(reports[0].fatal.is_none(), "{:?}", reports[0].fatal);
+}
+
+#[test]
+fn partial_day_windows_and_channels() {
+    let text = r#"{"schema": "sitboard.feed/1", "source": {"id": "hrb"},
+      "generated_at": "2022-11-29T08:00:00Z", "as_of": "2022-11-29T07:00:00Z",
+      "case_reports": [
+        {"region": "230100", "date": "2022-11-29", "window": {"from": "00:00", "to": "15:00"},
+         "new_confirmed": 54, "new_asymptomatic": 5,
+         "channels": {"quarantined": 50, "community_screening": 5, "contact_screening": 2,
+                      "key_person_screening": 1, "cross_region_request": 1},
+         "reported": ["new_confirmed", "new_asymptomatic", "channels"]},
+        {"region": "230110", "date": "2022-11-29", "window": {"from": "00:00", "to": "16:00"}, "new_confirmed": 1},
+        {"region": "230102", "date": "2022-11-29", "window": {"from": "00:00", "to": "15:00"}, "channels": {"telepathy": 3}}
+      ]}"#;
+    let (ds, reports) = ingest(text);
+    let msgs: Vec<String> = reports[0].rejected.iter().map(|i| i.to_string()).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    assert!(msgs[0].starts_with("case_reports[1].date: 2022-11-29 16:00 UTC+8 is after"), "{msgs:#?}");
+    assert!(msgs[1].starts_with("case_reports[2].channels.telepathy: unknown discovery channel"), "{msgs:#?}");
+    let d = chrono::NaiveDate::from_ymd_opt(2022, 11, 29).unwrap();
+    let r = ds.report(code(230100), d).unwrap();
+    assert_eq!(r.channel_total(), Some(59));
+    assert!(r.channels_reported);
+    assert!(r.window.is_some());
+}
+
+/// A tiny deterministic generator, so the fuzz cases are the same on every run.
+struct XorShift(u64);
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn fuzz_mutated_documents_never_panic() {
+    let base = doc(r#""case_reports": [
+        {"region": "230000", "date": "2020-03-03", "active": 95, "cured": 372, "imported": {"new": 1},
+         "channels": {"quarantined": 3}, "window": {"from": "00:00", "to": "15:00"}, "corrections": {"cumulative_confirmed": -9}}],
+      "checkpoints": [{"id": "a", "name_zh": "南风井收费站", "kind": "toll_station", "region": "230400",
+         "lon": 130.3, "lat": 47.3, "lanes": {"passenger": 2}, "status": [{"since": "2020-02-01", "status": "open"}]}],
+      "throughput": [{"checkpoint": "a", "start": "2020-02-01T08:00:00+08:00", "lanes": {"freight": {"vehicles": 3}},
+         "codes": {"red": 1}}],
+      "directives": [{"number": "1", "issuer": "x", "title": "t", "category": "other", "scope": ["230000"],
+         "issued_at": "2020-02-01T08:00:00+08:00"}],
+      "hotline": [{"region": "231200", "from": "2020-01-24", "to": "2020-02-03", "requests": 2734, "connection_rate": 1.0}],
+      "work_orders": [{"id": "w1", "category": "c", "region": "231200", "received_at": "2020-02-01T08:00:00+08:00", "status": "open"}],
+      "regions": [{"adcode": "230199", "name_zh": "测试区", "name_en": "Test", "level": "county", "parent": "230100"}]"#);
+    let bytes = base.as_bytes();
+    let alphabet: &[u8] = b"{}[]\":,-0123456789.eE truefalsnul\\\x00\xff\xe4\xb8\xad";
+    let mut rng = XorShift(0x5eed_1234_abcd_0001);
+    let (_, reports) = ingest(&base);
+    assert!(reports[0].rejected.is_empty(), "{:?}", reports[0].rejected);
+    for _ in 0..3000 {
+        let mut m = bytes.to_vec();
+        for _ in 0..=rng.below(6) {
+            let pos = rng.below(m.len());
+            match rng.below(3) {
+                0 => m[pos] = alphabet[rng.below(alphabet.len())],
+                1 => {
+                    m.remove(pos);
+                }
+                _ => m.insert(pos, alphabet[rng.below(alphabet.len())]),
+            }
+        }
+        let text = String::from_utf8_lossy(&m);
+        let (_, reports) = ingest(&text);
+        // Every outcome is a report; nothing panics.
+        assert_eq!(reports.len(), 1);
+    }
+}
+
+#[test]
+fn fuzz_random_bytes_and_csv_never_panic() {
+    let mut rng = XorShift(42);
+    let reg = registry::bundled().unwrap();
+    for _ in 0..500 {
+        let n = rng.below(400);
+        let bytes: Vec<u8> = (0..n).map(|_| (rng.next() & 0xff) as u8).collect();
+        let text = String::from_utf8_lossy(&bytes);
+        let mut b = DatasetBuilder::new(reg.clone());
+        let _ = FeedDocument::parse(&text, "x").map(|d| ingest_documents(&[d], &mut b));
+        let mut b = DatasetBuilder::new(reg.clone());
+        let csv = format!("date,provinceCode,city,cityCode,confirmed,cured,dead\n{text}");
+        let _ = feed::csv_import::import_long_csv(&csv, "x.csv", "x", &mut b);
+        let _ = b.build();
+    }
+}
