@@ -1,1 +1,100 @@
-fn main() {}
+//! Frame-time benchmark: runs the whole board headlessly (`egui::Context::run_ui` plus
+//! tessellation) on the bundled demo at 1920×1080 and prints CPU milliseconds per frame.
+//! Run with `cargo bench --bench frame` (release profile).
+
+use std::time::{Duration, Instant};
+
+use sitboard::feed::{FeedSource, load_sources, registry};
+use sitboard::i18n::Lang;
+use sitboard::model::Adcode;
+use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
+
+struct Stats {
+    median: f64,
+    p95: f64,
+    mean: f64,
+    max: f64,
+}
+
+fn stats(mut v: Vec<Duration>) -> Stats {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let n = v.len();
+    Stats {
+        median: ms(v[n / 2]),
+        p95: ms(v[(n * 95 / 100).min(n - 1)]),
+        mean: v.iter().map(|d| ms(*d)).sum::<f64>() / n as f64,
+        max: ms(v[n - 1]),
+    }
+}
+
+fn input(frame: u64, size: egui::Vec2) -> egui::RawInput {
+    // The pointer sweeps across the board, so hover effects are part of the cost.
+    let t = frame as f32;
+    let pos = egui::pos2((t * 37.0) % size.x, (t * 23.0) % size.y);
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+        time: Some(frame as f64 / 60.0),
+        events: vec![egui::Event::PointerMoved(pos)],
+        ..Default::default()
+    }
+}
+
+fn run(name: &str, lang: Lang, commands: &[UiCommand], frames: u64) {
+    let Some(dir) = sitboard::paths::bundled_demo_dir() else {
+        eprintln!("the bundled demo folder data/demo was not found");
+        std::process::exit(1);
+    };
+    let reg = match registry::bundled() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let outcome = load_sources(&[FeedSource::Path(dir)], reg);
+    let mut app = SitboardApp::from_outcome(outcome, lang);
+    for c in commands {
+        app.apply(c.clone());
+    }
+    let ctx = egui::Context::default();
+    fonts::install(&ctx);
+    theme::apply(&ctx);
+    let size = egui::vec2(1920.0, 1080.0);
+    let mut frame_no = 0u64;
+    let mut step = |app: &mut SitboardApp| {
+        frame_no += 1;
+        let start = Instant::now();
+        let out = ctx.run_ui(input(frame_no, size), |ui| app.frame(ui));
+        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+        let elapsed = start.elapsed();
+        std::hint::black_box(prims.len());
+        elapsed
+    };
+    for _ in 0..20 {
+        step(&mut app);
+    }
+    let times: Vec<Duration> = (0..frames).map(|_| step(&mut app)).collect();
+    let s = stats(times);
+    println!(
+        "{name:<40} median {:>6.3} ms   p95 {:>6.3} ms   mean {:>6.3} ms   max {:>6.3} ms   ({frames} frames, 1920x1080)",
+        s.median, s.p95, s.mean, s.max
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing else useful.
+    let quick = std::env::args().any(|a| a == "--quick") || std::env::var("SITBOARD_BENCH_QUICK").is_ok();
+    let frames = if quick { 20 } else { 300 };
+    let code = |c| Adcode::new(c).expect("constant adcode");
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("constant date");
+    println!("Sitboard frame benchmark (CPU time of run_ui + tessellate per frame)");
+    run("province overview, zh, 2020-03-03", Lang::Zh, &[UiCommand::SetDate(d("2020-03-03"))], frames);
+    run("province overview, en, 2020-03-03", Lang::En, &[UiCommand::SetDate(d("2020-03-03"))], frames);
+    run(
+        "Harbin districts, zh, 2022-11-29",
+        Lang::Zh,
+        &[UiCommand::SetDate(d("2022-11-29")), UiCommand::SelectRegion(code(230100))],
+        frames,
+    );
+}

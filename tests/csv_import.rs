@@ -61,7 +61,9 @@ fn real_canghailan_file_matches_official_figures() {
     let suihua = ds.report(code(231200), date("2020-02-09")).unwrap();
     assert_eq!(suihua.get(CaseField::NewConfirmed), None);
     assert_eq!(suihua.correction(CaseField::CumulativeConfirmed), Some(-9));
-    assert!(r.warnings.iter().any(|w| w.message.contains("绥化市 2020-02-09: cumulative confirmed fell from 44 to 35")));
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("绥化市 2020-02-09: cumulative confirmed fell from 44 to 35"))
+    );
     // No negative or absurd new counts anywhere.
     for c in ds.registry.iter_sorted() {
         if let Some(series) = ds.series(c.adcode) {

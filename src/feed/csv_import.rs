@@ -92,11 +92,8 @@ pub fn import_long_csv(text: &str, origin: &str, source_id: &str, builder: &mut 
         let city = get(c_city);
         let ccode = get(c_ccode);
         let pcode = get(c_pcode);
-        let (code_text, field) = if !city.is_empty() || !ccode.is_empty() {
-            (ccode, "cityCode")
-        } else {
-            (pcode, "provinceCode")
-        };
+        let (code_text, field) =
+            if !city.is_empty() || !ccode.is_empty() { (ccode, "cityCode") } else { (pcode, "provinceCode") };
         let code = match code_text.parse::<Adcode>() {
             Ok(c) => c,
             Err(_) => {
@@ -177,9 +174,7 @@ pub fn import_long_csv(text: &str, origin: &str, source_id: &str, builder: &mut 
         let name = registry.name(*region, false);
         // The format omits a city's days before its first case: those are zeros by the
         // format's convention (reconstructed, not reported).
-        if is_city
-            && let (Some(start), Some(first)) = (first_day, series.keys().next())
-        {
+        if is_city && let (Some(start), Some(first)) = (first_day, series.keys().next()) {
             let mut d = start;
             while d < *first {
                 let mut r = CaseReport::new(*region, d);
@@ -219,7 +214,13 @@ pub fn import_long_csv(text: &str, origin: &str, source_id: &str, builder: &mut 
             r.reported = reported;
             if let Some(p) = prev.filter(|p| p.date.succ_opt() == Some(row.date)) {
                 for (field, new_field, today, before, what) in [
-                    (CaseField::CumulativeConfirmed, CaseField::NewConfirmed, row.confirmed, p.confirmed, "cumulative confirmed"),
+                    (
+                        CaseField::CumulativeConfirmed,
+                        CaseField::NewConfirmed,
+                        row.confirmed,
+                        p.confirmed,
+                        "cumulative confirmed",
+                    ),
                     (CaseField::Cured, CaseField::NewCured, row.cured, p.cured, "cumulative cured"),
                     (CaseField::Deaths, CaseField::NewDeaths, row.dead, p.dead, "cumulative deaths"),
                 ] {
@@ -248,7 +249,10 @@ pub fn import_long_csv(text: &str, origin: &str, source_id: &str, builder: &mut 
                         section: "line".into(),
                         row: Some(row.line),
                         field: None,
-                        message: format!("{name} {}: cured {cu} + deaths {d} exceed confirmed {c}; active left unknown", row.date),
+                        message: format!(
+                            "{name} {}: cured {cu} + deaths {d} exceed confirmed {c}; active left unknown",
+                            row.date
+                        ),
                     }),
                 }
             }

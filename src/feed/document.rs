@@ -15,9 +15,9 @@ use crate::model::checkpoint::CodeColours;
 use crate::model::time::{end_of_day, format_local};
 use crate::model::{
     CaseField, CaseReport, Channel, Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, Directive,
-    DirectiveCategory, DirectiveStatus, HotlinePeriod, Lane, LaneCounts, Priority, Region, RegionLevel,
-    ReportWindow, ResponseLevel, ResponseLevelChange, RiskAssessment, RiskBasis, RiskLevel, RiskRule, SourceInfo,
-    Throughput, WorkOrder, WorkOrderStatus,
+    DirectiveCategory, DirectiveStatus, HotlinePeriod, Lane, LaneCounts, Priority, Region, RegionLevel, ReportWindow,
+    ResponseLevel, ResponseLevelChange, RiskAssessment, RiskBasis, RiskLevel, RiskRule, SourceInfo, Throughput,
+    WorkOrder, WorkOrderStatus,
 };
 
 /// Sections this version understands, in the order they are ingested.
@@ -284,8 +284,7 @@ impl Ctx<'_> {
         if let Some(cor) = row.opt_object("corrections")? {
             for (k, val) in cor {
                 let label = format!("corrections.{k}");
-                let field =
-                    CaseField::from_wire(k).ok_or_else(|| row.err(&label, "not a case-report field"))?;
+                let field = CaseField::from_wire(k).ok_or_else(|| row.err(&label, "not a case-report field"))?;
                 let delta = val
                     .as_i64()
                     .ok_or_else(|| row.err(&label, format!("expected a whole number, found {}", type_name(val))))?;

@@ -19,7 +19,10 @@ pub fn parse_registry_csv(text: &str, origin: &str) -> Result<RegionRegistry, St
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| format!("{origin}: cannot read the header: {e}"))?.clone();
     let col = |name: &str| -> Result<usize, String> {
-        headers.iter().position(|h| h.trim() == name).ok_or_else(|| format!("{origin}: no column {name:?} in the header"))
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| format!("{origin}: no column {name:?} in the header"))
     };
     let (c_code, c_parent, c_level, c_zh, c_en) =
         (col("adcode")?, col("parent")?, col("level")?, col("name_zh")?, col("name_en")?);

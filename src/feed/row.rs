@@ -125,11 +125,9 @@ impl<'a> Row<'a> {
     pub fn opt_f64(&self, field: &str) -> FieldResult<Option<f64>> {
         match self.obj.get(field) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .filter(|f| f.is_finite())
-                .map(Some)
-                .ok_or_else(|| self.err(field, "not a finite number")),
+            Some(Value::Number(n)) => {
+                n.as_f64().filter(|f| f.is_finite()).map(Some).ok_or_else(|| self.err(field, "not a finite number"))
+            }
             Some(other) => Err(self.err(field, format!("expected a number, found {}", type_name(other)))),
         }
     }
@@ -200,12 +198,7 @@ impl<'a> Row<'a> {
         parse(s).ok_or_else(|| self.err(field, format!("unknown value {s:?} (expected one of {allowed})")))
     }
 
-    pub fn opt_enum<T>(
-        &self,
-        field: &str,
-        parse: impl Fn(&str) -> Option<T>,
-        allowed: &str,
-    ) -> FieldResult<Option<T>> {
+    pub fn opt_enum<T>(&self, field: &str, parse: impl Fn(&str) -> Option<T>, allowed: &str) -> FieldResult<Option<T>> {
         match self.opt_str(field)? {
             None => Ok(None),
             Some(s) => parse(s)
@@ -216,8 +209,9 @@ impl<'a> Row<'a> {
 
     pub fn time_of_day(&self, obj: &Map<String, Value>, field: &str, label: &str) -> FieldResult<NaiveTime> {
         match obj.get(field) {
-            Some(Value::String(s)) => parse_time_of_day(s)
-                .ok_or_else(|| self.err(label, format!("{s:?} is not a time of day (HH:MM)"))),
+            Some(Value::String(s)) => {
+                parse_time_of_day(s).ok_or_else(|| self.err(label, format!("{s:?} is not a time of day (HH:MM)")))
+            }
             None | Some(Value::Null) => Err(self.err(label, "missing")),
             Some(other) => Err(self.err(label, format!("expected a time (HH:MM), found {}", type_name(other)))),
         }
@@ -263,7 +257,8 @@ pub fn check_text(s: &str, multiline: bool, max_chars: usize) -> Result<String, 
     }
     for (i, c) in s.chars().enumerate() {
         let bad_control = c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r'));
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+        let bidi =
+            matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
         if bad_control || bidi {
             return Err(format!("contains a control or text-direction character (U+{:04X}) at position {i}", c as u32));
         }

@@ -112,10 +112,8 @@ pub fn load_sources(sources: &[FeedSource], registry: RegionRegistry) -> LoadOut
 
 fn csv_source_id(origin: &str) -> String {
     let stem = Path::new(origin).file_stem().and_then(|s| s.to_str()).unwrap_or("csv");
-    let clean: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
+    let clean: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     format!("csv-{clean}")
 }
 

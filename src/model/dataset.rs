@@ -120,9 +120,7 @@ impl Dataset {
     /// Whether a directive's scope touches a region: the scope contains the region, one of
     /// its ancestors, or one of its descendants.
     pub fn scope_touches(&self, scope: &[Adcode], region: Adcode) -> bool {
-        scope
-            .iter()
-            .any(|&s| self.registry.is_within(region, s) || self.registry.is_within(s, region))
+        scope.iter().any(|&s| self.registry.is_within(region, s) || self.registry.is_within(s, region))
     }
 
     /// The newest `as_of` among the sources.
@@ -327,10 +325,7 @@ fn sum_reports(region: Adcode, date: NaiveDate, reports: &[&CaseReport], of: usi
     let windows: Vec<Option<ReportWindow>> = reports.iter().map(|r| r.window).collect();
     out.window = windows.first().copied().flatten().filter(|w| windows.iter().all(|x| *x == Some(*w)));
     out.synthetic = reports.iter().all(|r| r.synthetic);
-    out.aggregated = Some((
-        u16::try_from(reports.len()).unwrap_or(u16::MAX),
-        u16::try_from(of).unwrap_or(u16::MAX),
-    ));
+    out.aggregated = Some((u16::try_from(reports.len()).unwrap_or(u16::MAX), u16::try_from(of).unwrap_or(u16::MAX)));
     let mut srcs: Vec<&str> = reports.iter().map(|r| r.source.as_str()).collect();
     srcs.sort();
     srcs.dedup();

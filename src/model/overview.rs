@@ -17,7 +17,10 @@ pub enum FigureSource {
     Reported,
     Reconstructed,
     /// Summed from `children` of `of` lower-level regions.
-    Aggregated { children: u16, of: u16 },
+    Aggregated {
+        children: u16,
+        of: u16,
+    },
     /// Computed by the board from other figures of the same report.
     Derived,
     Synthetic,
@@ -47,8 +50,7 @@ pub struct Figure {
 }
 
 impl Figure {
-    pub const MISSING: Figure =
-        Figure { value: None, source: FigureSource::Missing, delta: None, correction: None };
+    pub const MISSING: Figure = Figure { value: None, source: FigureSource::Missing, delta: None, correction: None };
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -149,11 +151,8 @@ impl Overview {
             }
         }
 
-        let response = sit.response(region).map(|c| ResponseSummary {
-            level: c.level,
-            since: c.since,
-            region: c.region,
-        });
+        let response =
+            sit.response(region).map(|c| ResponseSummary { level: c.level, since: c.since, region: c.region });
 
         let risk = if data.has_risk_levels() {
             let mut counts = RiskCounts::default();

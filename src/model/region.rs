@@ -39,10 +39,7 @@ impl FromStr for Adcode {
         if t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!("{t:?} is not a 6-digit region code"));
         }
-        t.parse::<u32>()
-            .ok()
-            .and_then(Adcode::new)
-            .ok_or_else(|| format!("{t:?} is not a 6-digit region code"))
+        t.parse::<u32>().ok().and_then(Adcode::new).ok_or_else(|| format!("{t:?} is not a 6-digit region code"))
     }
 }
 
@@ -137,9 +134,7 @@ impl RegionRegistry {
                 self.aliases.insert(*a, code);
             }
             match r.parent {
-                Some(p) if self.regions.contains_key(&p) => {
-                    self.children.entry(p).or_default().push(code)
-                }
+                Some(p) if self.regions.contains_key(&p) => self.children.entry(p).or_default().push(code),
                 Some(p) => return Err(format!("region {code}: parent {p} is not a known region")),
                 None => self.roots.push(code),
             }
@@ -153,11 +148,7 @@ impl RegionRegistry {
 
     /// The canonical code for a code or one of its aliases.
     pub fn resolve(&self, code: Adcode) -> Option<Adcode> {
-        if self.regions.contains_key(&code) {
-            Some(code)
-        } else {
-            self.aliases.get(&code).copied()
-        }
+        if self.regions.contains_key(&code) { Some(code) } else { self.aliases.get(&code).copied() }
     }
 
     pub fn contains(&self, code: Adcode) -> bool {
@@ -303,8 +294,7 @@ pub(crate) mod tests {
 
     #[test]
     fn unknown_parent_is_an_error() {
-        let err = RegionRegistry::from_regions(vec![region(230100, Some(230000), RegionLevel::City, "x")])
-            .unwrap_err();
+        let err = RegionRegistry::from_regions(vec![region(230100, Some(230000), RegionLevel::City, "x")]).unwrap_err();
         assert!(err.contains("230000"), "{err}");
     }
 }

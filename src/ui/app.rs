@@ -68,8 +68,7 @@ impl SitboardApp {
     pub fn new(cc: &eframe::CreationContext<'_>, settings: Settings, start: StartOptions) -> Self {
         fonts::install(&cc.egui_ctx);
         theme::apply(&cc.egui_ctx);
-        let mut state: BoardState =
-            cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
+        let mut state: BoardState = cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
         state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
         let rx = loader::spawn(settings.clone(), cc.egui_ctx.clone());
         Self::with_load(state, Load::Pending(rx), &settings, start)
@@ -77,13 +76,7 @@ impl SitboardApp {
 
     /// The app over already-loaded data (tests, benchmarks).
     pub fn from_outcome(outcome: LoadOutcome, lang: Lang) -> Self {
-        let settings = Settings {
-            sources: Vec::new(),
-            lang,
-            regions: None,
-            config_problem: None,
-            demo: false,
-        };
+        let settings = Settings { sources: Vec::new(), lang, regions: None, config_problem: None, demo: false };
         let state = BoardState { lang, ..Default::default() };
         let mut app = Self::with_load(state, Load::Done, &settings, StartOptions::default());
         app.accept(LoadResult::Loaded(outcome));
@@ -124,9 +117,7 @@ impl SitboardApp {
             LoadResult::Loaded(outcome) => {
                 self.reports = outcome.reports;
                 if !self.reports.iter().any(IngestReport::usable) {
-                    self.load = Load::Failed(
-                        self.reports.iter().map(|r| r.summary()).collect::<Vec<_>>().join("\n"),
-                    );
+                    self.load = Load::Failed(self.reports.iter().map(|r| r.summary()).collect::<Vec<_>>().join("\n"));
                     return;
                 }
                 self.load = Load::Done;
@@ -149,9 +140,8 @@ impl SitboardApp {
             return;
         };
         let region_wanted = self.start.region.take().or(self.state.region);
-        let region = region_wanted
-            .and_then(|r| data.registry.resolve(r))
-            .or_else(|| data.registry.roots().first().copied());
+        let region =
+            region_wanted.and_then(|r| data.registry.resolve(r)).or_else(|| data.registry.roots().first().copied());
         self.state.date = Some(date);
         self.state.region = region;
         self.situation = Some(Situation::at_end_of(data, date));

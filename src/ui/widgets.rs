@@ -64,7 +64,9 @@ pub fn kpi_tile(ui: &mut Ui, tr: &Tr, label: &str, fig: &Figure, colour: Color32
                     line = tr.figure_source(FigureSource::Missing);
                 }
                 let colour = if fig.correction.is_some() { theme::WARN } else { theme::TEXT_DIM };
-                ui.label(RichText::new(if line.is_empty() { " ".into() } else { line }).size(theme::SMALL).color(colour));
+                ui.label(
+                    RichText::new(if line.is_empty() { " ".into() } else { line }).size(theme::SMALL).color(colour),
+                );
             });
         });
     let response = inner.response.interact(Sense::hover());

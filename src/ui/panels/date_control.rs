@@ -24,7 +24,7 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut DateControlState, commands: &mu
     let episodes = data.episodes();
     let episode = episodes.iter().copied().find(|(a, b)| *a <= current && current <= *b);
 
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new(tr.date).size(theme::HEADING).strong());
         let go = |d: Option<&NaiveDate>, commands: &mut Vec<UiCommand>| {
             if let Some(d) = d
@@ -35,17 +35,19 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut DateControlState, commands: &mu
         };
         let at_start = idx == Some(0);
         let at_end = idx.is_some_and(|i| i + 1 == dates.len());
-        if ui.add_enabled(!at_start, egui::Button::new(format!("⏮ {}", tr.first_day))).clicked() {
+        if ui.add_enabled(!at_start, egui::Button::new(format!("« {}", tr.first_day))).clicked() {
             go(dates.first(), commands);
         }
-        if ui.add_enabled(!at_start, egui::Button::new(format!("◀ {}", tr.previous_day))).clicked() {
+        if ui.add_enabled(!at_start, egui::Button::new(format!("‹ {}", tr.previous_day))).clicked() {
             go(idx.and_then(|i| i.checked_sub(1)).and_then(|i| dates.get(i)), commands);
         }
-        ui.label(RichText::new(current.format("%Y-%m-%d").to_string()).size(theme::HEADING).strong().color(theme::ACCENT));
-        if ui.add_enabled(!at_end, egui::Button::new(format!("{} ▶", tr.next_day))).clicked() {
+        ui.label(
+            RichText::new(current.format("%Y-%m-%d").to_string()).size(theme::HEADING).strong().color(theme::ACCENT),
+        );
+        if ui.add_enabled(!at_end, egui::Button::new(format!("{} ›", tr.next_day))).clicked() {
             go(idx.map(|i| i + 1).and_then(|i| dates.get(i)), commands);
         }
-        if ui.add_enabled(!at_end, egui::Button::new(format!("{} ⏭", tr.last_day))).clicked() {
+        if ui.add_enabled(!at_end, egui::Button::new(format!("{} »", tr.last_day))).clicked() {
             go(dates.last(), commands);
         }
 

@@ -108,7 +108,9 @@ fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
                     crate::model::ResponseLevel::None => theme::TEXT_DIM,
                 };
                 ui.label(RichText::new(tr.response(r.level)).size(theme::KPI_NUMBER * 0.8).strong().color(colour));
-                ui.label(RichText::new(format!("{} {}", tr.since, format_local(r.since))).small().color(theme::TEXT_DIM));
+                ui.label(
+                    RichText::new(format!("{} {}", tr.since, format_local(r.since))).small().color(theme::TEXT_DIM),
+                );
                 if r.region != ov.region {
                     ui.label(
                         RichText::new(format!("{} {}", tr.inherited_from, v.name(r.region)))
@@ -220,7 +222,9 @@ fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], commands: &mu
         rows.sort_by_key(key);
         let registry = &v.sit.data().registry;
         Grid::new("subregions").striped(true).num_columns(7).spacing([18.0, 6.0]).show(ui, |ui| {
-            for h in [tr.col_region, tr.col_new, tr.col_active, tr.col_cumulative, tr.col_cured, tr.col_deaths, tr.col_risk] {
+            for h in
+                [tr.col_region, tr.col_new, tr.col_active, tr.col_cumulative, tr.col_cured, tr.col_deaths, tr.col_risk]
+            {
                 ui.label(RichText::new(h).small().color(theme::TEXT_DIM));
             }
             ui.end_row();
@@ -244,15 +248,18 @@ fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], commands: &mu
                     widgets::swatch(ui, theme::risk_colour(level), RichText::new(text).small());
                 } else {
                     let counties = registry.counties_under(code);
-                    let medium_or_high = counties
-                        .iter()
-                        .filter(|c| v.sit.risk(**c).is_some_and(|a| a.level != RiskLevel::Low))
-                        .count();
+                    let medium_or_high =
+                        counties.iter().filter(|c| v.sit.risk(**c).is_some_and(|a| a.level != RiskLevel::Low)).count();
                     if medium_or_high > 0 {
                         ui.label(
-                            RichText::new(format!("{}/{} {}", medium_or_high, counties.len(), tr.risk_level(RiskLevel::Medium)))
-                                .small()
-                                .color(theme::RISK_MEDIUM),
+                            RichText::new(format!(
+                                "{}/{} {}",
+                                medium_or_high,
+                                counties.len(),
+                                tr.risk_level(RiskLevel::Medium)
+                            ))
+                            .small()
+                            .color(theme::RISK_MEDIUM),
                         );
                     } else {
                         ui.label("");

@@ -13,11 +13,9 @@ pub fn window(ctx: &egui::Context, status: &Status<'_>, tr: &Tr, state: &PanelSt
         return;
     }
     let mut open = true;
-    egui::Window::new(tr.data_problems)
-        .open(&mut open)
-        .default_size([720.0, 480.0])
-        .collapsible(false)
-        .show(ctx, |ui| {
+    egui::Window::new(tr.data_problems).open(&mut open).default_size([720.0, 480.0]).collapsible(false).show(
+        ctx,
+        |ui| {
             ScrollArea::vertical().show(ui, |ui| {
                 if let Some(p) = status.config_problem {
                     ui.label(RichText::new(p).color(theme::WARN));
@@ -32,7 +30,8 @@ pub fn window(ctx: &egui::Context, status: &Status<'_>, tr: &Tr, state: &PanelSt
                     ui.separator();
                 }
             });
-        });
+        },
+    );
     if !open {
         commands.push(UiCommand::ShowProblems(false));
     }

@@ -20,8 +20,7 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut RegionPickerState, commands: &m
     ui.label(RichText::new(tr.region_picker).size(theme::HEADING).strong());
     ui.horizontal(|ui| {
         let label = ui.label(RichText::new(tr.search_region).small().color(theme::TEXT_DIM));
-        ui.add(TextEdit::singleline(&mut state.search).desired_width(f32::INFINITY))
-            .labelled_by(label.id);
+        ui.add(TextEdit::singleline(&mut state.search).desired_width(f32::INFINITY)).labelled_by(label.id);
     });
     ui.add_space(4.0);
     let registry = &v.sit.data().registry;
@@ -44,13 +43,11 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut RegionPickerState, commands: &m
                 if contains_selection {
                     state.set_open(true);
                 }
-                state
-                    .show_header(ui, |ui| row(ui, v, city, commands))
-                    .body(|ui| {
-                        for &county in registry.children(city) {
-                            row(ui, v, county, commands);
-                        }
-                    });
+                state.show_header(ui, |ui| row(ui, v, city, commands)).body(|ui| {
+                    for &county in registry.children(city) {
+                        row(ui, v, county, commands);
+                    }
+                });
             }
         }
     });
@@ -71,11 +68,7 @@ fn row(ui: &mut Ui, v: &View<'_>, code: Adcode, commands: &mut Vec<UiCommand>) {
             text = text.strong();
         }
         let resp = ui.selectable_label(selected, text);
-        let resp = if region.has_polygon {
-            resp
-        } else {
-            resp.on_hover_text(v.tr.no_polygon_note)
-        };
+        let resp = if region.has_polygon { resp } else { resp.on_hover_text(v.tr.no_polygon_note) };
         if resp.clicked() && !selected {
             commands.push(UiCommand::SelectRegion(code));
         }

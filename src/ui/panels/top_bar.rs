@@ -41,29 +41,29 @@ pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang,
             let refused = status.reports.iter().filter(|r| r.fatal.is_some()).count();
             if rejected + refused > 0 || status.config_problem.is_some() {
                 let n = rejected + refused;
-                let text = if n > 0 {
-                    format!("⚠ {n} {}", tr.rows_rejected)
-                } else {
-                    format!("⚠ {}", tr.data_problems)
-                };
-                if ui
-                    .button(RichText::new(text).color(theme::WARN))
-                    .on_hover_text(tr.details)
-                    .clicked()
-                {
+                let text =
+                    if n > 0 { format!("⚠ {n} {}", tr.rows_rejected) } else { format!("⚠ {}", tr.data_problems) };
+                if ui.button(RichText::new(text).color(theme::WARN)).on_hover_text(tr.details).clicked() {
                     commands.push(UiCommand::ShowProblems(true));
                 }
             }
 
             if let Some(v) = view {
                 let data = v.sit.data();
-                let synthetic = data.sources.iter().any(|s| s.synthetic);
-                // Freshness: file sources replay a chosen day; the live-feed issue adds ages.
+                ui.label(
+                    RichText::new(format_local(v.sit.as_of()).replace("UTC+8", tr.zone_note))
+                        .size(theme::HEADING)
+                        .strong(),
+                );
+                ui.label(RichText::new(tr.as_of).size(theme::HEADING).color(theme::TEXT_DIM));
+                // Freshness: file sources replay a chosen day; live feeds add their age.
                 let badge = RichText::new(format!(" {} ", tr.freshness_replay))
                     .color(theme::BG)
                     .background_color(theme::ACCENT)
                     .strong();
                 ui.label(badge).on_hover_text(tr.freshness_replay_hint);
+                ui.separator();
+                let synthetic = data.sources.iter().any(|s| s.synthetic);
                 let mut names: Vec<&str> = data.sources.iter().map(|s| s.name.as_str()).collect();
                 names.dedup();
                 let summary = match names.as_slice() {
@@ -86,15 +86,8 @@ pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang,
                 } else {
                     format!("{}: {summary}", tr.source)
                 };
-                ui.label(RichText::new(label).size(theme::SMALL).color(theme::TEXT_DIM))
+                ui.add(egui::Label::new(RichText::new(label).size(theme::SMALL).color(theme::TEXT_DIM)).truncate())
                     .on_hover_text(hover.trim_end());
-                ui.separator();
-                ui.label(
-                    RichText::new(format_local(v.sit.as_of()).replace("UTC+8", tr.zone_note))
-                        .size(theme::HEADING)
-                        .strong(),
-                );
-                ui.label(RichText::new(tr.as_of).size(theme::HEADING).color(theme::TEXT_DIM));
             } else if status.loading {
                 ui.spinner();
             }
