@@ -1,8 +1,11 @@
 //! The long-format CSV importer, on synthetic rows and on the real public file in
 //! `../shared/data/real/` (tests only; the file is never copied into the repository).
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::Arc;
+
+use common::real_data;
 
 use chrono::NaiveDate;
 use sitboard::feed::{FeedSource, load_sources, registry};
@@ -14,27 +17,6 @@ fn date(s: &str) -> NaiveDate {
 
 fn code(c: u32) -> Adcode {
     Adcode::new(c).unwrap()
-}
-
-/// The real data folder beside the repository. A missing folder fails the test with a
-/// clear message (set SITBOARD_ALLOW_MISSING_REAL_DATA=1 to skip it loudly instead).
-pub fn real_data(file: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real");
-    let path = dir.join(file);
-    if path.is_file() {
-        return Some(path);
-    }
-    let msg = format!(
-        "REAL DATA MISSING: {} not found. These tests check the board against public data in ../shared/data/real/ \
-         beside the repository; check out the shared folder there.",
-        path.display()
-    );
-    if std::env::var("SITBOARD_ALLOW_MISSING_REAL_DATA").as_deref() == Ok("1") {
-        eprintln!("SKIPPED (explicitly allowed): {msg}");
-        None
-    } else {
-        panic!("{msg}");
-    }
 }
 
 #[test]
