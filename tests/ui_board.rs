@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;

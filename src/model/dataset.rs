@@ -129,24 +129,27 @@ impl Dataset {
     }
 }
 
+/// Rows keyed for de-duplication, each with the `as_of` of the document it came from.
+type Keyed<K, V> = HashMap<K, (V, Option<DateTime<Utc>>)>;
+
 /// Collects rows from any number of documents, resolving conflicts (the row from the
 /// source with the newer `as_of` wins per key), then builds the indexed [`Dataset`].
 #[derive(Debug, Default)]
 pub struct DatasetBuilder {
     registry: RegionRegistry,
     sources: Vec<SourceInfo>,
-    cases: HashMap<(Adcode, NaiveDate), (CaseReport, Option<DateTime<Utc>>)>,
-    risk: HashMap<(Adcode, DateTime<Utc>), (RiskAssessment, Option<DateTime<Utc>>)>,
-    response: HashMap<(Adcode, DateTime<Utc>), (ResponseLevelChange, Option<DateTime<Utc>>)>,
-    checkpoints: HashMap<String, (Checkpoint, Option<DateTime<Utc>>)>,
-    throughput: HashMap<(String, DateTime<Utc>), (Throughput, Option<DateTime<Utc>>)>,
-    directives: HashMap<(String, String), (Directive, Option<DateTime<Utc>>)>,
-    hotline: HashMap<(Adcode, NaiveDate, NaiveDate), (HotlinePeriod, Option<DateTime<Utc>>)>,
-    work_orders: HashMap<String, (WorkOrder, Option<DateTime<Utc>>)>,
+    cases: Keyed<(Adcode, NaiveDate), CaseReport>,
+    risk: Keyed<(Adcode, DateTime<Utc>), RiskAssessment>,
+    response: Keyed<(Adcode, DateTime<Utc>), ResponseLevelChange>,
+    checkpoints: Keyed<String, Checkpoint>,
+    throughput: Keyed<(String, DateTime<Utc>), Throughput>,
+    directives: Keyed<(String, String), Directive>,
+    hotline: Keyed<(Adcode, NaiveDate, NaiveDate), HotlinePeriod>,
+    work_orders: Keyed<String, WorkOrder>,
 }
 
 fn put<K: std::hash::Hash + Eq, V>(
-    map: &mut HashMap<K, (V, Option<DateTime<Utc>>)>,
+    map: &mut Keyed<K, V>,
     key: K,
     value: V,
     as_of: Option<DateTime<Utc>>,

@@ -82,7 +82,7 @@ impl Situation {
             .iter()
             .filter(|d| d.in_force_at(self.as_of) && self.data.scope_touches(&d.scope, region))
             .collect();
-        v.sort_by(|a, b| b.issued_at.cmp(&a.issued_at));
+        v.sort_by_key(|d| std::cmp::Reverse(d.issued_at));
         v
     }
 

@@ -79,7 +79,7 @@ impl SitboardApp {
         let settings = Settings { sources: Vec::new(), lang, regions: None, config_problem: None, demo: false };
         let state = BoardState { lang, ..Default::default() };
         let mut app = Self::with_load(state, Load::Done, &settings, StartOptions::default());
-        app.accept(LoadResult::Loaded(outcome));
+        app.accept(LoadResult::Loaded(Box::new(outcome)));
         app
     }
 

@@ -7,7 +7,7 @@ use crate::cli::Settings;
 use crate::feed::{self, IngestReport, LoadOutcome};
 
 pub enum LoadResult {
-    Loaded(LoadOutcome),
+    Loaded(Box<LoadOutcome>),
     /// Nothing could be loaded at all (e.g. a broken region registry).
     Failed(String, Vec<IngestReport>),
 }
@@ -45,5 +45,5 @@ pub fn load(settings: &Settings) -> LoadResult {
             tracing::info!("{}", r.summary());
         }
     }
-    LoadResult::Loaded(outcome)
+    LoadResult::Loaded(Box::new(outcome))
 }
