@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::feed::{self, FeedSource, LoadOutcome};
 use crate::i18n::{Lang, fmt_count, fmt_delta};
 use crate::model::overview::{FigureSource, Overview};
-use crate::model::time::format_local;
+use crate::model::time::{format_as_of, format_local};
 use crate::model::{Adcode, RegionRegistry, Situation};
 
 #[derive(Debug, Parser)]
@@ -258,6 +258,7 @@ pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
             "level": r.level.roman(),
             "since": r.since.to_rfc3339(),
             "region": r.region.to_string(),
+            "last_known_at": r.last_known_at.map(|t| t.to_rfc3339()),
         })),
         "risk": ov.risk.as_ref().map(|r| json!({
             "level": r.level.map(|l| l.wire_name()),
@@ -279,7 +280,7 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
     let en = lang.is_en();
     let mut s = String::new();
     let name = if en { &ov.region_name_en } else { &ov.region_name_zh };
-    s.push_str(&format!("{name} ({}) · {} · {} {}\n", ov.region, ov.date, t.as_of, format_local(ov.as_of)));
+    s.push_str(&format!("{name} ({}) · {} · {} {}\n", ov.region, ov.date, t.as_of, format_as_of(ov.as_of)));
     if let Some(w) = &ov.window {
         s.push_str(&format!("{}: {w}\n", t.window));
     }
@@ -289,7 +290,7 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
     s.push('\n');
     for (f, fig) in &ov.figures {
         let value = fig.value.map(|v| fmt_count(u64::from(v))).unwrap_or_else(|| "—".into());
-        let mut line = format!("  {:<28}{:>10}   {}", t.case_field(*f), value, t.figure_source(fig.source));
+        let mut line = format!("  {}{:>10}   {}", pad(t.case_field(*f), 28), value, t.figure_source(fig.source));
         if let Some(d) = fig.delta {
             line.push_str(&format!("   {} {}", t.vs_previous_day, fmt_delta(d)));
         }
@@ -302,7 +303,7 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
     if !ov.channels.is_empty() {
         s.push_str(&format!("\n{}:\n", t.channels));
         for (c, n) in &ov.channels {
-            s.push_str(&format!("  {:<28}{:>10}\n", t.channel(*c), n));
+            s.push_str(&format!("  {}{:>10}\n", pad(t.channel(*c), 28), n));
         }
     }
     s.push('\n');
@@ -313,8 +314,9 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
             } else {
                 String::new()
             };
+            let stale = r.last_known_at.map(|k| format!(" ({} {})", t.last_known, format_as_of(k))).unwrap_or_default();
             s.push_str(&format!(
-                "{}: {} · {} {}{from}\n",
+                "{}: {} · {} {}{from}{stale}\n",
                 t.response_level,
                 t.response(r.level),
                 t.since,
@@ -360,6 +362,15 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Pad text to a terminal width, counting CJK characters as two columns.
+fn pad(text: &str, width: usize) -> String {
+    let w: usize = text
+        .chars()
+        .map(|c| if matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) { 2 } else { 1 })
+        .sum();
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
 
 /// Parse a `--date`.

@@ -85,6 +85,7 @@ pub struct Tr {
     pub response_none: &'static str,
     pub since: &'static str,
     pub inherited_from: &'static str,
+    pub last_known: &'static str,
 
     pub risk_levels: &'static str,
     pub county_units: &'static str,
@@ -161,6 +162,7 @@ pub static ZH: Tr = Tr {
     response_none: "未启动",
     since: "自",
     inherited_from: "沿用",
+    last_known: "最后已知，数据截至",
 
     risk_levels: "风险等级",
     county_units: "个县级单位",
@@ -237,6 +239,7 @@ pub static EN: Tr = Tr {
     response_none: "Not in effect",
     since: "since",
     inherited_from: "from",
+    last_known: "last known; data ends",
 
     risk_levels: "Risk levels",
     county_units: "county-level units",

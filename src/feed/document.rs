@@ -12,7 +12,7 @@ use super::report::{IngestReport, Issue};
 use super::row::{FieldResult, Row, local_instant, type_name};
 use crate::model::case::{Correction, FieldSet};
 use crate::model::checkpoint::CodeColours;
-use crate::model::time::{end_of_day, format_local};
+use crate::model::time::{end_of_day, format_as_of, format_local};
 use crate::model::{
     CaseField, CaseReport, Channel, Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, Directive,
     DirectiveCategory, DirectiveStatus, HotlinePeriod, Lane, LaneCounts, Priority, Region, RegionLevel, ReportWindow,
@@ -193,7 +193,7 @@ impl Ctx<'_> {
         if t > self.doc.as_of {
             return Err(row.err(
                 field,
-                format!("{} is after the document's as_of ({})", format_local(t), format_local(self.doc.as_of)),
+                format!("{} is after the document's as_of ({})", format_as_of(t), format_as_of(self.doc.as_of)),
             ));
         }
         Ok(())
@@ -312,7 +312,7 @@ impl Ctx<'_> {
             }
             r.reported = set;
         }
-        r.reference = row.line_text("ref", false)?;
+        r.reference = row.reference()?;
         r.source = self.doc.info.id.clone();
         r.synthetic = self.doc.info.synthetic;
         if r.counts.is_empty() && r.channels.is_empty() {
@@ -357,7 +357,8 @@ impl Ctx<'_> {
             level,
             since,
             rule,
-            basis: RiskBasis::Reported { source: self.doc.info.id.clone(), reference: row.line_text("ref", false)? },
+            basis: RiskBasis::Reported { source: self.doc.info.id.clone(), reference: row.reference()? },
+            known_until: Some(self.doc.as_of),
         };
         b.add_risk(a, Some(self.doc.as_of));
         Ok(())
@@ -376,7 +377,8 @@ impl Ctx<'_> {
                 level,
                 since,
                 source: self.doc.info.id.clone(),
-                reference: row.line_text("ref", false)?,
+                reference: row.reference()?,
+                known_until: Some(self.doc.as_of),
             },
             Some(self.doc.as_of),
         );
@@ -449,7 +451,7 @@ impl Ctx<'_> {
             capacity_people_per_hour: cap_p,
             status,
             source: self.doc.info.id.clone(),
-            reference: row.line_text("ref", false)?,
+            reference: row.reference()?,
         };
         b.add_checkpoint(c, Some(self.doc.as_of));
         Ok(())
@@ -563,7 +565,8 @@ impl Ctx<'_> {
             supersedes,
             priority: row.opt_enum("priority", Priority::parse, "normal, high, urgent")?.unwrap_or(Priority::Normal),
             source: self.doc.info.id.clone(),
-            reference: row.line_text("ref", false)?,
+            reference: row.reference()?,
+            known_until: Some(self.doc.as_of),
         };
         b.add_directive(d, Some(self.doc.as_of));
         Ok(())
@@ -625,7 +628,7 @@ impl Ctx<'_> {
             baseline_ratio: row.opt_f64("baseline_ratio")?,
             topics,
             source: self.doc.info.id.clone(),
-            reference: row.line_text("ref", false)?,
+            reference: row.reference()?,
         };
         b.add_hotline(h, Some(self.doc.as_of));
         Ok(())

@@ -10,6 +10,8 @@ use crate::model::{Adcode, RegionRegistry};
 
 /// Longest single-line text we accept (titles, names).
 pub const MAX_LINE_CHARS: usize = 500;
+/// Longest source reference we accept.
+pub const MAX_REF_CHARS: usize = 2_000;
 /// Longest multi-line text we accept (directive bodies).
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
@@ -103,6 +105,14 @@ impl<'a> Row<'a> {
         match s {
             None => Ok(None),
             Some(s) => check_text(s, false, MAX_LINE_CHARS).map(Some).map_err(|m| self.err(field, m)),
+        }
+    }
+
+    /// The `ref` field: a single line naming the source, up to [`MAX_REF_CHARS`].
+    pub fn reference(&self) -> FieldResult<Option<String>> {
+        match self.opt_str("ref")? {
+            None => Ok(None),
+            Some(s) => check_text(s, false, MAX_REF_CHARS).map(Some).map_err(|m| self.err("ref", m)),
         }
     }
 

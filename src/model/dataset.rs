@@ -73,9 +73,10 @@ impl Dataset {
         self.risk.get(&region).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The region's risk assessment in force at `t`.
+    /// The region's risk assessment in force at `t`; `None` when no source vouches for a
+    /// level at that instant (never rated, or the last rating's feed ended before `t`).
     pub fn risk_at(&self, region: Adcode, t: DateTime<Utc>) -> Option<&RiskAssessment> {
-        self.risk_history(region).iter().take_while(|a| a.since <= t).last()
+        self.risk_history(region).iter().take_while(|a| a.since <= t).last().filter(|a| a.covers(t))
     }
 
     pub fn has_risk_levels(&self) -> bool {
@@ -148,12 +149,7 @@ pub struct DatasetBuilder {
     work_orders: Keyed<String, WorkOrder>,
 }
 
-fn put<K: std::hash::Hash + Eq, V>(
-    map: &mut Keyed<K, V>,
-    key: K,
-    value: V,
-    as_of: Option<DateTime<Utc>>,
-) {
+fn put<K: std::hash::Hash + Eq, V>(map: &mut Keyed<K, V>, key: K, value: V, as_of: Option<DateTime<Utc>>) {
     match map.get(&key) {
         Some((_, existing)) if *existing > as_of => {}
         _ => {

@@ -103,6 +103,8 @@ pub struct Directive {
     /// Feed source id.
     pub source: String,
     pub reference: Option<String>,
+    /// The instant the published `status` is known to hold (the document's `as_of`).
+    pub known_until: Option<DateTime<Utc>>,
 }
 
 impl Directive {
@@ -118,9 +120,10 @@ impl Directive {
         }
         match self.effective_until {
             Some(until) => t < until,
-            // Lifted or superseded with no end time given: we cannot tell when; treat it as
-            // in force only when the feed says so.
-            None => self.status == DirectiveStatus::InForce,
+            // No end time: in force while the feed says so, and only as far as the feed
+            // vouches for (after its `as_of` the status is unknown). Lifted or superseded
+            // without an end time: we cannot tell when, so not shown as in force.
+            None => self.status == DirectiveStatus::InForce && self.known_until.is_none_or(|k| t <= k),
         }
     }
 }

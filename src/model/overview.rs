@@ -59,6 +59,9 @@ pub struct ResponseSummary {
     pub since: DateTime<Utc>,
     /// The region whose response level applies (the region itself or an ancestor).
     pub region: Adcode,
+    /// Set when the situation is later than any source vouches for this level: it is the
+    /// last known level, as of this instant, not a current one.
+    pub last_known_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -151,8 +154,12 @@ impl Overview {
             }
         }
 
-        let response =
-            sit.response(region).map(|c| ResponseSummary { level: c.level, since: c.since, region: c.region });
+        let response = sit.response(region).map(|c| ResponseSummary {
+            level: c.level,
+            since: c.since,
+            region: c.region,
+            last_known_at: c.known_until.filter(|k| *k < sit.as_of()),
+        });
 
         let risk = if data.has_risk_levels() {
             let mut counts = RiskCounts::default();

@@ -45,4 +45,6 @@ pub struct ResponseLevelChange {
     pub since: DateTime<Utc>,
     pub source: String,
     pub reference: Option<String>,
+    /// The instant the publisher vouched for this level up to (the document's `as_of`).
+    pub known_until: Option<DateTime<Utc>>,
 }

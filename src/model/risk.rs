@@ -81,4 +81,14 @@ pub struct RiskAssessment {
     pub since: DateTime<Utc>,
     pub rule: Option<RiskRule>,
     pub basis: RiskBasis,
+    /// The instant the publisher vouched for this level up to (the feed document's
+    /// `as_of`). Later than that the level is unknown, not "still in force".
+    pub known_until: Option<DateTime<Utc>>,
+}
+
+impl RiskAssessment {
+    /// Whether this assessment says anything about instant `t`.
+    pub fn covers(&self, t: DateTime<Utc>) -> bool {
+        self.since <= t && self.known_until.is_none_or(|k| t <= k)
+    }
 }

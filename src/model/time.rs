@@ -30,9 +30,14 @@ pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
 }
 
-/// Format an instant in local time with the zone shown, e.g. `2020-03-03 24:00 UTC+8`.
-/// Midnight is written as 24:00 of the previous day, as Chinese bulletins do.
+/// Format an instant in local time with the zone shown, e.g. `2020-01-25 00:00 UTC+8`.
 pub fn format_local(instant: DateTime<Utc>) -> String {
+    format!("{} UTC+8", instant.with_timezone(&china()).format("%Y-%m-%d %H:%M"))
+}
+
+/// Format an "as of" instant: midnight is written as 24:00 of the previous day, as
+/// Chinese bulletins do (`截至2020年3月3日24时`), e.g. `2020-03-03 24:00 UTC+8`.
+pub fn format_as_of(instant: DateTime<Utc>) -> String {
     let local = instant.with_timezone(&china());
     if local.time() == NaiveTime::MIN {
         let prev = local.date_naive().pred_opt().unwrap_or(local.date_naive());
@@ -51,7 +56,8 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2020, 3, 3).unwrap();
         let t = end_of_day(d);
         assert_eq!(t.to_rfc3339(), "2020-03-03T16:00:00+00:00");
-        assert_eq!(format_local(t), "2020-03-03 24:00 UTC+8");
+        assert_eq!(format_as_of(t), "2020-03-03 24:00 UTC+8");
+        assert_eq!(format_local(t), "2020-03-04 00:00 UTC+8");
         assert_eq!(local_date(t), NaiveDate::from_ymd_opt(2020, 3, 4).unwrap());
     }
 }

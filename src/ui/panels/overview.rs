@@ -111,6 +111,13 @@ fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
                 ui.label(
                     RichText::new(format!("{} {}", tr.since, format_local(r.since))).small().color(theme::TEXT_DIM),
                 );
+                if let Some(k) = r.last_known_at {
+                    ui.label(
+                        RichText::new(format!("{} {}", tr.last_known, crate::model::time::format_as_of(k)))
+                            .small()
+                            .color(theme::WARN),
+                    );
+                }
                 if r.region != ov.region {
                     ui.label(
                         RichText::new(format!("{} {}", tr.inherited_from, v.name(r.region)))

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 
 use super::{Status, View};
 use crate::i18n::Lang;
-use crate::model::time::format_local;
+use crate::model::time::format_as_of;
 use crate::ui::app::UiCommand;
 use crate::ui::theme;
 
@@ -51,7 +51,7 @@ pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang,
             if let Some(v) = view {
                 let data = v.sit.data();
                 ui.label(
-                    RichText::new(format_local(v.sit.as_of()).replace("UTC+8", tr.zone_note))
+                    RichText::new(format_as_of(v.sit.as_of()).replace("UTC+8", tr.zone_note))
                         .size(theme::HEADING)
                         .strong(),
                 );
