@@ -352,12 +352,18 @@ impl Ctx<'_> {
         self.not_future(&row, "since", since)?;
         let rule = row.opt_enum("rule", RiskRule::parse, "county-2020-02, area-9th-ed, area-20-measures")?;
         self.once(&row, format!("{region}/{since}"), &format!("region {region}, since {}", format_local(since)))?;
+        let (source, reference) = (self.doc.info.id.clone(), row.reference()?);
+        let basis = if row.opt_bool("reported")?.unwrap_or(true) {
+            RiskBasis::Reported { source, reference }
+        } else {
+            RiskBasis::Reconstructed { source, reference }
+        };
         let a = RiskAssessment {
             region,
             level,
             since,
             rule,
-            basis: RiskBasis::Reported { source: self.doc.info.id.clone(), reference: row.reference()? },
+            basis,
             known_until: Some(self.doc.as_of),
         };
         b.add_risk(a, Some(self.doc.as_of));
@@ -378,6 +384,7 @@ impl Ctx<'_> {
                 since,
                 source: self.doc.info.id.clone(),
                 reference: row.reference()?,
+                reported: row.opt_bool("reported")?.unwrap_or(true),
                 known_until: Some(self.doc.as_of),
             },
             Some(self.doc.as_of),

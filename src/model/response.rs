@@ -45,6 +45,8 @@ pub struct ResponseLevelChange {
     pub since: DateTime<Utc>,
     pub source: String,
     pub reference: Option<String>,
+    /// Whether the level was read from an official notice (false: reconstructed).
+    pub reported: bool,
     /// The instant the publisher vouched for this level up to (the document's `as_of`).
     pub known_until: Option<DateTime<Utc>>,
 }

@@ -69,6 +69,8 @@ impl RiskRule {
 pub enum RiskBasis {
     /// Published by a command HQ (a feed's `risk_levels` row).
     Reported { source: String, reference: Option<String> },
+    /// Given by a feed, but reconstructed by its publisher rather than read from a notice.
+    Reconstructed { source: String, reference: Option<String> },
     /// Computed by the board from the region's case history.
     Computed,
 }

@@ -66,12 +66,19 @@ impl Situation {
         self.data.series(region).into_iter().flat_map(move |s| s.range(..=self.date))
     }
 
+    /// The last instant inside the situation's day. Levels and directives are read here: a
+    /// change that takes effect at 00:00 the next day (exactly at `as_of`) belongs to the
+    /// next day, not to this one.
+    fn last_instant(&self) -> DateTime<Utc> {
+        self.as_of - Duration::nanoseconds(1)
+    }
+
     pub fn risk(&self, region: Adcode) -> Option<&RiskAssessment> {
-        self.data.risk_at(region, self.as_of)
+        self.data.risk_at(region, self.last_instant())
     }
 
     pub fn response(&self, region: Adcode) -> Option<&ResponseLevelChange> {
-        self.data.response_at(region, self.as_of)
+        self.data.response_at(region, self.last_instant())
     }
 
     /// Directives in force now whose scope touches the region, newest first.
@@ -80,7 +87,7 @@ impl Situation {
             .data
             .directives()
             .iter()
-            .filter(|d| d.in_force_at(self.as_of) && self.data.scope_touches(&d.scope, region))
+            .filter(|d| d.in_force_at(self.last_instant()) && self.data.scope_touches(&d.scope, region))
             .collect();
         v.sort_by_key(|d| std::cmp::Reverse(d.issued_at));
         v

@@ -692,7 +692,7 @@ def simulate_outcomes(cases: list[Case]):
             assert n_rest >= 0, ts
             alloc = Counter()
             for _ in range(n_rest):
-                best, best_u = None, -1.0
+                best, best_u = None, -1e9
                 for c in CITIES:
                     if c == SH:
                         continue
@@ -701,10 +701,14 @@ def simulate_outcomes(cases: list[Case]):
                     remaining = a_val - cured_count[c] - alloc[c] - pinned_later
                     if remaining <= 0:
                         continue
-                    cap = sum(1 for k in by_city[c] if eligible(k, t)) - alloc[c]
+                    elig = [k for k in by_city[c] if eligible(k, t)]
+                    cap = len(elig) - alloc[c]
                     if cap <= 0:
                         continue
-                    u = remaining / ((a_date - t).days + 1)
+                    # patients past their own discharge day first, plus pressure to reach the next anchor
+                    due = sum(1 for k in elig if k.conf + dt.timedelta(days=k.stay) <= t) - alloc[c]
+                    n_active = sum(1 for k in by_city[c] if active(k, t) and not k.imported)
+                    u = (due + 0.5 * remaining / ((a_date - t).days + 1)) / max(1, n_active)
                     if u > best_u:
                         best, best_u = c, u
                 assert best is not None, f"cannot place a discharge on {ts}"
@@ -941,7 +945,8 @@ def risk_levels_2020(cases):
                 events.append((ts, lvl, ref))
                 cur = lvl
         for since, lvl, ref in events:
-            rows.append({"region": code, "level": lvl, "since": since, "rule": "county-2020-02", "ref": ref})
+            rows.append({"region": code, "level": lvl, "since": since, "rule": "county-2020-02",
+                         "reported": not ref.startswith("reconstructed"), "ref": ref})
     rows.sort(key=lambda r: (r["since"], r["region"]))
     return rows, local
 
@@ -1608,6 +1613,11 @@ def main():
     docs["directives-2020.json"] = d
     d = header("harbin-demo-2022", "哈尔滨市 2022年11月（演示：11-29 公开数字 + 重建）/ Harbin 2022-11, demo (11-29 published, rest reconstructed)", AS_OF_2022)
     d["case_reports"] = hrb_rows
+    d["response_levels"] = [
+        {"region": HRB, "level": "none", "since": "2021-10-15T00:00:00+08:00", "reported": True,
+         "ref": "rules.md §1.3 (https://school.ijiandao.com/sc/daxue/65914.html, repost): Harbin HQ announcement No. 31 of "
+                "2021-10-14 ends the city-level emergency response from 2021-10-15 00:00; no later change is in the sources"},
+    ]
     d["directives"] = hrb_dirs
     d["hotline"] = hrb_hotline
     docs["harbin-2022-11.json"] = d
