@@ -48,6 +48,10 @@ pub struct Cli {
     /// Board: open full screen (wall display).
     #[arg(long)]
     pub fullscreen: bool,
+
+    /// Board: window size in points, e.g. 1920x1080.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(f32, f32)>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -371,6 +375,15 @@ fn pad(text: &str, width: usize) -> String {
         .map(|c| if matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) { 2 } else { 1 })
         .sum();
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn parse_size(s: &str) -> Result<(f32, f32), String> {
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| format!("{s:?} is not WIDTHxHEIGHT"))?;
+    let parse = |v: &str| v.trim().parse::<f32>().ok().filter(|x| (200.0..=20000.0).contains(x));
+    match (parse(w), parse(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err(format!("{s:?} is not WIDTHxHEIGHT with sizes between 200 and 20000")),
+    }
 }
 
 /// Parse a `--date`.

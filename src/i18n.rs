@@ -91,6 +91,7 @@ pub struct Tr {
     pub county_units: &'static str,
     pub risk_unknown: &'static str,
     pub risk_of_region: &'static str,
+    pub risk_elevated: &'static str,
 
     pub subregions: &'static str,
     pub col_region: &'static str,
@@ -168,6 +169,7 @@ pub static ZH: Tr = Tr {
     county_units: "个县级单位",
     risk_unknown: "未定级",
     risk_of_region: "本地区风险等级",
+    risk_elevated: "中高风险",
 
     subregions: "下辖地区",
     col_region: "地区",
@@ -245,6 +247,7 @@ pub static EN: Tr = Tr {
     county_units: "county-level units",
     risk_unknown: "Not rated",
     risk_of_region: "Risk level here",
+    risk_elevated: "Medium or high",
 
     subregions: "Subregions",
     col_region: "Region",
@@ -359,6 +362,11 @@ impl Tr {
             DirectiveCategory::Other => ("其他", "Other"),
         };
         if self.is_en() { en } else { zh }
+    }
+
+    /// "6 个数据源" / "6 sources".
+    pub fn n_sources(&self, n: usize) -> String {
+        if self.is_en() { format!("{n} sources") } else { format!("{n} 个数据源") }
     }
 
     /// Short provenance label for a figure.

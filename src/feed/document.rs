@@ -358,14 +358,7 @@ impl Ctx<'_> {
         } else {
             RiskBasis::Reconstructed { source, reference }
         };
-        let a = RiskAssessment {
-            region,
-            level,
-            since,
-            rule,
-            basis,
-            known_until: Some(self.doc.as_of),
-        };
+        let a = RiskAssessment { region, level, since, rule, basis, known_until: Some(self.doc.as_of) };
         b.add_risk(a, Some(self.doc.as_of));
         Ok(())
     }

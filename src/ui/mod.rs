@@ -19,7 +19,7 @@ use crate::cli::{Cli, Settings};
 pub fn run_native(cli: &Cli, settings: Settings) -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Sitboard")
-        .with_inner_size([1600.0, 960.0])
+        .with_inner_size(cli.size.map(|(w, h)| [w, h]).unwrap_or([1600.0, 960.0]))
         .with_min_inner_size([900.0, 600.0]);
     if cli.fullscreen {
         viewport = viewport.with_fullscreen(true);

@@ -6,14 +6,21 @@ use super::theme;
 use crate::i18n::{Tr, fmt_count, fmt_delta};
 use crate::model::overview::{Figure, FigureSource};
 
-/// A card: the board's framed container.
-pub fn card<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
+/// Horizontal space a card's frame takes (margins and border) around its content.
+pub const CARD_CHROME: f32 = 2.0 * 14.0 + 2.0;
+
+/// A card: the board's framed container, `outer_width` wide in total.
+pub fn card<R>(ui: &mut Ui, outer_width: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
     Frame::new()
         .fill(theme::CARD)
         .stroke(Stroke::new(1.0, theme::CARD_BORDER))
         .corner_radius(CornerRadius::same(6))
         .inner_margin(Margin::symmetric(14, 10))
-        .show(ui, add)
+        .show(ui, |ui| {
+            let w = (outer_width - CARD_CHROME).max(40.0);
+            ui.set_width(w);
+            ui.vertical(add).inner
+        })
         .inner
 }
 
@@ -31,7 +38,7 @@ pub fn provenance_mark(source: FigureSource) -> (&'static str, Color32) {
 
 /// A KPI tile: label, big number, provenance mark, change from the previous day. Its
 /// accessible label reads "label: value" so screen readers and tests read it as a person does.
-pub fn kpi_tile(ui: &mut Ui, tr: &Tr, label: &str, fig: &Figure, colour: Color32, width: f32) -> egui::Response {
+pub fn kpi_tile(ui: &mut Ui, tr: &Tr, label: &str, fig: &Figure, colour: Color32, outer_width: f32) -> egui::Response {
     let value_text = fig.value.map(|v| fmt_count(u64::from(v))).unwrap_or_else(|| "—".into());
     let inner = Frame::new()
         .fill(theme::CARD)
@@ -39,7 +46,7 @@ pub fn kpi_tile(ui: &mut Ui, tr: &Tr, label: &str, fig: &Figure, colour: Color32
         .corner_radius(CornerRadius::same(6))
         .inner_margin(Margin::symmetric(14, 10))
         .show(ui, |ui| {
-            ui.set_width(width);
+            ui.set_width((outer_width - CARD_CHROME).max(40.0));
             ui.vertical(|ui| {
                 ui.label(RichText::new(label).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
                 ui.horizontal(|ui| {

@@ -16,25 +16,32 @@ use crate::ui::{theme, widgets};
 pub fn ui(ui: &mut Ui, v: &View<'_>, commands: &mut Vec<UiCommand>) {
     let ov = v.sit.overview(v.region);
     ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        // Every row below is laid out to this width, so nothing runs off the right edge.
+        // (minus room for the scroll bar)
+        let width = ui.available_width() - 14.0;
+        let gap = ui.spacing().item_spacing.x;
         header(ui, v, &ov);
         ui.add_space(6.0);
-        tiles(ui, v, &ov);
+        tiles(ui, v, &ov, width);
         ui.add_space(10.0);
         ui.horizontal_top(|ui| {
-            response_card(ui, v, &ov);
-            risk_card(ui, v, &ov);
-            if !ov.channels.is_empty() {
-                channels_card(ui, v, &ov);
+            let with_channels = !ov.channels.is_empty();
+            let (w_resp, w_risk) = if with_channels { (0.24, 0.38) } else { (0.3, 0.7) };
+            response_card(ui, v, &ov, width * w_resp - gap);
+            let risk_w = if with_channels { width * w_risk - gap } else { width * w_risk };
+            risk_card(ui, v, &ov, risk_w);
+            if with_channels {
+                channels_card(ui, v, &ov, width * (1.0 - w_resp - w_risk) - gap);
             }
         });
         ui.add_space(10.0);
         let children = v.sit.data().registry.children(v.region);
         if children.is_empty() {
-            directives(ui, v, &ov);
+            directives(ui, v, &ov, width);
         } else {
-            ui.columns(2, |cols| {
-                subregion_table(&mut cols[0], v, children, commands);
-                directives(&mut cols[1], v, &ov);
+            ui.horizontal_top(|ui| {
+                subregion_table(ui, v, children, width * 0.6 - gap, commands);
+                directives(ui, v, &ov, width * 0.4);
             });
         }
     });
@@ -73,30 +80,33 @@ fn figure_colour(field: CaseField, fig: &Figure) -> Color32 {
     }
 }
 
-fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
     let tr = v.tr;
-    let spacing = ui.spacing().item_spacing.x;
-    let per_row = 6.0;
-    let width = ((ui.available_width() - spacing * (per_row - 1.0)) / per_row - 28.0).clamp(150.0, 280.0);
+    let gap = ui.spacing().item_spacing.x;
+    // As many tiles per row as fit at ≥ 200 px, at most 8, each the same width.
+    let per_row = ((total + gap) / (200.0 + gap)).floor().clamp(2.0, 8.0);
+    let width = (total - gap * (per_row - 1.0)) / per_row - 0.5;
     let report = v.sit.report(v.region);
-    ui.horizontal_wrapped(|ui| {
-        for (field, fig) in &ov.figures {
-            let resp = widgets::kpi_tile(ui, tr, tr.case_field(*field), fig, figure_colour(*field, fig), width);
-            let mut hover = tr.figure_source(fig.source);
-            if fig.source == FigureSource::Reported
-                && let Some(r) = report.and_then(|r| r.reference.as_deref())
-            {
-                hover.push_str(&format!("\n{}: {r}", tr.reported_from));
+    // Explicit rows: a frame's size is only known after it is drawn, so wrapping is ours.
+    for row in ov.figures.chunks(per_row as usize) {
+        ui.horizontal(|ui| {
+            for (field, fig) in row {
+                let resp = widgets::kpi_tile(ui, tr, tr.case_field(*field), fig, figure_colour(*field, fig), width);
+                let mut hover = tr.figure_source(fig.source);
+                if fig.source == FigureSource::Reported
+                    && let Some(r) = report.and_then(|r| r.reference.as_deref())
+                {
+                    hover.push_str(&format!("\n{}: {r}", tr.reported_from));
+                }
+                resp.on_hover_text(hover);
             }
-            resp.on_hover_text(hover);
-        }
-    });
+        });
+    }
 }
 
-fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
-    widgets::card(ui, |ui| {
-        ui.set_min_width(260.0);
+    widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.response_level).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         match &ov.response {
             Some(r) => {
@@ -133,12 +143,10 @@ fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
     });
 }
 
-fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     let Some(risk) = &ov.risk else { return };
-    widgets::card(ui, |ui| {
-        ui.set_min_width(360.0);
-        ui.set_max_width(460.0);
+    widgets::card(ui, width, |ui| {
         let c = &risk.counts;
         if let Some(level) = risk.level {
             ui.label(RichText::new(tr.risk_of_region).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -170,6 +178,7 @@ fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
             ui.horizontal_wrapped(|ui| {
                 for (level, n) in [(RiskLevel::High, c.high), (RiskLevel::Medium, c.medium), (RiskLevel::Low, c.low)] {
                     let text = RichText::new(format!("{} {}", tr.risk_level(level), n)).size(theme::HEADING).strong();
+                    ui.add_space(6.0);
                     widgets::swatch(ui, theme::risk_colour(Some(level)), text);
                 }
                 if c.unknown > 0 {
@@ -180,10 +189,9 @@ fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
     });
 }
 
-fn channels_card(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+fn channels_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
-    widgets::card(ui, |ui| {
-        ui.set_min_width(320.0);
+    widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.channels).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         let total: u32 = ov.channels.iter().map(|(_, n)| n).sum();
         Grid::new("channels").num_columns(3).spacing([12.0, 4.0]).show(ui, |ui| {
@@ -216,14 +224,19 @@ fn cell(ui: &mut Ui, v: &View<'_>, code: Adcode, field: CaseField) {
     }
 }
 
-fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], commands: &mut Vec<UiCommand>) {
+fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], width: f32, commands: &mut Vec<UiCommand>) {
     let tr = v.tr;
-    widgets::card(ui, |ui| {
+    widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.subregions).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         let key = |c: &Adcode| {
             let r = v.sit.report(*c);
             let g = |f| r.and_then(|r| r.get(f)).unwrap_or(0);
-            (std::cmp::Reverse(g(CaseField::Active)), std::cmp::Reverse(g(CaseField::CumulativeConfirmed)), *c)
+            (
+                std::cmp::Reverse(g(CaseField::Active)),
+                std::cmp::Reverse(g(CaseField::NewConfirmed) + g(CaseField::NewAsymptomatic)),
+                std::cmp::Reverse(g(CaseField::CumulativeConfirmed)),
+                *c,
+            )
         };
         let mut rows: Vec<Adcode> = children.to_vec();
         rows.sort_by_key(key);
@@ -278,9 +291,9 @@ fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], commands: &mu
     });
 }
 
-fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
-    widgets::card(ui, |ui| {
+    widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.directives_in_force).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         if ov.directives_in_force.is_empty() {
             ui.label(RichText::new(tr.no_directives).color(theme::TEXT_DIM));

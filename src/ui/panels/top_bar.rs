@@ -69,7 +69,7 @@ pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang,
                 let summary = match names.as_slice() {
                     [] => String::new(),
                     [one] => (*one).to_owned(),
-                    [first, rest @ ..] => format!("{first} +{}", rest.len()),
+                    many => tr.n_sources(many.len()),
                 };
                 let mut hover = String::new();
                 for s in &data.sources {
