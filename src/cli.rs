@@ -258,6 +258,7 @@ pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
         "window": ov.window,
         "figures": figures,
         "channels": if channels.is_empty() { Value::Null } else { Value::Object(channels) },
+        "local": ov.local,
         "response_level": ov.response.as_ref().map(|r| json!({
             "level": r.level.roman(),
             "since": r.since.to_rfc3339(),
@@ -295,6 +296,9 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
     for (f, fig) in &ov.figures {
         let value = fig.value.map(|v| fmt_count(u64::from(v))).unwrap_or_else(|| "—".into());
         let mut line = format!("  {}{:>10}   {}", pad(t.case_field(*f), 28), value, t.figure_source(fig.source));
+        if let Some(n) = ov.local.and_then(|l| l.get(*f)) {
+            line.push_str(&format!("   {} {}", t.local, fmt_count(u64::from(n))));
+        }
         if let Some(d) = fig.delta {
             line.push_str(&format!("   {} {}", t.vs_previous_day, fmt_delta(d)));
         }

@@ -103,6 +103,7 @@ pub struct Tr {
     pub col_risk: &'static str,
 
     pub channels: &'static str,
+    pub local: &'static str,
     pub directives_in_force: &'static str,
     pub no_directives: &'static str,
     pub feed_directive: &'static str,
@@ -181,6 +182,7 @@ pub static ZH: Tr = Tr {
     col_risk: "风险",
 
     channels: "发现途径",
+    local: "本土",
     directives_in_force: "生效中的指令与公告",
     no_directives: "无生效中的指令",
     feed_directive: "数据源发布，只读",
@@ -259,6 +261,7 @@ pub static EN: Tr = Tr {
     col_risk: "Risk",
 
     channels: "How new positives were found",
+    local: "local",
     directives_in_force: "Directives in force",
     no_directives: "No directive in force",
     feed_directive: "Published by a feed, read-only",
@@ -287,7 +290,7 @@ impl Tr {
             CaseField::NewSuspected => ("新增疑似", "New suspected"),
             CaseField::Suspected => ("现有疑似", "Suspected"),
             CaseField::NewAsymptomatic => ("新增无症状", "New asymptomatic"),
-            CaseField::ActiveAsymptomatic => ("现有无症状", "Asymptomatic under observation"),
+            CaseField::ActiveAsymptomatic => ("现有无症状", "Asymptomatic (active)"),
             CaseField::UnderObservation => ("尚在医学观察", "Under medical observation"),
             CaseField::ContactsTraced => ("累计追踪密接", "Close contacts traced"),
             CaseField::ContactsReleased => ("累计解除观察", "Contacts released"),

@@ -84,6 +84,26 @@ pub struct RiskSummary {
     pub counts: RiskCounts,
 }
 
+/// Local cases derived from all cases minus the imported ones (bulletins from April 2020
+/// report the two series separately).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LocalSplit {
+    pub new_confirmed: Option<u32>,
+    pub cumulative_confirmed: Option<u32>,
+    pub active: Option<u32>,
+}
+
+impl LocalSplit {
+    pub fn get(&self, field: CaseField) -> Option<u32> {
+        match field {
+            CaseField::NewConfirmed => self.new_confirmed,
+            CaseField::CumulativeConfirmed => self.cumulative_confirmed,
+            CaseField::Active => self.active,
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DirectiveRef {
     pub number: String,
@@ -105,6 +125,8 @@ pub struct Overview {
     /// Key figures in display order; the core six are always present (possibly missing).
     pub figures: Vec<(CaseField, Figure)>,
     pub channels: Vec<(Channel, u32)>,
+    /// Local (本土) cases = all − imported, where the report splits out imported cases.
+    pub local: Option<LocalSplit>,
     pub response: Option<ResponseSummary>,
     pub risk: Option<RiskSummary>,
     pub directives_in_force: Vec<DirectiveRef>,
@@ -194,8 +216,19 @@ impl Overview {
             })
             .collect();
 
+        let local = report.and_then(|r| {
+            let minus = |all: CaseField, imp: CaseField| r.get(all)?.checked_sub(r.get(imp)?);
+            let split = LocalSplit {
+                new_confirmed: minus(CaseField::NewConfirmed, CaseField::ImportedNew),
+                cumulative_confirmed: minus(CaseField::CumulativeConfirmed, CaseField::ImportedCumulative),
+                active: minus(CaseField::Active, CaseField::ImportedActive),
+            };
+            (split != LocalSplit::default()).then_some(split)
+        });
+
         Overview {
             region,
+            local,
             region_name_zh: reg.map(|r| r.name_zh.clone()).unwrap_or_else(|| region.to_string()),
             region_name_en: reg.map(|r| r.name_en.clone()).unwrap_or_else(|| region.to_string()),
             level: reg.map(|r| r.level),

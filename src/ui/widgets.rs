@@ -38,7 +38,15 @@ pub fn provenance_mark(source: FigureSource) -> (&'static str, Color32) {
 
 /// A KPI tile: label, big number, provenance mark, change from the previous day. Its
 /// accessible label reads "label: value" so screen readers and tests read it as a person does.
-pub fn kpi_tile(ui: &mut Ui, tr: &Tr, label: &str, fig: &Figure, colour: Color32, outer_width: f32) -> egui::Response {
+pub fn kpi_tile(
+    ui: &mut Ui,
+    tr: &Tr,
+    label: &str,
+    fig: &Figure,
+    note: Option<&str>,
+    colour: Color32,
+    outer_width: f32,
+) -> egui::Response {
     let value_text = fig.value.map(|v| fmt_count(u64::from(v))).unwrap_or_else(|| "—".into());
     let inner = Frame::new()
         .fill(theme::CARD)
@@ -57,9 +65,12 @@ pub fn kpi_tile(ui: &mut Ui, tr: &Tr, label: &str, fig: &Figure, colour: Color32
                         ui.label(RichText::new(mark).size(theme::BODY).color(mark_colour));
                     }
                 });
-                let mut line = String::new();
+                let mut line = note.map(str::to_owned).unwrap_or_default();
                 if let Some(d) = fig.delta {
-                    line = format!("{} {}", tr.vs_previous_day, fmt_delta(d));
+                    if !line.is_empty() {
+                        line.push_str("  ");
+                    }
+                    line.push_str(&format!("{} {}", tr.vs_previous_day, fmt_delta(d)));
                 }
                 if let Some(c) = fig.correction {
                     if !line.is_empty() {

@@ -91,7 +91,19 @@ fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
     for row in ov.figures.chunks(per_row as usize) {
         ui.horizontal(|ui| {
             for (field, fig) in row {
-                let resp = widgets::kpi_tile(ui, tr, tr.case_field(*field), fig, figure_colour(*field, fig), width);
+                let note = ov
+                    .local
+                    .and_then(|l| l.get(*field))
+                    .map(|n| format!("{} {}", tr.local, crate::i18n::fmt_count(u64::from(n))));
+                let resp = widgets::kpi_tile(
+                    ui,
+                    tr,
+                    tr.case_field(*field),
+                    fig,
+                    note.as_deref(),
+                    figure_colour(*field, fig),
+                    width,
+                );
                 let mut hover = tr.figure_source(fig.source);
                 if fig.source == FigureSource::Reported
                     && let Some(r) = report.and_then(|r| r.reference.as_deref())

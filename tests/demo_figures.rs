@@ -1,0 +1,244 @@
+//! Every published figure the bundled demo reproduces (the audit table
+//! `tools/demo/known_figures.json`) shows on its date: in the overview model, marked as
+//! reported; on the board's KPI tiles (egui_kittest, what a person reads); and in
+//! `sitboard report`, which prints the same numbers from the same code.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use serde_json::Value;
+use sitboard::feed::{FeedSource, load_sources, registry};
+use sitboard::i18n::{Lang, fmt_count};
+use sitboard::model::overview::{CORE_FIGURES, EXTRA_FIGURES, FigureSource};
+use sitboard::model::{Adcode, CaseField, Dataset, Situation};
+use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
+
+fn demo() -> (Dataset, Vec<sitboard::feed::IngestReport>) {
+    let dir = sitboard::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let o = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
+    (o.dataset, o.reports)
+}
+
+fn known() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/demo/known_figures.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// (region, date, field, value) for every published case figure.
+fn case_figures() -> Vec<(Adcode, NaiveDate, CaseField, u32)> {
+    let k = known();
+    let mut out = Vec::new();
+    for c in k["case_figures"].as_array().unwrap() {
+        let region: Adcode = c["region"].as_str().unwrap().parse().unwrap();
+        let d = date(c["date"].as_str().unwrap());
+        for (name, v) in c["values"].as_object().unwrap() {
+            let field =
+                CaseField::from_wire(&name.replace("imported.", "imported_")).unwrap_or_else(|| panic!("{name}"));
+            out.push((region, d, field, u32::try_from(v.as_u64().unwrap()).unwrap()));
+        }
+    }
+    assert!(out.len() > 200, "the audit table should list every published figure ({} found)", out.len());
+    out
+}
+
+#[test]
+fn demo_loads_cleanly() {
+    let (_, reports) = demo();
+    assert_eq!(reports.len(), 6);
+    for r in &reports {
+        assert!(r.fatal.is_none() && r.rejected.is_empty(), "{}", r.render(20));
+    }
+}
+
+#[test]
+fn every_published_figure_is_in_the_overview_as_reported() {
+    let (ds, _) = demo();
+    let ds = Arc::new(ds);
+    for (region, d, field, value) in case_figures() {
+        let ov = Situation::at_end_of(ds.clone(), d).overview(region);
+        let report = ds.report(region, d).unwrap_or_else(|| panic!("no report for {region} on {d}"));
+        assert_eq!(report.get(field), Some(value), "{region} {d} {}", field.wire_name());
+        assert!(report.reported.contains(field), "{region} {d} {} should be marked reported", field.wire_name());
+        if CORE_FIGURES.contains(&field) || EXTRA_FIGURES.contains(&field) {
+            let fig = ov.figure(field);
+            assert_eq!(fig.value, Some(value), "{region} {d} {}", field.wire_name());
+            assert_eq!(fig.source, FigureSource::Reported, "{region} {d} {}", field.wire_name());
+        }
+    }
+}
+
+#[test]
+fn derived_and_dated_facts_hold() {
+    let (ds, _) = demo();
+    let ds = Arc::new(ds);
+    let prov: Adcode = "230000".parse().unwrap();
+    // 04-24: local = all − imported.
+    let ov = Situation::at_end_of(ds.clone(), date("2020-04-24")).overview(prov);
+    let local = ov.local.unwrap();
+    assert_eq!(local.cumulative_confirmed, Some(544));
+    assert_eq!(local.active, Some(61));
+    assert_eq!(local.new_confirmed, Some(1));
+    // Response levels on their dates.
+    let level = |d: &str| Situation::at_end_of(ds.clone(), date(d)).overview(prov).response.map(|r| r.level);
+    use sitboard::model::ResponseLevel::{I, II, III};
+    assert_eq!(level("2020-01-24"), Option::None);
+    assert_eq!(level("2020-01-25"), Some(I));
+    assert_eq!(level("2020-03-03"), Some(I));
+    assert_eq!(level("2020-03-04"), Some(II));
+    assert_eq!(level("2020-03-24"), Some(II));
+    assert_eq!(level("2020-03-25"), Some(III));
+    // Risk levels: 9 medium / 116 low of 125 on 2020-03-04, 3 medium from 03-16, 1 from 03-19.
+    let risk = |d: &str| Situation::at_end_of(ds.clone(), date(d)).overview(prov).risk.unwrap().counts;
+    let r = risk("2020-03-04");
+    assert_eq!((r.high, r.medium, r.low, r.unknown, r.total), (0, 9, 116, 0, 125));
+    assert_eq!(risk("2020-03-16").medium, 3);
+    assert_eq!(risk("2020-03-19").medium, 1);
+    // Harbin 2022-11-29, 0–15 h: 59 positives by district and by channel.
+    let hrb: Adcode = "230100".parse().unwrap();
+    let sit = Situation::at_end_of(ds.clone(), date("2022-11-29"));
+    let ov = sit.overview(hrb);
+    assert_eq!(ov.window.as_deref(), Some("00:00–15:00"));
+    assert_eq!(ov.channels.iter().map(|(_, n)| n).sum::<u32>(), 59);
+    let by_district: Vec<(String, u32)> = ds
+        .registry
+        .children(hrb)
+        .iter()
+        .filter_map(|c| {
+            let r = sit.report(*c)?;
+            let n = r.get(CaseField::NewConfirmed).unwrap_or(0) + r.get(CaseField::NewAsymptomatic).unwrap_or(0);
+            (n > 0).then(|| (ds.registry.name(*c, false), n))
+        })
+        .collect();
+    let expect = [
+        ("香坊区", 20),
+        ("道里区", 11),
+        ("南岗区", 8),
+        ("呼兰区", 7),
+        ("松北区", 5),
+        ("阿城区", 2),
+        ("宾县", 2),
+        ("五常市", 2),
+        ("道外区", 1),
+        ("木兰县", 1),
+    ];
+    assert_eq!(by_district.len(), expect.len(), "{by_district:?}");
+    for (name, n) in expect {
+        assert!(by_district.contains(&(name.to_owned(), n)), "{name} {n} in {by_district:?}");
+    }
+    // The province's zero streak: 10 days, 02-23 … 03-03.
+    for d in ["2020-02-23", "2020-02-28", "2020-03-03"] {
+        assert_eq!(ds.report(prov, date(d)).unwrap().get(CaseField::NewConfirmed), Some(0), "{d}");
+    }
+    assert!(ds.report(prov, date("2020-02-22")).unwrap().get(CaseField::NewConfirmed).unwrap() > 0);
+}
+
+#[test]
+fn the_board_shows_every_published_figure_on_its_date() {
+    let (ds, reports) = demo();
+    let outcome = sitboard::feed::LoadOutcome { dataset: ds, reports };
+    let app = SitboardApp::from_outcome(outcome, Lang::Zh);
+    let mut h = Harness::builder()
+        .with_size([1920.0, 1080.0])
+        .with_context_setup(|ctx| {
+            fonts::install(ctx);
+            theme::apply(ctx);
+        })
+        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app);
+    let tr = Lang::Zh.tr();
+    let mut checked = 0;
+    let mut figures = case_figures();
+    figures.sort_by_key(|(r, d, _, _)| (*d, *r));
+    let mut current = None;
+    for (region, d, field, value) in figures {
+        if !(CORE_FIGURES.contains(&field) || EXTRA_FIGURES.contains(&field)) {
+            continue;
+        }
+        if current != Some((region, d)) {
+            h.state_mut().apply(UiCommand::SetDate(d));
+            h.state_mut().apply(UiCommand::SelectRegion(region));
+            h.run();
+            current = Some((region, d));
+        }
+        let label = format!("{}: {}", tr.case_field(field), fmt_count(u64::from(value)));
+        assert!(h.query_by_label(&label).is_some(), "{region} on {d}: the board should read {label:?}");
+        checked += 1;
+    }
+    assert!(checked > 120, "checked only {checked} tiles");
+    // Risk counts and the response level, as a person reads them on 2020-03-04.
+    h.state_mut().apply(UiCommand::SetDate(date("2020-03-04")));
+    h.state_mut().apply(UiCommand::SelectRegion("230000".parse().unwrap()));
+    h.run();
+    assert!(h.query_by_label("中风险 9").is_some());
+    assert!(h.query_by_label("低风险 116").is_some());
+    assert!(h.query_by_label("二级响应").is_some());
+}
+
+#[test]
+fn sitboard_report_prints_the_same_figures() {
+    let bin = env!("CARGO_BIN_EXE_sitboard");
+    let out = Command::new(bin)
+        .args(["report", "--date", "2020-03-03", "--region", "230000", "--json"])
+        .env("SITBOARD_DEMO_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["figures"]["active"]["value"], 95);
+    assert_eq!(v["figures"]["active"]["source"], "reported");
+    assert_eq!(v["figures"]["cured"]["value"], 372);
+    assert_eq!(v["response_level"]["level"], "I");
+
+    let out = Command::new(bin)
+        .args(["report", "--date", "2020-03-03", "--region", "230000", "--lang", "en"])
+        .env("SITBOARD_DEMO_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().any(|l| l.contains("Active cases") && l.contains(" 95 ")), "{text}");
+
+    // The same 95 from the real public CSV, through the CSV importer.
+    let real = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/real/hlj_covid19_city_daily_2020_canghailan.csv");
+    if !std::path::Path::new(real).exists() {
+        panic!("REAL DATA MISSING: {real}: the tests compare the board with public data in ../shared/data/real/");
+    }
+    let out = Command::new(bin)
+        .args(["report", "--date", "2020-03-03", "--region", "230000", "--json", "--data", real])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["figures"]["active"]["value"], 95);
+
+    // Errors are clear and exit non-zero.
+    let out = Command::new(bin).args(["report", "--date", "2021-01-01", "--region", "230000"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no data for 2021-01-01; the data covers 2020-01-21 … 2020-04-30")
+    );
+    let out = Command::new(bin).args(["report", "--date", "2020-03-03", "--region", "999999"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("999999 is not a known region"));
+}
+
+#[test]
+fn sitboard_check_reports_and_exits_by_usability() {
+    let bin = env!("CARGO_BIN_EXE_sitboard");
+    let dir = std::env::temp_dir().join(format!("sitboard-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "<html>502 Bad Gateway</html>").unwrap();
+    let out = Command::new(bin).args(["check", bad.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("REFUSED: not valid JSON at line 1, column 1"));
+    let out = Command::new(bin).args(["check", concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo")]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 rejected, 0 documents refused"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
