@@ -55,6 +55,8 @@ pub fn kpi_tile(
         .inner_margin(Margin::symmetric(14, 10))
         .show(ui, |ui| {
             ui.set_width((outer_width - CARD_CHROME).max(40.0));
+            // Same height for every tile, even when a label wraps to two lines.
+            ui.set_min_height(128.0);
             ui.vertical(|ui| {
                 ui.label(RichText::new(label).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
                 ui.horizontal(|ui| {

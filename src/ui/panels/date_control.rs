@@ -55,7 +55,7 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut DateControlState, commands: &mu
             let span: Vec<NaiveDate> = dates.iter().copied().filter(|d| start <= *d && *d <= end).collect();
             if span.len() > 1 {
                 let mut i = span.iter().position(|d| *d == current).unwrap_or(0);
-                let width = (ui.available_width() - 560.0).clamp(160.0, 900.0);
+                let width = (ui.available_width() - 820.0).clamp(160.0, 900.0);
                 ui.spacing_mut().slider_width = width;
                 let resp = ui.add(Slider::new(&mut i, 0..=span.len() - 1).show_value(false)).labelled_by(label.id);
                 if resp.changed()

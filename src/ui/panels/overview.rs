@@ -73,7 +73,8 @@ fn figure_colour(field: CaseField, fig: &Figure) -> Color32 {
         CaseField::NewConfirmed | CaseField::NewAsymptomatic if fig.value.unwrap_or(0) > 0 => theme::ALERT,
         CaseField::NewConfirmed | CaseField::NewAsymptomatic => theme::OK,
         CaseField::Active | CaseField::ActiveAsymptomatic | CaseField::ImportedActive => theme::WARN,
-        CaseField::Severe | CaseField::Critical => theme::ALERT,
+        CaseField::Severe | CaseField::Critical if fig.value.unwrap_or(0) > 0 => theme::ALERT,
+        CaseField::Severe | CaseField::Critical => theme::TEXT,
         CaseField::Cured | CaseField::NewCured => theme::OK,
         CaseField::Deaths => Color32::from_rgb(0xb8, 0xc2, 0xd3),
         _ => theme::TEXT,
@@ -284,14 +285,9 @@ fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], width: f32, c
                         counties.iter().filter(|c| v.sit.risk(**c).is_some_and(|a| a.level != RiskLevel::Low)).count();
                     if medium_or_high > 0 {
                         ui.label(
-                            RichText::new(format!(
-                                "{}/{} {}",
-                                medium_or_high,
-                                counties.len(),
-                                tr.risk_level(RiskLevel::Medium)
-                            ))
-                            .small()
-                            .color(theme::RISK_MEDIUM),
+                            RichText::new(format!("{} {}/{}", tr.risk_elevated, medium_or_high, counties.len()))
+                                .small()
+                                .color(theme::RISK_MEDIUM),
                         );
                     } else {
                         ui.label("");
