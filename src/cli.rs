@@ -49,9 +49,22 @@ pub struct Cli {
     #[arg(long)]
     pub fullscreen: bool,
 
+    /// Board: start on this view of the central area.
+    #[arg(long, value_enum)]
+    pub view: Option<StartView>,
+
     /// Board: window size in points, e.g. 1920x1080.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,
+}
+
+/// Views of the board's central area, for `--view`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StartView {
+    Overview,
+    Curves,
+    Compare,
+    Multiples,
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,6 +272,7 @@ pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
         "figures": figures,
         "channels": if channels.is_empty() { Value::Null } else { Value::Object(channels) },
         "local": ov.local,
+        "indicators": ov.indicators,
         "response_level": ov.response.as_ref().map(|r| json!({
             "level": r.level.roman(),
             "since": r.since.to_rfc3339(),
@@ -312,6 +326,12 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
         s.push_str(&format!("\n{}:\n", t.channels));
         for (c, n) in &ov.channels {
             s.push_str(&format!("  {}{:>10}\n", pad(t.channel(*c), 28), n));
+        }
+    }
+    if let Some(ind) = &ov.indicators {
+        s.push_str(&format!("\n{}:\n", t.indicators));
+        for (label, value) in t.indicator_lines(ind) {
+            s.push_str(&format!("  {}{value}\n", pad(label, 32)));
         }
     }
     s.push('\n');

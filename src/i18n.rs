@@ -110,6 +110,35 @@ pub struct Tr {
     pub issued: &'static str,
     pub effective: &'static str,
 
+    pub indicators: &'static str,
+    pub avg7_new: &'static str,
+    pub week_growth: &'static str,
+    pub doubling_time: &'static str,
+    pub halving_time: &'static str,
+    pub days_unit: &'static str,
+    pub days_since_last_new: &'static str,
+    pub last_new_on: &'static str,
+    pub no_new_in_data: &'static str,
+    pub unknown: &'static str,
+    pub fourteen_days_clear: &'static str,
+    pub longest_zero_streak: &'static str,
+    pub tab_overview: &'static str,
+    pub tab_curves: &'static str,
+    pub no_subregions: &'static str,
+    pub curves_single: &'static str,
+    pub curves_compare: &'static str,
+    pub curves_multiples: &'static str,
+    pub log_scale: &'static str,
+    pub per_100k: &'static str,
+    pub per_100k_unit: &'static str,
+    pub no_population: &'static str,
+    pub avg7_label: &'static str,
+    pub reset_view: &'static str,
+    pub today_line: &'static str,
+    pub curves_legend_note: &'static str,
+    pub curves_compare_note: &'static str,
+    pub multiples_note: &'static str,
+    pub annotations: &'static str,
     pub frame_time: &'static str,
 }
 
@@ -189,6 +218,35 @@ pub static ZH: Tr = Tr {
     issued: "发布",
     effective: "生效",
 
+    indicators: "趋势指标",
+    avg7_new: "近7日日均新增",
+    week_growth: "周环比",
+    doubling_time: "倍增时间",
+    halving_time: "减半时间",
+    days_unit: "天",
+    days_since_last_new: "距上一例新增",
+    last_new_on: "上一例新增于",
+    no_new_in_data: "数据期内无新增",
+    unknown: "未知",
+    fourteen_days_clear: "已连续14天无新增",
+    longest_zero_streak: "最长连续零新增",
+    tab_overview: "概况",
+    tab_curves: "病例曲线",
+    no_subregions: "该地区没有下辖地区数据",
+    curves_single: "本地区",
+    curves_compare: "下辖地区对比",
+    curves_multiples: "分区小图",
+    log_scale: "对数坐标",
+    per_100k: "每10万人",
+    per_100k_unit: "（每10万人）",
+    no_population: "缺少人口数据",
+    avg7_label: "7日平均新增",
+    reset_view: "重置视图",
+    today_line: "当前日期",
+    curves_legend_note: "柱色深为通报值、浅为推算值；圆点为通报的现有确诊；虚线为指令发布时间，底色为应急响应级别；点击图中某日可跳转到该日",
+    curves_compare_note: "各地区同一指标对比，线尾标注地区名；点击某日跳转",
+    multiples_note: "各小图纵轴刻度相同：柱为新增确诊，线为现有确诊；点击小图选择该地区",
+    annotations: "图中标注的指令",
     frame_time: "每帧 CPU",
 };
 
@@ -268,6 +326,35 @@ pub static EN: Tr = Tr {
     issued: "Issued",
     effective: "Effective",
 
+    indicators: "Trend indicators",
+    avg7_new: "7-day average of new cases",
+    week_growth: "Week-over-week change",
+    doubling_time: "Doubling time",
+    halving_time: "Halving time",
+    days_unit: "days",
+    days_since_last_new: "Days since the last new case",
+    last_new_on: "last new case on",
+    no_new_in_data: "no new case in the data",
+    unknown: "unknown",
+    fourteen_days_clear: "14 days without a new case",
+    longest_zero_streak: "Longest run without a new case",
+    tab_overview: "Overview",
+    tab_curves: "Case curves",
+    no_subregions: "This region has no subregions with data",
+    curves_single: "This region",
+    curves_compare: "Compare subregions",
+    curves_multiples: "Small multiples",
+    log_scale: "Log scale",
+    per_100k: "Per 100,000 people",
+    per_100k_unit: " (per 100,000 people)",
+    no_population: "No population data for",
+    avg7_label: "7-day average of new",
+    reset_view: "Reset view",
+    today_line: "Day in view",
+    curves_legend_note: "Solid bars are reported, pale bars reconstructed; dots mark reported active cases; dashed lines are directive issue times, shading is the response level; click a day to go to it",
+    curves_compare_note: "Each line is a subregion, named at its end; click a day to go to it",
+    multiples_note: "All small charts share one scale: bars are new confirmed, the line is active cases; click a chart to select that region",
+    annotations: "Directives marked on the chart",
     frame_time: "CPU per frame",
 };
 
@@ -365,6 +452,58 @@ impl Tr {
             DirectiveCategory::Other => ("其他", "Other"),
         };
         if self.is_en() { en } else { zh }
+    }
+
+    /// The indicator lines shown in the overview and printed by `sitboard report`.
+    pub fn indicator_lines(&self, ind: &crate::model::indicators::Indicators) -> Vec<(&'static str, String)> {
+        use crate::model::indicators::SinceLastNew;
+        let mut out = Vec::new();
+        let na = || "—".to_owned();
+        out.push((self.avg7_new, ind.avg7_new.map(|a| format!("{a:.1}")).unwrap_or_else(na)));
+        out.push((
+            self.week_growth,
+            ind.week_growth
+                .map(|g| {
+                    format!(
+                        "{}{:.0} %",
+                        if g > 0.0 {
+                            "+"
+                        } else if g < 0.0 {
+                            "−"
+                        } else {
+                            ""
+                        },
+                        (g * 100.0).abs()
+                    )
+                })
+                .unwrap_or_else(na),
+        ));
+        if let Some(dd) = ind.doubling_days {
+            out.push((self.doubling_time, format!("{dd:.1} {}", self.days_unit)));
+        } else if let Some(h) = ind.halving_days {
+            out.push((self.halving_time, format!("{h:.1} {}", self.days_unit)));
+        } else {
+            out.push((self.doubling_time, na()));
+        }
+        let since = match ind.since_last_new {
+            SinceLastNew::Days { days, last } => {
+                let mut s = format!("{days} {} ({} {last})", self.days_unit, self.last_new_on);
+                if ind.fourteen_days_clear {
+                    s.push_str(&format!(" · {}", self.fourteen_days_clear));
+                }
+                s
+            }
+            SinceLastNew::NoneInData { days } => format!("{} ({days} {})", self.no_new_in_data, self.days_unit),
+            SinceLastNew::Unknown => self.unknown.to_owned(),
+        };
+        out.push((self.days_since_last_new, since));
+        out.push((
+            self.longest_zero_streak,
+            ind.longest_zero_streak
+                .map(|z| format!("{} {} ({} … {})", z.days, self.days_unit, z.first, z.last))
+                .unwrap_or_else(na),
+        ));
+        out
     }
 
     /// "6 个数据源" / "6 sources".

@@ -7,6 +7,7 @@ pub mod checkpoint;
 pub mod dataset;
 pub mod directive;
 pub mod hotline;
+pub mod indicators;
 pub mod overview;
 pub mod region;
 pub mod response;

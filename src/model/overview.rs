@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::case::{CaseField, CaseReport, Channel, Provenance, ReportWindow};
+use super::indicators::Indicators;
 use super::region::{Adcode, RegionLevel};
 use super::response::ResponseLevel;
 use super::risk::{RiskBasis, RiskLevel};
@@ -125,6 +126,8 @@ pub struct Overview {
     /// Key figures in display order; the core six are always present (possibly missing).
     pub figures: Vec<(CaseField, Figure)>,
     pub channels: Vec<(Channel, u32)>,
+    /// Derived indicators of the region's case curve for the day.
+    pub indicators: Option<Indicators>,
     /// Local (本土) cases = all − imported, where the report splits out imported cases.
     pub local: Option<LocalSplit>,
     pub response: Option<ResponseSummary>,
@@ -228,6 +231,7 @@ impl Overview {
 
         Overview {
             region,
+            indicators: sit.indicators(region),
             local,
             region_name_zh: reg.map(|r| r.name_zh.clone()).unwrap_or_else(|| region.to_string()),
             region_name_en: reg.map(|r| r.name_en.clone()).unwrap_or_else(|| region.to_string()),

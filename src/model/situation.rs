@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use super::case::CaseReport;
 use super::dataset::Dataset;
 use super::directive::Directive;
+use super::indicators::{DailyNew, Indicators, daily_new};
 use super::overview::Overview;
 use super::region::Adcode;
 use super::response::ResponseLevelChange;
@@ -71,6 +72,17 @@ impl Situation {
     /// next day, not to this one.
     fn last_instant(&self) -> DateTime<Utc> {
         self.as_of - Duration::nanoseconds(1)
+    }
+
+    /// Daily new confirmed cases of a region up to the day in view.
+    pub fn daily_new(&self, region: Adcode) -> Vec<DailyNew> {
+        daily_new(self.history(region))
+    }
+
+    /// Derived indicators of the region's curve for the day in view.
+    pub fn indicators(&self, region: Adcode) -> Option<Indicators> {
+        let series = self.daily_new(region);
+        (!series.is_empty()).then(|| Indicators::compute(&series, self.date))
     }
 
     pub fn risk(&self, region: Adcode) -> Option<&RiskAssessment> {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::loader::{self, LoadResult};
-use super::panels::{self, PanelState, View};
+use super::panels::{self, MainTab, PanelState, View};
 use super::{fonts, theme};
 use crate::cli::Settings;
 use crate::feed::{IngestReport, LoadOutcome};
@@ -22,6 +22,7 @@ pub enum UiCommand {
     SelectRegion(Adcode),
     SetDate(NaiveDate),
     SetLang(Lang),
+    SetTab(MainTab),
     ShowProblems(bool),
 }
 
@@ -31,6 +32,8 @@ pub struct BoardState {
     pub lang: Lang,
     pub region: Option<Adcode>,
     pub date: Option<NaiveDate>,
+    #[serde(default)]
+    pub tab: MainTab,
 }
 
 /// Start-up choices from the command line, applied once data arrives.
@@ -39,6 +42,7 @@ pub struct StartOptions {
     pub date: Option<NaiveDate>,
     pub region: Option<Adcode>,
     pub lang_override: Option<Lang>,
+    pub view: Option<crate::cli::StartView>,
 }
 
 enum Load {
@@ -71,7 +75,12 @@ impl SitboardApp {
         let mut state: BoardState = cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
         state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
         let rx = loader::spawn(settings.clone(), cc.egui_ctx.clone());
-        Self::with_load(state, Load::Pending(rx), &settings, start)
+        let view = start.view;
+        let mut app = Self::with_load(state, Load::Pending(rx), &settings, start);
+        if let Some(v) = view {
+            app.show_view(v);
+        }
+        app
     }
 
     /// The app over already-loaded data (tests, benchmarks).
@@ -98,6 +107,18 @@ impl SitboardApp {
             frame_cpu_ms: None,
             show_frame_time: false,
         }
+    }
+
+    /// Switch the central area to a view (as the tabs and the curves toolbar do).
+    pub fn show_view(&mut self, v: crate::cli::StartView) {
+        use crate::cli::StartView;
+        use panels::curves::CurveMode;
+        self.state.tab = if v == StartView::Overview { MainTab::Overview } else { MainTab::Curves };
+        self.panels.curves.mode = match v {
+            StartView::Compare => CurveMode::Compare,
+            StartView::Multiples => CurveMode::SmallMultiples,
+            _ => CurveMode::Single,
+        };
     }
 
     pub fn situation(&self) -> Option<&Situation> {
@@ -179,6 +200,7 @@ impl SitboardApp {
                 }
             }
             UiCommand::SetLang(l) => self.state.lang = l,
+            UiCommand::SetTab(t) => self.state.tab = t,
             UiCommand::ShowProblems(b) => self.panels.show_problems = b,
         }
     }
@@ -206,7 +228,7 @@ impl SitboardApp {
             lang,
             tr: lang.tr(),
         });
-        panels::board(ui, view.as_ref(), &status, lang, &mut self.panels, &mut self.commands);
+        panels::board(ui, view.as_ref(), &status, lang, self.state.tab, &mut self.panels, &mut self.commands);
         if self.show_frame_time {
             let ms = self.frame_cpu_ms.unwrap_or(0.0);
             egui::Area::new(egui::Id::unique("sitboard.frame_time"))

@@ -12,6 +12,7 @@ pub mod widgets;
 use std::process::ExitCode;
 
 pub use app::{BoardState, SitboardApp, UiCommand};
+pub use panels::MainTab;
 
 use crate::cli::{Cli, Settings};
 
@@ -29,6 +30,7 @@ pub fn run_native(cli: &Cli, settings: Settings) -> ExitCode {
         date: cli.date.as_deref().and_then(crate::cli::parse_date_arg),
         region: cli.region.as_deref().and_then(|r| r.parse().ok()),
         lang_override: cli.lang,
+        view: cli.view,
     };
     let result = eframe::run_native(
         "Sitboard",

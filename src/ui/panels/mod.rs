@@ -2,6 +2,7 @@
 //! a [`View`] (the `Situation`, the selected region, the language) and pushes
 //! [`UiCommand`]s; none of them changes shared state or does IO.
 
+pub mod curves;
 mod date_control;
 mod overview;
 mod problems;
@@ -37,10 +38,19 @@ pub struct Status<'a> {
     pub config_problem: Option<&'a str>,
 }
 
+/// The views of the central area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum MainTab {
+    #[default]
+    Overview,
+    Curves,
+}
+
 /// Transient (not persisted) state of the panels.
 #[derive(Default)]
 pub struct PanelState {
     pub show_problems: bool,
+    pub curves: curves::CurvesState,
     pub region_picker: region_picker::RegionPickerState,
     pub date_control: date_control::DateControlState,
 }
@@ -51,6 +61,7 @@ pub fn board(
     view: Option<&View<'_>>,
     status: &Status<'_>,
     lang: Lang,
+    tab: MainTab,
     state: &mut PanelState,
     commands: &mut Vec<UiCommand>,
 ) {
@@ -88,9 +99,24 @@ pub fn board(
         .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(10, 10)))
         .show(ui, |ui| region_picker::ui(ui, view, &mut state.region_picker, commands));
 
-    egui::CentralPanel::default()
-        .frame(egui::Frame::new().fill(theme::BG).inner_margin(egui::Margin::same(16)))
-        .show(ui, |ui| overview::ui(ui, view, commands));
+    egui::CentralPanel::default().frame(egui::Frame::new().fill(theme::BG).inner_margin(egui::Margin::same(16))).show(
+        ui,
+        |ui| {
+            ui.horizontal(|ui| {
+                for (t, label) in [(MainTab::Overview, tr.tab_overview), (MainTab::Curves, tr.tab_curves)] {
+                    let text = egui::RichText::new(label).size(theme::HEADING);
+                    if ui.selectable_label(tab == t, text).clicked() && tab != t {
+                        commands.push(UiCommand::SetTab(t));
+                    }
+                }
+            });
+            ui.separator();
+            match tab {
+                MainTab::Overview => overview::ui(ui, view, commands),
+                MainTab::Curves => curves::ui(ui, view, &mut state.curves, commands),
+            }
+        },
+    );
 
     problems::window(ui.ctx(), status, tr, state, commands);
 }

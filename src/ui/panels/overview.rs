@@ -26,12 +26,13 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, commands: &mut Vec<UiCommand>) {
         ui.add_space(10.0);
         ui.horizontal_top(|ui| {
             let with_channels = !ov.channels.is_empty();
-            let (w_resp, w_risk) = if with_channels { (0.24, 0.38) } else { (0.3, 0.7) };
-            response_card(ui, v, &ov, width * w_resp - gap);
-            let risk_w = if with_channels { width * w_risk - gap } else { width * w_risk };
-            risk_card(ui, v, &ov, risk_w);
+            let shares: &[f32] = if with_channels { &[0.2, 0.3, 0.27, 0.23] } else { &[0.22, 0.4, 0.38] };
+            let w = |i: usize| width * shares[i] - if i + 1 < shares.len() { gap } else { 0.0 };
+            response_card(ui, v, &ov, w(0));
+            risk_card(ui, v, &ov, w(1));
+            indicators_card(ui, v, &ov, w(2));
             if with_channels {
-                channels_card(ui, v, &ov, width * (1.0 - w_resp - w_risk) - gap);
+                channels_card(ui, v, &ov, w(3));
             }
         });
         ui.add_space(10.0);
@@ -199,6 +200,24 @@ fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
                 }
             });
         }
+    });
+}
+
+fn indicators_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+    let tr = v.tr;
+    widgets::card(ui, width, |ui| {
+        ui.label(RichText::new(tr.indicators).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        let Some(ind) = &ov.indicators else {
+            ui.label(RichText::new(tr.unknown).color(theme::TEXT_DIM));
+            return;
+        };
+        Grid::new("indicators").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+            for (label, value) in tr.indicator_lines(ind) {
+                ui.label(RichText::new(label).small().color(theme::TEXT_DIM));
+                ui.label(RichText::new(value).strong());
+                ui.end_row();
+            }
+        });
     });
 }
 
