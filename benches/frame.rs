@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use sitboard::cli::StartView;
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
@@ -40,7 +41,7 @@ fn input(frame: u64, size: egui::Vec2) -> egui::RawInput {
     }
 }
 
-fn run(name: &str, lang: Lang, commands: &[UiCommand], frames: u64) {
+fn run(name: &str, lang: Lang, commands: &[UiCommand], view: Option<StartView>, frames: u64) {
     let Some(dir) = sitboard::paths::bundled_demo_dir() else {
         eprintln!("the bundled demo folder data/demo was not found");
         std::process::exit(1);
@@ -57,6 +58,9 @@ fn run(name: &str, lang: Lang, commands: &[UiCommand], frames: u64) {
     for c in commands {
         app.apply(c.clone());
     }
+    if let Some(v) = view {
+        app.show_view(v);
+    }
     let ctx = egui::Context::default();
     fonts::install(&ctx);
     theme::apply(&ctx);
@@ -65,13 +69,15 @@ fn run(name: &str, lang: Lang, commands: &[UiCommand], frames: u64) {
     let mut step = |app: &mut SitboardApp| {
         frame_no += 1;
         let start = Instant::now();
-        let out = ctx.run_ui(input(frame_no, size), |ui| app.frame(ui));
-        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+        let mut out = ctx.run_ui(input(frame_no, size), |ui| app.frame(ui));
+        let prims = ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
+        // No renderer here: font-atlas updates are dropped on purpose.
+        out.textures_delta.clear();
         let elapsed = start.elapsed();
         std::hint::black_box(prims.len());
         elapsed
     };
-    for _ in 0..20 {
+    for _ in 0..if frames < 10 { 2 } else { 20 } {
         step(&mut app);
     }
     let times: Vec<Duration> = (0..frames).map(|_| step(&mut app)).collect();
@@ -83,18 +89,25 @@ fn run(name: &str, lang: Lang, commands: &[UiCommand], frames: u64) {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing else useful.
-    let quick = std::env::args().any(|a| a == "--quick") || std::env::var("SITBOARD_BENCH_QUICK").is_ok();
-    let frames = if quick { 20 } else { 300 };
+    // `cargo bench` passes `--bench`; under `cargo test --all-targets` it is absent, and the
+    // benchmark only checks that every scenario runs (a few frames, debug build).
+    let quick = !std::env::args().any(|a| a == "--bench") || std::env::var("SITBOARD_BENCH_QUICK").is_ok();
+    let frames = if quick { 3 } else { 300 };
     let code = |c| Adcode::new(c).expect("constant adcode");
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("constant date");
     println!("Sitboard frame benchmark (CPU time of run_ui + tessellate per frame)");
-    run("province overview, zh, 2020-03-03", Lang::Zh, &[UiCommand::SetDate(d("2020-03-03"))], frames);
-    run("province overview, en, 2020-03-03", Lang::En, &[UiCommand::SetDate(d("2020-03-03"))], frames);
+    let prov = || vec![UiCommand::SetDate(d("2020-03-03")), UiCommand::SelectRegion(code(230000))];
+    let end = || vec![UiCommand::SetDate(d("2020-04-30")), UiCommand::SelectRegion(code(230000))];
+    run("overview, province, zh, 2020-03-03", Lang::Zh, &prov(), Some(StartView::Overview), frames);
+    run("overview, province, en, 2020-03-03", Lang::En, &prov(), Some(StartView::Overview), frames);
     run(
-        "Harbin districts, zh, 2022-11-29",
+        "overview, Harbin districts, 2022-11-29",
         Lang::Zh,
         &[UiCommand::SetDate(d("2022-11-29")), UiCommand::SelectRegion(code(230100))],
+        Some(StartView::Overview),
         frames,
     );
+    run("curves, province, 101 days, 2020-04-30", Lang::Zh, &end(), Some(StartView::Curves), frames);
+    run("curves, 13 cities compared x 101 days", Lang::Zh, &end(), Some(StartView::Compare), frames);
+    run("curves, 13 city small multiples x 101 days", Lang::Zh, &end(), Some(StartView::Multiples), frames);
 }
