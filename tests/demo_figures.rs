@@ -137,6 +137,17 @@ fn derived_and_dated_facts_hold() {
         assert_eq!(ds.report(prov, date(d)).unwrap().get(CaseField::NewConfirmed), Some(0), "{d}");
     }
     assert!(ds.report(prov, date("2020-02-22")).unwrap().get(CaseField::NewConfirmed).unwrap() > 0);
+    // The derived indicators say the same: 10 days since the last new case on 03-03, and the
+    // longest zero run so far is 02-23 … 03-03.
+    use sitboard::model::indicators::{SinceLastNew, ZeroStreak};
+    let ind = Situation::at_end_of(ds.clone(), date("2020-03-03")).indicators(prov).unwrap();
+    assert_eq!(ind.since_last_new, SinceLastNew::Days { days: 10, last: date("2020-02-22") });
+    assert_eq!(
+        ind.longest_zero_streak,
+        Some(ZeroStreak { first: date("2020-02-23"), last: date("2020-03-03"), days: 10 })
+    );
+    assert_eq!(ind.avg7_new, Some(0.0));
+    assert!(!ind.fourteen_days_clear);
 }
 
 #[test]
@@ -194,6 +205,9 @@ fn sitboard_report_prints_the_same_figures() {
     assert_eq!(v["figures"]["active"]["source"], "reported");
     assert_eq!(v["figures"]["cured"]["value"], 372);
     assert_eq!(v["response_level"]["level"], "I");
+    assert_eq!(v["indicators"]["since_last_new"]["days"], 10);
+    assert_eq!(v["indicators"]["since_last_new"]["last"], "2020-02-22");
+    assert_eq!(v["indicators"]["longest_zero_streak"]["days"], 10);
 
     let out = Command::new(bin)
         .args(["report", "--date", "2020-03-03", "--region", "230000", "--lang", "en"])
@@ -215,6 +229,13 @@ fn sitboard_report_prints_the_same_figures() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["figures"]["active"]["value"], 95);
+    assert_eq!(v["indicators"]["since_last_new"]["days"], 10);
+    let out = Command::new(bin)
+        .args(["report", "--date", "2020-03-03", "--region", "230000", "--lang", "en", "--data", real])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Days since the last new case    10 days (last new case on 2020-02-22)"), "{text}");
 
     // Errors are clear and exit non-zero.
     let out = Command::new(bin).args(["report", "--date", "2021-01-01", "--region", "230000"]).output().unwrap();

@@ -82,8 +82,11 @@ struct RegionSeries {
     /// Reported values of `active`, drawn as dots so reported and reconstructed differ visibly.
     reported_active: Vec<PlotPoint>,
     /// Per-day readout: date → (field, value, provenance).
-    days: Vec<(NaiveDate, Vec<(CaseField, u32, Provenance)>)>,
+    days: Vec<(NaiveDate, DayValues)>,
 }
+
+/// One day's values of the plotted fields, with where each came from.
+type DayValues = Vec<(CaseField, u32, Provenance)>;
 
 struct Annotation {
     x: f64,
