@@ -283,7 +283,12 @@ pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
             "level": r.level.map(|l| l.wire_name()),
             "since": r.since.map(|t| t.to_rfc3339()),
             "reported": r.reported,
+            "computed": r.computed.map(|c| json!({"level": c.level.wire_name(), "reason": c.reason, "rule": "county-2020-02"})),
+            "yan_jiu_tiao": r.yan_jiu_tiao,
             "counts": r.counts,
+            "computed_counts": r.computed_counts,
+            "disagreements": r.disagreements,
+            "yan_jiu_tiao_units": r.yan_jiu_tiao_units,
         })),
         "directives_in_force": ov.directives_in_force.iter().map(|d| json!({
             "number": d.number, "issuer": d.issuer, "title": d.title, "issued_at": d.issued_at.to_rfc3339(),
@@ -354,17 +359,9 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
         None => s.push_str(&format!("{}: {}\n", t.response_level, t.response_none)),
     }
     if let Some(r) = &ov.risk {
-        if let Some(l) = r.level {
-            let since = r.since.map(format_local).unwrap_or_default();
-            s.push_str(&format!("{}: {} · {} {since}\n", t.risk_of_region, t.risk_level(l), t.since));
-        }
-        let c = &r.counts;
-        if c.total > 1 || r.level.is_none() {
-            s.push_str(&format!(
-                "{} ({} {}): {} {} · {} {} · {} {} · {} {}\n",
-                t.risk_levels,
-                c.total,
-                t.county_units,
+        let counts = |c: &crate::model::overview::RiskCounts| {
+            format!(
+                "{} {} · {} {} · {} {} · {} {}",
                 t.risk_level(crate::model::RiskLevel::High),
                 c.high,
                 t.risk_level(crate::model::RiskLevel::Medium),
@@ -373,7 +370,45 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
                 c.low,
                 t.risk_unknown,
                 c.unknown
+            )
+        };
+        let is_county = ov.level == Some(crate::model::RegionLevel::County);
+        if is_county {
+            match r.level {
+                Some(l) => {
+                    let since = r.since.map(format_local).unwrap_or_default();
+                    s.push_str(&format!("{}: {} · {} {since}\n", t.risk_of_region, t.risk_level(l), t.since));
+                }
+                None => s.push_str(&format!("{}: {}\n", t.risk_of_region, t.risk_unknown)),
+            }
+            match r.computed {
+                Some(c) => s.push_str(&format!(
+                    "{}: {} ({})\n",
+                    t.risk_computed,
+                    t.risk_level(c.level),
+                    t.rule_reason(c.reason)
+                )),
+                None => s.push_str(&format!("{}: {}\n", t.risk_computed, t.rule_not_applicable)),
+            }
+            if r.yan_jiu_tiao {
+                s.push_str(&format!("{} ({})\n", t.yan_jiu_tiao, t.yan_jiu_tiao_note));
+            }
+        } else {
+            s.push_str(&format!(
+                "{} ({} {}, {}): {}\n",
+                t.risk_levels,
+                r.counts.total,
+                t.county_units,
+                t.risk_published,
+                counts(&r.counts)
             ));
+            s.push_str(&format!("{}: {}\n", t.risk_computed, counts(&r.computed_counts)));
+            if r.disagreements > 0 {
+                s.push_str(&format!("  {} {}\n", r.disagreements, t.risk_disagree));
+            }
+            if r.yan_jiu_tiao_units > 0 {
+                s.push_str(&format!("  {} {}\n", r.yan_jiu_tiao_units, t.yan_jiu_tiao_units));
+            }
         }
     }
     if !ov.directives_in_force.is_empty() {

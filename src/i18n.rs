@@ -139,6 +139,13 @@ pub struct Tr {
     pub curves_compare_note: &'static str,
     pub multiples_note: &'static str,
     pub annotations: &'static str,
+    pub risk_computed: &'static str,
+    pub risk_published: &'static str,
+    pub risk_disagree: &'static str,
+    pub yan_jiu_tiao: &'static str,
+    pub yan_jiu_tiao_note: &'static str,
+    pub yan_jiu_tiao_units: &'static str,
+    pub rule_not_applicable: &'static str,
     pub frame_time: &'static str,
 }
 
@@ -247,6 +254,13 @@ pub static ZH: Tr = Tr {
     curves_compare_note: "各地区同一指标对比，线尾标注地区名；点击某日跳转",
     multiples_note: "各小图纵轴刻度相同：柱为新增确诊，线为现有确诊；点击小图选择该地区",
     annotations: "图中标注的指令",
+    risk_computed: "按2020年2月县域规则计算",
+    risk_published: "通报",
+    risk_disagree: "个县级单位通报与计算不一致",
+    yan_jiu_tiao: "严九条",
+    yan_jiu_tiao_note: "确诊10例及以上的县（市、区）自2020-02-18起实行",
+    yan_jiu_tiao_units: "个县级单位实行严九条",
+    rule_not_applicable: "规则无法计算（数据不足14天）",
     frame_time: "每帧 CPU",
 };
 
@@ -355,6 +369,13 @@ pub static EN: Tr = Tr {
     curves_compare_note: "Each line is a subregion, named at its end; click a day to go to it",
     multiples_note: "All small charts share one scale: bars are new confirmed, the line is active cases; click a chart to select that region",
     annotations: "Directives marked on the chart",
+    risk_computed: "Computed by the February 2020 county rule",
+    risk_published: "published",
+    risk_disagree: "county-level units where published and computed levels differ",
+    yan_jiu_tiao: "Strict Nine",
+    yan_jiu_tiao_note: "applies from 2020-02-18 to counties with 10 or more confirmed cases",
+    yan_jiu_tiao_units: "county-level units under the Strict Nine",
+    rule_not_applicable: "rule cannot be applied (less than 14 days of data)",
     frame_time: "CPU per frame",
 };
 
@@ -504,6 +525,28 @@ impl Tr {
                 .unwrap_or_else(na),
         ));
         out
+    }
+
+    /// Why the county rule gave its level.
+    pub fn rule_reason(&self, r: crate::model::risk_rules::RuleReason) -> &'static str {
+        use crate::model::risk_rules::RuleReason as R;
+        let (zh, en) = match r {
+            R::NoCase => ("无确诊病例", "no confirmed case"),
+            R::ClearFourteenDays => ("连续14天无新增", "14 days without a new case"),
+            R::RecentCaseAtMostFifty => {
+                ("14天内有新增，累计不超过50例", "a new case within 14 days, at most 50 in total")
+            }
+            R::OverFiftyNoCluster => {
+                ("累计超过50例，14天内无聚集性疫情", "over 50 in total, no cluster within 14 days")
+            }
+            R::OverFiftyWithCluster => {
+                ("累计超过50例，14天内有聚集性疫情", "over 50 in total, a cluster within 14 days")
+            }
+            R::OverFiftyClusterUnknown => {
+                ("累计超过50例，聚集性疫情情况不明，按高风险计", "over 50 in total, clusters unknown: taken as high")
+            }
+        };
+        if self.is_en() { en } else { zh }
     }
 
     /// "6 个数据源" / "6 sources".

@@ -12,6 +12,7 @@ pub mod overview;
 pub mod region;
 pub mod response;
 pub mod risk;
+pub mod risk_rules;
 pub mod situation;
 pub mod time;
 

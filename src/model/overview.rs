@@ -9,6 +9,7 @@ use super::indicators::Indicators;
 use super::region::{Adcode, RegionLevel};
 use super::response::ResponseLevel;
 use super::risk::{RiskBasis, RiskLevel};
+use super::risk_rules::{self, ComputedRisk};
 use super::situation::Situation;
 
 /// Where a figure on the board came from.
@@ -81,8 +82,30 @@ pub struct RiskSummary {
     pub level: Option<RiskLevel>,
     pub since: Option<DateTime<Utc>>,
     pub reported: bool,
-    /// Counts over the county-level units in the region.
+    /// The region's own level computed by the 2020-02 county rule from its case history.
+    pub computed: Option<ComputedRisk>,
+    /// Whether the region falls under the "Strict Nine" (a county with ≥ 10 cases).
+    pub yan_jiu_tiao: bool,
+    /// Counts over the county-level units in the region (published levels).
     pub counts: RiskCounts,
+    /// Counts of the levels computed by the rule (`unknown`: the rule could not be applied).
+    pub computed_counts: RiskCounts,
+    /// County-level units whose published and computed levels differ.
+    pub disagreements: u32,
+    /// County-level units under the "Strict Nine".
+    pub yan_jiu_tiao_units: u32,
+}
+
+impl RiskCounts {
+    fn add(&mut self, level: Option<RiskLevel>) {
+        self.total += 1;
+        match level {
+            Some(RiskLevel::High) => self.high += 1,
+            Some(RiskLevel::Medium) => self.medium += 1,
+            Some(RiskLevel::Low) => self.low += 1,
+            None => self.unknown += 1,
+        }
+    }
 }
 
 /// Local cases derived from all cases minus the imported ones (bulletins from April 2020
@@ -186,23 +209,40 @@ impl Overview {
             last_known_at: c.known_until.filter(|k| *k < sit.as_of()),
         });
 
-        let risk = if data.has_risk_levels() {
+        let has_counties = !data.registry.counties_under(region).is_empty();
+        let risk = if data.has_risk_levels() || has_counties {
             let mut counts = RiskCounts::default();
+            let mut computed_counts = RiskCounts::default();
+            let mut disagreements = 0;
+            let mut yan_jiu_tiao_units = 0;
             for county in data.registry.counties_under(region) {
-                counts.total += 1;
-                match sit.risk(county).map(|a| a.level) {
-                    Some(RiskLevel::High) => counts.high += 1,
-                    Some(RiskLevel::Medium) => counts.medium += 1,
-                    Some(RiskLevel::Low) => counts.low += 1,
-                    None => counts.unknown += 1,
+                let published = sit.risk(county).map(|a| a.level);
+                let computed = risk_rules::computed_level(sit, county).map(|c| c.level);
+                counts.add(published);
+                computed_counts.add(computed);
+                if let (Some(p), Some(c)) = (published, computed)
+                    && p != c
+                {
+                    disagreements += 1;
+                }
+                let cum = sit.report(county).and_then(|r| r.get(CaseField::CumulativeConfirmed));
+                if risk_rules::yan_jiu_tiao(cum, sit.date()) {
+                    yan_jiu_tiao_units += 1;
                 }
             }
             let own = sit.risk(region);
+            let own_cum = report.and_then(|r| r.get(CaseField::CumulativeConfirmed));
+            let is_county = reg.is_some_and(|r| r.level == RegionLevel::County);
             Some(RiskSummary {
                 level: own.map(|a| a.level),
                 since: own.map(|a| a.since),
                 reported: own.is_some_and(|a| matches!(a.basis, RiskBasis::Reported { .. })),
+                computed: if is_county { risk_rules::computed_level(sit, region) } else { None },
+                yan_jiu_tiao: is_county && risk_rules::yan_jiu_tiao(own_cum, sit.date()),
                 counts,
+                computed_counts,
+                disagreements,
+                yan_jiu_tiao_units,
             })
         } else {
             None
