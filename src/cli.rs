@@ -49,6 +49,11 @@ pub struct Cli {
     #[arg(long)]
     pub fullscreen: bool,
 
+    /// Board: tile server URL template for a background map, e.g.
+    /// `https://tile.example.org/{z}/{x}/{y}.png`. Off by default: the map is drawn offline.
+    #[arg(long, value_name = "URL")]
+    pub tiles: Option<String>,
+
     /// Board: start on this view of the central area.
     #[arg(long, value_enum)]
     pub view: Option<StartView>,
@@ -65,6 +70,7 @@ pub enum StartView {
     Curves,
     Compare,
     Multiples,
+    Map,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +108,8 @@ pub struct Settings {
     pub regions: Option<PathBuf>,
     pub config_problem: Option<String>,
     pub demo: bool,
+    /// Tile URL template for the map's background; `None`: fully offline.
+    pub tiles: Option<String>,
 }
 
 impl Cli {
@@ -128,6 +136,7 @@ impl Cli {
             regions: self.regions.clone().or(cfg.regions.clone()),
             config_problem,
             demo,
+            tiles: self.tiles.clone().or(cfg.tiles.clone()),
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct Config {
     pub lang: Option<String>,
     /// Another region registry CSV instead of the bundled one.
     pub regions: Option<PathBuf>,
+    /// Tile server URL template (`{z}`, `{x}`, `{y}`) for the map's background. None: offline.
+    pub tiles: Option<String>,
 }
 
 impl Config {
@@ -42,7 +44,22 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<Config>, String> {
     {
         return Err(format!("{}: lang = {l:?} is not zh or en", path.display()));
     }
+    if let Some(t) = &cfg.tiles
+        && !valid_tile_template(t)
+    {
+        return Err(format!(
+            "{}: tiles = {t:?} is not an http(s) URL template with {{z}}, {{x}} and {{y}}",
+            path.display()
+        ));
+    }
     Ok(Some(cfg))
+}
+
+/// Whether a tile URL template is usable: http(s) with `{z}`, `{x}` and `{y}`.
+pub fn valid_tile_template(t: &str) -> bool {
+    let lower = t.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && ["{z}", "{x}", "{y}"].iter().all(|p| t.contains(p))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod csv_import;
 pub mod document;
+pub mod geometry;
 pub mod registry;
 pub mod report;
 mod row;

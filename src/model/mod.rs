@@ -6,6 +6,7 @@ pub mod case;
 pub mod checkpoint;
 pub mod dataset;
 pub mod directive;
+pub mod geometry;
 pub mod hotline;
 pub mod indicators;
 pub mod overview;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::loader::{self, LoadResult};
+use super::map::layer::MapLayer;
 use super::panels::{self, MainTab, PanelState, View};
 use super::{fonts, theme};
 use crate::cli::Settings;
@@ -23,6 +24,7 @@ pub enum UiCommand {
     SetDate(NaiveDate),
     SetLang(Lang),
     SetTab(MainTab),
+    SelectCheckpoint(Option<String>),
     ShowProblems(bool),
 }
 
@@ -34,6 +36,8 @@ pub struct BoardState {
     pub date: Option<NaiveDate>,
     #[serde(default)]
     pub tab: MainTab,
+    #[serde(default)]
+    pub checkpoint: Option<String>,
 }
 
 /// Start-up choices from the command line, applied once data arrives.
@@ -63,6 +67,7 @@ pub struct SitboardApp {
     config_problem: Option<String>,
     frame_cpu_ms: Option<f32>,
     show_frame_time: bool,
+    map_layer: Option<Arc<MapLayer>>,
 }
 
 const STORAGE_KEY: &str = "sitboard.board";
@@ -83,29 +88,60 @@ impl SitboardApp {
         app
     }
 
+    /// Where a region's label point is on the map (after a frame showing the map).
+    pub fn map_screen_pos(&self, code: Adcode) -> Option<egui::Pos2> {
+        self.map_layer.as_ref().and_then(|l| self.panels.map.screen_pos(l, code))
+    }
+
+    /// Where a checkpoint's marker is on the map (after a frame showing the map).
+    pub fn map_checkpoint_pos(&self, id: &str) -> Option<egui::Pos2> {
+        self.panels.map.checkpoint_screen_pos(id)
+    }
+
+    pub fn selected_checkpoint(&self) -> Option<&str> {
+        self.state.checkpoint.as_deref()
+    }
+
+    /// The map panel's state (tests check that no tile layer exists without a tile URL).
+    pub fn map_state(&self) -> &crate::ui::map::MapState {
+        &self.panels.map
+    }
+
+    /// The app over already-loaded data, with a tile URL for the map (tests).
+    pub fn from_outcome_with_tiles(outcome: LoadOutcome, lang: Lang, tiles: Option<String>) -> Self {
+        let mut app = Self::from_outcome(outcome, lang);
+        app.panels.map.tile_url = tiles;
+        app
+    }
+
     /// The app over already-loaded data (tests, benchmarks).
     pub fn from_outcome(outcome: LoadOutcome, lang: Lang) -> Self {
-        let settings = Settings { sources: Vec::new(), lang, regions: None, config_problem: None, demo: false };
+        let settings =
+            Settings { sources: Vec::new(), lang, regions: None, config_problem: None, demo: false, tiles: None };
         let state = BoardState { lang, ..Default::default() };
         let mut app = Self::with_load(state, Load::Done, &settings, StartOptions::default());
-        app.accept(LoadResult::Loaded(Box::new(outcome)));
+        let layer = loader::map_layer(&outcome.dataset.registry);
+        app.accept(LoadResult::Loaded(Box::new(outcome), layer));
         app
     }
 
     fn with_load(state: BoardState, load: Load, settings: &Settings, start: StartOptions) -> Self {
         let names: Vec<String> = settings.sources.iter().map(|s| s.describe()).collect();
+        let mut panels = PanelState::default();
+        panels.map.tile_url = settings.tiles.clone().filter(|t| crate::config::valid_tile_template(t));
         SitboardApp {
             state,
             situation: None,
             reports: Vec::new(),
             load,
             commands: Vec::new(),
-            panels: PanelState::default(),
+            panels,
             start,
             source_note: names.join(", "),
             config_problem: settings.config_problem.clone(),
             frame_cpu_ms: None,
             show_frame_time: false,
+            map_layer: None,
         }
     }
 
@@ -113,7 +149,11 @@ impl SitboardApp {
     pub fn show_view(&mut self, v: crate::cli::StartView) {
         use crate::cli::StartView;
         use panels::curves::CurveMode;
-        self.state.tab = if v == StartView::Overview { MainTab::Overview } else { MainTab::Curves };
+        self.state.tab = match v {
+            StartView::Overview => MainTab::Overview,
+            StartView::Map => MainTab::Map,
+            _ => MainTab::Curves,
+        };
         self.panels.curves.mode = match v {
             StartView::Compare => CurveMode::Compare,
             StartView::Multiples => CurveMode::SmallMultiples,
@@ -135,7 +175,9 @@ impl SitboardApp {
                 self.reports = reports;
                 self.load = Load::Failed(msg);
             }
-            LoadResult::Loaded(outcome) => {
+            LoadResult::Loaded(outcome, map_layer) => {
+                self.map_layer = map_layer;
+                let outcome = *outcome;
                 self.reports = outcome.reports;
                 if !self.reports.iter().any(IngestReport::usable) {
                     self.load = Load::Failed(self.reports.iter().map(|r| r.summary()).collect::<Vec<_>>().join("\n"));
@@ -201,6 +243,7 @@ impl SitboardApp {
             }
             UiCommand::SetLang(l) => self.state.lang = l,
             UiCommand::SetTab(t) => self.state.tab = t,
+            UiCommand::SelectCheckpoint(c) => self.state.checkpoint = c,
             UiCommand::ShowProblems(b) => self.panels.show_problems = b,
         }
     }
@@ -213,6 +256,8 @@ impl SitboardApp {
         }
         let lang = self.state.lang;
         let status = panels::Status {
+            tab: self.state.tab,
+            map_layer: self.map_layer.as_ref(),
             reports: &self.reports,
             loading: matches!(self.load, Load::Pending(_)),
             failed: match &self.load {
@@ -222,13 +267,15 @@ impl SitboardApp {
             source_note: &self.source_note,
             config_problem: self.config_problem.as_deref(),
         };
+        let checkpoint = self.state.checkpoint.as_deref();
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| View {
             sit,
             region,
+            checkpoint,
             lang,
             tr: lang.tr(),
         });
-        panels::board(ui, view.as_ref(), &status, lang, self.state.tab, &mut self.panels, &mut self.commands);
+        panels::board(ui, view.as_ref(), &status, lang, &mut self.panels, &mut self.commands);
         if self.show_frame_time {
             let ms = self.frame_cpu_ms.unwrap_or(0.0);
             egui::Area::new(egui::Id::unique("sitboard.frame_time"))

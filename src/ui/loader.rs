@@ -4,10 +4,16 @@
 use std::sync::mpsc::{Receiver, channel};
 
 use crate::cli::Settings;
+use std::sync::Arc;
+
+use super::map::layer::MapLayer;
+use crate::feed::geometry::{BUNDLED_BOUNDARIES, parse_boundaries};
 use crate::feed::{self, IngestReport, LoadOutcome};
+use crate::model::RegionRegistry;
 
 pub enum LoadResult {
-    Loaded(Box<LoadOutcome>),
+    /// The data, and the map geometry prepared for its regions.
+    Loaded(Box<LoadOutcome>, Option<Arc<MapLayer>>),
     /// Nothing could be loaded at all (e.g. a broken region registry).
     Failed(String, Vec<IngestReport>),
 }
@@ -45,5 +51,16 @@ pub fn load(settings: &Settings) -> LoadResult {
             tracing::info!("{}", r.summary());
         }
     }
-    LoadResult::Loaded(Box::new(outcome))
+    let layer = map_layer(&outcome.dataset.registry);
+    LoadResult::Loaded(Box::new(outcome), layer)
+}
+
+/// Parse the bundled boundaries for the regions of a registry and prepare them for drawing.
+/// `None` (with a log line) when nothing usable is there: the map then says so.
+pub fn map_layer(registry: &RegionRegistry) -> Option<Arc<MapLayer>> {
+    let (outlines, report) = parse_boundaries(BUNDLED_BOUNDARIES, "data/regions/boundaries.geojson", registry);
+    if report.fatal.is_some() || !report.rejected.is_empty() {
+        tracing::warn!("{}", report.summary());
+    }
+    (!outlines.is_empty()).then(|| Arc::new(MapLayer::build(&outlines)))
 }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod fonts;
 pub mod loader;
+pub mod map;
 pub mod panels;
 pub mod theme;
 pub mod widgets;

@@ -19,6 +19,8 @@ use crate::model::{Adcode, Situation};
 pub struct View<'a> {
     pub sit: &'a Situation,
     pub region: Adcode,
+    /// The selected checkpoint, shared by the map and the checkpoints panel.
+    pub checkpoint: Option<&'a str>,
     pub lang: Lang,
     pub tr: &'static Tr,
 }
@@ -29,8 +31,11 @@ impl View<'_> {
     }
 }
 
-/// Loading state and data problems, for the top bar and the problems window.
+/// Loading state and data problems, for the top bar and the problems window, and what the
+/// central area shows.
 pub struct Status<'a> {
+    pub tab: MainTab,
+    pub map_layer: Option<&'a std::sync::Arc<crate::ui::map::layer::MapLayer>>,
     pub reports: &'a [IngestReport],
     pub loading: bool,
     pub failed: Option<&'a str>,
@@ -44,12 +49,14 @@ pub enum MainTab {
     #[default]
     Overview,
     Curves,
+    Map,
 }
 
 /// Transient (not persisted) state of the panels.
 #[derive(Default)]
 pub struct PanelState {
     pub show_problems: bool,
+    pub map: crate::ui::map::MapState,
     pub curves: curves::CurvesState,
     pub region_picker: region_picker::RegionPickerState,
     pub date_control: date_control::DateControlState,
@@ -61,11 +68,11 @@ pub fn board(
     view: Option<&View<'_>>,
     status: &Status<'_>,
     lang: Lang,
-    tab: MainTab,
     state: &mut PanelState,
     commands: &mut Vec<UiCommand>,
 ) {
     let tr = lang.tr();
+    let (tab, map_layer) = (status.tab, status.map_layer);
     egui::Panel::top("top_bar")
         .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 10)))
         .show(ui, |ui| top_bar::ui(ui, view, status, lang, commands));
@@ -103,7 +110,9 @@ pub fn board(
         ui,
         |ui| {
             ui.horizontal(|ui| {
-                for (t, label) in [(MainTab::Overview, tr.tab_overview), (MainTab::Curves, tr.tab_curves)] {
+                for (t, label) in
+                    [(MainTab::Overview, tr.tab_overview), (MainTab::Curves, tr.tab_curves), (MainTab::Map, tr.tab_map)]
+                {
                     let text = egui::RichText::new(label).size(theme::HEADING);
                     if ui.selectable_label(tab == t, text).clicked() && tab != t {
                         commands.push(UiCommand::SetTab(t));
@@ -114,6 +123,7 @@ pub fn board(
             match tab {
                 MainTab::Overview => overview::ui(ui, view, commands),
                 MainTab::Curves => curves::ui(ui, view, &mut state.curves, commands),
+                MainTab::Map => crate::ui::map::ui(ui, view, map_layer, &mut state.map, commands),
             }
         },
     );

@@ -1,0 +1,351 @@
+//! The "one map" (一张图): county risk levels or case counts on an offline basemap drawn from
+//! the bundled boundaries (walkers for projection, pan and zoom; no tile server unless one
+//! is configured), with checkpoints as markers. Overlays are walkers plugins, one per file;
+//! this module is the panel: toolbar, legend, tooltips and what clicks do.
+
+pub mod checkpoints;
+pub mod choropleth;
+pub mod layer;
+pub mod regions;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use egui::{Color32, RichText, Ui, UiBuilder};
+use walkers::{HttpTiles, MapMemory, Tiles};
+
+use self::checkpoints::{CheckpointMarker, CheckpointsOutput, CheckpointsPlugin};
+use self::choropleth::{CountyState, MapMode};
+use self::layer::MapLayer;
+use self::regions::{RegionsOutput, RegionsPlugin, position};
+use crate::i18n::fmt_count;
+use crate::model::time::format_local;
+use crate::model::{Adcode, CheckpointStatus, RegionLevel};
+use crate::ui::app::UiCommand;
+use crate::ui::panels::View;
+use crate::ui::theme;
+
+/// A tile server from a URL template with `{z}`, `{x}` and `{y}`.
+pub struct TemplateTiles {
+    pub template: String,
+    pub attribution: &'static str,
+}
+
+impl walkers::sources::TileSource for TemplateTiles {
+    fn tile_url(&self, id: walkers::TileId) -> String {
+        self.template
+            .replace("{z}", &id.zoom.to_string())
+            .replace("{x}", &id.x.to_string())
+            .replace("{y}", &id.y.to_string())
+    }
+
+    fn attribution(&self) -> walkers::sources::Attribution {
+        walkers::sources::Attribution { text: self.attribution, url: "", logo_light: None, logo_dark: None }
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct CacheKey {
+    data: usize,
+    date: NaiveDate,
+}
+
+#[derive(Default)]
+pub struct MapState {
+    pub mode: MapMode,
+    memory: MapMemory,
+    /// World bounds to fit on the next frame (first show, "fit province", double-click).
+    pending_fit: Option<[f64; 4]>,
+    fitted_once: bool,
+    last_region: Option<Adcode>,
+    selected_on_map: bool,
+    cache: Option<(CacheKey, HashMap<Adcode, CountyState>, Vec<CheckpointMarker>)>,
+    /// Tile URL template from the config or `--tiles`; `None` keeps the map fully offline.
+    pub tile_url: Option<String>,
+    tiles: Option<HttpTiles>,
+    regions_out: RegionsOutput,
+    checkpoints_out: CheckpointsOutput,
+}
+
+impl MapState {
+    /// Whether a tile layer (and so network access) exists. Without a configured URL it never does.
+    pub fn tiles_active(&self) -> bool {
+        self.tiles.is_some()
+    }
+
+    /// Where a region's label point was on screen in the last frame (tests drive the map
+    /// with it, as a person would point at a county).
+    pub fn screen_pos(&self, layer: &MapLayer, code: Adcode) -> Option<egui::Pos2> {
+        let tf = self.regions_out.transform?;
+        layer.get(code).and_then(|s| s.label).map(|w| tf.to_screen(w))
+    }
+
+    /// Where a checkpoint's marker was on screen in the last frame.
+    pub fn checkpoint_screen_pos(&self, id: &str) -> Option<egui::Pos2> {
+        let tf = self.regions_out.transform?;
+        let (_, _, markers) = self.cache.as_ref()?;
+        markers.iter().find(|m| m.id == id).map(|m| tf.to_screen(m.world))
+    }
+}
+
+pub fn ui(
+    ui: &mut Ui,
+    v: &View<'_>,
+    layer: Option<&Arc<MapLayer>>,
+    state: &mut MapState,
+    commands: &mut Vec<UiCommand>,
+) {
+    let tr = v.tr;
+    let Some(layer) = layer else {
+        ui.label(RichText::new(tr.map_no_boundaries).color(theme::WARN));
+        return;
+    };
+    refresh_cache(v, state);
+    let data = v.sit.data();
+    let has_population = data
+        .registry
+        .iter_sorted()
+        .filter(|r| r.level == RegionLevel::County && r.has_polygon)
+        .all(|r| r.population.is_some());
+    if !has_population && state.mode == MapMode::New7DaysPer100k {
+        state.mode = MapMode::New7Days;
+    }
+
+    // Toolbar: colour by …, fit the province.
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(tr.map_colour_by).color(theme::TEXT_DIM));
+        for m in MapMode::ALL {
+            let enabled = m != MapMode::New7DaysPer100k || has_population;
+            let resp = ui.add_enabled(enabled, egui::Button::selectable(state.mode == m, m.label(tr)));
+            if resp.clicked() {
+                state.mode = m;
+            }
+            if !enabled {
+                resp.on_disabled_hover_text(tr.no_population);
+            }
+        }
+        ui.separator();
+        if ui.button(tr.map_fit_province).clicked() {
+            state.pending_fit = Some(layer.bbox);
+        }
+        if let Some(s) = layer.get(v.region)
+            && v.sit.data().registry.get(v.region).is_some_and(|r| r.level != RegionLevel::Province)
+            && ui.button(format!("{} {}", tr.map_fit_region, v.name(v.region))).clicked()
+        {
+            state.pending_fit = Some(s.bbox);
+        }
+    });
+
+    // Follow selections made elsewhere (region picker, tables): zoom to the new region.
+    if state.last_region != Some(v.region) {
+        if state.last_region.is_some() && !state.selected_on_map {
+            state.pending_fit = layer.get(v.region).map(|s| s.bbox).or(state.pending_fit);
+        }
+        state.last_region = Some(v.region);
+        state.selected_on_map = false;
+    }
+    if !state.fitted_once {
+        state.pending_fit = Some(layer.get(v.region).map(|s| s.bbox).unwrap_or(layer.bbox));
+        state.fitted_once = true;
+    }
+    let size = ui.available_size();
+    if let Some(b) = state.pending_fit.take() {
+        fit(&mut state.memory, b, size);
+    }
+
+    if state.tiles.is_none()
+        && let Some(url) = &state.tile_url
+    {
+        let attribution: &'static str = Box::leak(format!("{} {url}", tr.map_tiles_from).into_boxed_str());
+        let options =
+            walkers::HttpOptions { cache: crate::paths::data_dir().map(|d| d.join("tiles")), ..Default::default() };
+        state.tiles = Some(HttpTiles::with_options(
+            TemplateTiles { template: url.clone(), attribution },
+            options,
+            ui.ctx().clone(),
+        ));
+    }
+
+    let Some((_, states, markers)) = state.cache.as_ref() else { return };
+    let colours: Vec<Color32> = state.mode.classes(tr).iter().map(|c| c.colour).collect();
+    let mut regions_out = RegionsOutput::default();
+    let mut checkpoints_out = CheckpointsOutput::default();
+    let centre = position([(layer.bbox[0] + layer.bbox[2]) / 2.0, (layer.bbox[1] + layer.bbox[3]) / 2.0]);
+    let tiles: Option<&mut dyn Tiles> = state.tiles.as_mut().map(|t| t as &mut dyn Tiles);
+    let mode = state.mode;
+    let map = walkers::Map::new(tiles, &mut state.memory, centre)
+        .double_click_to_zoom(false)
+        .with_plugin(RegionsPlugin {
+            layer,
+            states,
+            mode,
+            colours: &colours,
+            selected: v.region,
+            registry: &data.registry,
+            en: v.lang.is_en(),
+            out: &mut regions_out,
+        })
+        .with_plugin(CheckpointsPlugin {
+            markers,
+            selected: v.checkpoint,
+            anchor: layer.bbox,
+            out: &mut checkpoints_out,
+        });
+    let attribution = state.tile_url.is_some();
+    let response = map
+        .show(ui, |ui, _response, _projector, _memory| {
+            legend(ui, v, mode, states);
+            if attribution {
+                let r = ui.max_rect();
+                ui.put(
+                    egui::Rect::from_min_size(r.right_bottom() - egui::vec2(360.0, 22.0), egui::vec2(356.0, 20.0)),
+                    egui::Label::new(RichText::new(tr.map_tiles_attribution).small().color(theme::TEXT_DIM)),
+                );
+            }
+        })
+        .response;
+    state.regions_out = regions_out;
+    state.checkpoints_out = checkpoints_out.clone();
+
+    // A checkpoint under the pointer takes precedence over the county below it.
+    if let Some(id) = &checkpoints_out.hovered {
+        if let Some(m) = markers.iter().find(|m| &m.id == id) {
+            let resp = response.clone().on_hover_ui_at_pointer(|ui| checkpoint_tooltip(ui, v, m));
+            if resp.clicked() || checkpoints_out.clicked.is_some() {
+                commands.push(UiCommand::SelectCheckpoint(Some(id.clone())));
+            }
+        }
+        return;
+    }
+    if let Some(code) = regions_out.hovered
+        && let Some(st) = states.get(&code)
+    {
+        let _ = response.clone().on_hover_ui_at_pointer(|ui| county_tooltip(ui, v, code, st));
+    }
+    if let Some(code) = regions_out.double_clicked {
+        if let Some(s) = layer.get(code) {
+            state.pending_fit = Some(s.bbox);
+        }
+        if code != v.region {
+            state.selected_on_map = true;
+            commands.push(UiCommand::SelectRegion(code));
+        }
+    } else if let Some(code) = regions_out.clicked
+        && code != v.region
+    {
+        state.selected_on_map = true;
+        commands.push(UiCommand::SelectRegion(code));
+    }
+    if state.pending_fit.is_some() {
+        ui.ctx().request_repaint();
+    }
+}
+
+fn refresh_cache(v: &View<'_>, state: &mut MapState) {
+    let key = CacheKey { data: Arc::as_ptr(v.sit.dataset_arc()) as usize, date: v.sit.date() };
+    if state.cache.as_ref().is_some_and(|(k, _, _)| *k == key) {
+        return;
+    }
+    state.cache = Some((key, choropleth::county_states(v.sit), checkpoints::markers(v.sit)));
+}
+
+/// Centre on world bounds and zoom so they fill most of the map.
+fn fit(memory: &mut MapMemory, b: [f64; 4], size: egui::Vec2) {
+    let (w, h) = ((b[2] - b[0]).max(1e-9), (b[3] - b[1]).max(1e-9));
+    let px_per_world = (f64::from(size.x) / w).min(f64::from(size.y) / h) * 0.9;
+    let zoom = (px_per_world / 256.0).log2().clamp(2.0, 18.0);
+    memory.center_at(position([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]));
+    // A zoom out of walkers' range is ignored; the map keeps its zoom.
+    let _ = memory.set_zoom(zoom);
+}
+
+fn legend(ui: &mut Ui, v: &View<'_>, mode: MapMode, states: &HashMap<Adcode, CountyState>) {
+    let tr = v.tr;
+    let classes = mode.classes(tr);
+    let mut counts = vec![0u32; classes.len()];
+    let total = v.sit.data().registry.counties_under(v.region);
+    for code in &total {
+        if let Some(st) = states.get(code) {
+            let c = mode.class_of(st).min(classes.len() - 1);
+            counts[c] += 1;
+        }
+    }
+    let r = ui.max_rect();
+    let area = egui::Rect::from_min_size(r.left_top() + egui::vec2(10.0, 10.0), egui::vec2(260.0, r.height() - 20.0));
+    ui.scope_builder(UiBuilder::new().max_rect(area), |ui| {
+        egui::Frame::new()
+            .fill(Color32::from_rgba_unmultiplied(7, 18, 36, 225))
+            .corner_radius(6)
+            .inner_margin(10)
+            .show(ui, |ui| {
+                ui.label(RichText::new(mode.label(tr)).strong());
+                ui.label(
+                    RichText::new(format!("{} · {} {}", v.name(v.region), total.len(), tr.county_units))
+                        .small()
+                        .color(theme::TEXT_DIM),
+                );
+                for (class, n) in classes.iter().zip(&counts) {
+                    crate::ui::widgets::swatch(ui, class.colour, format!("{}  {n}", class.label));
+                }
+                if matches!(mode, MapMode::Risk | MapMode::RiskComputed) {
+                    ui.label(RichText::new(tr.map_badges_note).small().color(theme::TEXT_DIM));
+                }
+            });
+    });
+}
+
+fn county_tooltip(ui: &mut Ui, v: &View<'_>, code: Adcode, st: &CountyState) {
+    let tr = v.tr;
+    ui.label(RichText::new(v.name(code)).strong().size(theme::HEADING));
+    let level = |l: Option<crate::model::RiskLevel>| l.map(|l| tr.risk_level(l)).unwrap_or(tr.risk_unknown);
+    let mut published = format!("{}: {}", tr.risk_published_level, level(st.published));
+    if let Some(since) = st.published_since {
+        published.push_str(&format!(" · {} {}", tr.since, format_local(since)));
+    }
+    ui.label(published);
+    match st.computed {
+        Some(c) => ui.label(format!("{}: {} ({})", tr.risk_computed, tr.risk_level(c.level), tr.rule_reason(c.reason))),
+        None => ui.label(format!("{}: {}", tr.risk_computed, tr.rule_not_applicable)),
+    };
+    if st.disagrees() {
+        ui.label(RichText::new(tr.map_disagree).color(theme::WARN));
+    }
+    let n = |x: Option<u32>| x.map(|x| fmt_count(u64::from(x))).unwrap_or_else(|| "—".into());
+    ui.label(format!("{}: {}", tr.case_field(crate::model::CaseField::Active), n(st.active)));
+    ui.label(format!("{}: {}", tr.map_mode_new7, n(st.new_7d)));
+    if let Some(p) = st.per_100k {
+        ui.label(format!("{}: {p:.1}", tr.map_mode_per100k));
+    }
+    if st.yan_jiu_tiao {
+        ui.label(RichText::new(format!("{} ({})", tr.yan_jiu_tiao, tr.yan_jiu_tiao_note)).color(theme::ALERT));
+    }
+}
+
+fn checkpoint_tooltip(ui: &mut Ui, v: &View<'_>, m: &CheckpointMarker) {
+    let tr = v.tr;
+    let Some(c) = v.sit.data().checkpoints().iter().find(|c| c.id == m.id) else { return };
+    ui.label(RichText::new(if v.lang.is_en() { &c.name_en } else { &c.name_zh }).strong().size(theme::HEADING));
+    ui.label(format!("{} · {}", tr.checkpoint_kind(c.kind), v.name(c.region)));
+    let status = match m.status {
+        CheckpointStatus::Open => tr.cp_open,
+        CheckpointStatus::Closed => tr.cp_closed,
+        CheckpointStatus::Restricted => tr.cp_restricted,
+    };
+    ui.label(format!("{}: {status}", tr.cp_status));
+    if m.stale {
+        ui.label(RichText::new(tr.cp_stale).color(theme::WARN));
+    }
+    ui.label(format!(
+        "{}: {}",
+        tr.cp_last_interval,
+        m.last_interval.map(|x| fmt_count(u64::from(x))).unwrap_or_else(|| "—".into())
+    ));
+    ui.label(format!(
+        "{} {} · {} {} · {} {}",
+        tr.cp_positives, m.positives, tr.cp_red_codes, m.red_codes, tr.cp_temperature_alarms, m.temperature_alarms
+    ));
+    if c.position_approximate {
+        ui.label(RichText::new(tr.cp_position_approximate).small().color(theme::TEXT_DIM));
+    }
+}

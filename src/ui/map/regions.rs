@@ -1,0 +1,205 @@
+//! Walkers plugin that draws the regions: county fills coloured by the map mode (one mesh,
+//! triangulated at load), county, city and province borders of increasing weight, the
+//! selected and hovered outlines, badges for the "Strict Nine" and for counties whose
+//! published and computed levels differ, and region names where they fit.
+
+use std::collections::HashMap;
+
+use egui::epaint::{Mesh, Vertex, WHITE_UV};
+use egui::{Align2, Color32, FontId, Pos2, Response, Shape, Stroke, Ui};
+use walkers::{MapMemory, Plugin, Projector, lon_lat};
+
+use super::choropleth::{CountyState, MapMode};
+use super::layer::{Lod, MapLayer, RegionShape};
+use crate::model::geometry::unmercator;
+use crate::model::{Adcode, RegionLevel, RegionRegistry};
+use crate::ui::theme;
+
+/// World ↔ screen for the current frame: Web Mercator is affine on screen at a given zoom.
+#[derive(Clone, Copy, Debug)]
+pub struct ScreenTransform {
+    pub scale: f64,
+    pub offset: [f64; 2],
+}
+
+impl ScreenTransform {
+    pub fn from_projector(projector: &Projector, a: [f64; 2], b: [f64; 2]) -> Option<ScreenTransform> {
+        let pa = projector.project(position(a));
+        let pb = projector.project(position(b));
+        let dx = b[0] - a[0];
+        if dx.abs() < f64::EPSILON {
+            return None;
+        }
+        let scale = f64::from(pb.x - pa.x) / dx;
+        if !scale.is_finite() || scale <= 0.0 {
+            return None;
+        }
+        Some(ScreenTransform { scale, offset: [f64::from(pa.x) - a[0] * scale, f64::from(pa.y) - a[1] * scale] })
+    }
+
+    pub fn to_screen(&self, w: [f64; 2]) -> Pos2 {
+        Pos2::new((w[0] * self.scale + self.offset[0]) as f32, (w[1] * self.scale + self.offset[1]) as f32)
+    }
+
+    pub fn to_world(&self, p: Pos2) -> [f64; 2] {
+        [(f64::from(p.x) - self.offset[0]) / self.scale, (f64::from(p.y) - self.offset[1]) / self.scale]
+    }
+}
+
+pub fn position(w: [f64; 2]) -> walkers::Position {
+    let (lon, lat) = unmercator(w);
+    lon_lat(lon, lat)
+}
+
+/// What the plugin tells the panel after drawing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RegionsOutput {
+    pub hovered: Option<Adcode>,
+    pub clicked: Option<Adcode>,
+    pub double_clicked: Option<Adcode>,
+    pub transform: Option<ScreenTransform>,
+}
+
+pub struct RegionsPlugin<'a> {
+    pub layer: &'a MapLayer,
+    pub states: &'a HashMap<Adcode, CountyState>,
+    pub mode: MapMode,
+    pub colours: &'a [Color32],
+    pub selected: Adcode,
+    pub registry: &'a RegionRegistry,
+    pub en: bool,
+    pub out: &'a mut RegionsOutput,
+}
+
+impl Plugin for RegionsPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, response: &Response, projector: &Projector, _memory: &MapMemory) {
+        let layer = self.layer;
+        let b = layer.bbox;
+        let Some(tf) = ScreenTransform::from_projector(projector, [b[0], b[1]], [b[2], b[3]]) else { return };
+        self.out.transform = Some(tf);
+        let rect = response.rect;
+        let painter = ui.painter_at(rect);
+        let lo = tf.to_world(rect.left_top());
+        let hi = tf.to_world(rect.right_bottom());
+        let visible =
+            |s: &RegionShape| s.bbox[2] >= lo[0] && s.bbox[0] <= hi[0] && s.bbox[3] >= lo[1] && s.bbox[1] <= hi[1];
+        let lod_index = MapLayer::lod_for(tf.scale);
+
+        // Fills: one mesh for every visible county.
+        let mut mesh = Mesh::default();
+        for s in layer.shapes.iter().filter(|s| s.level == RegionLevel::County && visible(s)) {
+            let colour = self
+                .states
+                .get(&s.adcode)
+                .map(|st| self.colours.get(self.mode.class_of(st)).copied().unwrap_or(theme::UNKNOWN))
+                .unwrap_or(theme::UNKNOWN);
+            let l = lod_of(s, lod_index);
+            let base = mesh.vertices.len() as u32;
+            mesh.vertices.extend(l.vertices.iter().map(|w| Vertex {
+                pos: tf.to_screen(*w),
+                uv: WHITE_UV,
+                color: colour,
+            }));
+            mesh.indices.extend(l.indices.iter().map(|i| base + i));
+        }
+        let mut shapes = vec![Shape::mesh(mesh)];
+
+        // Borders, heavier as the level goes up.
+        let ring_shapes = |s: &RegionShape, stroke: Stroke, out: &mut Vec<Shape>| {
+            for ring in &lod_of(s, lod_index).rings {
+                let pts: Vec<Pos2> = ring.iter().map(|w| tf.to_screen(*w)).collect();
+                out.push(Shape::closed_line(pts, stroke));
+            }
+        };
+        let county_stroke = Stroke::new(0.7, Color32::from_rgba_unmultiplied(7, 18, 36, 200));
+        let city_stroke = Stroke::new(1.8, Color32::from_rgb(0xc8, 0xd6, 0xec));
+        let province_stroke = Stroke::new(2.6, theme::ACCENT);
+        for level in [RegionLevel::County, RegionLevel::City, RegionLevel::Province] {
+            let stroke = match level {
+                RegionLevel::County => county_stroke,
+                RegionLevel::City => city_stroke,
+                RegionLevel::Province => province_stroke,
+            };
+            for s in layer.shapes.iter().filter(|s| s.level == level && visible(s)) {
+                ring_shapes(s, stroke, &mut shapes);
+            }
+        }
+
+        // Hover and clicks.
+        let hovered = response
+            .hover_pos()
+            .filter(|p| rect.contains(*p))
+            .and_then(|p| layer.county_at(tf.to_world(p)))
+            .map(|s| s.adcode);
+        self.out.hovered = hovered;
+        if response.double_clicked() {
+            self.out.double_clicked = hovered;
+        } else if response.clicked() {
+            self.out.clicked = hovered;
+        }
+        if let Some(s) = layer.get(self.selected) {
+            ring_shapes(s, Stroke::new(3.2, theme::ACCENT), &mut shapes);
+        }
+        if let Some(s) = hovered.and_then(|h| layer.get(h)) {
+            ring_shapes(s, Stroke::new(2.2, Color32::WHITE), &mut shapes);
+        }
+        painter.extend(shapes);
+
+        // Names where they fit: counties once they are large enough on screen, else cities.
+        let mut widths: Vec<f64> =
+            layer.shapes.iter().filter(|s| s.level == RegionLevel::County).map(|s| s.width() * tf.scale).collect();
+        widths.sort_by(f64::total_cmp);
+        let median = widths.get(widths.len() / 2).copied().unwrap_or(0.0);
+        let label_level = if median >= 70.0 { RegionLevel::County } else { RegionLevel::City };
+        let font = FontId::proportional(if label_level == RegionLevel::City { theme::BODY } else { theme::SMALL });
+        let risk_mode = matches!(self.mode, MapMode::Risk | MapMode::RiskComputed);
+        for s in layer.shapes.iter().filter(|s| visible(s)) {
+            let Some(lp) = s.label else { continue };
+            let at = tf.to_screen(lp);
+            if s.level == label_level {
+                let name = self.registry.name(s.adcode, self.en);
+                let galley = painter.layout_no_wrap(name, font.clone(), Color32::WHITE);
+                let (w, h) = (f64::from(galley.size().x), f64::from(galley.size().y));
+                if w + 6.0 <= s.width() * tf.scale && h + 2.0 <= s.height() * tf.scale && rect.contains(at) {
+                    let pos = at - galley.size() / 2.0;
+                    painter.galley(
+                        pos + egui::vec2(1.0, 1.0),
+                        painter.layout_no_wrap(
+                            self.registry.name(s.adcode, self.en),
+                            font.clone(),
+                            Color32::from_black_alpha(220),
+                        ),
+                        Color32::BLACK,
+                    );
+                    painter.galley(pos, galley, Color32::WHITE);
+                }
+            }
+            // Badges on counties: 严 (Strict Nine) and ≠ (published and computed differ).
+            if s.level == RegionLevel::County
+                && risk_mode
+                && s.width() * tf.scale > 18.0
+                && let Some(st) = self.states.get(&s.adcode)
+            {
+                let mut x = at.x + if label_level == RegionLevel::County { 0.0 } else { -6.0 };
+                let y = at.y + if label_level == RegionLevel::County { 14.0 } else { 0.0 };
+                if st.yan_jiu_tiao {
+                    badge(&painter, Pos2::new(x, y), "严", theme::ALERT);
+                    x += 16.0;
+                }
+                if st.disagrees() {
+                    badge(&painter, Pos2::new(x, y), "≠", theme::WARN);
+                }
+            }
+        }
+    }
+}
+
+fn lod_of(s: &RegionShape, index: usize) -> &Lod {
+    static EMPTY: Lod = Lod { rings: Vec::new(), vertices: Vec::new(), indices: Vec::new() };
+    s.lods.get(index).or(s.lods.first()).unwrap_or(&EMPTY)
+}
+
+fn badge(painter: &egui::Painter, at: Pos2, text: &str, colour: Color32) {
+    painter.circle(at, 7.5, Color32::from_black_alpha(200), Stroke::new(1.2, colour));
+    painter.text(at, Align2::CENTER_CENTER, text, FontId::proportional(10.5), colour);
+}

@@ -1,0 +1,132 @@
+//! The map, driven with egui_kittest on the bundled demo: clicking a county selects it for
+//! the whole board, hovering shows its name, levels and cases, and no network is touched
+//! unless a tile server is configured.
+
+use std::io::Read as _;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use sitboard::feed::{FeedSource, load_sources, registry};
+use sitboard::i18n::Lang;
+use sitboard::model::Adcode;
+use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
+
+fn app(tiles: Option<String>) -> SitboardApp {
+    let dir = sitboard::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
+    SitboardApp::from_outcome_with_tiles(outcome, Lang::Zh, tiles)
+}
+
+fn harness(app: SitboardApp) -> Harness<'static, SitboardApp> {
+    Harness::builder()
+        .with_size([1920.0, 1080.0])
+        .with_context_setup(|ctx| {
+            fonts::install(ctx);
+            theme::apply(ctx);
+        })
+        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
+}
+
+fn code(c: u32) -> Adcode {
+    Adcode::new(c).unwrap()
+}
+
+fn show_map(h: &mut Harness<'static, SitboardApp>, day: &str) {
+    h.state_mut().apply(UiCommand::SetDate(NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()));
+    h.state_mut().apply(UiCommand::SelectRegion(code(230000)));
+    h.state_mut().apply(UiCommand::SetTab(MainTab::Map));
+    h.run();
+    h.run();
+}
+
+fn click_at(h: &mut Harness<'static, SitboardApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run();
+}
+
+#[test]
+fn clicking_a_county_selects_it_and_hovering_shows_its_state() {
+    let mut h = harness(app(None));
+    show_map(&mut h, "2020-03-04");
+    // The legend reads the published counts of the day.
+    assert!(h.query_by_label("中风险  9").is_some());
+    assert!(h.query_by_label("低风险  116").is_some());
+    // Click Wuchang (五常市, Harbin) where it is on the map.
+    let wuchang = h.state().map_screen_pos(code(230184)).expect("五常市 on the map");
+    click_at(&mut h, wuchang);
+    assert_eq!(h.state().selected_region(), Some(code(230184)));
+    // Hovering shows its name, its published and computed levels, cases and the Strict Nine.
+    let wuchang = h.state().map_screen_pos(code(230184)).expect("五常市 on the map");
+    h.hover_at(wuchang);
+    h.run();
+    assert!(h.query_all_by_label("五常市").next().is_some());
+    assert!(h.query_by_label("通报风险等级: 低风险 · 自 2020-03-04 00:00 UTC+8").is_some());
+    assert!(h.query_all_by_label_contains("按2020年2月县域规则计算: 低风险").next().is_some());
+    assert!(h.query_all_by_label_contains("现有确诊: 5").next().is_some());
+    assert!(h.query_all_by_label_contains("严九条 (").next().is_some(), "五常市 had 18 cases");
+
+    // A checkpoint on top of a county takes the click: 吉林街 checkpoint in Nangang.
+    h.state_mut().apply(UiCommand::SelectRegion(code(230000)));
+    h.run();
+    h.get_by_label("适配全省").click();
+    h.run();
+    let jilin = h.state().map_checkpoint_pos("harbin-nangang-jilinjie").expect("checkpoint on the map");
+    click_at(&mut h, jilin);
+    assert_eq!(h.state().selected_checkpoint(), Some("harbin-nangang-jilinjie"));
+    assert_eq!(h.state().selected_region(), Some(code(230000)), "the county below keeps its selection");
+}
+
+#[test]
+fn no_network_without_a_tile_server() {
+    let mut h = harness(app(None));
+    show_map(&mut h, "2020-03-04");
+    for _ in 0..5 {
+        h.run();
+    }
+    assert!(!h.state().map_state().tiles_active(), "no tile layer may exist without a configured URL");
+}
+
+#[test]
+fn a_configured_tile_server_is_asked_for_tiles() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut s = stream;
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            // Reply 404: the map must carry on without tiles.
+            let _ = std::io::Write::write_all(&mut s, b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png");
+    let mut h = harness(app(Some(url)));
+    show_map(&mut h, "2020-03-04");
+    assert!(h.state().map_state().tiles_active());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while hits.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(hits.load(Ordering::SeqCst) > 0, "the tile server was never asked");
+    // Failing tiles never block the map: the regions are still drawn and clickable.
+    assert!(h.state().map_screen_pos(code(231202)).is_some());
+}
