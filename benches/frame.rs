@@ -41,7 +41,7 @@ fn input(frame: u64, size: egui::Vec2) -> egui::RawInput {
     }
 }
 
-fn run(name: &str, lang: Lang, commands: &[UiCommand], view: Option<StartView>, frames: u64) {
+fn demo_app(lang: Lang) -> SitboardApp {
     let Some(dir) = sitboard::paths::bundled_demo_dir() else {
         eprintln!("the bundled demo folder data/demo was not found");
         std::process::exit(1);
@@ -54,7 +54,85 @@ fn run(name: &str, lang: Lang, commands: &[UiCommand], view: Option<StartView>, 
         }
     };
     let outcome = load_sources(&[FeedSource::Path(dir)], reg);
-    let mut app = SitboardApp::from_outcome(outcome, lang);
+    SitboardApp::from_outcome(outcome, lang)
+}
+
+/// A national-scale synthetic layer: `n` county polygons (24-gons with irregular radii) on a
+/// grid over mainland China's extent, under one province, with one case report so the board
+/// has a day to show.
+fn national_app(n: usize) -> SitboardApp {
+    use sitboard::model::geometry::RegionOutline;
+    use sitboard::model::{CaseReport, DatasetBuilder, Region, RegionLevel, RegionRegistry};
+    let code = |c: u32| Adcode::new(c).expect("constant adcode");
+    let mut regions = vec![Region {
+        adcode: code(100000),
+        name_zh: "全国".into(),
+        name_en: "Nation".into(),
+        level: RegionLevel::Province,
+        parent: None,
+        population: None,
+        has_polygon: false,
+        aliases: vec![],
+    }];
+    let cols = 70usize;
+    let mut outlines = Vec::new();
+    let mut seed = 7u64;
+    let mut rnd = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % 1000) as f64 / 1000.0
+    };
+    for i in 0..n {
+        let c = code(110_001 + i as u32);
+        regions.push(Region {
+            adcode: c,
+            name_zh: format!("县{i:04}"),
+            name_en: format!("County {i}"),
+            level: RegionLevel::County,
+            parent: Some(code(100000)),
+            population: None,
+            has_polygon: true,
+            aliases: vec![],
+        });
+        let (cx, cy) = (75.0 + 0.85 * (i % cols) as f64, 20.0 + 0.75 * (i / cols) as f64);
+        let ring: Vec<[f64; 2]> = (0..24)
+            .map(|k| {
+                let a = k as f64 / 24.0 * std::f64::consts::TAU;
+                let r = 0.3 + 0.1 * rnd();
+                [cx + r * a.cos(), cy + r * a.sin()]
+            })
+            .collect();
+        outlines.push(RegionOutline { adcode: c, level: RegionLevel::County, polygons: vec![vec![ring]] });
+    }
+    let reg = RegionRegistry::from_regions(regions).expect("synthetic registry");
+    let mut b = DatasetBuilder::new(reg);
+    let mut r = CaseReport::new(code(100000), chrono::NaiveDate::from_ymd_opt(2020, 3, 3).expect("date"));
+    r.counts.set(sitboard::model::CaseField::Active, Some(1));
+    b.add_case_report(r, None);
+    let mut report = sitboard::feed::IngestReport::new("synthetic");
+    report.accept("case_reports");
+    let outcome = sitboard::feed::LoadOutcome { dataset: b.build(), reports: vec![report] };
+    let layer = std::sync::Arc::new(sitboard::ui::map::layer::MapLayer::build(&outlines));
+    SitboardApp::from_outcome(outcome, Lang::Zh).with_map_layer(layer)
+}
+
+fn run(name: &str, lang: Lang, commands: &[UiCommand], view: Option<StartView>, frames: u64) {
+    if selected(name) {
+        run_app(name, demo_app(lang), commands, view, frames);
+    }
+}
+
+/// Scenario filters from the command line (`cargo bench --bench frame -- map`).
+fn selected(name: &str) -> bool {
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+}
+
+fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Option<StartView>, frames: u64) {
+    if !selected(name) {
+        return;
+    }
     for c in commands {
         app.apply(c.clone());
     }
@@ -82,6 +160,9 @@ fn run(name: &str, lang: Lang, commands: &[UiCommand], view: Option<StartView>, 
     }
     let times: Vec<Duration> = (0..frames).map(|_| step(&mut app)).collect();
     let s = stats(times);
+    if view == Some(StartView::Map) && !app.map_state().drawn() {
+        eprintln!("warning: {name}: the map drew nothing");
+    }
     println!(
         "{name:<40} median {:>6.3} ms   p95 {:>6.3} ms   mean {:>6.3} ms   max {:>6.3} ms   ({frames} frames, 1920x1080)",
         s.median, s.p95, s.mean, s.max
@@ -110,4 +191,21 @@ fn main() {
     run("curves, province, 101 days, 2020-04-30", Lang::Zh, &end(), Some(StartView::Curves), frames);
     run("curves, 13 cities compared x 101 days", Lang::Zh, &end(), Some(StartView::Compare), frames);
     run("curves, 13 city small multiples x 101 days", Lang::Zh, &end(), Some(StartView::Multiples), frames);
+    let day = || vec![UiCommand::SetDate(d("2020-03-04")), UiCommand::SelectRegion(code(230000))];
+    run("map, province, 136 regions + checkpoints", Lang::Zh, &day(), Some(StartView::Map), frames);
+    run(
+        "map, Harbin districts, 2022-11-29",
+        Lang::Zh,
+        &[UiCommand::SetDate(d("2022-11-29")), UiCommand::SelectRegion(code(230100))],
+        Some(StartView::Map),
+        frames,
+    );
+    let national = "map, synthetic national layer, 2,800 polygons";
+    run_app(
+        national,
+        if selected(national) { national_app(2800) } else { national_app(1) },
+        &[UiCommand::SelectRegion(code(100000))],
+        Some(StartView::Map),
+        frames,
+    );
 }

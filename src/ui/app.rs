@@ -114,6 +114,12 @@ impl SitboardApp {
         app
     }
 
+    /// Replace the map geometry (benchmarks with synthetic layers).
+    pub fn with_map_layer(mut self, layer: Arc<MapLayer>) -> Self {
+        self.map_layer = Some(layer);
+        self
+    }
+
     /// The app over already-loaded data (tests, benchmarks).
     pub fn from_outcome(outcome: LoadOutcome, lang: Lang) -> Self {
         let settings =

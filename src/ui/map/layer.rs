@@ -11,7 +11,7 @@ use crate::model::{Adcode, RegionLevel};
 
 /// Simplification tolerances of the levels of detail, in world units (the world is the
 /// unit square; at zoom 6 one pixel is about 6e-5).
-pub const LOD_TOLERANCES: [f64; 4] = [0.0, 1.2e-5, 5e-5, 2e-4];
+pub const LOD_TOLERANCES: [f64; 6] = [0.0, 4e-6, 1.2e-5, 3e-5, 8e-5, 2e-4];
 
 /// One level of detail of one region.
 #[derive(Debug, Default)]
@@ -115,7 +115,7 @@ impl MapLayer {
     /// The level of detail to draw at `px_per_world` pixels per world unit: the coarsest one
     /// whose error stays under about half a pixel.
     pub fn lod_for(px_per_world: f64) -> usize {
-        LOD_TOLERANCES.iter().rposition(|t| t * px_per_world <= 0.6).unwrap_or(0)
+        LOD_TOLERANCES.iter().rposition(|t| t * px_per_world <= 0.8).unwrap_or(0)
     }
 }
 
@@ -167,13 +167,13 @@ mod tests {
             assert!(s.contains(l), "label of {} is outside it", s.adcode);
             // Coarser levels have fewer points.
             let n = |i: usize| s.lods[i].rings.iter().map(Vec::len).sum::<usize>();
-            assert!(n(3) <= n(0));
+            assert!(n(LOD_TOLERANCES.len() - 1) <= n(0));
         }
         // Harbin's centre is in 南岗区 or 道里区.
         let p = crate::model::geometry::mercator(126.63, 45.75);
         let c = layer.county_at(p).unwrap().adcode.value();
         assert!(c == 230103 || c == 230102, "{c}");
-        assert_eq!(MapLayer::lod_for(1.0), 3);
+        assert_eq!(MapLayer::lod_for(1.0), LOD_TOLERANCES.len() - 1);
         assert_eq!(MapLayer::lod_for(1e7), 0);
     }
 }

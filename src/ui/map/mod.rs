@@ -66,6 +66,7 @@ pub struct MapState {
     tiles: Option<HttpTiles>,
     regions_out: RegionsOutput,
     checkpoints_out: CheckpointsOutput,
+    scene: regions::SceneCache,
 }
 
 impl MapState {
@@ -79,6 +80,11 @@ impl MapState {
     pub fn screen_pos(&self, layer: &MapLayer, code: Adcode) -> Option<egui::Pos2> {
         let tf = self.regions_out.transform?;
         layer.get(code).and_then(|s| s.label).map(|w| tf.to_screen(w))
+    }
+
+    /// Whether the last frame drew the regions.
+    pub fn drawn(&self) -> bool {
+        self.regions_out.transform.is_some()
     }
 
     /// Where a checkpoint's marker was on screen in the last frame.
@@ -174,6 +180,12 @@ pub fn ui(
     let centre = position([(layer.bbox[0] + layer.bbox[2]) / 2.0, (layer.bbox[1] + layer.bbox[3]) / 2.0]);
     let tiles: Option<&mut dyn Tiles> = state.tiles.as_mut().map(|t| t as &mut dyn Tiles);
     let mode = state.mode;
+    let colours_key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (mode, state.cache.as_ref().map(|(k, _, _)| (k.data, k.date))).hash(&mut h);
+        h.finish()
+    };
     let map = walkers::Map::new(tiles, &mut state.memory, centre)
         .double_click_to_zoom(false)
         .with_plugin(RegionsPlugin {
@@ -181,9 +193,11 @@ pub fn ui(
             states,
             mode,
             colours: &colours,
+            colours_key,
             selected: v.region,
             registry: &data.registry,
             en: v.lang.is_en(),
+            scene: &mut state.scene,
             out: &mut regions_out,
         })
         .with_plugin(CheckpointsPlugin {

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use egui::epaint::{Mesh, Vertex, WHITE_UV};
+use std::sync::Arc;
+
+use egui::epaint::{Mesh, PathShape, TessellationOptions, Tessellator, Vertex, WHITE_UV};
 use egui::{Align2, Color32, FontId, Pos2, Response, Shape, Stroke, Ui};
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
 
@@ -60,14 +62,36 @@ pub struct RegionsOutput {
     pub transform: Option<ScreenTransform>,
 }
 
+/// The regions' fills and borders as drawn in the last frame, in screen coordinates,
+/// tessellated once: while the view (zoom, pan, colours) stays the same, a frame hands the
+/// same meshes to egui again, so hovering and idle repaints cost no geometry work.
+#[derive(Default)]
+pub struct SceneCache {
+    key: Option<SceneKey>,
+    meshes: Vec<Arc<Mesh>>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct SceneKey {
+    scale: u64,
+    offset: [u64; 2],
+    rect: [u32; 4],
+    lod: usize,
+    colours: u64,
+    ppp: u32,
+}
+
 pub struct RegionsPlugin<'a> {
     pub layer: &'a MapLayer,
     pub states: &'a HashMap<Adcode, CountyState>,
     pub mode: MapMode,
     pub colours: &'a [Color32],
+    /// Changes whenever the colours of the counties change (mode or data).
+    pub colours_key: u64,
     pub selected: Adcode,
     pub registry: &'a RegionRegistry,
     pub en: bool,
+    pub scene: &'a mut SceneCache,
     pub out: &'a mut RegionsOutput,
 }
 
@@ -84,46 +108,56 @@ impl Plugin for RegionsPlugin<'_> {
         let visible =
             |s: &RegionShape| s.bbox[2] >= lo[0] && s.bbox[0] <= hi[0] && s.bbox[3] >= lo[1] && s.bbox[1] <= hi[1];
         let lod_index = MapLayer::lod_for(tf.scale);
-
-        // Fills: one mesh for every visible county.
-        let mut mesh = Mesh::default();
-        for s in layer.shapes.iter().filter(|s| s.level == RegionLevel::County && visible(s)) {
-            let colour = self
-                .states
-                .get(&s.adcode)
-                .map(|st| self.colours.get(self.mode.class_of(st)).copied().unwrap_or(theme::UNKNOWN))
-                .unwrap_or(theme::UNKNOWN);
-            let l = lod_of(s, lod_index);
-            let base = mesh.vertices.len() as u32;
-            mesh.vertices.extend(l.vertices.iter().map(|w| Vertex {
-                pos: tf.to_screen(*w),
-                uv: WHITE_UV,
-                color: colour,
-            }));
-            mesh.indices.extend(l.indices.iter().map(|i| base + i));
+        let ppp = ui.ctx().pixels_per_point();
+        let key = SceneKey {
+            scale: tf.scale.to_bits(),
+            offset: [tf.offset[0].to_bits(), tf.offset[1].to_bits()],
+            rect: [rect.min.x.to_bits(), rect.min.y.to_bits(), rect.max.x.to_bits(), rect.max.y.to_bits()],
+            lod: lod_index,
+            colours: self.colours_key,
+            ppp: ppp.to_bits(),
+        };
+        if self.scene.key != Some(key) {
+            let mut fills = Mesh::default();
+            let mut borders = [Mesh::default(), Mesh::default(), Mesh::default()];
+            let mut tess = Tessellator::new(ppp, TessellationOptions::default(), [1, 1], Vec::new());
+            tess.set_clip_rect(rect.expand(4.0));
+            for s in layer.shapes.iter().filter(|s| visible(s)) {
+                let l = lod_of(s, lod_index);
+                if s.level == RegionLevel::County {
+                    let colour = self
+                        .states
+                        .get(&s.adcode)
+                        .map(|st| self.colours.get(self.mode.class_of(st)).copied().unwrap_or(theme::UNKNOWN))
+                        .unwrap_or(theme::UNKNOWN);
+                    let base = fills.vertices.len() as u32;
+                    fills.vertices.extend(l.vertices.iter().map(|w| Vertex {
+                        pos: tf.to_screen(*w),
+                        uv: WHITE_UV,
+                        color: colour,
+                    }));
+                    fills.indices.extend(l.indices.iter().map(|i| base + i));
+                }
+                let (slot, stroke) = match s.level {
+                    RegionLevel::County => (0, Stroke::new(0.7, Color32::from_rgba_unmultiplied(7, 18, 36, 200))),
+                    RegionLevel::City => (1, Stroke::new(1.8, Color32::from_rgb(0xc8, 0xd6, 0xec))),
+                    RegionLevel::Province => (2, Stroke::new(2.6, theme::ACCENT)),
+                };
+                for ring in &l.rings {
+                    let path = PathShape::closed_line(ring.iter().map(|w| tf.to_screen(*w)).collect(), stroke);
+                    tess.tessellate_path(&path, &mut borders[slot]);
+                }
+            }
+            self.scene.meshes = std::iter::once(fills).chain(borders).map(Arc::new).collect();
+            self.scene.key = Some(key);
         }
-        let mut shapes = vec![Shape::mesh(mesh)];
-
-        // Borders, heavier as the level goes up.
+        let mut shapes: Vec<Shape> = self.scene.meshes.iter().map(|m| Shape::Mesh(m.clone())).collect();
         let ring_shapes = |s: &RegionShape, stroke: Stroke, out: &mut Vec<Shape>| {
             for ring in &lod_of(s, lod_index).rings {
                 let pts: Vec<Pos2> = ring.iter().map(|w| tf.to_screen(*w)).collect();
                 out.push(Shape::closed_line(pts, stroke));
             }
         };
-        let county_stroke = Stroke::new(0.7, Color32::from_rgba_unmultiplied(7, 18, 36, 200));
-        let city_stroke = Stroke::new(1.8, Color32::from_rgb(0xc8, 0xd6, 0xec));
-        let province_stroke = Stroke::new(2.6, theme::ACCENT);
-        for level in [RegionLevel::County, RegionLevel::City, RegionLevel::Province] {
-            let stroke = match level {
-                RegionLevel::County => county_stroke,
-                RegionLevel::City => city_stroke,
-                RegionLevel::Province => province_stroke,
-            };
-            for s in layer.shapes.iter().filter(|s| s.level == level && visible(s)) {
-                ring_shapes(s, stroke, &mut shapes);
-            }
-        }
 
         // Hover and clicks.
         let hovered = response
@@ -157,21 +191,20 @@ impl Plugin for RegionsPlugin<'_> {
             let Some(lp) = s.label else { continue };
             let at = tf.to_screen(lp);
             if s.level == label_level {
+                // Estimate first (CJK glyphs are about one em wide), lay out only if it may fit.
                 let name = self.registry.name(s.adcode, self.en);
-                let galley = painter.layout_no_wrap(name, font.clone(), Color32::WHITE);
-                let (w, h) = (f64::from(galley.size().x), f64::from(galley.size().y));
-                if w + 6.0 <= s.width() * tf.scale && h + 2.0 <= s.height() * tf.scale && rect.contains(at) {
-                    let pos = at - galley.size() / 2.0;
-                    painter.galley(
-                        pos + egui::vec2(1.0, 1.0),
-                        painter.layout_no_wrap(
-                            self.registry.name(s.adcode, self.en),
-                            font.clone(),
-                            Color32::from_black_alpha(220),
-                        ),
-                        Color32::BLACK,
-                    );
-                    painter.galley(pos, galley, Color32::WHITE);
+                let estimate =
+                    f64::from(font.size) * name.chars().map(|c| if c.is_ascii() { 0.55 } else { 1.0 }).sum::<f64>();
+                let (sw, sh) = (s.width() * tf.scale, s.height() * tf.scale);
+                if estimate * 0.8 <= sw && f64::from(font.size) <= sh && rect.contains(at) {
+                    let galley = painter.layout_no_wrap(name.clone(), font.clone(), Color32::WHITE);
+                    let (w, h) = (f64::from(galley.size().x), f64::from(galley.size().y));
+                    if w + 6.0 <= sw && h + 2.0 <= sh {
+                        let pos = at - galley.size() / 2.0;
+                        let shadow = painter.layout_no_wrap(name, font.clone(), Color32::from_black_alpha(220));
+                        painter.galley(pos + egui::vec2(1.0, 1.0), shadow, Color32::BLACK);
+                        painter.galley(pos, galley, Color32::WHITE);
+                    }
                 }
             }
             // Badges on counties: 严 (Strict Nine) and ≠ (published and computed differ).

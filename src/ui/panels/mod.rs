@@ -56,6 +56,7 @@ pub enum MainTab {
 #[derive(Default)]
 pub struct PanelState {
     pub show_problems: bool,
+    pub overview: overview::OverviewCache,
     pub map: crate::ui::map::MapState,
     pub curves: curves::CurvesState,
     pub region_picker: region_picker::RegionPickerState,
@@ -121,7 +122,7 @@ pub fn board(
             });
             ui.separator();
             match tab {
-                MainTab::Overview => overview::ui(ui, view, commands),
+                MainTab::Overview => overview::ui(ui, view, &mut state.overview, commands),
                 MainTab::Curves => curves::ui(ui, view, &mut state.curves, commands),
                 MainTab::Map => crate::ui::map::ui(ui, view, map_layer, &mut state.map, commands),
             }

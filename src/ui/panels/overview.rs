@@ -13,36 +13,55 @@ use crate::model::{Adcode, CaseField, RegionLevel, RiskLevel};
 use crate::ui::app::UiCommand;
 use crate::ui::{theme, widgets};
 
-pub fn ui(ui: &mut Ui, v: &View<'_>, commands: &mut Vec<UiCommand>) {
-    let ov = v.sit.overview(v.region);
+/// The overview of the last (data, region, day) shown: computing it walks every county's
+/// history (for the computed risk levels), so it is done once per change, not per frame.
+#[derive(Default)]
+pub struct OverviewCache {
+    key: Option<(usize, Adcode, chrono::NaiveDate)>,
+    overview: Option<Overview>,
+}
+
+impl OverviewCache {
+    pub fn get(&mut self, v: &View<'_>) -> &Overview {
+        let key = (std::sync::Arc::as_ptr(v.sit.dataset_arc()) as usize, v.region, v.sit.date());
+        if self.key != Some(key) || self.overview.is_none() {
+            self.key = Some(key);
+            self.overview = Some(v.sit.overview(v.region));
+        }
+        self.overview.get_or_insert_with(|| v.sit.overview(v.region))
+    }
+}
+
+pub fn ui(ui: &mut Ui, v: &View<'_>, cache: &mut OverviewCache, commands: &mut Vec<UiCommand>) {
+    let ov = cache.get(v);
     ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         // Every row below is laid out to this width, so nothing runs off the right edge.
         // (minus room for the scroll bar)
         let width = ui.available_width() - 14.0;
         let gap = ui.spacing().item_spacing.x;
-        header(ui, v, &ov);
+        header(ui, v, ov);
         ui.add_space(6.0);
-        tiles(ui, v, &ov, width);
+        tiles(ui, v, ov, width);
         ui.add_space(10.0);
         ui.horizontal_top(|ui| {
             let with_channels = !ov.channels.is_empty();
             let shares: &[f32] = if with_channels { &[0.2, 0.3, 0.27, 0.23] } else { &[0.22, 0.4, 0.38] };
             let w = |i: usize| width * shares[i] - if i + 1 < shares.len() { gap } else { 0.0 };
-            response_card(ui, v, &ov, w(0));
-            risk_card(ui, v, &ov, w(1));
-            indicators_card(ui, v, &ov, w(2));
+            response_card(ui, v, ov, w(0));
+            risk_card(ui, v, ov, w(1));
+            indicators_card(ui, v, ov, w(2));
             if with_channels {
-                channels_card(ui, v, &ov, w(3));
+                channels_card(ui, v, ov, w(3));
             }
         });
         ui.add_space(10.0);
         let children = v.sit.data().registry.children(v.region);
         if children.is_empty() {
-            directives(ui, v, &ov, width);
+            directives(ui, v, ov, width);
         } else {
             ui.horizontal_top(|ui| {
                 subregion_table(ui, v, children, width * 0.6 - gap, commands);
-                directives(ui, v, &ov, width * 0.4);
+                directives(ui, v, ov, width * 0.4);
             });
         }
     });

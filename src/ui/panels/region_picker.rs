@@ -1,7 +1,10 @@
-//! Region picker: province → city → county, with each region's active cases and (for
-//! counties) its risk level, and a search box. Selecting emits `SelectRegion`.
+//! Region picker: province → city → county as an expandable list, with each region's
+//! active cases and (for counties) its risk level, and a search box. Only the rows in view
+//! are laid out, so a national registry of thousands of counties costs the same per frame
+//! as one province. Selecting emits `SelectRegion`.
 
-use egui::collapsing_header::CollapsingState;
+use std::collections::HashSet;
+
 use egui::{RichText, ScrollArea, TextEdit, Ui};
 
 use super::View;
@@ -13,7 +16,13 @@ use crate::ui::theme;
 #[derive(Default)]
 pub struct RegionPickerState {
     pub search: String,
+    /// Regions whose children are shown.
+    expanded: HashSet<Adcode>,
+    /// The selection the expansion last followed (so picking elsewhere opens the path).
+    followed: Option<Adcode>,
 }
+
+const ROW_HEIGHT: f32 = 30.0;
 
 pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut RegionPickerState, commands: &mut Vec<UiCommand>) {
     let tr = v.tr;
@@ -24,43 +33,68 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut RegionPickerState, commands: &m
     });
     ui.add_space(4.0);
     let registry = &v.sit.data().registry;
-    let query = state.search.trim().to_lowercase();
-    ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        if !query.is_empty() {
-            for r in registry.iter_sorted() {
-                if r.name_zh.to_lowercase().contains(&query) || r.name_en.to_lowercase().contains(&query) {
-                    row(ui, v, r.adcode, commands);
-                }
+    // Open the path to a region selected elsewhere (map, tables, curves).
+    if state.followed != Some(v.region) {
+        for code in registry.path(v.region) {
+            if code != v.region {
+                state.expanded.insert(code);
             }
-            return;
         }
-        for &root in registry.roots() {
-            row(ui, v, root, commands);
-            for &city in registry.children(root) {
-                let id = ui.make_persistent_id(("region_city", city));
-                let contains_selection = registry.is_within(v.region, city) && v.region != city;
-                let mut state = CollapsingState::load_with_default_open(ui.ctx(), id, false);
-                if contains_selection {
-                    state.set_open(true);
-                }
-                state.show_header(ui, |ui| row(ui, v, city, commands)).body(|ui| {
-                    for &county in registry.children(city) {
-                        row(ui, v, county, commands);
-                    }
-                });
+        state.followed = Some(v.region);
+    }
+    let query = state.search.trim().to_lowercase();
+    let rows: Vec<(Adcode, usize)> = if query.is_empty() {
+        let mut rows = Vec::new();
+        let mut stack: Vec<(Adcode, usize)> = registry.roots().iter().rev().map(|c| (*c, 0)).collect();
+        while let Some((code, depth)) = stack.pop() {
+            rows.push((code, depth));
+            if depth == 0 || state.expanded.contains(&code) {
+                stack.extend(registry.children(code).iter().rev().map(|c| (*c, depth + 1)));
             }
+        }
+        rows
+    } else {
+        registry
+            .iter_sorted()
+            .filter(|r| r.name_zh.to_lowercase().contains(&query) || r.name_en.to_lowercase().contains(&query))
+            .map(|r| (r.adcode, 0))
+            .collect()
+    };
+    ScrollArea::vertical().auto_shrink([false, false]).show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+        for &(code, depth) in &rows[range] {
+            row(ui, v, code, depth, state, commands);
         }
     });
 }
 
-fn row(ui: &mut Ui, v: &View<'_>, code: Adcode, commands: &mut Vec<UiCommand>) {
+fn row(
+    ui: &mut Ui,
+    v: &View<'_>,
+    code: Adcode,
+    depth: usize,
+    state: &mut RegionPickerState,
+    commands: &mut Vec<UiCommand>,
+) {
     let registry = &v.sit.data().registry;
     let Some(region) = registry.get(code) else { return };
     let selected = v.region == code;
     ui.horizontal(|ui| {
-        if region.level == RegionLevel::County {
+        ui.set_height(ROW_HEIGHT - 4.0);
+        ui.add_space(14.0 * depth.saturating_sub(1) as f32);
+        let has_children = !registry.children(code).is_empty();
+        if depth > 0 && has_children {
+            let open = state.expanded.contains(&code);
+            let arrow = if open { "▼" } else { "▶" };
+            if ui.add(egui::Button::new(arrow).frame(false)).on_hover_text(v.name(code)).clicked() {
+                if open {
+                    state.expanded.remove(&code);
+                } else {
+                    state.expanded.insert(code);
+                }
+            }
+        } else if region.level == RegionLevel::County {
             let level = v.sit.risk(code).map(|a| a.level);
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().circle_filled(rect.center(), 4.5, theme::risk_colour(level));
         }
         let mut text = RichText::new(v.name(code));
