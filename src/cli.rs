@@ -58,9 +58,28 @@ pub struct Cli {
     #[arg(long, value_enum)]
     pub view: Option<StartView>,
 
+    /// Board: what the map colours counties by.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub map_colour: Option<MapColour>,
+
     /// Board: window size in points, e.g. 1920x1080.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,
+}
+
+/// Map colourings, for `--map-colour`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MapColour {
+    /// Published risk level (computed where none is published).
+    Risk,
+    /// Risk level computed by the February 2020 county rule.
+    Computed,
+    /// Active cases.
+    Active,
+    /// New cases in the last 7 days.
+    New7,
+    /// New cases in the last 7 days per 100,000 people.
+    Per100k,
 }
 
 /// Views of the board's central area, for `--view`.

@@ -171,6 +171,7 @@ pub struct Tr {
     pub cp_red_codes: &'static str,
     pub cp_temperature_alarms: &'static str,
     pub cp_position_approximate: &'static str,
+    pub map_computed_fallback: &'static str,
     pub frame_time: &'static str,
 }
 
@@ -311,6 +312,7 @@ pub static ZH: Tr = Tr {
     cp_red_codes: "红码",
     cp_temperature_alarms: "体温报警",
     cp_position_approximate: "位置为近似",
+    map_computed_fallback: "个县级单位无通报等级，按规则计算着色",
     frame_time: "每帧 CPU",
 };
 
@@ -451,6 +453,7 @@ pub static EN: Tr = Tr {
     cp_red_codes: "Red codes",
     cp_temperature_alarms: "Temperature alarms",
     cp_position_approximate: "Position is approximate",
+    map_computed_fallback: "units have no published level: coloured by the computed one",
     frame_time: "CPU per frame",
 };
 

@@ -47,6 +47,7 @@ pub struct StartOptions {
     pub region: Option<Adcode>,
     pub lang_override: Option<Lang>,
     pub view: Option<crate::cli::StartView>,
+    pub map_colour: Option<crate::cli::MapColour>,
 }
 
 enum Load {
@@ -81,7 +82,19 @@ impl SitboardApp {
         state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
         let rx = loader::spawn(settings.clone(), cc.egui_ctx.clone());
         let view = start.view;
+        let map_colour = start.map_colour;
         let mut app = Self::with_load(state, Load::Pending(rx), &settings, start);
+        if let Some(c) = map_colour {
+            use crate::cli::MapColour as C;
+            use crate::ui::map::choropleth::MapMode as M;
+            app.panels.map.mode = match c {
+                C::Risk => M::Risk,
+                C::Computed => M::RiskComputed,
+                C::Active => M::Active,
+                C::New7 => M::New7Days,
+                C::Per100k => M::New7DaysPer100k,
+            };
+        }
         if let Some(v) = view {
             app.show_view(v);
         }

@@ -32,6 +32,7 @@ pub fn run_native(cli: &Cli, settings: Settings) -> ExitCode {
         region: cli.region.as_deref().and_then(|r| r.parse().ok()),
         lang_override: cli.lang,
         view: cli.view,
+        map_colour: cli.map_colour,
     };
     let result = eframe::run_native(
         "Sitboard",

@@ -302,6 +302,21 @@ fn legend(ui: &mut Ui, v: &View<'_>, mode: MapMode, states: &HashMap<Adcode, Cou
                 for (class, n) in classes.iter().zip(&counts) {
                     crate::ui::widgets::swatch(ui, class.colour, format!("{}  {n}", class.label));
                 }
+                if mode == MapMode::Risk {
+                    // Say how many colours come from the rule rather than from a notice.
+                    let computed = total
+                        .iter()
+                        .filter_map(|c| states.get(c))
+                        .filter(|s| s.published.is_none() && s.computed.is_some())
+                        .count();
+                    if computed > 0 {
+                        ui.label(
+                            RichText::new(format!("{computed} {}", tr.map_computed_fallback))
+                                .small()
+                                .color(theme::WARN),
+                        );
+                    }
+                }
                 if matches!(mode, MapMode::Risk | MapMode::RiskComputed) {
                     ui.label(RichText::new(tr.map_badges_note).small().color(theme::TEXT_DIM));
                 }

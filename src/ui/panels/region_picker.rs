@@ -85,6 +85,7 @@ fn row(
         if depth > 0 && has_children {
             let open = state.expanded.contains(&code);
             let arrow = if open { "▼" } else { "▶" };
+            let arrow = RichText::new(arrow).size(theme::SMALL - 3.0).color(theme::TEXT_DIM);
             if ui.add(egui::Button::new(arrow).frame(false)).on_hover_text(v.name(code)).clicked() {
                 if open {
                     state.expanded.remove(&code);
