@@ -65,6 +65,11 @@ pub struct Cli {
     /// Board: window size in points, e.g. 1920x1080.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,
+
+    /// Board: seconds between polls of http(s) sources (default 5; `interval_s` of a
+    /// `[[source]]` in sitboard.toml).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_interval)]
+    pub interval: Option<std::time::Duration>,
 }
 
 /// Map colourings, for `--map-colour`.
@@ -129,6 +134,8 @@ pub struct Settings {
     pub demo: bool,
     /// Tile URL template for the map's background; `None`: fully offline.
     pub tiles: Option<String>,
+    /// Live sources: name, poll interval and token of each URL source; request limits.
+    pub live: feed::live::LiveOptions,
 }
 
 impl Cli {
@@ -142,13 +149,15 @@ impl Cli {
         let mut data = self.data.clone();
         if data.is_empty() {
             data = cfg.data.clone();
+            data.extend(cfg.sources.iter().map(|s| s.url.clone()));
         }
         let demo = data.is_empty();
-        let sources = if demo {
+        let sources: Vec<FeedSource> = if demo {
             crate::paths::bundled_demo_dir().map(FeedSource::Path).into_iter().collect()
         } else {
             data.iter().map(|d| FeedSource::parse(d)).collect()
         };
+        let live = live_options(&sources, &cfg.sources, self.interval);
         Settings {
             sources,
             lang: self.lang.or(cfg.lang()).unwrap_or_default(),
@@ -156,11 +165,72 @@ impl Cli {
             config_problem,
             demo,
             tiles: self.tiles.clone().or(cfg.tiles.clone()),
+            live,
         }
     }
 }
 
+/// Name, interval and token of every URL source: from its `[[source]]` in the config when
+/// there is one (matched by URL), `--interval` over the config's interval.
+fn live_options(
+    sources: &[FeedSource],
+    configured: &[crate::config::SourceConfig],
+    interval: Option<std::time::Duration>,
+) -> feed::live::LiveOptions {
+    let specs = sources
+        .iter()
+        .filter_map(|s| match s {
+            FeedSource::Url(u) => Some(u),
+            FeedSource::Path(_) => None,
+        })
+        .map(|url| {
+            let c = configured.iter().find(|c| c.url.trim() == url.as_str());
+            let name = c.and_then(|c| c.name.clone()).unwrap_or_else(|| url.clone());
+            let every = interval
+                .or_else(|| c.and_then(|c| c.interval_s).map(std::time::Duration::from_secs_f64))
+                .unwrap_or(feed::live::DEFAULT_INTERVAL);
+            let mut spec = feed::live::SourceSpec::new(name, url.clone(), every);
+            spec.token = c.and_then(|c| c.token.clone());
+            spec
+        })
+        .collect();
+    feed::live::LiveOptions { specs, limits: Default::default() }
+}
+
 impl Settings {
+    /// What to follow live: `Some` when at least one source is an http(s) URL (files are
+    /// then read once alongside).
+    pub fn live_config(&self) -> Option<feed::live::LiveConfig> {
+        let urls: Vec<&String> = self
+            .sources
+            .iter()
+            .filter_map(|s| match s {
+                FeedSource::Url(u) => Some(u),
+                FeedSource::Path(_) => None,
+            })
+            .collect();
+        if urls.is_empty() {
+            return None;
+        }
+        let sources =
+            urls.into_iter()
+                .map(|u| {
+                    self.live.specs.iter().find(|s| s.url == *u).cloned().unwrap_or_else(|| {
+                        feed::live::SourceSpec::new(u.clone(), u.clone(), feed::live::DEFAULT_INTERVAL)
+                    })
+                })
+                .collect();
+        let files = self
+            .sources
+            .iter()
+            .filter_map(|s| match s {
+                FeedSource::Path(p) => Some(p.clone()),
+                FeedSource::Url(_) => None,
+            })
+            .collect();
+        Some(feed::live::LiveConfig { sources, files, limits: self.live.limits })
+    }
+
     pub fn registry(&self) -> Result<RegionRegistry, String> {
         match &self.regions {
             Some(p) => {
@@ -470,6 +540,15 @@ fn parse_size(s: &str) -> Result<(f32, f32), String> {
     match (parse(w), parse(h)) {
         (Some(w), Some(h)) => Ok((w, h)),
         _ => Err(format!("{s:?} is not WIDTHxHEIGHT with sizes between 200 and 20000")),
+    }
+}
+
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && crate::config::INTERVAL_RANGE.contains(&x) => {
+            Ok(std::time::Duration::from_secs_f64(x))
+        }
+        _ => Err(format!("{s:?} is not a number of seconds between 0.1 and 86400")),
     }
 }
 

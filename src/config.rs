@@ -19,7 +19,38 @@ pub struct Config {
     pub regions: Option<PathBuf>,
     /// Tile server URL template (`{z}`, `{x}`, `{y}`) for the map's background. None: offline.
     pub tiles: Option<String>,
+    /// Live sources: `[[source]]` tables (`url`, optional `name`, `interval_s`, `token`).
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceConfig>,
 }
+
+/// One `[[source]]` of the config: a feed the board polls.
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// Display name (default: the URL).
+    pub name: Option<String>,
+    /// `http(s)://…` (polled) or a file or folder (read once).
+    pub url: String,
+    /// Seconds between polls (default 5).
+    pub interval_s: Option<f64>,
+    /// Bearer token sent with each request.
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for SourceConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceConfig")
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .field("interval_s", &self.interval_s)
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .finish()
+    }
+}
+
+/// Shortest and longest poll interval accepted, in seconds.
+pub const INTERVAL_RANGE: std::ops::RangeInclusive<f64> = 0.1..=86_400.0;
 
 impl Config {
     pub fn lang(&self) -> Option<Lang> {
@@ -52,6 +83,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<Config>, String> {
             path.display()
         ));
     }
+    for (i, src) in cfg.sources.iter().enumerate() {
+        let at = format!("{}: [[source]] {}", path.display(), i + 1);
+        if src.url.trim().is_empty() {
+            return Err(format!("{at}: url is empty"));
+        }
+        if let Some(x) = src.interval_s
+            && !(x.is_finite() && INTERVAL_RANGE.contains(&x))
+        {
+            return Err(format!("{at}: interval_s = {x} is not between 0.1 and 86400 seconds"));
+        }
+    }
     Ok(Some(cfg))
 }
 
@@ -76,5 +118,20 @@ mod tests {
         assert!(e.contains("lnag"), "{e}");
         let e = parse("data = 3\n", p).unwrap_err();
         assert!(e.contains("sitboard.toml"), "{e}");
+    }
+
+    #[test]
+    fn live_sources_in_the_config() {
+        let p = Path::new("sitboard.toml");
+        let text =
+            "[[source]]\nname = \"hub\"\nurl = \"http://10.0.0.2:8470/v1/feed\"\ninterval_s = 10\ntoken = \"sbt_x\"\n";
+        let cfg = parse(text, p).unwrap().unwrap();
+        assert_eq!(cfg.sources.len(), 1);
+        assert_eq!(cfg.sources[0].interval_s, Some(10.0));
+        assert!(!format!("{cfg:?}").contains("sbt_x"), "the token must not be printed");
+        let e = parse("[[source]]\nurl = \"http://x\"\ninterval_s = 0\n", p).unwrap_err();
+        assert!(e.contains("interval_s"), "{e}");
+        let e = parse("[[source]]\nurl = \"http://x\"\nintervall = 3\n", p).unwrap_err();
+        assert!(e.contains("intervall"), "{e}");
     }
 }

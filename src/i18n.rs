@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::overview::FigureSource;
 use crate::model::{CaseField, Channel, CheckpointKind, DirectiveCategory, RegionLevel, ResponseLevel, RiskLevel};
 
+pub mod live;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 pub enum Lang {
     #[default]
@@ -53,6 +55,8 @@ pub struct Tr {
     pub freshness_replay_hint: &'static str,
     pub freshness_current: &'static str,
     pub freshness_stale: &'static str,
+    /// Live feeds: freshness badge, stale banner, sources window, follow/pause.
+    pub live: live::LiveTr,
     pub synthetic_data: &'static str,
 
     pub region: &'static str,
@@ -194,6 +198,7 @@ pub static ZH: Tr = Tr {
     freshness_replay_hint: "数据来自文件，显示所选日期的态势",
     freshness_current: "最新",
     freshness_stale: "数据过期",
+    live: live::ZH,
     synthetic_data: "含模拟数据",
 
     region: "地区",
@@ -335,6 +340,7 @@ pub static EN: Tr = Tr {
     freshness_replay_hint: "Data from files; the board shows the selected day",
     freshness_current: "Current",
     freshness_stale: "Stale",
+    live: live::EN,
     synthetic_data: "includes synthetic data",
 
     region: "Region",

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod feed;
+pub mod hub;
 pub mod i18n;
 pub mod model;
 pub mod paths;

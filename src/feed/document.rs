@@ -40,6 +40,10 @@ pub struct FeedDocument {
     pub info: SourceInfo,
     pub as_of: DateTime<Utc>,
     pub generated_at: DateTime<Utc>,
+    /// Schema 1.1: the sources a merged document (e.g. from `sitboard-hub`) carries rows of,
+    /// each with its own `as_of`; a row names its source in its `source` field. Empty for
+    /// an ordinary document, whose rows all belong to `info`.
+    pub members: Vec<SourceInfo>,
     body: Map<String, Value>,
 }
 
@@ -73,27 +77,34 @@ impl FeedDocument {
         let generated_at = hdr(header.instant("generated_at"))?;
         let as_of = hdr(header.instant("as_of"))?;
         let info = match body.get("source") {
-            Some(Value::Object(src)) => {
-                let row = Row { section: "source", index: 0, obj: src };
-                let id = row.line_text("id", true).map_err(|i| i.to_string())?.unwrap_or_default();
-                if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
-                    return Err(format!("source.id: {id:?} may only hold a-z, 0-9, '.', '_' and '-'"));
-                }
-                let name = row.line_text("name", false).map_err(|i| i.to_string())?.unwrap_or_else(|| id.clone());
-                let synthetic = row.opt_bool("synthetic").map_err(|i| i.to_string())?.unwrap_or(false);
-                SourceInfo {
-                    id,
-                    name,
-                    origin: origin.to_owned(),
-                    synthetic,
-                    generated_at: Some(generated_at),
-                    as_of: Some(as_of),
-                }
-            }
+            Some(Value::Object(src)) => parse_source(src, "source", 0, origin, generated_at, as_of)?,
             Some(other) => return Err(format!("source: expected an object, found {}", type_name(other))),
             None => return Err("source: missing".into()),
         };
-        Ok(FeedDocument { origin: origin.to_owned(), info, as_of, generated_at, body })
+        let mut members: Vec<SourceInfo> = Vec::new();
+        match body.get("sources") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(list)) => {
+                for (i, v) in list.iter().enumerate() {
+                    let Value::Object(src) = v else {
+                        return Err(format!("sources[{i}]: expected an object, found {}", type_name(v)));
+                    };
+                    let m = parse_source(src, "sources", i, origin, generated_at, as_of)?;
+                    if members.iter().any(|x| x.id == m.id) {
+                        return Err(format!("sources[{i}].id: {:?} is listed twice", m.id));
+                    }
+                    members.push(m);
+                }
+            }
+            Some(other) => return Err(format!("sources: expected an array, found {}", type_name(other))),
+        }
+        Ok(FeedDocument { origin: origin.to_owned(), info, as_of, generated_at, members, body })
+    }
+
+    /// The document's top-level object (header and raw sections), for tools that pass rows
+    /// on without interpreting them (the hub).
+    pub fn body(&self) -> &Map<String, Value> {
+        &self.body
     }
 
     fn section(&self, name: &str, report: &mut IngestReport) -> Option<&Vec<Value>> {
@@ -113,6 +124,66 @@ impl FeedDocument {
     }
 }
 
+/// A source object: the document's `source`, or one of a merged document's `sources`
+/// (whose `generated_at` and `as_of` default to the document's and may not be later).
+fn parse_source(
+    src: &Map<String, Value>,
+    section: &'static str,
+    index: usize,
+    origin: &str,
+    generated_at: DateTime<Utc>,
+    as_of: DateTime<Utc>,
+) -> Result<SourceInfo, String> {
+    let row = Row { section, index, obj: src };
+    let e = |i: Issue| i.to_string();
+    let id = row.line_text("id", true).map_err(e)?.unwrap_or_default();
+    let label = if section == "source" { "source.id".to_owned() } else { format!("{section}[{index}].id") };
+    if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+        return Err(format!("{label}: {id:?} may only hold a-z, 0-9, '.', '_' and '-'"));
+    }
+    let name = row.line_text("name", false).map_err(e)?.unwrap_or_else(|| id.clone());
+    let synthetic = row.opt_bool("synthetic").map_err(e)?.unwrap_or(false);
+    let (member_generated, member_as_of) = if section == "source" {
+        (generated_at, as_of)
+    } else {
+        let g = row.opt_instant("generated_at").map_err(e)?.unwrap_or(generated_at);
+        let a = row.opt_instant("as_of").map_err(e)?.unwrap_or(as_of);
+        if a > as_of {
+            return Err(format!(
+                "{section}[{index}].as_of: {} is after the document's as_of ({})",
+                format_as_of(a),
+                format_as_of(as_of)
+            ));
+        }
+        (g, a)
+    };
+    Ok(SourceInfo {
+        id,
+        name,
+        origin: origin.to_owned(),
+        synthetic,
+        generated_at: Some(member_generated),
+        as_of: Some(member_as_of),
+    })
+}
+
+/// The source a row belongs to: the one its `source` field names among the document's
+/// `sources` (schema 1.1), else the document's own.
+fn row_source(doc: &FeedDocument, section: &str, index: usize, v: &Value) -> Result<RowSource, Issue> {
+    let own =
+        |s: &SourceInfo| RowSource { id: s.id.clone(), synthetic: s.synthetic, as_of: s.as_of.unwrap_or(doc.as_of) };
+    let issue =
+        |message: String| Issue { section: section.into(), row: Some(index), field: Some("source".into()), message };
+    match v.get("source") {
+        None | Some(Value::Null) => Ok(own(&doc.info)),
+        Some(Value::String(id)) => match doc.members.iter().find(|m| m.id == *id) {
+            Some(m) => Ok(own(m)),
+            None => Err(issue(format!("{id:?} is not one of the document's sources"))),
+        },
+        Some(other) => Err(issue(format!("expected a source id, found {}", type_name(other)))),
+    }
+}
+
 fn schema_is_v1(s: &str) -> bool {
     match s.strip_prefix("sitboard.feed/1") {
         Some("") => true,
@@ -125,6 +196,13 @@ fn schema_is_v1(s: &str) -> bool {
 /// documents (regions first, throughput last) so a throughput document may refer to
 /// checkpoints defined in another document. Returns one report per document.
 pub fn ingest_documents(docs: &[FeedDocument], builder: &mut DatasetBuilder) -> Vec<IngestReport> {
+    let refs: Vec<&FeedDocument> = docs.iter().collect();
+    ingest_document_refs(&refs, builder)
+}
+
+/// [`ingest_documents`] over borrowed documents (the live feed keeps each source's latest
+/// document and rebuilds the dataset from all of them whenever one changes).
+pub fn ingest_document_refs(docs: &[&FeedDocument], builder: &mut DatasetBuilder) -> Vec<IngestReport> {
     let mut reports: Vec<IngestReport> = docs
         .iter()
         .map(|d| {
@@ -134,13 +212,25 @@ pub fn ingest_documents(docs: &[FeedDocument], builder: &mut DatasetBuilder) -> 
         })
         .collect();
     for doc in docs {
-        builder.add_source(doc.info.clone());
+        if doc.members.is_empty() {
+            builder.add_source(doc.info.clone());
+        }
+        for m in &doc.members {
+            builder.add_source(m.clone());
+        }
     }
     for section in SECTIONS {
         for (doc, report) in docs.iter().zip(reports.iter_mut()) {
             let Some(rows) = doc.section(section, report) else { continue };
-            let mut ctx = Ctx { doc, report, seen: HashMap::new(), pending: None };
+            let mut ctx = Ctx { report, seen: HashMap::new(), pending: None, src: RowSource::default() };
             for (i, v) in rows.iter().enumerate() {
+                ctx.src = match row_source(doc, section, i, v) {
+                    Ok(s) => s,
+                    Err(issue) => {
+                        ctx.report.rejected.push(issue);
+                        continue;
+                    }
+                };
                 let result = match section {
                     "regions" => ctx.region(i, v, builder),
                     "case_reports" => ctx.case_report(i, v, builder),
@@ -171,8 +261,17 @@ pub fn ingest_documents(docs: &[FeedDocument], builder: &mut DatasetBuilder) -> 
     reports
 }
 
+/// The source of the row being ingested: its id, whether it is synthetic, and the instant
+/// its content is current to (the document's `as_of`, or its member source's).
+#[derive(Default)]
+struct RowSource {
+    id: String,
+    synthetic: bool,
+    as_of: DateTime<Utc>,
+}
+
 struct Ctx<'a> {
-    doc: &'a FeedDocument,
+    src: RowSource,
     report: &'a mut IngestReport,
     /// Keys of accepted rows in the current section → row index, for duplicate detection.
     seen: HashMap<String, usize>,
@@ -190,10 +289,10 @@ impl Ctx<'_> {
     }
 
     fn not_future(&self, row: &Row, field: &str, t: DateTime<Utc>) -> FieldResult<()> {
-        if t > self.doc.as_of {
+        if t > self.src.as_of {
             return Err(row.err(
                 field,
-                format!("{} is after the document's as_of ({})", format_as_of(t), format_as_of(self.doc.as_of)),
+                format!("{} is after the document's as_of ({})", format_as_of(t), format_as_of(self.src.as_of)),
             ));
         }
         Ok(())
@@ -313,8 +412,8 @@ impl Ctx<'_> {
             r.reported = set;
         }
         r.reference = row.reference()?;
-        r.source = self.doc.info.id.clone();
-        r.synthetic = self.doc.info.synthetic;
+        r.source = self.src.id.clone();
+        r.synthetic = self.src.synthetic;
         if r.counts.is_empty() && r.channels.is_empty() {
             return Err(row.err("", "carries no counts"));
         }
@@ -340,7 +439,7 @@ impl Ctx<'_> {
                 ));
             }
         }
-        b.add_case_report(r, Some(self.doc.as_of));
+        b.add_case_report(r, Some(self.src.as_of));
         Ok(())
     }
 
@@ -352,14 +451,14 @@ impl Ctx<'_> {
         self.not_future(&row, "since", since)?;
         let rule = row.opt_enum("rule", RiskRule::parse, "county-2020-02, area-9th-ed, area-20-measures")?;
         self.once(&row, format!("{region}/{since}"), &format!("region {region}, since {}", format_local(since)))?;
-        let (source, reference) = (self.doc.info.id.clone(), row.reference()?);
+        let (source, reference) = (self.src.id.clone(), row.reference()?);
         let basis = if row.opt_bool("reported")?.unwrap_or(true) {
             RiskBasis::Reported { source, reference }
         } else {
             RiskBasis::Reconstructed { source, reference }
         };
-        let a = RiskAssessment { region, level, since, rule, basis, known_until: Some(self.doc.as_of) };
-        b.add_risk(a, Some(self.doc.as_of));
+        let a = RiskAssessment { region, level, since, rule, basis, known_until: Some(self.src.as_of) };
+        b.add_risk(a, Some(self.src.as_of));
         Ok(())
     }
 
@@ -375,12 +474,12 @@ impl Ctx<'_> {
                 region,
                 level,
                 since,
-                source: self.doc.info.id.clone(),
+                source: self.src.id.clone(),
                 reference: row.reference()?,
                 reported: row.opt_bool("reported")?.unwrap_or(true),
-                known_until: Some(self.doc.as_of),
+                known_until: Some(self.src.as_of),
             },
-            Some(self.doc.as_of),
+            Some(self.src.as_of),
         );
         Ok(())
     }
@@ -450,10 +549,10 @@ impl Ctx<'_> {
             capacity_vehicles_per_hour: cap_v,
             capacity_people_per_hour: cap_p,
             status,
-            source: self.doc.info.id.clone(),
+            source: self.src.id.clone(),
             reference: row.reference()?,
         };
-        b.add_checkpoint(c, Some(self.doc.as_of));
+        b.add_checkpoint(c, Some(self.src.as_of));
         Ok(())
     }
 
@@ -504,9 +603,9 @@ impl Ctx<'_> {
             tests: row.count("tests")?,
             positives: row.count("positives")?,
             queue_minutes: row.count("queue_minutes")?,
-            synthetic: self.doc.info.synthetic,
+            synthetic: self.src.synthetic,
         };
-        b.add_throughput(t, Some(self.doc.as_of));
+        b.add_throughput(t, Some(self.src.as_of));
         Ok(())
     }
 
@@ -564,11 +663,11 @@ impl Ctx<'_> {
             status,
             supersedes,
             priority: row.opt_enum("priority", Priority::parse, "normal, high, urgent")?.unwrap_or(Priority::Normal),
-            source: self.doc.info.id.clone(),
+            source: self.src.id.clone(),
             reference: row.reference()?,
-            known_until: Some(self.doc.as_of),
+            known_until: Some(self.src.as_of),
         };
-        b.add_directive(d, Some(self.doc.as_of));
+        b.add_directive(d, Some(self.src.as_of));
         Ok(())
     }
 
@@ -588,7 +687,7 @@ impl Ctx<'_> {
             summary: row.body_text("summary")?.unwrap_or_default(),
             id,
         };
-        b.add_work_order(w, Some(self.doc.as_of));
+        b.add_work_order(w, Some(self.src.as_of));
         Ok(())
     }
 
@@ -627,10 +726,10 @@ impl Ctx<'_> {
             response_rate: rate("response_rate")?,
             baseline_ratio: row.opt_f64("baseline_ratio")?,
             topics,
-            source: self.doc.info.id.clone(),
+            source: self.src.id.clone(),
             reference: row.reference()?,
         };
-        b.add_hotline(h, Some(self.doc.as_of));
+        b.add_hotline(h, Some(self.src.as_of));
         Ok(())
     }
 }

@@ -6,12 +6,13 @@
 pub mod csv_import;
 pub mod document;
 pub mod geometry;
+pub mod live;
 pub mod registry;
 pub mod report;
 mod row;
 pub mod source;
 
-pub use document::{FeedDocument, ingest_documents};
+pub use document::{FeedDocument, ingest_document_refs, ingest_documents};
 pub use report::{IngestReport, Issue};
 pub use source::{FeedSource, LoadError, LoadOutcome, load_sources};
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::csv_import::{import_long_csv, looks_like_long_csv};
-use super::document::{FeedDocument, ingest_documents};
+use super::document::{FeedDocument, ingest_document_refs};
 use super::report::IngestReport;
 use crate::model::{Dataset, DatasetBuilder, RegionRegistry};
 
@@ -80,32 +80,64 @@ pub fn load_sources(sources: &[FeedSource], registry: RegionRegistry) -> LoadOut
             FeedSource::Url(u) => texts.push((u.clone(), fetch_url(u).map_err(|e| e.to_string()))),
         }
     }
-    let mut builder = DatasetBuilder::new(registry);
-    let mut reports = Vec::new();
-    let mut docs = Vec::new();
-    let mut csvs = Vec::new();
+    let mut refused = Vec::new();
+    let mut items = Vec::new();
     for (origin, text) in texts {
-        match text {
-            Err(e) => reports.push(IngestReport::fatal(origin, e)),
-            Ok(text) => {
-                let is_csv = origin.to_ascii_lowercase().ends_with(".csv")
-                    || (!text.trim_start_matches('\u{feff}').trim_start().starts_with('{')
-                        && looks_like_long_csv(&text));
-                if is_csv {
-                    csvs.push((origin, text));
-                } else {
-                    match FeedDocument::parse(&text, &origin) {
-                        Ok(doc) => docs.push(doc),
-                        Err(e) => reports.push(IngestReport::fatal(origin, e)),
-                    }
-                }
-            }
+        match text.and_then(|t| recognise(&origin, t)) {
+            Ok(item) => items.push(item),
+            Err(e) => refused.push(IngestReport::fatal(origin, e)),
         }
     }
-    reports.extend(ingest_documents(&docs, &mut builder));
-    for (origin, text) in csvs {
-        let id = csv_source_id(&origin);
-        reports.push(import_long_csv(&text, &origin, &id, &mut builder));
+    let refs: Vec<&SourceText> = items.iter().collect();
+    merge(registry, &refs, refused)
+}
+
+/// The text of one document, recognised as a feed document (header checked) or a long CSV.
+#[derive(Debug)]
+pub enum SourceText {
+    Feed(FeedDocument),
+    Csv { origin: String, text: String },
+}
+
+impl SourceText {
+    /// The document's `as_of` and `generated_at` (a CSV has neither).
+    pub fn times(&self) -> (Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>) {
+        match self {
+            SourceText::Feed(d) => (Some(d.as_of), Some(d.generated_at)),
+            SourceText::Csv { .. } => (None, None),
+        }
+    }
+}
+
+/// Recognise a text: a `.csv` name or CSV-looking text is a long CSV, anything else must
+/// be a feed document with a valid header (else the error says where it is wrong).
+pub fn recognise(origin: &str, text: String) -> Result<SourceText, String> {
+    let is_csv = origin.to_ascii_lowercase().ends_with(".csv")
+        || (!text.trim_start_matches('\u{feff}').trim_start().starts_with('{') && looks_like_long_csv(&text));
+    if is_csv {
+        Ok(SourceText::Csv { origin: origin.to_owned(), text })
+    } else {
+        FeedDocument::parse(&text, origin).map(SourceText::Feed)
+    }
+}
+
+/// Validate and merge recognised documents into one dataset (newer `as_of` wins per key);
+/// `reports` (e.g. of refused documents) come first in the outcome.
+pub fn merge(registry: RegionRegistry, items: &[&SourceText], mut reports: Vec<IngestReport>) -> LoadOutcome {
+    let mut builder = DatasetBuilder::new(registry);
+    let docs: Vec<&FeedDocument> = items
+        .iter()
+        .filter_map(|i| match i {
+            SourceText::Feed(d) => Some(d),
+            SourceText::Csv { .. } => None,
+        })
+        .collect();
+    reports.extend(ingest_document_refs(&docs, &mut builder));
+    for item in items {
+        if let SourceText::Csv { origin, text } = item {
+            let id = csv_source_id(origin);
+            reports.push(import_long_csv(text, origin, &id, &mut builder));
+        }
     }
     LoadOutcome { dataset: builder.build(), reports }
 }
@@ -117,7 +149,8 @@ fn csv_source_id(origin: &str) -> String {
     format!("csv-{clean}")
 }
 
-fn read_path(p: &Path, out: &mut Vec<(String, Result<String, String>)>) {
+/// Read a file, or every `.json` and `.csv` file of a folder (sorted by name), as text.
+pub fn read_path(p: &Path, out: &mut Vec<(String, Result<String, String>)>) {
     let origin = p.display().to_string();
     if p.is_dir() {
         let entries = match std::fs::read_dir(p) {

@@ -8,6 +8,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::live::{LiveLink, PlayState};
 use super::loader::{self, LoadResult};
 use super::map::layer::MapLayer;
 use super::panels::{self, MainTab, PanelState, View};
@@ -22,6 +23,12 @@ use crate::model::{Adcode, Dataset, Situation};
 pub enum UiCommand {
     SelectRegion(Adcode),
     SetDate(NaiveDate),
+    /// Live feeds: follow the newest day again ("jump to live").
+    FollowLive,
+    /// Live feeds: open or close the sources window.
+    ShowSources(bool),
+    /// Live feeds: request every source now.
+    RetryNow,
     SetLang(Lang),
     SetTab(MainTab),
     SelectCheckpoint(Option<String>),
@@ -61,6 +68,8 @@ pub struct SitboardApp {
     situation: Option<Situation>,
     reports: Vec<IngestReport>,
     load: Load,
+    /// Live sources, when any source is a URL (else the data is read once).
+    live: Option<LiveLink>,
     commands: Vec<UiCommand>,
     panels: PanelState,
     start: StartOptions,
@@ -80,10 +89,22 @@ impl SitboardApp {
         theme::apply(&cc.egui_ctx);
         let mut state: BoardState = cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
         state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
-        let rx = loader::spawn(settings.clone(), cc.egui_ctx.clone());
+        let live = settings.live_config().map(|c| LiveLink::spawn(&settings, c, Some(cc.egui_ctx.clone())));
+        // Live sources load through the live link; files alone through the one-shot loader.
+        let load = match live {
+            Some(_) => Load::Done,
+            None => Load::Pending(loader::spawn(settings.clone(), cc.egui_ctx.clone())),
+        };
         let view = start.view;
         let map_colour = start.map_colour;
-        let mut app = Self::with_load(state, Load::Pending(rx), &settings, start);
+        let paused = start.date.is_some();
+        let mut app = Self::with_load(state, load, &settings, start);
+        app.live = live.map(|mut l| {
+            if paused {
+                l.play = PlayState::Paused;
+            }
+            l
+        });
         if let Some(c) = map_colour {
             use crate::cli::MapColour as C;
             use crate::ui::map::choropleth::MapMode as M;
@@ -133,10 +154,30 @@ impl SitboardApp {
         self
     }
 
+    /// The app following live sources, without a window (tests drive it frame by frame).
+    pub fn live_for_tests(settings: Settings, lang: Lang, ctx: Option<egui::Context>) -> Self {
+        let state = BoardState { lang, ..Default::default() };
+        let mut app = Self::with_load(state, Load::Done, &settings, StartOptions::default());
+        app.live = settings.live_config().map(|c| LiveLink::spawn(&settings, c, ctx));
+        app
+    }
+
+    /// The live link (tests read the sources' states and the play state).
+    pub fn live(&self) -> Option<&LiveLink> {
+        self.live.as_ref()
+    }
+
     /// The app over already-loaded data (tests, benchmarks).
     pub fn from_outcome(outcome: LoadOutcome, lang: Lang) -> Self {
-        let settings =
-            Settings { sources: Vec::new(), lang, regions: None, config_problem: None, demo: false, tiles: None };
+        let settings = Settings {
+            sources: Vec::new(),
+            lang,
+            regions: None,
+            config_problem: None,
+            demo: false,
+            tiles: None,
+            live: Default::default(),
+        };
         let state = BoardState { lang, ..Default::default() };
         let mut app = Self::with_load(state, Load::Done, &settings, StartOptions::default());
         let layer = loader::map_layer(&outcome.dataset.registry);
@@ -153,6 +194,7 @@ impl SitboardApp {
             situation: None,
             reports: Vec::new(),
             load,
+            live: None,
             commands: Vec::new(),
             panels,
             start,
@@ -213,8 +255,10 @@ impl SitboardApp {
     fn install(&mut self, data: Arc<Dataset>) {
         let dates = data.dates();
         let wanted = self.start.date.take().or(self.state.date);
+        // Following live data: always the newest day; otherwise keep the person's day.
+        let following = self.live.as_ref().is_some_and(|l| l.play == PlayState::Following);
         let date = match wanted {
-            Some(d) if dates.contains(&d) => Some(d),
+            Some(d) if !following && dates.contains(&d) => Some(d),
             _ => dates.last().copied(),
         };
         let Some(date) = date else {
@@ -240,6 +284,17 @@ impl SitboardApp {
                 }
             }
         }
+        if let Some((result, ready)) = self.live.as_mut().and_then(LiveLink::poll) {
+            self.accept(result);
+            if let Some(sit) = &self.situation {
+                tracing::info!(
+                    "board: showing {} (data as of {}), {} ms after the dataset was ready",
+                    sit.date(),
+                    sit.data().as_of().map(crate::model::time::format_as_of).unwrap_or_default(),
+                    ready.elapsed().as_millis()
+                );
+            }
+        }
         for cmd in std::mem::take(&mut self.commands) {
             self.apply(cmd);
         }
@@ -256,8 +311,32 @@ impl SitboardApp {
                 if let Some(sit) = &self.situation
                     && sit.data().dates().contains(&d)
                 {
+                    if let Some(live) = &mut self.live {
+                        // Moving to the newest day follows live data again; any other day pauses.
+                        let newest = sit.data().dates().last() == Some(&d);
+                        live.play = if newest { PlayState::Following } else { PlayState::Paused };
+                    }
                     self.situation = Some(sit.with_date(d));
                     self.state.date = Some(d);
+                }
+            }
+            UiCommand::FollowLive => {
+                if let Some(live) = &mut self.live {
+                    live.play = PlayState::Following;
+                }
+                if let Some(last) = self.situation.as_ref().and_then(|s| s.data().dates().last().copied()) {
+                    self.apply(UiCommand::SetDate(last));
+                }
+            }
+            UiCommand::ShowSources(open) => {
+                if let Some(live) = &mut self.live {
+                    live.show_sources = open;
+                    live.set_details_open(open);
+                }
+            }
+            UiCommand::RetryNow => {
+                if let Some(live) = &self.live {
+                    live.retry_now();
                 }
             }
             UiCommand::SetLang(l) => self.state.lang = l,
@@ -283,6 +362,7 @@ impl SitboardApp {
                 Load::Failed(m) => Some(m.as_str()),
                 _ => None,
             },
+            live: self.live.as_ref(),
             source_note: &self.source_note,
             config_problem: self.config_problem.as_deref(),
         };
@@ -295,6 +375,13 @@ impl SitboardApp {
             tr: lang.tr(),
         });
         panels::board(ui, view.as_ref(), &status, lang, &mut self.panels, &mut self.commands);
+        if self.live.is_some() {
+            // The data age is shown to the minute: one repaint a minute keeps it true.
+            // Nothing else repaints between polls: the live link asks for a repaint when
+            // something on screen changes (every state change while the sources window is
+            // open).
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs(60));
+        }
         if self.show_frame_time {
             let ms = self.frame_cpu_ms.unwrap_or(0.0);
             egui::Area::new(egui::Id::unique("sitboard.frame_time"))

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod fonts;
+pub mod live;
 pub mod loader;
 pub mod map;
 pub mod panels;

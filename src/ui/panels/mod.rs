@@ -4,6 +4,7 @@
 
 pub mod curves;
 mod date_control;
+mod live;
 mod overview;
 mod problems;
 mod region_picker;
@@ -39,6 +40,8 @@ pub struct Status<'a> {
     pub reports: &'a [IngestReport],
     pub loading: bool,
     pub failed: Option<&'a str>,
+    /// Live sources (none when the board replays files).
+    pub live: Option<&'a crate::ui::live::LiveLink>,
     pub source_note: &'a str,
     pub config_problem: Option<&'a str>,
 }
@@ -77,6 +80,10 @@ pub fn board(
     egui::Panel::top("top_bar")
         .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 10)))
         .show(ui, |ui| top_bar::ui(ui, view, status, lang, commands));
+    if let Some(l) = status.live {
+        live::banner(ui, l, tr, commands);
+        live::sources_window(ui.ctx(), l, tr, commands);
+    }
 
     let Some(view) = view else {
         egui::CentralPanel::default().show(ui, |ui| {

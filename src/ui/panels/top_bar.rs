@@ -56,12 +56,16 @@ pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang,
                         .strong(),
                 );
                 ui.label(RichText::new(tr.as_of).size(theme::HEADING).color(theme::TEXT_DIM));
-                // Freshness: file sources replay a chosen day; live feeds add their age.
-                let badge = RichText::new(format!(" {} ", tr.freshness_replay))
-                    .color(theme::BG)
-                    .background_color(theme::ACCENT)
-                    .strong();
-                ui.label(badge).on_hover_text(tr.freshness_replay_hint);
+                // Freshness: file sources replay a chosen day; live feeds show their age.
+                if let Some(live) = status.live {
+                    super::live::freshness(ui, live, tr, commands);
+                } else {
+                    let badge = RichText::new(format!(" {} ", tr.freshness_replay))
+                        .color(theme::BG)
+                        .background_color(theme::ACCENT)
+                        .strong();
+                    ui.label(badge).on_hover_text(tr.freshness_replay_hint);
+                }
                 ui.separator();
                 let synthetic = data.sources.iter().any(|s| s.synthetic);
                 let mut names: Vec<&str> = data.sources.iter().map(|s| s.name.as_str()).collect();

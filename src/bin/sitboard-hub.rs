@@ -1,0 +1,134 @@
+//! The `sitboard-hub` binary: serve a folder of feed documents to every board
+//! (`sitboard-hub --data DIR --listen ADDR`), optionally as a live demo, and manage
+//! officers' tokens (`sitboard-hub token add OFFICER_ID --tokens FILE`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use sitboard::hub::{self, HubConfig};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sitboard-hub",
+    version,
+    about = "Feed hub of a Sitboard command center: serves merged feeds to every board over HTTP",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<HubCommand>,
+
+    /// Folder of feed documents (.json) to serve, merged into one document.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+
+    /// Address to listen on, e.g. 0.0.0.0:8470 (port 0: any free port; the first line of
+    /// output says which).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8470")]
+    listen: String,
+
+    /// Officers' tokens file (made by `sitboard-hub token add`).
+    #[arg(long, value_name = "FILE")]
+    tokens: Option<PathBuf>,
+
+    /// Live demo: replay the data's reporting days, one every SECONDS_PER_DAY seconds.
+    #[arg(long, value_name = "SECONDS_PER_DAY", value_parser = parse_speed)]
+    demo_speed: Option<Duration>,
+
+    /// Live demo: start on this day (YYYY-MM-DD) instead of the first day of the data.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "demo_speed")]
+    demo_start: Option<String>,
+
+    /// Seconds between checks of the data folder for changed files.
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_speed)]
+    rescan: Duration,
+}
+
+#[derive(Debug, Subcommand)]
+enum HubCommand {
+    /// Officers' tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Make a random token for an officer: print it once, store only its SHA-256.
+    Add {
+        /// The officer's ID (recorded with every directive event sent with the token).
+        officer_id: String,
+        /// The tokens file (created if missing).
+        #[arg(long, value_name = "FILE")]
+        tokens: PathBuf,
+    },
+}
+
+fn parse_speed(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && (0.01..=86_400.0).contains(&x) => Ok(Duration::from_secs_f64(x)),
+        _ => Err(format!("{s:?} is not a number of seconds between 0.01 and 86400")),
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sitboard=info,sitboard_hub=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Some(HubCommand::Token { command: TokenCommand::Add { officer_id, tokens } }) = &cli.command {
+        return match hub::tokens::add(tokens, officer_id) {
+            Ok(token) => {
+                println!("{token}");
+                eprintln!(
+                    "token for {officer_id} added to {} (only its SHA-256 is stored); give it to the officer now, \
+                     it is not shown again",
+                    tokens.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let Some(data) = cli.data.clone() else {
+        eprintln!("error: give the folder of feed documents to serve with --data DIR (see --help)");
+        return ExitCode::from(2);
+    };
+    let demo_start = match cli.demo_start.as_deref().map(|s| sitboard::feed::source_date(s).ok_or(s)) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(s)) => {
+            eprintln!("error: --demo-start {s:?} is not a date (YYYY-MM-DD)");
+            return ExitCode::from(2);
+        }
+    };
+    let config = HubConfig {
+        data,
+        listen: cli.listen.clone(),
+        tokens: cli.tokens.clone(),
+        demo_speed: cli.demo_speed,
+        demo_start,
+        rescan: cli.rescan,
+    };
+    match hub::start(config) {
+        Ok(handle) => {
+            hub::print_listening(handle.addr());
+            handle.run_until_signal();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! The live feed service: a background thread runs a small tokio runtime with one task per
+//! URL source (poll, back off, turn stale), and a merger thread rebuilds the dataset from
+//! the latest good document of every source whenever one changes. Both report over one
+//! channel of [`LiveEvent`]s; nothing here touches the UI, so tests drive it directly.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Instant;
+
+use chrono::Utc;
+use tokio::sync::watch;
+
+use super::fetch::{self, FetchLimits, Fetched};
+use super::state::{Jitter, SourceState, SourceStatus};
+use super::{SourceSpec, describe_bytes};
+use crate::feed::report::IngestReport;
+use crate::feed::source::{LoadOutcome, SourceText, merge, read_path, recognise};
+use crate::model::RegionRegistry;
+use crate::model::time::format_as_of;
+
+/// What to follow: URL sources (polled) and files or folders (read once).
+#[derive(Clone, Debug, Default)]
+pub struct LiveConfig {
+    pub sources: Vec<SourceSpec>,
+    pub files: Vec<PathBuf>,
+    pub limits: FetchLimits,
+}
+
+/// What the service reports.
+#[derive(Debug)]
+pub enum LiveEvent {
+    /// A new merged dataset: a source's document changed (or the files were read).
+    Data {
+        outcome: Box<LoadOutcome>,
+        /// Indices (into `LiveConfig::sources`) of the sources whose documents changed.
+        changed: Vec<usize>,
+        /// When the dataset was ready.
+        at: Instant,
+    },
+    /// A source's state changed (after every request, and when it turns stale).
+    Source(usize, SourceStatus),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Control {
+    retry: u64,
+    shutdown: bool,
+}
+
+/// Asks the service to retry now or to stop. The service also stops when every
+/// `LiveControl` is dropped.
+#[derive(Clone, Debug)]
+pub struct LiveControl {
+    tx: Arc<watch::Sender<Control>>,
+}
+
+impl LiveControl {
+    /// Request every source now (a person pressed "retry now").
+    pub fn retry_now(&self) {
+        self.tx.send_modify(|c| c.retry += 1);
+    }
+
+    pub fn shutdown(&self) {
+        self.tx.send_modify(|c| c.shutdown = true);
+    }
+}
+
+/// A running service: its events and its control.
+pub struct LiveFeed {
+    pub events: Receiver<LiveEvent>,
+    pub control: LiveControl,
+}
+
+struct MergeInput {
+    index: usize,
+    document: Arc<SourceText>,
+}
+
+impl LiveFeed {
+    /// Start polling. Returns at once; files are read and the first requests made in the
+    /// background.
+    pub fn start(config: LiveConfig, registry: RegionRegistry) -> Result<LiveFeed, String> {
+        let (events_tx, events) = channel();
+        let (merge_tx, merge_rx) = channel::<MergeInput>();
+        let (ctrl_tx, ctrl_rx) = watch::channel(Control::default());
+        let n = config.sources.len();
+        let files = config.files.clone();
+        let merger_events = events_tx.clone();
+        std::thread::Builder::new()
+            .name("sitboard-merge".into())
+            .spawn(move || run_merger(registry, files, n, merge_rx, merger_events))
+            .map_err(|e| format!("cannot start the live merge thread: {e}"))?;
+        let sources = config.sources.clone();
+        let limits = config.limits;
+        std::thread::Builder::new()
+            .name("sitboard-live".into())
+            .spawn(move || run_pollers(sources, limits, ctrl_rx, events_tx, merge_tx))
+            .map_err(|e| format!("cannot start the live feed thread: {e}"))?;
+        Ok(LiveFeed { events, control: LiveControl { tx: Arc::new(ctrl_tx) } })
+    }
+}
+
+fn run_pollers(
+    sources: Vec<SourceSpec>,
+    limits: FetchLimits,
+    ctrl: watch::Receiver<Control>,
+    events: Sender<LiveEvent>,
+    merge: Sender<MergeInput>,
+) {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            fail_all(&sources, &events, format!("cannot start the network runtime: {e}"));
+            return;
+        }
+    };
+    rt.block_on(async move {
+        let client = match fetch::client(&limits) {
+            Ok(c) => c,
+            Err(e) => {
+                fail_all(&sources, &events, e);
+                return;
+            }
+        };
+        let mut tasks = Vec::new();
+        for (index, spec) in sources.into_iter().enumerate() {
+            let task = SourceTask {
+                index,
+                state: SourceState::new(spec, Instant::now()),
+                client: client.clone(),
+                limits,
+                ctrl: ctrl.clone(),
+                events: events.clone(),
+                merge: merge.clone(),
+                jitter: Jitter::new(index as u64 + 1),
+                last_sent: None,
+            };
+            tasks.push(tokio::spawn(task.run()));
+        }
+        for t in tasks {
+            // A task that panicked has already lost its source; the others go on.
+            if let Err(e) = t.await {
+                tracing::error!("a live source task stopped: {e}");
+            }
+        }
+    });
+}
+
+fn fail_all(sources: &[SourceSpec], events: &Sender<LiveEvent>, message: String) {
+    tracing::error!("{message}");
+    for (i, spec) in sources.iter().enumerate() {
+        let mut s = SourceState::new(spec.clone(), Instant::now());
+        s.on_failure(Instant::now(), Utc::now(), message.clone(), 1.0);
+        let _ = events.send(LiveEvent::Source(i, s.snapshot(Instant::now(), Utc::now())));
+    }
+}
+
+struct SourceTask {
+    index: usize,
+    state: SourceState,
+    client: reqwest::Client,
+    limits: FetchLimits,
+    ctrl: watch::Receiver<Control>,
+    events: Sender<LiveEvent>,
+    merge: Sender<MergeInput>,
+    jitter: Jitter,
+    last_sent: Option<SourceStatus>,
+}
+
+impl SourceTask {
+    async fn run(mut self) {
+        let mut retry_seen = self.ctrl.borrow().retry;
+        self.publish();
+        loop {
+            if self.ctrl.borrow().shutdown {
+                return;
+            }
+            let now = Instant::now();
+            let wake = self.state.wake_at(now);
+            if wake > now {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(wake.into()) => {}
+                    changed = self.ctrl.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        let c = *self.ctrl.borrow();
+                        if c.shutdown {
+                            return;
+                        }
+                        if c.retry != retry_seen {
+                            retry_seen = c.retry;
+                            self.state.retry_now(Instant::now());
+                        }
+                    }
+                }
+                // Waking at the stale instant changes the health: say so.
+                self.publish();
+                continue;
+            }
+            let spec = self.state.spec.clone();
+            let work = fetch::fetch(
+                &self.client,
+                &spec.url,
+                spec.token.as_deref(),
+                self.state.etag.as_deref(),
+                self.state.last_modified.as_deref(),
+                &self.limits,
+            );
+            let result = tokio::select! {
+                r = work => r,
+                () = shutdown_requested(self.ctrl.clone()) => return,
+            };
+            self.settle(&spec, result).await;
+            self.publish();
+        }
+    }
+
+    /// Apply a request's result to the state; hand a new document to the merger.
+    async fn settle(&mut self, spec: &SourceSpec, result: Result<Fetched, String>) {
+        let name = &spec.name;
+        match result {
+            Ok(Fetched::NotModified) => {
+                tracing::debug!("{name}: not modified");
+                self.state.on_not_modified(Instant::now(), Utc::now());
+            }
+            Ok(Fetched::Body { text, etag, last_modified, bytes }) => {
+                let origin = spec.url.clone();
+                let parsed = tokio::task::spawn_blocking(move || recognise(&origin, text)).await;
+                match parsed {
+                    Ok(Ok(document)) => {
+                        let (as_of, generated_at) = document.times();
+                        tracing::info!(
+                            "{name}: new document{}, {}",
+                            as_of.map(|t| format!(" as of {}", format_as_of(t))).unwrap_or_default(),
+                            describe_bytes(bytes)
+                        );
+                        self.state.on_document(
+                            Instant::now(),
+                            Utc::now(),
+                            etag,
+                            last_modified,
+                            as_of,
+                            generated_at,
+                            bytes,
+                        );
+                        // The merger is gone only when the service is shutting down.
+                        let _ = self.merge.send(MergeInput { index: self.index, document: Arc::new(document) });
+                    }
+                    Ok(Err(msg)) => self.failed(format!("the answer is not a usable feed document: {msg}")),
+                    Err(e) => self.failed(format!("reading the document failed unexpectedly ({e})")),
+                }
+            }
+            Err(msg) => self.failed(msg),
+        }
+    }
+
+    fn failed(&mut self, message: String) {
+        let delay = self.state.on_failure(Instant::now(), Utc::now(), message.clone(), self.jitter.sample());
+        tracing::warn!(
+            "{}: {message}; keeping the last good data, retrying in {}",
+            self.state.spec.name,
+            fetch::describe_duration(delay)
+        );
+    }
+
+    fn publish(&mut self) {
+        let snap = self.state.snapshot(Instant::now(), Utc::now());
+        if self.last_sent.as_ref() == Some(&snap) {
+            return;
+        }
+        self.last_sent = Some(snap.clone());
+        let _ = self.events.send(LiveEvent::Source(self.index, snap));
+    }
+}
+
+async fn shutdown_requested(mut ctrl: watch::Receiver<Control>) {
+    loop {
+        if ctrl.borrow().shutdown {
+            return;
+        }
+        if ctrl.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The merger: keeps the files (read once) and the latest document of every source, and
+/// rebuilds the dataset when one changes. Several changes that arrive together make one
+/// rebuild.
+fn run_merger(
+    registry: RegionRegistry,
+    files: Vec<PathBuf>,
+    n_sources: usize,
+    rx: Receiver<MergeInput>,
+    events: Sender<LiveEvent>,
+) {
+    let mut texts = Vec::new();
+    for f in &files {
+        read_path(f, &mut texts);
+    }
+    let mut file_docs: Vec<SourceText> = Vec::new();
+    let mut refused: Vec<IngestReport> = Vec::new();
+    for (origin, text) in texts {
+        match text.and_then(|t| recognise(&origin, t)) {
+            Ok(d) => file_docs.push(d),
+            Err(e) => refused.push(IngestReport::fatal(origin, e)),
+        }
+    }
+    let mut latest: Vec<Option<Arc<SourceText>>> = vec![None; n_sources];
+    let mut changed: Vec<usize> = Vec::new();
+    let build = |latest: &[Option<Arc<SourceText>>], changed: Vec<usize>| {
+        let started = Instant::now();
+        let mut items: Vec<&SourceText> = file_docs.iter().collect();
+        items.extend(latest.iter().flatten().map(|d| d.as_ref()));
+        let outcome = merge(registry.clone(), &items, refused.clone());
+        tracing::info!(
+            "live: dataset rebuilt from {} documents in {} ms{}",
+            items.len(),
+            started.elapsed().as_millis(),
+            outcome.dataset.as_of().map(|t| format!(", as of {}", format_as_of(t))).unwrap_or_default()
+        );
+        events.send(LiveEvent::Data { outcome: Box::new(outcome), changed, at: Instant::now() }).is_ok()
+    };
+    if (!file_docs.is_empty() || !refused.is_empty()) && !build(&latest, Vec::new()) {
+        return;
+    }
+    while let Ok(first) = rx.recv() {
+        let mut next = Some(first);
+        while let Some(input) = next {
+            if let Some(slot) = latest.get_mut(input.index) {
+                *slot = Some(input.document);
+                if !changed.contains(&input.index) {
+                    changed.push(input.index);
+                }
+            }
+            next = rx.try_recv().ok();
+        }
+        if !build(&latest, std::mem::take(&mut changed)) {
+            return;
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! The hub's merged feed document: every feed document of the data dir in one schema 1.1
+//! document. Each original document becomes a member of `sources` (with its own `as_of`
+//! and `synthetic` flag) and each row names its member in `source`, so a board reads the
+//! merged document exactly as it would read the files: the same provenance, the same
+//! "known until", and the same rule for rows given twice (the newer `as_of` wins).
+//!
+//! In live-demo mode the document is cut at the end of a reporting day: only rows up to
+//! that day are kept and every member's `as_of` is at most the cut.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::feed::document::SECTIONS;
+use crate::feed::source::read_path;
+use crate::feed::{FeedDocument, source_date};
+use crate::model::time::{local_date, start_of_day};
+
+/// Schema written by the hub: 1.1 adds the optional `sources` list and row `source`.
+pub const SCHEMA_MERGED: &str = "sitboard.feed/1.1";
+
+/// One feed document of the data dir, with its member id in the merged document.
+#[derive(Debug)]
+pub struct HubDocument {
+    pub file: String,
+    /// Unique among the members (a second document of the same source gets `.2`, …).
+    pub member_id: String,
+    pub doc: FeedDocument,
+}
+
+/// The feed documents of a data dir, in file-name order.
+#[derive(Debug, Default)]
+pub struct HubData {
+    pub documents: Vec<HubDocument>,
+    /// Files that could not be used, each with the reason.
+    pub problems: Vec<String>,
+}
+
+impl HubData {
+    /// Every reporting day that has at least one case report, sorted (the demo's days).
+    pub fn days(&self) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = self
+            .documents
+            .iter()
+            .filter_map(|d| d.doc.body().get("case_reports").and_then(Value::as_array))
+            .flatten()
+            .filter_map(|r| r.get("date").and_then(Value::as_str).and_then(source_date))
+            .collect();
+        days.sort();
+        days.dedup();
+        days
+    }
+}
+
+/// Read the `.json` feed documents of a folder (or one file). A document that is not a feed
+/// is left out and named in `problems`; the others are served.
+pub fn load(path: &Path) -> HubData {
+    let mut texts = Vec::new();
+    read_path(path, &mut texts);
+    let mut data = HubData::default();
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for (file, text) in texts {
+        if file.to_ascii_lowercase().ends_with(".csv") {
+            data.problems.push(format!("{file}: skipped: the hub serves feed documents (JSON), not CSV"));
+            continue;
+        }
+        let doc = match text.and_then(|t| FeedDocument::parse(&t, &file)) {
+            Ok(d) => d,
+            Err(e) => {
+                data.problems.push(format!("{file}: refused: {e}"));
+                continue;
+            }
+        };
+        if !doc.members.is_empty() {
+            data.problems.push(format!(
+                "{file}: skipped: already a merged document (it lists sources); give the hub the original documents"
+            ));
+            continue;
+        }
+        let n = used.entry(doc.info.id.clone()).or_insert(0);
+        *n += 1;
+        let member_id = if *n == 1 { doc.info.id.clone() } else { format!("{}.{n}", doc.info.id) };
+        data.documents.push(HubDocument { file, member_id, doc });
+    }
+    data
+}
+
+/// The files of a data dir with their sizes and modification times: when this changes, the
+/// hub reads the folder again.
+pub fn signature(path: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    let mut add = |p: PathBuf| {
+        if let Ok(m) = std::fs::metadata(&p) {
+            out.push((p, m.len(), m.modified().ok()));
+        }
+    };
+    if path.is_dir() {
+        if let Ok(entries) = std::fs::read_dir(path) {
+            for e in entries.flatten() {
+                let p = e.path();
+                let ext = p.extension().and_then(|x| x.to_str()).map(str::to_ascii_lowercase);
+                if p.is_file() && matches!(ext.as_deref(), Some("json" | "csv")) {
+                    add(p);
+                }
+            }
+        }
+    } else {
+        add(path.to_path_buf());
+    }
+    out.sort();
+    out
+}
+
+/// Extra rows the hub publishes itself (e.g. directives logged by officers), as one more
+/// member of the merged document.
+#[derive(Clone, Debug, Default)]
+pub struct HubRows {
+    pub directives: Vec<Value>,
+    /// Bumped on every change, so the hub knows to publish a new version.
+    pub version: u64,
+}
+
+/// Build the merged document. `cut`: the live-demo instant (end of a reporting day).
+pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Merged {
+    let mut members: Vec<Value> = Vec::new();
+    let mut sections: HashMap<&'static str, Keyed> = HashMap::new();
+    let mut doc_as_of: Option<DateTime<Utc>> = None;
+    for (doc_index, hd) in data.documents.iter().enumerate() {
+        let d = &hd.doc;
+        let as_of = cut.map_or(d.as_of, |c| d.as_of.min(c));
+        let generated_at = d.generated_at;
+        let mut rows_here = 0usize;
+        for section in SECTIONS {
+            let Some(rows) = d.body().get(section).and_then(Value::as_array) else { continue };
+            let keyed = sections.entry(section).or_default();
+            for row in rows {
+                let Value::Object(obj) = row else { continue };
+                let Some(obj) = cut_row(section, obj, cut) else { continue };
+                let mut obj = obj;
+                obj.insert("source".into(), Value::String(hd.member_id.clone()));
+                keyed.put(row_key(section, &obj), Value::Object(obj), as_of, doc_index);
+                rows_here += 1;
+            }
+        }
+        if rows_here == 0 && cut.is_some() {
+            continue;
+        }
+        let mut src = d.body().get("source").and_then(Value::as_object).cloned().unwrap_or_default();
+        src.insert("id".into(), json!(hd.member_id));
+        src.insert("as_of".into(), json!(as_of.to_rfc3339()));
+        src.insert("generated_at".into(), json!(generated_at.min(now).to_rfc3339()));
+        members.push(Value::Object(src));
+        doc_as_of = doc_as_of.max(Some(as_of));
+    }
+    let hub_as_of = cut.unwrap_or(now);
+    if !extra.directives.is_empty() {
+        members.push(json!({
+            "id": HUB_SOURCE_ID,
+            "name": "指挥部指令（枢纽）/ Directives logged at the hub",
+            "as_of": hub_as_of.to_rfc3339(),
+            "generated_at": now.to_rfc3339(),
+        }));
+        let keyed = sections.entry("directives").or_default();
+        for d in &extra.directives {
+            let Value::Object(obj) = d else { continue };
+            let mut obj = obj.clone();
+            obj.insert("source".into(), json!(HUB_SOURCE_ID));
+            keyed.put(row_key("directives", &obj), Value::Object(obj), hub_as_of, usize::MAX);
+        }
+        doc_as_of = doc_as_of.max(Some(hub_as_of));
+    }
+    let as_of = doc_as_of.unwrap_or(hub_as_of);
+    let mut out = Map::new();
+    out.insert("schema".into(), json!(SCHEMA_MERGED));
+    out.insert("source".into(), json!({"id": HUB_SOURCE_ID, "name": "Sitboard hub"}));
+    out.insert("generated_at".into(), json!(now.to_rfc3339()));
+    out.insert("as_of".into(), json!(as_of.to_rfc3339()));
+    out.insert("sources".into(), Value::Array(members));
+    let mut rows = 0;
+    for section in SECTIONS {
+        if let Some(k) = sections.remove(section) {
+            rows += k.rows.len();
+            out.insert(section.into(), Value::Array(k.rows.into_iter().map(|(v, _, _)| v).collect()));
+        }
+    }
+    Merged { document: Value::Object(out), as_of, rows }
+}
+
+/// The id of the hub's own member source (directives logged at the hub).
+pub const HUB_SOURCE_ID: &str = "sitboard-hub";
+
+pub struct Merged {
+    pub document: Value,
+    pub as_of: DateTime<Utc>,
+    pub rows: usize,
+}
+
+/// Rows of one section in order, de-duplicated by key as the board's dataset builder does:
+/// across documents the newer `as_of` wins (a tie: the later document); within one document
+/// the first row wins (the board rejects the second as a duplicate).
+#[derive(Default)]
+struct Keyed {
+    rows: Vec<(Value, DateTime<Utc>, usize)>,
+    index: HashMap<String, usize>,
+}
+
+impl Keyed {
+    fn put(&mut self, key: Option<String>, row: Value, as_of: DateTime<Utc>, doc: usize) {
+        let Some(key) = key else {
+            self.rows.push((row, as_of, doc));
+            return;
+        };
+        match self.index.get(&key) {
+            Some(&i) => {
+                let (_, old_as_of, old_doc) = &self.rows[i];
+                if *old_doc != doc && *old_as_of <= as_of {
+                    self.rows[i] = (row, as_of, doc);
+                }
+            }
+            None => {
+                self.index.insert(key, self.rows.len());
+                self.rows.push((row, as_of, doc));
+            }
+        }
+    }
+}
+
+fn text<'a>(obj: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
+    obj.get(field).and_then(Value::as_str).map(str::trim)
+}
+
+fn instant(obj: &Map<String, Value>, field: &str) -> Option<DateTime<Utc>> {
+    text(obj, field).and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.to_utc())
+}
+
+/// A date (00:00 Asia/Shanghai) or an instant.
+fn date_or_instant(obj: &Map<String, Value>, field: &str) -> Option<DateTime<Utc>> {
+    match text(obj, field).and_then(source_date) {
+        Some(d) => Some(start_of_day(d)),
+        None => instant(obj, field),
+    }
+}
+
+/// The section's key of a row (as in `docs/feed-schema.md`); `None` when a key field is
+/// missing or malformed (the row is passed on, and the board reports it).
+fn row_key(section: &str, o: &Map<String, Value>) -> Option<String> {
+    let k = match section {
+        "regions" => text(o, "adcode")?.to_owned(),
+        "case_reports" => format!("{}/{}", text(o, "region")?, source_date(text(o, "date")?)?),
+        "risk_levels" | "response_levels" => {
+            format!("{}/{}", text(o, "region")?, date_or_instant(o, "since")?.timestamp())
+        }
+        "checkpoints" => text(o, "id")?.to_owned(),
+        "throughput" => format!("{}/{}", text(o, "checkpoint")?, instant(o, "start")?.timestamp()),
+        "directives" => format!("{}/{}", text(o, "issuer")?, text(o, "number")?),
+        "work_orders" => text(o, "id")?.to_owned(),
+        "hotline" => format!("{}/{}/{}", text(o, "region")?, text(o, "from")?, text(o, "to")?),
+        _ => return None,
+    };
+    Some(k)
+}
+
+/// A row as of the live-demo cut: `None` when it describes a later time (or cannot be
+/// placed in time); a checkpoint keeps only its status changes up to the cut; a work order
+/// closed after the cut is still open.
+fn cut_row(section: &str, o: &Map<String, Value>, cut: Option<DateTime<Utc>>) -> Option<Map<String, Value>> {
+    let Some(cut) = cut else { return Some(o.clone()) };
+    let day = local_date(cut - Duration::nanoseconds(1));
+    let keep = match section {
+        "regions" => true,
+        "case_reports" => text(o, "date").and_then(source_date)? <= day,
+        "risk_levels" | "response_levels" => date_or_instant(o, "since")? <= cut,
+        "throughput" => {
+            let minutes = o.get("minutes").and_then(Value::as_i64).unwrap_or(60);
+            instant(o, "start")? + Duration::minutes(minutes) <= cut
+        }
+        "directives" => instant(o, "issued_at")? <= cut,
+        "work_orders" => instant(o, "received_at")? <= cut,
+        "hotline" => text(o, "to").and_then(source_date)? <= day,
+        "checkpoints" => {
+            let mut c = o.clone();
+            if let Some(Value::Array(list)) = c.get_mut("status") {
+                list.retain(|s| s.as_object().and_then(|s| date_or_instant(s, "since")).is_some_and(|t| t <= cut));
+            }
+            return Some(c);
+        }
+        _ => true,
+    };
+    if !keep {
+        return None;
+    }
+    let mut row = o.clone();
+    if section == "work_orders" && instant(o, "closed_at").is_some_and(|t| t > cut) {
+        row.remove("closed_at");
+        row.insert("status".into(), json!("open"));
+    }
+    Some(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(file: &str, id: &str, as_of: &str, rows: Value) -> HubDocument {
+        let mut body = json!({
+            "schema": "sitboard.feed/1",
+            "source": {"id": id, "name": id, "synthetic": id.contains("syn")},
+            "generated_at": as_of,
+            "as_of": as_of,
+        });
+        if let (Value::Object(b), Value::Object(r)) = (&mut body, rows) {
+            b.extend(r);
+        }
+        let doc = FeedDocument::parse(&body.to_string(), file).unwrap();
+        HubDocument { file: file.into(), member_id: id.into(), doc }
+    }
+
+    #[test]
+    fn newer_as_of_wins_and_rows_keep_their_source() {
+        let old = || {
+            doc(
+                "a.json",
+                "old",
+                "2020-03-03T16:00:00Z",
+                json!({"case_reports": [{"region": "230100", "date": "2020-03-03", "active": 40}]}),
+            )
+        };
+        let new = || {
+            doc(
+                "b.json",
+                "new",
+                "2020-03-04T16:00:00Z",
+                json!({"case_reports": [{"region": "230100", "date": "2020-03-03", "active": 48}]}),
+            )
+        };
+        // Whatever the file order, the newer document's row wins.
+        for documents in [vec![old(), new()], vec![new(), old()]] {
+            let data = HubData { documents, problems: vec![] };
+            let m = merged(&data, &HubRows::default(), None, Utc::now());
+            let rows = m.document["case_reports"].as_array().unwrap();
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0]["active"], 48);
+            assert_eq!(rows[0]["source"], "new");
+            let sources = m.document["sources"].as_array().unwrap();
+            assert_eq!(sources.len(), 2);
+            let old_member = sources.iter().find(|s| s["id"] == "old").unwrap();
+            assert_eq!(old_member["as_of"], "2020-03-03T16:00:00+00:00");
+        }
+    }
+
+    #[test]
+    fn the_demo_cut_keeps_rows_up_to_the_day() {
+        let d = doc(
+            "a.json",
+            "a",
+            "2020-03-05T16:00:00Z",
+            json!({
+                "case_reports": [
+                    {"region": "230100", "date": "2020-03-03", "active": 40},
+                    {"region": "230100", "date": "2020-03-04", "active": 41}
+                ],
+                "response_levels": [{"region": "230000", "level": "I", "since": "2020-03-05"}],
+                "checkpoints": [{"id": "x", "name_zh": "x", "kind": "toll_station", "region": "230100",
+                                 "lon": 126.6, "lat": 45.7,
+                                 "status": [{"since": "2020-03-01T00:00:00+08:00", "status": "open"},
+                                            {"since": "2020-03-05T08:00:00+08:00", "status": "closed"}]}]
+            }),
+        );
+        let data = HubData { documents: vec![d], problems: vec![] };
+        let cut = crate::model::time::end_of_day(NaiveDate::from_ymd_opt(2020, 3, 3).unwrap());
+        let m = merged(&data, &HubRows::default(), Some(cut), Utc::now());
+        assert_eq!(m.document["case_reports"].as_array().unwrap().len(), 1);
+        assert!(m.document["response_levels"].as_array().unwrap().is_empty());
+        assert_eq!(m.document["checkpoints"][0]["status"].as_array().unwrap().len(), 1);
+        assert_eq!(m.document["as_of"], "2020-03-03T16:00:00+00:00");
+        assert_eq!(m.document["sources"][0]["as_of"], "2020-03-03T16:00:00+00:00");
+    }
+}

@@ -1,0 +1,186 @@
+//! Strings of live feeds (freshness badge, stale banner, sources window, follow/pause), in
+//! Chinese and English: a part of [`super::Tr`], reached as `tr.live`.
+
+use crate::feed::live::Health;
+
+pub struct LiveTr {
+    en: bool,
+    pub following: &'static str,
+    pub following_hint: &'static str,
+    pub paused: &'static str,
+    pub paused_hint: &'static str,
+    pub jump_to_live: &'static str,
+    pub jump_to_live_hint: &'static str,
+    pub sources_button: &'static str,
+    pub sources_button_hint: &'static str,
+    pub sources_window: &'static str,
+    pub retry_now: &'static str,
+    pub retry_now_hint: &'static str,
+    pub col_state: &'static str,
+    pub col_url: &'static str,
+    pub col_interval: &'static str,
+    pub col_last_success: &'static str,
+    pub col_last_change: &'static str,
+    pub col_as_of: &'static str,
+    pub col_last_error: &'static str,
+    pub col_next_try: &'static str,
+    pub col_traffic: &'static str,
+    pub never: &'static str,
+    pub none: &'static str,
+    pub kept_data: &'static str,
+    pub no_data_yet: &'static str,
+    pub age_hint: &'static str,
+}
+
+pub const ZH: LiveTr = LiveTr {
+    en: false,
+    following: "跟随最新",
+    following_hint: "新数据到达时，看板自动显示最新一天",
+    paused: "已暂停",
+    paused_hint: "看板停在您选择的日期；新数据到达时不会跳转",
+    jump_to_live: "⏵ 回到实时",
+    jump_to_live_hint: "显示最新一天，并在新数据到达时继续跟随",
+    sources_button: "数据源",
+    sources_button_hint: "各数据源的状态：最后成功、最近错误、下次尝试",
+    sources_window: "实时数据源",
+    retry_now: "立即重试",
+    retry_now_hint: "现在就向所有数据源请求数据",
+    col_state: "状态",
+    col_url: "地址",
+    col_interval: "刷新间隔",
+    col_last_success: "最后成功",
+    col_last_change: "内容更新",
+    col_as_of: "数据截至",
+    col_last_error: "最近错误",
+    col_next_try: "下次尝试",
+    col_traffic: "请求 / 下载 / 未变 (304)",
+    never: "从未",
+    none: "无",
+    kept_data: "屏幕上保留的是该数据源最后一次成功获取的数据",
+    no_data_yet: "尚未取得数据",
+    age_hint: "距数据源生成这份数据的时间",
+};
+
+pub const EN: LiveTr = LiveTr {
+    en: true,
+    following: "Following",
+    following_hint: "The board moves to the newest day when data arrives",
+    paused: "Paused",
+    paused_hint: "The board stays on the day you chose; new data does not move it",
+    jump_to_live: "⏵ Jump to live",
+    jump_to_live_hint: "Show the newest day and follow new data again",
+    sources_button: "Sources",
+    sources_button_hint: "State of each live source: last success, last error, next try",
+    sources_window: "Live sources",
+    retry_now: "Retry now",
+    retry_now_hint: "Ask every source for data now",
+    col_state: "State",
+    col_url: "Address",
+    col_interval: "Interval",
+    col_last_success: "Last success",
+    col_last_change: "Content changed",
+    col_as_of: "Data as of",
+    col_last_error: "Last error",
+    col_next_try: "Next try",
+    col_traffic: "Requests / downloads / unchanged (304)",
+    never: "never",
+    none: "none",
+    kept_data: "The board shows the last data this source delivered",
+    no_data_yet: "No data yet",
+    age_hint: "Time since the source generated this data",
+};
+
+impl LiveTr {
+    pub fn health(&self, h: Health) -> &'static str {
+        match (h, self.en) {
+            (Health::Connecting, false) => "连接中",
+            (Health::Connecting, true) => "Connecting",
+            (Health::Live, false) => "实时",
+            (Health::Live, true) => "Live",
+            (Health::Retrying, false) => "重试中",
+            (Health::Retrying, true) => "Retrying",
+            (Health::Stale, false) => "数据过期",
+            (Health::Stale, true) => "Stale",
+            (Health::NoData, false) => "无数据",
+            (Health::NoData, true) => "No data",
+        }
+    }
+
+    /// A duration in words, minute precision: `刚刚`, `3 分钟`, `2 小时 5 分钟` /
+    /// `just now`, `3 min`, `2 h 5 min`.
+    pub fn duration(&self, secs: i64) -> String {
+        let secs = secs.max(0);
+        let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+        match (self.en, d, h, m) {
+            (false, 0, 0, 0) => "不到 1 分钟".into(),
+            (true, 0, 0, 0) => "under a minute".into(),
+            (false, 0, 0, m) => format!("{m} 分钟"),
+            (true, 0, 0, m) => format!("{m} min"),
+            (false, 0, h, m) => format!("{h} 小时 {m} 分钟"),
+            (true, 0, h, m) => format!("{h} h {m} min"),
+            (false, d, h, _) => format!("{d} 天 {h} 小时"),
+            (true, d, h, _) => format!("{d} d {h} h"),
+        }
+    }
+
+    /// The top bar's badge for live data: `实时 · 2 分钟前` / `Live · 2 min ago`.
+    pub fn badge(&self, h: Health, age_secs: Option<i64>) -> String {
+        let state = self.health(h);
+        match (age_secs, self.en) {
+            (None, _) => state.to_owned(),
+            (Some(s), false) if s < 60 => format!("{state} · 刚刚更新"),
+            (Some(s), true) if s < 60 => format!("{state} · updated just now"),
+            (Some(s), false) => format!("{state} · {}前", self.duration(s)),
+            (Some(s), true) => format!("{state} · {} ago", self.duration(s)),
+        }
+    }
+
+    /// The banner line of a stale source.
+    pub fn stale_line(&self, name: &str, since_secs: i64, as_of: Option<&str>, error: Option<&str>) -> String {
+        let age = self.duration(since_secs);
+        match self.en {
+            false => format!(
+                "⚠ 数据源“{name}”已过期：{age}未成功更新。屏幕上是它最后一次成功获取的数据{}。{}",
+                as_of.map(|a| format!("（截至 {a}）")).unwrap_or_default(),
+                error.map(|e| format!("最近错误：{e}")).unwrap_or_default()
+            ),
+            true => format!(
+                "⚠ Source “{name}” is stale: no successful update for {age}. The board shows its last good data{}.{}",
+                as_of.map(|a| format!(" (as of {a})")).unwrap_or_default(),
+                error.map(|e| format!(" Last error: {e}")).unwrap_or_default()
+            ),
+        }
+    }
+
+    /// The banner line of a source that never delivered.
+    pub fn no_data_line(&self, name: &str, error: Option<&str>) -> String {
+        match self.en {
+            false => {
+                format!("⚠ 数据源“{name}”尚未取得数据。{}", error.map(|e| format!("最近错误：{e}")).unwrap_or_default())
+            }
+            true => {
+                format!(
+                    "⚠ Source “{name}” has no data yet.{}",
+                    error.map(|e| format!(" Last error: {e}")).unwrap_or_default()
+                )
+            }
+        }
+    }
+
+    pub fn next_try(&self, at: &str) -> String {
+        if self.en { format!("Next try {at}") } else { format!("下次尝试 {at}") }
+    }
+
+    pub fn every(&self, secs: f64) -> String {
+        let n = if secs.fract() == 0.0 { format!("{secs:.0}") } else { format!("{secs:.1}") };
+        if self.en { format!("every {n} s") } else { format!("每 {n} 秒") }
+    }
+
+    pub fn failures(&self, n: u32) -> String {
+        if self.en { format!("{n} failed attempts in a row") } else { format!("连续失败 {n} 次") }
+    }
+
+    pub fn sources_ok(&self, ok: usize, all: usize) -> String {
+        format!("{} {ok}/{all}", self.sources_button)
+    }
+}
