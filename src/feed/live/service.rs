@@ -9,6 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Instant;
 
 use chrono::Utc;
+use sha2::{Digest as _, Sha256};
 use tokio::sync::watch;
 
 use super::fetch::{self, FetchLimits, Fetched};
@@ -135,6 +136,7 @@ fn run_pollers(
                 merge: merge.clone(),
                 jitter: Jitter::new(index as u64 + 1),
                 last_sent: None,
+                last_body: None,
             };
             tasks.push(tokio::spawn(task.run()));
         }
@@ -166,6 +168,8 @@ struct SourceTask {
     merge: Sender<MergeInput>,
     jitter: Jitter,
     last_sent: Option<SourceStatus>,
+    /// Digest of the last accepted body: the same body again is not a change.
+    last_body: Option<[u8; 32]>,
 }
 
 impl SourceTask {
@@ -226,6 +230,12 @@ impl SourceTask {
                 self.state.on_not_modified(Instant::now(), Utc::now());
             }
             Ok(Fetched::Body { text, etag, last_modified, bytes }) => {
+                let digest: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+                if self.last_body == Some(digest) {
+                    tracing::debug!("{name}: the same document again");
+                    self.state.on_same_document(Instant::now(), Utc::now(), etag, last_modified, bytes);
+                    return;
+                }
                 let origin = spec.url.clone();
                 let parsed = tokio::task::spawn_blocking(move || recognise(&origin, text)).await;
                 match parsed {
@@ -245,6 +255,7 @@ impl SourceTask {
                             generated_at,
                             bytes,
                         );
+                        self.last_body = Some(digest);
                         // The merger is gone only when the service is shutting down.
                         let _ = self.merge.send(MergeInput { index: self.index, document: Arc::new(document) });
                     }

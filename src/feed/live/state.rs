@@ -138,6 +138,24 @@ impl SourceState {
         self.succeeded(now, wall);
     }
 
+    /// The server sent the same document again (it gives no validators, or ignored them):
+    /// as good as a 304, but it was downloaded.
+    pub fn on_same_document(
+        &mut self,
+        now: Instant,
+        wall: DateTime<Utc>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        bytes: u64,
+    ) {
+        self.requests += 1;
+        self.downloads += 1;
+        self.bytes += bytes;
+        self.etag = etag;
+        self.last_modified = last_modified;
+        self.succeeded(now, wall);
+    }
+
     /// The server said "304 not modified": the document on screen is still current.
     pub fn on_not_modified(&mut self, now: Instant, wall: DateTime<Utc>) {
         self.requests += 1;
