@@ -90,6 +90,7 @@ pub enum StartView {
     Compare,
     Multiples,
     Map,
+    Checkpoints,
 }
 
 #[derive(Debug, Subcommand)]
@@ -301,6 +302,13 @@ pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
         "channels": if channels.is_empty() { Value::Null } else { Value::Object(channels) },
         "local": ov.local,
         "indicators": ov.indicators,
+        "checkpoints": ov.checkpoints.as_ref().map(|c| json!({
+            "total": c.total, "open": c.open, "closed": c.closed, "restricted": c.restricted,
+            "vehicles": c.day.vehicles, "people": c.day.people, "alarms": c.day.alarms(),
+            "temperature_alarms": c.day.temperature_alarms, "red_codes": c.day.codes.red,
+            "turned_back": c.day.turned_back, "tests": c.day.tests, "positives": c.day.positives,
+            "checkpoints_with_alerts": c.alerts, "stale": c.stale,
+        })),
         "response_level": ov.response.as_ref().map(|r| json!({
             "level": r.level.roman(),
             "since": r.since.to_rfc3339(),
@@ -438,6 +446,24 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
                 s.push_str(&format!("  {} {}\n", r.yan_jiu_tiao_units, t.yan_jiu_tiao_units));
             }
         }
+    }
+    if let Some(c) = &ov.checkpoints {
+        s.push_str(&format!(
+            "{} ({} {}): {} {} · {} {} · {} {}\n",
+            t.cp_title, c.total, t.cp_count, t.cp_open, c.open, t.cp_closed, c.closed, t.cp_restricted, c.restricted
+        ));
+        s.push_str(&format!(
+            "  {}: {} {} · {} {} · {} {} · {} {}\n",
+            t.cp_day_totals,
+            t.cp_vehicles,
+            fmt_count(c.day.vehicles),
+            t.cp_people,
+            fmt_count(c.day.people),
+            t.cp_alarms,
+            fmt_count(c.day.alarms()),
+            t.cp_positives,
+            fmt_count(c.day.positives)
+        ));
     }
     if !ov.directives_in_force.is_empty() {
         s.push_str(&format!("{}:\n", t.directives_in_force));

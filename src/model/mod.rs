@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod checkpoint;
+pub mod checkpoint_stats;
 pub mod dataset;
 pub mod directive;
 pub mod geometry;

@@ -171,6 +171,7 @@ impl SitboardApp {
         self.state.tab = match v {
             StartView::Overview => MainTab::Overview,
             StartView::Map => MainTab::Map,
+            StartView::Checkpoints => MainTab::Checkpoints,
             _ => MainTab::Curves,
         };
         self.panels.curves.mode = match v {

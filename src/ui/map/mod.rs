@@ -365,6 +365,9 @@ fn checkpoint_tooltip(ui: &mut Ui, v: &View<'_>, m: &CheckpointMarker) {
     if m.stale {
         ui.label(RichText::new(tr.cp_stale).color(theme::WARN));
     }
+    if m.dropped {
+        ui.label(RichText::new(tr.cp_alert_dropped).color(theme::WARN));
+    }
     ui.label(format!(
         "{}: {}",
         tr.cp_last_interval,

@@ -2,6 +2,7 @@
 //! a [`View`] (the `Situation`, the selected region, the language) and pushes
 //! [`UiCommand`]s; none of them changes shared state or does IO.
 
+mod checkpoints;
 pub mod curves;
 mod date_control;
 mod overview;
@@ -50,12 +51,14 @@ pub enum MainTab {
     Overview,
     Curves,
     Map,
+    Checkpoints,
 }
 
 /// Transient (not persisted) state of the panels.
 #[derive(Default)]
 pub struct PanelState {
     pub show_problems: bool,
+    pub checkpoints: checkpoints::CheckpointsState,
     pub overview: overview::OverviewCache,
     pub map: crate::ui::map::MapState,
     pub curves: curves::CurvesState,
@@ -111,9 +114,12 @@ pub fn board(
         ui,
         |ui| {
             ui.horizontal(|ui| {
-                for (t, label) in
-                    [(MainTab::Overview, tr.tab_overview), (MainTab::Curves, tr.tab_curves), (MainTab::Map, tr.tab_map)]
-                {
+                for (t, label) in [
+                    (MainTab::Overview, tr.tab_overview),
+                    (MainTab::Curves, tr.tab_curves),
+                    (MainTab::Map, tr.tab_map),
+                    (MainTab::Checkpoints, tr.tab_checkpoints),
+                ] {
                     let text = egui::RichText::new(label).size(theme::HEADING);
                     if ui.selectable_label(tab == t, text).clicked() && tab != t {
                         commands.push(UiCommand::SetTab(t));
@@ -125,6 +131,7 @@ pub fn board(
                 MainTab::Overview => overview::ui(ui, view, &mut state.overview, commands),
                 MainTab::Curves => curves::ui(ui, view, &mut state.curves, commands),
                 MainTab::Map => crate::ui::map::ui(ui, view, map_layer, &mut state.map, commands),
+                MainTab::Checkpoints => checkpoints::ui(ui, view, &mut state.checkpoints, commands),
             }
         },
     );
