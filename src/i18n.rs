@@ -207,6 +207,7 @@ pub struct Tr {
     pub lane_freight: &'static str,
     pub lane_green: &'static str,
     pub cp_show_region: &'static str,
+    pub cp_attention: &'static str,
     pub frame_time: &'static str,
 }
 
@@ -383,6 +384,7 @@ pub static ZH: Tr = Tr {
     lane_freight: "货运车道",
     lane_green: "绿色通道",
     cp_show_region: "显示地区合计",
+    cp_attention: "个卡口需关注（阳性、通行骤降或数据中断）",
     frame_time: "每帧 CPU",
 };
 
@@ -559,6 +561,7 @@ pub static EN: Tr = Tr {
     lane_freight: "Freight lane",
     lane_green: "Green channel",
     cp_show_region: "Show the region total",
+    cp_attention: "checkpoints need attention (positive, traffic dropped, or feed stopped)",
     frame_time: "CPU per frame",
 };
 

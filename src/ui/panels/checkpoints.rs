@@ -112,7 +112,7 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut CheckpointsState, commands: &mu
         ui.label(RichText::new(format!("{} · {} {}", v.name(v.region), rows.len(), tr.cp_count)).size(theme::HEADING));
         ui.label(format!("{} {open} · {} {closed}", tr.cp_open, tr.cp_closed));
         if alerts > 0 {
-            ui.label(RichText::new(format!("⚠ {alerts} {}", tr.cp_alarms)).color(theme::ALERT));
+            ui.label(RichText::new(format!("⚠ {alerts} {}", tr.cp_attention)).color(theme::ALERT));
         }
         if rows.iter().any(|r| r.state.synthetic) {
             ui.label(RichText::new(format!("◇ {}", tr.cp_synthetic_note)).small().color(theme::WARN));
