@@ -49,6 +49,11 @@ pub struct Cli {
     #[arg(long)]
     pub fullscreen: bool,
 
+    /// Board: wall display (大屏): full screen, the wall layout only, no picker or date
+    /// control (Esc brings them back).
+    #[arg(long)]
+    pub wall: bool,
+
     /// Board: tile server URL template for a background map, e.g.
     /// `https://tile.example.org/{z}/{x}/{y}.png`. Off by default: the map is drawn offline.
     #[arg(long, value_name = "URL")]
@@ -91,6 +96,7 @@ pub enum StartView {
     Multiples,
     Map,
     Checkpoints,
+    Wall,
 }
 
 #[derive(Debug, Subcommand)]

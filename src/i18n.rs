@@ -208,6 +208,7 @@ pub struct Tr {
     pub lane_green: &'static str,
     pub cp_show_region: &'static str,
     pub cp_attention: &'static str,
+    pub tab_wall: &'static str,
     pub frame_time: &'static str,
 }
 
@@ -385,6 +386,7 @@ pub static ZH: Tr = Tr {
     lane_green: "绿色通道",
     cp_show_region: "显示地区合计",
     cp_attention: "个卡口需关注（阳性、通行骤降或数据中断）",
+    tab_wall: "大屏",
     frame_time: "每帧 CPU",
 };
 
@@ -562,6 +564,7 @@ pub static EN: Tr = Tr {
     lane_green: "Green channel",
     cp_show_region: "Show the region total",
     cp_attention: "checkpoints need attention (positive, traffic dropped, or feed stopped)",
+    tab_wall: "Wall",
     frame_time: "CPU per frame",
 };
 

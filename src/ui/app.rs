@@ -48,6 +48,7 @@ pub struct StartOptions {
     pub lang_override: Option<Lang>,
     pub view: Option<crate::cli::StartView>,
     pub map_colour: Option<crate::cli::MapColour>,
+    pub wall: bool,
 }
 
 enum Load {
@@ -83,7 +84,9 @@ impl SitboardApp {
         let rx = loader::spawn(settings.clone(), cc.egui_ctx.clone());
         let view = start.view;
         let map_colour = start.map_colour;
+        let wall = start.wall;
         let mut app = Self::with_load(state, Load::Pending(rx), &settings, start);
+        app.panels.wall_mode = wall;
         if let Some(c) = map_colour {
             use crate::cli::MapColour as C;
             use crate::ui::map::choropleth::MapMode as M;
@@ -164,6 +167,14 @@ impl SitboardApp {
         }
     }
 
+    /// Wall mode: the wall layout alone, full screen (tests and benchmarks).
+    pub fn set_wall_mode(&mut self, on: bool) {
+        self.panels.wall_mode = on;
+        if on {
+            self.state.tab = MainTab::Wall;
+        }
+    }
+
     /// Switch the central area to a view (as the tabs and the curves toolbar do).
     pub fn show_view(&mut self, v: crate::cli::StartView) {
         use crate::cli::StartView;
@@ -172,6 +183,7 @@ impl SitboardApp {
             StartView::Overview => MainTab::Overview,
             StartView::Map => MainTab::Map,
             StartView::Checkpoints => MainTab::Checkpoints,
+            StartView::Wall => MainTab::Wall,
             _ => MainTab::Curves,
         };
         self.panels.curves.mode = match v {

@@ -238,7 +238,7 @@ fn toolbar(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState) {
     });
 }
 
-fn refresh_cache(v: &View<'_>, state: &mut CurvesState) {
+pub(super) fn refresh_cache(v: &View<'_>, state: &mut CurvesState) {
     let key = CacheKey {
         data: Arc::as_ptr(v.sit.dataset_arc()) as usize,
         region: v.region,
@@ -417,7 +417,7 @@ fn date_label(mark: GridMark) -> String {
     x_day(mark.value).map(|d| format!("{:02}-{:02}", d.month(), d.day())).unwrap_or_default()
 }
 
-fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands: &mut Vec<UiCommand>) {
+pub(super) fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands: &mut Vec<UiCommand>) {
     let tr = v.tr;
     let Some(cache) = state.cache.as_ref() else { return };
     let Some(series) = cache.single.as_ref() else {

@@ -9,6 +9,7 @@ mod overview;
 mod problems;
 mod region_picker;
 mod top_bar;
+mod wall;
 
 use super::app::UiCommand;
 use super::theme;
@@ -52,12 +53,16 @@ pub enum MainTab {
     Curves,
     Map,
     Checkpoints,
+    /// The wall display (大屏): key figures, map, curve and directives on one screen.
+    Wall,
 }
 
 /// Transient (not persisted) state of the panels.
 #[derive(Default)]
 pub struct PanelState {
     pub show_problems: bool,
+    /// Wall mode: no region picker and date control, the wall layout full screen (Esc leaves).
+    pub wall_mode: bool,
     pub checkpoints: checkpoints::CheckpointsState,
     pub overview: overview::OverviewCache,
     pub map: crate::ui::map::MapState,
@@ -99,6 +104,17 @@ pub fn board(
         return;
     };
 
+    if state.wall_mode {
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            state.wall_mode = false;
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::new().fill(theme::BG).inner_margin(egui::Margin::same(12)))
+            .show(ui, |ui| wall::ui(ui, view, map_layer, state, commands));
+        problems::window(ui.ctx(), status, tr, state, commands);
+        return;
+    }
+
     egui::Panel::bottom("date_control")
         .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 8)))
         .show(ui, |ui| date_control::ui(ui, view, &mut state.date_control, commands));
@@ -119,6 +135,7 @@ pub fn board(
                     (MainTab::Curves, tr.tab_curves),
                     (MainTab::Map, tr.tab_map),
                     (MainTab::Checkpoints, tr.tab_checkpoints),
+                    (MainTab::Wall, tr.tab_wall),
                 ] {
                     let text = egui::RichText::new(label).size(theme::HEADING);
                     if ui.selectable_label(tab == t, text).clicked() && tab != t {
@@ -130,7 +147,8 @@ pub fn board(
             match tab {
                 MainTab::Overview => overview::ui(ui, view, &mut state.overview, commands),
                 MainTab::Curves => curves::ui(ui, view, &mut state.curves, commands),
-                MainTab::Map => crate::ui::map::ui(ui, view, map_layer, &mut state.map, commands),
+                MainTab::Map => crate::ui::map::ui(ui, view, map_layer, &mut state.map, commands, false),
+                MainTab::Wall => wall::ui(ui, view, map_layer, state, commands),
                 MainTab::Checkpoints => checkpoints::ui(ui, view, &mut state.checkpoints, commands),
             }
         },

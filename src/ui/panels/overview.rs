@@ -101,11 +101,11 @@ fn figure_colour(field: CaseField, fig: &Figure) -> Color32 {
     }
 }
 
-fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
+pub(super) fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
     let tr = v.tr;
     let gap = ui.spacing().item_spacing.x;
     // As many tiles per row as fit at ≥ 200 px, at most 8, each the same width.
-    let per_row = ((total + gap) / (200.0 + gap)).floor().clamp(2.0, 8.0);
+    let per_row = ((total + gap) / (200.0 + gap)).floor().clamp(2.0, 8.0).min(ov.figures.len().max(1) as f32);
     let width = (total - gap * (per_row - 1.0)) / per_row - 0.5;
     let report = v.sit.report(v.region);
     // Explicit rows: a frame's size is only known after it is drawn, so wrapping is ours.
@@ -137,7 +137,7 @@ fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
     }
 }
 
-fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.response_level).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -176,7 +176,7 @@ fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     });
 }
 
-fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     let Some(risk) = &ov.risk else { return };
     widgets::card(ui, width, |ui| {
@@ -222,7 +222,7 @@ fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     });
 }
 
-fn indicators_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn indicators_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.indicators).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -337,7 +337,7 @@ fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], width: f32, c
     });
 }
 
-fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.directives_in_force).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
