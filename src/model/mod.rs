@@ -8,11 +8,13 @@ pub mod dataset;
 pub mod directive;
 pub mod hotline;
 pub mod indicators;
+pub mod journal;
 pub mod overview;
 pub mod region;
 pub mod response;
 pub mod risk;
 pub mod situation;
+pub mod text;
 pub mod time;
 
 pub use case::{CaseCounts, CaseField, CaseReport, Channel, Provenance, ReportWindow};

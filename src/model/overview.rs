@@ -111,6 +111,8 @@ pub struct DirectiveRef {
     pub issuer: String,
     pub title: String,
     pub issued_at: DateTime<Utc>,
+    /// Logged in the local journal (not published by a feed).
+    pub logged: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -216,6 +218,7 @@ impl Overview {
                 issuer: d.issuer.clone(),
                 title: d.title.clone(),
                 issued_at: d.issued_at,
+                logged: sit.is_logged(d),
             })
             .collect();
 

@@ -1,6 +1,7 @@
 //! The app shell: persisted board state, the current `Situation`, the per-frame logic step
 //! (drain the loader, apply commands) and the layout of the panels.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
@@ -8,6 +9,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::journal_worker::{JournalLink, JournalRequest};
 use super::loader::{self, LoadResult};
 use super::panels::{self, MainTab, PanelState, View};
 use super::{fonts, theme};
@@ -24,6 +26,10 @@ pub enum UiCommand {
     SetLang(Lang),
     SetTab(MainTab),
     ShowProblems(bool),
+    /// Write to the directive journal (off the UI thread).
+    Journal(JournalRequest),
+    /// The officer recorded with journal events.
+    SetOfficer(String),
 }
 
 /// The part of the board's state that survives a restart.
@@ -34,6 +40,9 @@ pub struct BoardState {
     pub date: Option<NaiveDate>,
     #[serde(default)]
     pub tab: MainTab,
+    /// Officer name or ID recorded with the directive journal's events.
+    #[serde(default)]
+    pub officer: String,
 }
 
 /// Start-up choices from the command line, applied once data arrives.
@@ -43,6 +52,8 @@ pub struct StartOptions {
     pub region: Option<Adcode>,
     pub lang_override: Option<Lang>,
     pub view: Option<crate::cli::StartView>,
+    /// Data dir of the directive journal (`--data-dir`, else the platform data dir).
+    pub journal_dir: Option<PathBuf>,
 }
 
 enum Load {
@@ -63,6 +74,7 @@ pub struct SitboardApp {
     config_problem: Option<String>,
     frame_cpu_ms: Option<f32>,
     show_frame_time: bool,
+    journal: JournalLink,
 }
 
 const STORAGE_KEY: &str = "sitboard.board";
@@ -76,7 +88,12 @@ impl SitboardApp {
         state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
         let rx = loader::spawn(settings.clone(), cc.egui_ctx.clone());
         let view = start.view;
+        let journal_dir = start.journal_dir.clone();
         let mut app = Self::with_load(state, Load::Pending(rx), &settings, start);
+        match journal_dir {
+            Some(dir) => app.journal = JournalLink::spawn(dir, Some(cc.egui_ctx.clone())),
+            None => tracing::warn!("no data dir for the directive journal; give --data-dir"),
+        }
         if let Some(v) = view {
             app.show_view(v);
         }
@@ -90,6 +107,12 @@ impl SitboardApp {
         let mut app = Self::with_load(state, Load::Done, &settings, StartOptions::default());
         app.accept(LoadResult::Loaded(Box::new(outcome)));
         app
+    }
+
+    /// The same app with the directive journal of a data dir (tests).
+    pub fn with_journal(mut self, data_dir: PathBuf) -> Self {
+        self.journal = JournalLink::spawn(data_dir, None);
+        self
     }
 
     fn with_load(state: BoardState, load: Load, settings: &Settings, start: StartOptions) -> Self {
@@ -106,6 +129,7 @@ impl SitboardApp {
             config_problem: settings.config_problem.clone(),
             frame_cpu_ms: None,
             show_frame_time: false,
+            journal: JournalLink::default(),
         }
     }
 
@@ -113,7 +137,11 @@ impl SitboardApp {
     pub fn show_view(&mut self, v: crate::cli::StartView) {
         use crate::cli::StartView;
         use panels::curves::CurveMode;
-        self.state.tab = if v == StartView::Overview { MainTab::Overview } else { MainTab::Curves };
+        self.state.tab = match v {
+            StartView::Overview => MainTab::Overview,
+            StartView::Directives => MainTab::Directives,
+            _ => MainTab::Curves,
+        };
         self.panels.curves.mode = match v {
             StartView::Compare => CurveMode::Compare,
             StartView::Multiples => CurveMode::SmallMultiples,
@@ -165,7 +193,7 @@ impl SitboardApp {
             region_wanted.and_then(|r| data.registry.resolve(r)).or_else(|| data.registry.roots().first().copied());
         self.state.date = Some(date);
         self.state.region = region;
-        self.situation = Some(Situation::at_end_of(data, date));
+        self.situation = Some(Situation::at_end_of(data, date).with_journal(self.journal.journal()));
     }
 
     /// The non-UI work of a frame: take in loaded data, apply commands. Never blocks.
@@ -178,6 +206,9 @@ impl SitboardApp {
                     self.load = Load::Failed("the loader stopped without a result".into());
                 }
             }
+        }
+        if let Some(journal) = self.journal.poll() {
+            self.situation = self.situation.take().map(|s| s.with_journal(journal));
         }
         for cmd in std::mem::take(&mut self.commands) {
             self.apply(cmd);
@@ -202,6 +233,8 @@ impl SitboardApp {
             UiCommand::SetLang(l) => self.state.lang = l,
             UiCommand::SetTab(t) => self.state.tab = t,
             UiCommand::ShowProblems(b) => self.panels.show_problems = b,
+            UiCommand::Journal(req) => self.journal.send(req),
+            UiCommand::SetOfficer(o) => self.state.officer = o,
         }
     }
 
@@ -211,6 +244,7 @@ impl SitboardApp {
         if ui.input(|i| i.key_pressed(egui::Key::F12)) {
             self.show_frame_time = !self.show_frame_time;
         }
+        self.journal.set_ctx(ui.ctx());
         let lang = self.state.lang;
         let status = panels::Status {
             reports: &self.reports,
@@ -221,6 +255,8 @@ impl SitboardApp {
             },
             source_note: &self.source_note,
             config_problem: self.config_problem.as_deref(),
+            journal: &self.journal.status,
+            officer: &self.state.officer,
         };
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| View {
             sit,

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod fonts;
+pub mod journal_worker;
 pub mod loader;
 pub mod panels;
 pub mod theme;
@@ -31,6 +32,7 @@ pub fn run_native(cli: &Cli, settings: Settings) -> ExitCode {
         region: cli.region.as_deref().and_then(|r| r.parse().ok()),
         lang_override: cli.lang,
         view: cli.view,
+        journal_dir: cli.data_dir.clone().or_else(crate::paths::data_dir),
     };
     let result = eframe::run_native(
         "Sitboard",

@@ -4,6 +4,7 @@
 
 pub mod curves;
 mod date_control;
+mod directives;
 mod overview;
 mod problems;
 mod region_picker;
@@ -36,6 +37,9 @@ pub struct Status<'a> {
     pub failed: Option<&'a str>,
     pub source_note: &'a str,
     pub config_problem: Option<&'a str>,
+    /// The directive journal, and the officer its events are recorded under.
+    pub journal: &'a crate::ui::journal_worker::JournalStatus,
+    pub officer: &'a str,
 }
 
 /// The views of the central area.
@@ -44,6 +48,7 @@ pub enum MainTab {
     #[default]
     Overview,
     Curves,
+    Directives,
 }
 
 /// Transient (not persisted) state of the panels.
@@ -53,6 +58,7 @@ pub struct PanelState {
     pub curves: curves::CurvesState,
     pub region_picker: region_picker::RegionPickerState,
     pub date_control: date_control::DateControlState,
+    pub directives: directives::DirectivesState,
 }
 
 /// Lay out the whole board.
@@ -103,7 +109,11 @@ pub fn board(
         ui,
         |ui| {
             ui.horizontal(|ui| {
-                for (t, label) in [(MainTab::Overview, tr.tab_overview), (MainTab::Curves, tr.tab_curves)] {
+                for (t, label) in [
+                    (MainTab::Overview, tr.tab_overview),
+                    (MainTab::Curves, tr.tab_curves),
+                    (MainTab::Directives, tr.journal.tab),
+                ] {
                     let text = egui::RichText::new(label).size(theme::HEADING);
                     if ui.selectable_label(tab == t, text).clicked() && tab != t {
                         commands.push(UiCommand::SetTab(t));
@@ -114,6 +124,7 @@ pub fn board(
             match tab {
                 MainTab::Overview => overview::ui(ui, view, commands),
                 MainTab::Curves => curves::ui(ui, view, &mut state.curves, commands),
+                MainTab::Directives => directives::ui(ui, view, status, &mut state.directives, commands),
             }
         },
     );
