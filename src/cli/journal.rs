@@ -199,8 +199,8 @@ fn registry_and_feed(settings: &Settings) -> Result<(RegionRegistry, Vec<Directi
 
 fn create(settings: &Settings, dir: &Path, a: &DirectiveArgs, issue: bool, tr: &Tr) -> CmdResult {
     let (registry, feed) = registry_and_feed(settings)?;
-    let mut store = JournalStore::open_in(dir).map_err(|e| store_error(e, tr))?;
-    let journal = store.load().map_err(|e| store_error(e, tr))?;
+    // Check against the journal as it is, creating nothing until the input passes.
+    let journal = load_journal(dir, tr)?.unwrap_or_default();
     let input = DraftInput {
         number: a.number.clone(),
         issuer: a.issuer.clone().unwrap_or_else(|| journal.default_issuer()),
@@ -215,6 +215,9 @@ fn create(settings: &Settings, dir: &Path, a: &DirectiveArgs, issue: bool, tr: &
     let now = Utc::now();
     let prep = Prepare { journal: &journal, registry: &registry, feed: &feed, now };
     let event = prep.create(&input, &a.officer, issue).map_err(|ps| problems(ps, tr))?;
+    // The store checks the lifecycle again under its write lock (another process may have
+    // written the same number meanwhile).
+    let mut store = JournalStore::open_in(dir).map_err(|e| store_error(e, tr))?;
     let saved = store.append(event, now).map_err(|e| store_error(e, tr))?;
     print_saved(&saved, tr);
     Ok(ExitCode::SUCCESS)

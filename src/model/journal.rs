@@ -675,12 +675,14 @@ impl Prepare<'_> {
                 None
             }
         };
-        if let Some(c) = &content {
-            if self.feed.iter().any(|d| d.issuer == c.issuer && d.number == c.number)
-                || self.journal.record(&c.issuer, &c.number).is_some()
-            {
-                problems.push(Problem::DuplicateNumber { issuer: c.issuer.clone(), number: c.number.clone() });
-            }
+        // Said even when other fields are wrong, so the officer learns it at once.
+        let (number, issuer) = (input.number.trim(), input.issuer.trim());
+        if !number.is_empty()
+            && !issuer.is_empty()
+            && (self.feed.iter().any(|d| d.issuer == issuer && d.number == number)
+                || self.journal.record(issuer, number).is_some())
+        {
+            problems.push(Problem::DuplicateNumber { issuer: issuer.to_owned(), number: number.to_owned() });
         }
         match (content, officer_result) {
             (Some(c), Ok(officer)) if problems.is_empty() => Ok(NewEvent {

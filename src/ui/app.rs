@@ -157,6 +157,11 @@ impl SitboardApp {
         self.state.region
     }
 
+    /// Whether the directive journal is open, and the last write's outcome.
+    pub fn journal_status(&self) -> &super::journal_worker::JournalStatus {
+        &self.journal.status
+    }
+
     fn accept(&mut self, result: LoadResult) {
         match result {
             LoadResult::Failed(msg, reports) => {

@@ -6,7 +6,7 @@
 //! commands, and "saved" is shown only once the event is durably on disk.
 
 use chrono::{DateTime, Utc};
-use egui::{Color32, ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
+use egui::{ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 use super::{Status, View};
 use crate::export::{self, ListRow};
@@ -352,8 +352,7 @@ fn badge(ui: &mut Ui, v: &View<'_>, logged: bool) {
     } else {
         (j.badge_feed, theme::ACCENT, v.tr.feed_directive)
     };
-    ui.label(RichText::new(format!(" {text} ")).small().color(Color32::BLACK).background_color(colour))
-        .on_hover_text(hover);
+    widgets::chip(ui, text, colour).on_hover_text(hover);
 }
 
 fn status_chip(ui: &mut Ui, v: &View<'_>, status: DirectiveStatus, in_force_now: bool) {

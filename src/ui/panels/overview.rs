@@ -339,13 +339,7 @@ fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
                     );
                 }
                 if d.logged {
-                    ui.label(
-                        RichText::new(format!(" {} ", tr.journal.badge_local))
-                            .small()
-                            .color(Color32::BLACK)
-                            .background_color(theme::OK),
-                    )
-                    .on_hover_text(tr.journal.badge_local_hint);
+                    widgets::chip(ui, tr.journal.badge_local, theme::OK).on_hover_text(tr.journal.badge_local_hint);
                 }
             });
             let title = ui.label(RichText::new(&d.title).size(theme::BODY).strong());
