@@ -402,9 +402,9 @@ impl DirectiveRecord {
         let content = self
             .events
             .iter()
+            .rev()
             .filter(|e| e.at <= t)
-            .filter_map(|e| e.event.content.as_ref())
-            .last()
+            .find_map(|e| e.event.content.as_ref())
             .unwrap_or(&self.content);
         if content.effective_from.is_some_and(|f| t < f) || content.effective_until.is_some_and(|u| t >= u) {
             return false;

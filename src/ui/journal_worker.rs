@@ -17,7 +17,7 @@ use crate::store::journal::{BadEvent, JournalStore, StoreError};
 #[derive(Clone, Debug, PartialEq)]
 pub enum JournalRequest {
     /// Write an event (already checked by the same code as the command line).
-    Append { id: u64, event: NewEvent },
+    Append { id: u64, event: Box<NewEvent> },
     /// Write an export file into the `exports` folder of the data dir.
     Export { id: u64, file_name: String, contents: String },
 }
@@ -26,7 +26,7 @@ pub enum JournalRequest {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// Durably written.
-    Saved(JournalEvent),
+    Saved(Box<JournalEvent>),
     /// Refused by the lifecycle rules (e.g. another process lifted it first).
     Refused(Problem),
     /// Could not be written (disk, damaged file); the message says what to do.
@@ -199,11 +199,11 @@ fn run(data_dir: &Path, requests: &Receiver<JournalRequest>, replies: &Sender<Re
     };
     loop {
         match requests.recv_timeout(Duration::from_secs(2)) {
-            Ok(JournalRequest::Append { id, event }) => match store.append(event, Utc::now()) {
+            Ok(JournalRequest::Append { id, event }) => match store.append(*event, Utc::now()) {
                 Ok(ev) => {
                     // The journal first, so that the UI finds the event when it reads "saved".
                     reload(&store);
-                    send(Reply::Done(id, Outcome::Saved(ev)));
+                    send(Reply::Done(id, Outcome::Saved(Box::new(ev))));
                 }
                 Err(StoreError::Rejected(p)) => {
                     reload(&store);

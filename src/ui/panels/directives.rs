@@ -117,6 +117,12 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
     ui.add_space(6.0);
     let now = Utc::now();
     let entries = filtered(v, state, now);
+    // Open on the newest directive rather than on an empty detail.
+    if state.selected.is_none()
+        && let Some(first) = entries.first()
+    {
+        state.selected = Some(first.key());
+    }
     let gap = ui.spacing().item_spacing.x;
     let width = ui.available_width();
     let list_width = (width * 0.42).max(320.0);
@@ -516,7 +522,8 @@ fn logged_detail(
                 Ok(event) => {
                     state.next_id += 1;
                     state.pending = Some(state.next_id);
-                    commands.push(UiCommand::Journal(JournalRequest::Append { id: state.next_id, event }));
+                    commands
+                        .push(UiCommand::Journal(JournalRequest::Append { id: state.next_id, event: Box::new(event) }));
                 }
                 Err(ps) => a.problems = ps,
             }
@@ -707,7 +714,7 @@ fn form(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut DirectivesSt
                 f.problems.clear();
                 state.next_id += 1;
                 state.pending = Some(state.next_id);
-                commands.push(UiCommand::Journal(JournalRequest::Append { id: state.next_id, event }));
+                commands.push(UiCommand::Journal(JournalRequest::Append { id: state.next_id, event: Box::new(event) }));
             }
             Err(ps) => {
                 f.problems = ps;
