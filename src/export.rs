@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::i18n::Tr;
-use crate::model::journal::{DirectiveRecord, EventKind};
+use crate::model::journal::DirectiveRecord;
 use crate::model::time::format_local;
 use crate::model::{Directive, RegionRegistry};
 
@@ -107,14 +107,7 @@ fn history_header(tr: &Tr) -> Vec<String> {
 }
 
 fn event_detail(e: &crate::model::journal::JournalEvent, tr: &Tr) -> String {
-    let j = &tr.journal;
-    match e.event.kind {
-        EventKind::Acknowledged => format!("{}: {}", j.unit, e.event.unit.as_deref().unwrap_or("")),
-        EventKind::Lifted | EventKind::Revoked => {
-            format!("{}: {}", j.reason, e.event.reason.as_deref().unwrap_or(""))
-        }
-        _ => e.event.content.as_ref().map(|c| c.title.clone()).unwrap_or_default(),
-    }
+    tr.journal.event_detail(e)
 }
 
 /// One directive's history as CSV: every event with its time, officer and hash.

@@ -350,13 +350,7 @@ fn history(dir: &Path, number: &str, issuer: Option<&str>, as_json: bool, tr: &T
     }
     println!("{} {} · {} · {}", r.number(), r.content.title, r.issuer(), j.status(r.status));
     for e in &r.events {
-        let detail = match e.event.kind {
-            EventKind::Acknowledged => format!("{}: {}", j.unit, e.event.unit.as_deref().unwrap_or("")),
-            EventKind::Lifted | EventKind::Revoked => {
-                format!("{}: {}", j.reason, e.event.reason.as_deref().unwrap_or(""))
-            }
-            _ => e.event.content.as_ref().map(|c| c.title.clone()).unwrap_or_default(),
-        };
+        let detail = j.event_detail(e);
         println!(
             "  #{:<5} {}  {}  {}  {}  {}",
             e.seq,

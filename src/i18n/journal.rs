@@ -1,7 +1,7 @@
 //! Strings of the directive journal (the Directives panel, `sitboard journal`, exports), in
 //! Chinese and English: a part of [`super::Tr`], reached as `tr.journal`.
 
-use crate::model::journal::{EventKind, Field, Problem};
+use crate::model::journal::{EventKind, Field, JournalEvent, Problem};
 use crate::model::text::TextProblem;
 use crate::model::{DirectiveStatus, Priority};
 use crate::store::journal::{BadEvent, BadReason};
@@ -420,6 +420,22 @@ impl JournalTr {
             DirectiveStatus::Lifted => "已解除",
             DirectiveStatus::Revoked => "已撤销",
             DirectiveStatus::Superseded => "已被替代",
+        }
+    }
+
+    /// "label: text" with the language's colon ("原因：平稳", "Reason: stable").
+    pub fn labelled(&self, label: &str, text: &str) -> String {
+        if self.en { format!("{label}: {text}") } else { format!("{label}：{text}") }
+    }
+
+    /// What an event says besides its kind: the unit, the reason, or the title it recorded.
+    pub fn event_detail(&self, e: &JournalEvent) -> String {
+        match e.event.kind {
+            EventKind::Acknowledged => self.labelled(self.unit, e.event.unit.as_deref().unwrap_or("")),
+            EventKind::Lifted | EventKind::Revoked => {
+                self.labelled(self.reason, e.event.reason.as_deref().unwrap_or(""))
+            }
+            _ => e.event.content.as_ref().map(|c| c.title.clone()).unwrap_or_default(),
         }
     }
 

@@ -10,7 +10,7 @@ use egui::{ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 use super::{Status, View};
 use crate::export::{self, ListRow};
-use crate::model::journal::{DirectiveRecord, DraftInput, EventKind, Prepare, Problem};
+use crate::model::journal::{DirectiveRecord, DraftInput, EventKind, Field, Prepare, Problem};
 use crate::model::time::format_local;
 use crate::model::{Directive, DirectiveCategory, DirectiveStatus, Priority};
 use crate::ui::app::UiCommand;
@@ -159,7 +159,7 @@ fn take_outcome(v: &View<'_>, status: &Status<'_>, state: &mut DirectivesState) 
             state.mode = Mode::Browse;
         }
         Outcome::Refused(p) => {
-            let text = format!("{}: {}", j.not_saved, j.problem(p));
+            let text = j.labelled(j.not_saved, &j.problem(p));
             match &mut state.mode {
                 Mode::Form(f) => f.problems = vec![p.clone()],
                 Mode::Action(a) => a.problems = vec![p.clone()],
@@ -167,7 +167,7 @@ fn take_outcome(v: &View<'_>, status: &Status<'_>, state: &mut DirectivesState) 
             }
             state.message = Some((text, false));
         }
-        Outcome::Failed(m) => state.message = Some((format!("{}: {m}", j.not_saved), false)),
+        Outcome::Failed(m) => state.message = Some((j.labelled(j.not_saved, m), false)),
         Outcome::Exported(p) => state.message = Some((format!("{} {}", j.exported, p.display()), true)),
     }
 }
@@ -224,7 +224,7 @@ fn toolbar(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directive
         }
     });
     if let Some(bad) = &status.journal.integrity {
-        ui.label(RichText::new(format!("{}: {}", j.broken, j.bad_event(bad))).color(theme::ALERT));
+        ui.label(RichText::new(j.labelled(j.broken, &j.bad_event(bad))).color(theme::ALERT));
     }
     if let Some((text, good)) = &state.message {
         ui.label(RichText::new(text).color(if *good { theme::OK } else { theme::ALERT }));
@@ -507,8 +507,8 @@ fn logged_detail(
             ui.add(edit.desired_width(f32::INFINITY)).labelled_by(l.id);
             problems(ui, v, &a.problems);
             ui.horizontal(|ui| {
-                submit = ui.add_enabled(can_write, egui::Button::new(confirm)).clicked();
-                cancel = ui.button(j.cancel).clicked();
+                submit = ui.add_enabled(can_write, primary(confirm)).clicked();
+                cancel = ui.add(secondary(j.cancel)).clicked();
             });
         });
         if submit {
@@ -569,13 +569,7 @@ fn logged_detail(
             ui.label(format_local(e.at));
             ui.label(RichText::new(j.event(e.event.kind)).strong());
             ui.label(&e.event.officer);
-            let detail = match e.event.kind {
-                EventKind::Acknowledged => format!("{}: {}", j.unit, e.event.unit.as_deref().unwrap_or("")),
-                EventKind::Lifted | EventKind::Revoked => {
-                    format!("{}: {}", j.reason, e.event.reason.as_deref().unwrap_or(""))
-                }
-                _ => e.event.content.as_ref().map(|c| c.title.clone()).unwrap_or_default(),
-            };
+            let detail = j.event_detail(e);
             ui.label(detail);
             ui.label(RichText::new(e.hash.get(..12).unwrap_or(&e.hash)).small().monospace().color(theme::TEXT_DIM))
                 .on_hover_text(&e.hash);
@@ -584,12 +578,41 @@ fn logged_detail(
     });
 }
 
+/// A labelled text field in the form's grid, outlined when a problem is about it.
+fn text_field(ui: &mut Ui, label: &str, edit: TextEdit<'_>, enabled: bool, bad: bool) {
+    let l = ui.label(label);
+    let r = ui.add_enabled(enabled, edit).labelled_by(l.id);
+    mark(ui, &r, bad);
+    ui.end_row();
+}
+
+fn single(width: f32, text: &mut String) -> TextEdit<'_> {
+    TextEdit::singleline(text).desired_width(width)
+}
+
+/// Outline a field that a problem is about.
+fn mark(ui: &Ui, resp: &egui::Response, bad: bool) {
+    if bad {
+        let stroke = egui::Stroke::new(1.5, theme::ALERT);
+        ui.painter().rect_stroke(resp.rect.expand(2.0), 4.0, stroke, egui::StrokeKind::Outside);
+    }
+}
+
+/// The button that saves (stands out inside a card).
+fn primary(text: &str) -> egui::Button<'_> {
+    egui::Button::new(RichText::new(text).strong()).fill(egui::Color32::from_rgb(0x1b, 0x5f, 0x9e))
+}
+
+fn secondary(text: &str) -> egui::Button<'_> {
+    egui::Button::new(text).fill(theme::CARD_BORDER)
+}
+
 fn problems(ui: &mut Ui, v: &View<'_>, list: &[Problem]) {
     let j = &v.tr.journal;
     if list.is_empty() {
         return;
     }
-    ui.label(RichText::new(format!("{}:", j.not_saved)).strong().color(theme::ALERT));
+    ui.label(RichText::new(j.labelled(j.not_saved, "")).strong().color(theme::ALERT));
     for p in list {
         ui.label(RichText::new(format!("• {}", j.problem(p))).color(theme::ALERT));
     }
@@ -611,24 +634,21 @@ fn form(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut DirectivesSt
     widgets::card(ui, ui.available_width(), |ui| {
         ui.label(RichText::new(heading).size(theme::HEADING).strong());
         let wide = (ui.available_width() - 220.0).max(200.0);
+        let problems_now = f.problems.clone();
+        let bad = |field: Field| problems_now.iter().any(|p| p.field() == Some(field));
         Grid::new("directive_form").num_columns(2).spacing([14.0, 8.0]).show(ui, |ui| {
             let amending = f.of.is_some();
-            let l = ui.label(j.number);
-            ui.add_enabled(
+            text_field(
+                ui,
+                j.number,
+                single(wide, &mut f.input.number).hint_text("绥指公4号"),
                 !amending,
-                TextEdit::singleline(&mut f.input.number).hint_text("绥指公4号").desired_width(wide),
-            )
-            .labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label(j.issuer);
-            ui.add_enabled(!amending, TextEdit::singleline(&mut f.input.issuer).desired_width(wide)).labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label(j.title);
-            ui.add(TextEdit::singleline(&mut f.input.title).desired_width(wide)).labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label(j.body);
-            ui.add(TextEdit::multiline(&mut f.input.body).desired_rows(5).desired_width(wide)).labelled_by(l.id);
-            ui.end_row();
+                bad(Field::Number),
+            );
+            text_field(ui, j.issuer, single(wide, &mut f.input.issuer), !amending, bad(Field::Issuer));
+            text_field(ui, j.title, single(wide, &mut f.input.title), true, bad(Field::Title));
+            let body = TextEdit::multiline(&mut f.input.body).desired_rows(5).desired_width(wide);
+            text_field(ui, j.body, body, true, bad(Field::Body));
             ui.label(j.category);
             ComboBox::from_id_salt("directive_form_category")
                 .selected_text(tr.directive_category(f.input.category))
@@ -650,8 +670,10 @@ fn form(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut DirectivesSt
             ui.end_row();
             let l = ui.label(j.scope);
             ui.vertical(|ui| {
-                ui.add(TextEdit::singleline(&mut f.input.scope).hint_text(j.scope_hint).desired_width(wide))
+                let r = ui
+                    .add(TextEdit::singleline(&mut f.input.scope).hint_text(j.scope_hint).desired_width(wide))
                     .labelled_by(l.id);
+                mark(ui, &r, bad(Field::Scope));
                 if ui.small_button(format!("+ {} ({} {})", j.add_region, v.name(v.region), v.region)).clicked() {
                     let code = v.region.to_string();
                     if !f.input.scope.split([',', ' ', '，', '、', ';']).any(|p| p.trim() == code) {
@@ -663,38 +685,32 @@ fn form(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut DirectivesSt
                 }
             });
             ui.end_row();
-            let l = ui.label(j.from);
-            ui.add(TextEdit::singleline(&mut f.input.from).hint_text(j.from_hint).desired_width(wide))
-                .labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label(j.until);
-            ui.add(TextEdit::singleline(&mut f.input.until).hint_text(j.until_hint).desired_width(wide))
-                .labelled_by(l.id);
-            ui.end_row();
+            text_field(ui, j.from, single(wide, &mut f.input.from).hint_text(j.from_hint), true, bad(Field::From));
+            text_field(ui, j.until, single(wide, &mut f.input.until).hint_text(j.until_hint), true, bad(Field::Until));
         });
         problems(ui, v, &f.problems);
         ui.horizontal(|ui| {
             match (&f.of, f.issue_draft) {
                 (None, _) => {
-                    if ui.add_enabled(can_write, egui::Button::new(j.save_draft)).clicked() {
+                    if ui.add_enabled(can_write, secondary(j.save_draft)).clicked() {
                         action = Some(EventKind::Drafted);
                     }
-                    if ui.add_enabled(can_write, egui::Button::new(j.issue)).clicked() {
+                    if ui.add_enabled(can_write, primary(j.issue)).clicked() {
                         action = Some(EventKind::Issued);
                     }
                 }
                 (Some(_), true) => {
-                    if ui.add_enabled(can_write, egui::Button::new(j.issue)).clicked() {
+                    if ui.add_enabled(can_write, primary(j.issue)).clicked() {
                         action = Some(EventKind::Issued);
                     }
                 }
                 (Some(_), false) => {
-                    if ui.add_enabled(can_write, egui::Button::new(j.save_amendment)).clicked() {
+                    if ui.add_enabled(can_write, primary(j.save_amendment)).clicked() {
                         action = Some(EventKind::Amended);
                     }
                 }
             }
-            cancel = ui.button(j.cancel).clicked();
+            cancel = ui.add(secondary(j.cancel)).clicked();
         });
     });
     if let Some(kind) = action {
