@@ -236,3 +236,29 @@ fn logged_directives_reach_the_overview_and_the_curves() {
         "its issue time is marked on the case curves"
     );
 }
+
+#[test]
+fn the_board_picks_up_the_command_line_and_exports_from_the_tab() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(demo_app(Lang::En, tmp.path()));
+    open_tab(&mut h);
+    // Another process (the CLI) writes to the same journal while the board is open.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitboard"))
+        .args(["journal", "issue", "--number", "HZ-74", "--title", "Temporary controls", "--scope", "230100"])
+        .args(["--officer", "Li 07", "--issuer", "Harbin HQ", "--data-dir"])
+        .arg(tmp.path())
+        .arg("--config")
+        .arg(tmp.path().join("no-config.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    wait_for(&mut h, "the board to read the new event", |h| has_label(h, "HZ-74  Temporary controls"));
+
+    // Exports go to the data dir's exports folder, off the UI thread.
+    click(&mut h, "Export list as CSV");
+    wait_for(&mut h, "the export", |h| h.query_by_label_contains("Exported to").is_some());
+    let files: Vec<_> = std::fs::read_dir(tmp.path().join("exports")).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1);
+    let csv = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(csv.contains("HZ-74") && csv.contains("绥指公4号"), "the list as shown, feed directives included");
+}

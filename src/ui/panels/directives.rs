@@ -186,6 +186,13 @@ fn toolbar(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directive
         if resp.changed() {
             commands.push(UiCommand::SetOfficer(state.officer.clone()));
         }
+        let problems: &[Problem] = match &state.mode {
+            Mode::Form(f) => &f.problems,
+            Mode::Action(a) => &a.problems,
+            Mode::Browse => &[],
+        };
+        let officer_problem = problems.iter().any(|p| p.field() == Some(Field::Officer));
+        mark(ui, &resp, officer_problem);
         ui.separator();
         let can_write = journal_ready(status) && state.pending.is_none();
         if ui.add_enabled(can_write, egui::Button::new(j.new_directive)).clicked() {
@@ -325,7 +332,7 @@ fn list(
             let selected = state.selected.as_ref() == Some(&key);
             ui.horizontal_wrapped(|ui| {
                 badge(ui, v, matches!(e, Entry::Logged(_)));
-                status_chip(ui, v, d.status, e.in_force_at(now));
+                status_chip(ui, v, d, e.in_force_at(now));
                 ui.label(RichText::new(tr.directive_category(d.category)).small().color(theme::TEXT_DIM));
             });
             let text = RichText::new(format!("{}  {}", d.number, d.title)).strong();
@@ -361,7 +368,10 @@ fn badge(ui: &mut Ui, v: &View<'_>, logged: bool) {
     widgets::chip(ui, text, colour).on_hover_text(hover);
 }
 
-fn status_chip(ui: &mut Ui, v: &View<'_>, status: DirectiveStatus, in_force_now: bool) {
+/// The status, green when in force now. A feed's status holds as of its data, which the
+/// hover says.
+fn status_chip(ui: &mut Ui, v: &View<'_>, d: &Directive, in_force_now: bool) {
+    let status = d.status;
     let colour = match status {
         DirectiveStatus::InForce if in_force_now => theme::OK,
         DirectiveStatus::InForce => theme::TEXT_DIM,
@@ -369,7 +379,10 @@ fn status_chip(ui: &mut Ui, v: &View<'_>, status: DirectiveStatus, in_force_now:
         DirectiveStatus::Revoked => theme::ALERT,
         DirectiveStatus::Lifted | DirectiveStatus::Superseded => theme::TEXT_DIM,
     };
-    ui.label(RichText::new(v.tr.journal.status(status)).small().strong().color(colour));
+    let chip = ui.label(RichText::new(v.tr.journal.status(status)).small().strong().color(colour));
+    if let Some(k) = d.known_until {
+        chip.on_hover_text(format!("{} {}", v.tr.as_of, crate::model::time::format_as_of(k)));
+    }
 }
 
 fn find<'a>(v: &View<'a>, key: &Key) -> Option<Entry<'a>> {
@@ -394,7 +407,7 @@ fn detail(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&d.number).size(theme::TITLE).strong().color(theme::ACCENT));
             badge(ui, v, matches!(entry, Entry::Logged(_)));
-            status_chip(ui, v, d.status, entry.in_force_at(now));
+            status_chip(ui, v, d, entry.in_force_at(now));
         });
         ui.label(RichText::new(&d.title).size(theme::HEADING).strong());
         Grid::new("directive_fields").num_columns(2).spacing([14.0, 4.0]).show(ui, |ui| {
