@@ -14,6 +14,8 @@ use crate::model::overview::{FigureSource, Overview};
 use crate::model::time::{format_as_of, format_local};
 use crate::model::{Adcode, RegionRegistry, Situation};
 
+pub mod journal;
+
 #[derive(Debug, Parser)]
 #[command(name = "sitboard", version, about = "Situation board for an epidemic command center")]
 pub struct Cli {
@@ -36,6 +38,11 @@ pub struct Cli {
     /// Config file (default: sitboard.toml in the platform config dir).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Data dir for the directive journal (default: the platform data dir, e.g.
+    /// ~/.local/share/sitboard).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 
     /// Board: start on this reporting day (YYYY-MM-DD); default: the latest day.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -97,6 +104,7 @@ pub enum StartView {
     Map,
     Checkpoints,
     Wall,
+    Directives,
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +130,12 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// The directive journal: issue, acknowledge, lift or revoke directives, list them,
+    /// show a history, export, and verify the hash chain.
+    Journal {
+        #[command(subcommand)]
+        command: journal::JournalCommand,
     },
 }
 

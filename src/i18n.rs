@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::overview::FigureSource;
 use crate::model::{CaseField, Channel, CheckpointKind, DirectiveCategory, RegionLevel, ResponseLevel, RiskLevel};
 
+pub mod journal;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 pub enum Lang {
     #[default]
@@ -109,6 +111,8 @@ pub struct Tr {
     pub feed_directive: &'static str,
     pub issued: &'static str,
     pub effective: &'static str,
+    /// The directive journal: panel, command line, exports.
+    pub journal: journal::JournalTr,
 
     pub indicators: &'static str,
     pub avg7_new: &'static str,
@@ -287,6 +291,7 @@ pub static ZH: Tr = Tr {
     feed_directive: "数据源发布，只读",
     issued: "发布",
     effective: "生效",
+    journal: journal::ZH,
 
     indicators: "趋势指标",
     avg7_new: "近7日日均新增",
@@ -465,6 +470,7 @@ pub static EN: Tr = Tr {
     feed_directive: "Published by a feed, read-only",
     issued: "Issued",
     effective: "Effective",
+    journal: journal::EN,
 
     indicators: "Trend indicators",
     avg7_new: "7-day average of new cases",

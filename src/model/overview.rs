@@ -135,6 +135,8 @@ pub struct DirectiveRef {
     pub issuer: String,
     pub title: String,
     pub issued_at: DateTime<Utc>,
+    /// Logged in the local journal (not published by a feed).
+    pub logged: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -259,6 +261,7 @@ impl Overview {
                 issuer: d.issuer.clone(),
                 title: d.title.clone(),
                 issued_at: d.issued_at,
+                logged: sit.is_logged(d),
             })
             .collect();
 

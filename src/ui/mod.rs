@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod fonts;
+pub mod journal_worker;
 pub mod loader;
 pub mod map;
 pub mod panels;
@@ -34,6 +35,7 @@ pub fn run_native(cli: &Cli, settings: Settings) -> ExitCode {
         view: if cli.wall { Some(crate::cli::StartView::Wall) } else { cli.view },
         wall: cli.wall,
         map_colour: cli.map_colour,
+        journal_dir: cli.data_dir.clone().or_else(crate::paths::data_dir),
     };
     let result = eframe::run_native(
         "Sitboard",

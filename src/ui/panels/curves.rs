@@ -65,6 +65,7 @@ struct Cache {
 #[derive(Clone, PartialEq)]
 struct CacheKey {
     data: usize,
+    journal: usize,
     region: Adcode,
     date: NaiveDate,
     en: bool,
@@ -241,6 +242,7 @@ fn toolbar(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState) {
 pub(super) fn refresh_cache(v: &View<'_>, state: &mut CurvesState) {
     let key = CacheKey {
         data: Arc::as_ptr(v.sit.dataset_arc()) as usize,
+        journal: Arc::as_ptr(v.sit.journal_arc()) as usize,
         region: v.region,
         date: v.sit.date(),
         en: v.lang.is_en(),
@@ -341,9 +343,9 @@ fn region_series(sit: &Situation, code: Adcode, from: NaiveDate, en: bool) -> Op
 /// Directives whose scope touches the region, issued within the period, as chart markers.
 fn annotations(sit: &Situation, region: Adcode, episode: (NaiveDate, NaiveDate), tr: &Tr) -> Vec<Annotation> {
     let data = sit.data();
-    let mut out: Vec<Annotation> = data
+    // Feed directives and those issued in the local journal.
+    let mut out: Vec<Annotation> = sit
         .directives()
-        .iter()
         .filter(|d| data.scope_touches(&d.scope, region) && d.issued_at <= sit.as_of())
         .filter(|d| {
             let day = d.issued_at.with_timezone(&china()).date_naive();

@@ -5,6 +5,7 @@
 mod checkpoints;
 pub mod curves;
 mod date_control;
+mod directives;
 mod overview;
 mod problems;
 mod region_picker;
@@ -43,6 +44,9 @@ pub struct Status<'a> {
     pub failed: Option<&'a str>,
     pub source_note: &'a str,
     pub config_problem: Option<&'a str>,
+    /// The directive journal, and the officer its events are recorded under.
+    pub journal: &'a crate::ui::journal_worker::JournalStatus,
+    pub officer: &'a str,
 }
 
 /// The views of the central area.
@@ -55,6 +59,7 @@ pub enum MainTab {
     Checkpoints,
     /// The wall display (大屏): key figures, map, curve and directives on one screen.
     Wall,
+    Directives,
 }
 
 /// Transient (not persisted) state of the panels.
@@ -69,6 +74,7 @@ pub struct PanelState {
     pub curves: curves::CurvesState,
     pub region_picker: region_picker::RegionPickerState,
     pub date_control: date_control::DateControlState,
+    pub directives: directives::DirectivesState,
 }
 
 /// Lay out the whole board.
@@ -136,6 +142,7 @@ pub fn board(
                     (MainTab::Map, tr.tab_map),
                     (MainTab::Checkpoints, tr.tab_checkpoints),
                     (MainTab::Wall, tr.tab_wall),
+                    (MainTab::Directives, tr.journal.tab),
                 ] {
                     let text = egui::RichText::new(label).size(theme::HEADING);
                     if ui.selectable_label(tab == t, text).clicked() && tab != t {
@@ -150,6 +157,7 @@ pub fn board(
                 MainTab::Map => crate::ui::map::ui(ui, view, map_layer, &mut state.map, commands, false),
                 MainTab::Wall => wall::ui(ui, view, map_layer, state, commands),
                 MainTab::Checkpoints => checkpoints::ui(ui, view, &mut state.checkpoints, commands),
+                MainTab::Directives => directives::ui(ui, view, status, &mut state.directives, commands),
             }
         },
     );

@@ -345,9 +345,8 @@ pub(super) fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
             ui.label(RichText::new(tr.no_directives).color(theme::TEXT_DIM));
             return;
         }
-        let all = v.sit.data().directives();
         for d in &ov.directives_in_force {
-            let full = all.iter().find(|x| x.number == d.number && x.issuer == d.issuer);
+            let full = v.sit.directives().find(|x| x.number == d.number && x.issuer == d.issuer);
             ui.separator();
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(&d.number).size(theme::HEADING).strong().color(theme::ACCENT));
@@ -358,11 +357,17 @@ pub(super) fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
                             .background_color(theme::CARD_BORDER),
                     );
                 }
+                if d.logged {
+                    widgets::chip(ui, tr.journal.badge_local, theme::OK).on_hover_text(tr.journal.badge_local_hint);
+                }
             });
             let title = ui.label(RichText::new(&d.title).size(theme::BODY).strong());
             if let Some(f) = full {
                 let mut hover = format!("{}\n{}", f.issuer, f.body);
-                hover.push_str(&format!("\n\n{}", tr.feed_directive));
+                hover.push_str(&format!(
+                    "\n\n{}",
+                    if d.logged { tr.journal.badge_local_hint } else { tr.feed_directive }
+                ));
                 title.on_hover_text(hover);
                 let mut when = format!("{} {}", tr.issued, format_local(f.issued_at));
                 if let Some(e) = f.effective_from {
