@@ -29,6 +29,9 @@ fn stats(mut v: Vec<Duration>) -> Stats {
     }
 }
 
+/// Scenarios whose name contains this drag the pointer across the map (panning).
+const PANNING: &str = "panning";
+
 fn input(frame: u64, size: egui::Vec2) -> egui::RawInput {
     // The pointer sweeps across the board, so hover effects are part of the cost.
     let t = frame as f32;
@@ -217,6 +220,7 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
     if !selected(name) {
         return;
     }
+    let panning = name.contains(PANNING);
     for c in commands {
         app.apply(c.clone());
     }
@@ -231,7 +235,22 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
     let mut step = |app: &mut SitboardApp| {
         frame_no += 1;
         let start = Instant::now();
-        let mut out = ctx.run_ui(input(frame_no, size), |ui| app.frame(ui));
+        let mut raw = input(frame_no, size);
+        if panning {
+            // Hold the primary button over the map and drag it in a slow circle.
+            let t = frame_no as f32 / 20.0;
+            let pos = egui::pos2(1100.0 + 200.0 * t.cos(), 600.0 + 150.0 * t.sin());
+            raw.events = vec![egui::Event::PointerMoved(pos)];
+            if frame_no == 1 {
+                raw.events.push(egui::Event::PointerButton {
+                    pos,
+                    button: egui::PointerButton::Primary,
+                    pressed: true,
+                    modifiers: egui::Modifiers::NONE,
+                });
+            }
+        }
+        let mut out = ctx.run_ui(raw, |ui| app.frame(ui));
         let prims = ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
         // No renderer here: font-atlas updates are dropped on purpose.
         out.textures_delta.clear();
@@ -277,6 +296,7 @@ fn main() {
     run("curves, 13 city small multiples x 101 days", Lang::Zh, &end(), Some(StartView::Multiples), frames);
     let day = || vec![UiCommand::SetDate(d("2020-03-04")), UiCommand::SelectRegion(code(230000))];
     run("map, province, 136 regions + checkpoints", Lang::Zh, &day(), Some(StartView::Map), frames);
+    run("map, province, panning (drag every frame)", Lang::Zh, &day(), Some(StartView::Map), frames);
     run(
         "map, Harbin districts, 2022-11-29",
         Lang::Zh,
