@@ -29,6 +29,9 @@ fn stats(mut v: Vec<Duration>) -> Stats {
     }
 }
 
+/// Scenarios whose name contains this drag the pointer across the map (panning).
+const PANNING: &str = "panning";
+
 fn input(frame: u64, size: egui::Vec2) -> egui::RawInput {
     // The pointer sweeps across the board, so hover effects are part of the cost.
     let t = frame as f32;
@@ -117,6 +120,90 @@ fn national_app(n: usize) -> SitboardApp {
     SitboardApp::from_outcome(outcome, Lang::Zh).with_map_layer(layer)
 }
 
+/// The demo plus `n` synthetic checkpoints spread over Heilongjiang, each with 14 days of
+/// hourly throughput ending 2022-11-29 24:00.
+fn checkpoints_app(n: usize) -> SitboardApp {
+    use sitboard::model::checkpoint::CodeColours;
+    use sitboard::model::{Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, LaneCounts, Throughput};
+    let Some(dir) = sitboard::paths::bundled_demo_dir() else {
+        eprintln!("the bundled demo folder data/demo was not found");
+        std::process::exit(1);
+    };
+    let reg = registry::bundled().unwrap_or_default();
+    let counties: Vec<Adcode> = reg
+        .iter_sorted()
+        .filter(|r| r.level == sitboard::model::RegionLevel::County && r.has_polygon)
+        .map(|r| r.adcode)
+        .collect();
+    let docs: Vec<sitboard::feed::FeedDocument> = std::fs::read_dir(&dir)
+        .map(|e| e.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            sitboard::feed::FeedDocument::parse(&text, &p.display().to_string()).ok()
+        })
+        .collect();
+    let mut b = DatasetBuilder::new(reg);
+    let mut reports = sitboard::feed::ingest_documents(&docs, &mut b);
+    let end = chrono::DateTime::parse_from_rfc3339("2022-11-30T00:00:00+08:00").map(|t| t.to_utc()).unwrap_or_default();
+    let start = end - chrono::Duration::days(14);
+    let mut seed = 11u64;
+    let mut rnd = |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m.max(1)) as u32
+    };
+    for i in 0..n {
+        let id = format!("synthetic-{i:04}");
+        let region = counties[i % counties.len().max(1)];
+        b.add_checkpoint(
+            Checkpoint {
+                id: id.clone(),
+                name_zh: format!("合成卡口{i:04}"),
+                name_en: format!("Synthetic checkpoint {i}"),
+                kind: CheckpointKind::ALL[i % CheckpointKind::ALL.len()],
+                region,
+                lon: 124.0 + (i % 40) as f64 * 0.2,
+                lat: 44.5 + (i / 40) as f64 * 0.2,
+                position_approximate: true,
+                lanes: [2, 2, 1],
+                capacity_vehicles_per_hour: Some(600),
+                capacity_people_per_hour: None,
+                status: vec![(start, CheckpointStatus::Open)],
+                source: "synthetic".into(),
+                reference: None,
+            },
+            None,
+        );
+        for h in 0..14 * 24 {
+            let lane = |v: u32| Some(LaneCounts { vehicles: v, people: v + v / 2 });
+            b.add_throughput(
+                Throughput {
+                    checkpoint: id.clone(),
+                    start: start + chrono::Duration::hours(h),
+                    minutes: 60,
+                    lanes: [lane(rnd(80)), lane(rnd(60)), lane(rnd(10))],
+                    temperature_alarms: Some(rnd(3) / 2),
+                    codes: Some(CodeColours { green: rnd(200), yellow: rnd(5), red: rnd(40) / 39 }),
+                    turned_back: Some(rnd(4)),
+                    tests: Some(rnd(30)),
+                    positives: Some(rnd(2000) / 1999),
+                    queue_minutes: Some(rnd(20)),
+                    synthetic: true,
+                },
+                None,
+            );
+        }
+    }
+    let mut report = sitboard::feed::IngestReport::new("synthetic checkpoints");
+    report.accept("throughput");
+    reports.push(report);
+    SitboardApp::from_outcome(sitboard::feed::LoadOutcome { dataset: b.build(), reports }, Lang::Zh)
+}
+
 fn run(name: &str, lang: Lang, commands: &[UiCommand], view: Option<StartView>, frames: u64) {
     if selected(name) {
         run_app(name, demo_app(lang), commands, view, frames);
@@ -133,6 +220,7 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
     if !selected(name) {
         return;
     }
+    let panning = name.contains(PANNING);
     for c in commands {
         app.apply(c.clone());
     }
@@ -147,7 +235,22 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
     let mut step = |app: &mut SitboardApp| {
         frame_no += 1;
         let start = Instant::now();
-        let mut out = ctx.run_ui(input(frame_no, size), |ui| app.frame(ui));
+        let mut raw = input(frame_no, size);
+        if panning {
+            // Hold the primary button over the map and drag it in a slow circle.
+            let t = frame_no as f32 / 20.0;
+            let pos = egui::pos2(1100.0 + 200.0 * t.cos(), 600.0 + 150.0 * t.sin());
+            raw.events = vec![egui::Event::PointerMoved(pos)];
+            if frame_no == 1 {
+                raw.events.push(egui::Event::PointerButton {
+                    pos,
+                    button: egui::PointerButton::Primary,
+                    pressed: true,
+                    modifiers: egui::Modifiers::NONE,
+                });
+            }
+        }
+        let mut out = ctx.run_ui(raw, |ui| app.frame(ui));
         let prims = ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
         // No renderer here: font-atlas updates are dropped on purpose.
         out.textures_delta.clear();
@@ -193,6 +296,7 @@ fn main() {
     run("curves, 13 city small multiples x 101 days", Lang::Zh, &end(), Some(StartView::Multiples), frames);
     let day = || vec![UiCommand::SetDate(d("2020-03-04")), UiCommand::SelectRegion(code(230000))];
     run("map, province, 136 regions + checkpoints", Lang::Zh, &day(), Some(StartView::Map), frames);
+    run("map, province, panning (drag every frame)", Lang::Zh, &day(), Some(StartView::Map), frames);
     run(
         "map, Harbin districts, 2022-11-29",
         Lang::Zh,
@@ -200,6 +304,30 @@ fn main() {
         Some(StartView::Map),
         frames,
     );
+    let cps = "checkpoints, 1,000 synthetic x 14 days hourly, province table + region sum";
+    if selected(cps) {
+        run_app(
+            cps,
+            checkpoints_app(1000),
+            &[UiCommand::SetDate(d("2022-11-29")), UiCommand::SelectRegion(code(230000))],
+            Some(StartView::Checkpoints),
+            frames,
+        );
+    }
+    let cp1 = "checkpoints, 1,000 synthetic x 14 days, one selected";
+    if selected(cp1) {
+        run_app(
+            cp1,
+            checkpoints_app(1000),
+            &[
+                UiCommand::SetDate(d("2022-11-29")),
+                UiCommand::SelectRegion(code(230000)),
+                UiCommand::SelectCheckpoint(Some("synthetic-0007".into())),
+            ],
+            Some(StartView::Checkpoints),
+            frames,
+        );
+    }
     let national = "map, synthetic national layer, 2,800 polygons";
     run_app(
         national,

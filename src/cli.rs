@@ -14,6 +14,8 @@ use crate::model::overview::{FigureSource, Overview};
 use crate::model::time::{format_as_of, format_local};
 use crate::model::{Adcode, RegionRegistry, Situation};
 
+pub mod journal;
+
 #[derive(Debug, Parser)]
 #[command(name = "sitboard", version, about = "Situation board for an epidemic command center")]
 pub struct Cli {
@@ -37,6 +39,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Data dir for the directive journal (default: the platform data dir, e.g.
+    /// ~/.local/share/sitboard).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
     /// Board: start on this reporting day (YYYY-MM-DD); default: the latest day.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
@@ -48,6 +55,11 @@ pub struct Cli {
     /// Board: open full screen (wall display).
     #[arg(long)]
     pub fullscreen: bool,
+
+    /// Board: wall display (大屏): full screen, the wall layout only, no picker or date
+    /// control (Esc brings them back).
+    #[arg(long)]
+    pub wall: bool,
 
     /// Board: tile server URL template for a background map, e.g.
     /// `https://tile.example.org/{z}/{x}/{y}.png`. Off by default: the map is drawn offline.
@@ -95,6 +107,9 @@ pub enum StartView {
     Compare,
     Multiples,
     Map,
+    Checkpoints,
+    Wall,
+    Directives,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +135,12 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// The directive journal: issue, acknowledge, lift or revoke directives, list them,
+    /// show a history, export, and verify the hash chain.
+    Journal {
+        #[command(subcommand)]
+        command: journal::JournalCommand,
     },
 }
 
@@ -371,6 +392,13 @@ pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
         "channels": if channels.is_empty() { Value::Null } else { Value::Object(channels) },
         "local": ov.local,
         "indicators": ov.indicators,
+        "checkpoints": ov.checkpoints.as_ref().map(|c| json!({
+            "total": c.total, "open": c.open, "closed": c.closed, "restricted": c.restricted,
+            "vehicles": c.day.vehicles, "people": c.day.people, "alarms": c.day.alarms(),
+            "temperature_alarms": c.day.temperature_alarms, "red_codes": c.day.codes.red,
+            "turned_back": c.day.turned_back, "tests": c.day.tests, "positives": c.day.positives,
+            "checkpoints_with_alerts": c.alerts, "stale": c.stale,
+        })),
         "response_level": ov.response.as_ref().map(|r| json!({
             "level": r.level.roman(),
             "since": r.since.to_rfc3339(),
@@ -508,6 +536,24 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
                 s.push_str(&format!("  {} {}\n", r.yan_jiu_tiao_units, t.yan_jiu_tiao_units));
             }
         }
+    }
+    if let Some(c) = &ov.checkpoints {
+        s.push_str(&format!(
+            "{} ({} {}): {} {} · {} {} · {} {}\n",
+            t.cp_title, c.total, t.cp_count, t.cp_open, c.open, t.cp_closed, c.closed, t.cp_restricted, c.restricted
+        ));
+        s.push_str(&format!(
+            "  {}: {} {} · {} {} · {} {} · {} {}\n",
+            t.cp_day_totals,
+            t.cp_vehicles,
+            fmt_count(c.day.vehicles),
+            t.cp_people,
+            fmt_count(c.day.people),
+            t.cp_alarms,
+            fmt_count(c.day.alarms()),
+            t.cp_positives,
+            fmt_count(c.day.positives)
+        ));
     }
     if !ov.directives_in_force.is_empty() {
         s.push_str(&format!("{}:\n", t.directives_in_force));

@@ -5,9 +5,11 @@
 
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod feed;
 pub mod hub;
 pub mod i18n;
 pub mod model;
 pub mod paths;
+pub mod store;
 pub mod ui;

@@ -1,4 +1,4 @@
-//! The `sitboard` binary: the board window, `check` and `report`.
+//! The `sitboard` binary: the board window, `check`, `report` and `journal`.
 
 use std::process::ExitCode;
 
@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Check { paths, all }) => run_check(&settings, paths, *all),
         Some(Command::Report { date, region, json }) => run_report(&settings, date, region, *json),
+        Some(Command::Journal { command }) => sitboard::cli::journal::run(&settings, cli.data_dir.as_deref(), command),
         None => sitboard::ui::run_native(&cli, settings),
     }
 }

@@ -261,19 +261,7 @@ pub fn local_instant(date: NaiveDate, t: NaiveTime) -> DateTime<Utc> {
 /// Refuse control characters (other than newline and tab in multi-line text), bidi
 /// override/embedding characters, and over-long text. Returns the text trimmed.
 pub fn check_text(s: &str, multiline: bool, max_chars: usize) -> Result<String, String> {
-    let n = s.chars().count();
-    if n > max_chars {
-        return Err(format!("text is too long ({n} characters, at most {max_chars})"));
-    }
-    for (i, c) in s.chars().enumerate() {
-        let bad_control = c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r'));
-        let bidi =
-            matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-        if bad_control || bidi {
-            return Err(format!("contains a control or text-direction character (U+{:04X}) at position {i}", c as u32));
-        }
-    }
-    Ok(s.trim().to_owned())
+    crate::model::text::check_text(s, multiline, max_chars).map_err(|p| p.to_string())
 }
 
 #[cfg(test)]

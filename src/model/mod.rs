@@ -4,17 +4,20 @@
 
 pub mod case;
 pub mod checkpoint;
+pub mod checkpoint_stats;
 pub mod dataset;
 pub mod directive;
 pub mod geometry;
 pub mod hotline;
 pub mod indicators;
+pub mod journal;
 pub mod overview;
 pub mod region;
 pub mod response;
 pub mod risk;
 pub mod risk_rules;
 pub mod situation;
+pub mod text;
 pub mod time;
 
 pub use case::{CaseCounts, CaseField, CaseReport, Channel, Provenance, ReportWindow};

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::case::{CaseField, CaseReport, Channel, Provenance, ReportWindow};
+use super::checkpoint_stats::{self, RegionCheckpoints};
 use super::indicators::Indicators;
 use super::region::{Adcode, RegionLevel};
 use super::response::ResponseLevel;
@@ -134,6 +135,8 @@ pub struct DirectiveRef {
     pub issuer: String,
     pub title: String,
     pub issued_at: DateTime<Utc>,
+    /// Logged in the local journal (not published by a feed).
+    pub logged: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -151,6 +154,8 @@ pub struct Overview {
     pub channels: Vec<(Channel, u32)>,
     /// Derived indicators of the region's case curve for the day.
     pub indicators: Option<Indicators>,
+    /// The region's checkpoints on the day (open/closed, traffic, alarms), when it has any.
+    pub checkpoints: Option<RegionCheckpoints>,
     /// Local (本土) cases = all − imported, where the report splits out imported cases.
     pub local: Option<LocalSplit>,
     pub response: Option<ResponseSummary>,
@@ -256,6 +261,7 @@ impl Overview {
                 issuer: d.issuer.clone(),
                 title: d.title.clone(),
                 issued_at: d.issued_at,
+                logged: sit.is_logged(d),
             })
             .collect();
 
@@ -272,6 +278,7 @@ impl Overview {
         Overview {
             region,
             indicators: sit.indicators(region),
+            checkpoints: Some(checkpoint_stats::region_checkpoints(sit, region)).filter(|c| c.total > 0),
             local,
             region_name_zh: reg.map(|r| r.name_zh.clone()).unwrap_or_else(|| region.to_string()),
             region_name_en: reg.map(|r| r.name_en.clone()).unwrap_or_else(|| region.to_string()),

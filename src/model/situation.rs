@@ -10,6 +10,7 @@ use super::case::CaseReport;
 use super::dataset::Dataset;
 use super::directive::Directive;
 use super::indicators::{DailyNew, Indicators, daily_new};
+use super::journal::Journal;
 use super::overview::Overview;
 use super::region::Adcode;
 use super::response::ResponseLevelChange;
@@ -21,18 +22,20 @@ pub struct Situation {
     data: Arc<Dataset>,
     date: NaiveDate,
     as_of: DateTime<Utc>,
+    /// Directives logged in the local journal (feed directives are in `data`).
+    journal: Arc<Journal>,
 }
 
 impl Situation {
     /// The situation at the end of a reporting day (24:00 Asia/Shanghai).
     pub fn at_end_of(data: Arc<Dataset>, date: NaiveDate) -> Self {
-        Situation { data, date, as_of: time::end_of_day(date) }
+        Situation { data, date, as_of: time::end_of_day(date), journal: Arc::default() }
     }
 
     /// The situation at an instant; its reporting day is the last one that has ended.
     pub fn at_instant(data: Arc<Dataset>, as_of: DateTime<Utc>) -> Self {
         let date = time::local_date(as_of - Duration::nanoseconds(1));
-        Situation { data, date, as_of }
+        Situation { data, date, as_of, journal: Arc::default() }
     }
 
     pub fn data(&self) -> &Dataset {
@@ -41,6 +44,32 @@ impl Situation {
 
     pub fn dataset_arc(&self) -> &Arc<Dataset> {
         &self.data
+    }
+
+    /// The same situation with the directives of the local journal.
+    pub fn with_journal(mut self, journal: Arc<Journal>) -> Self {
+        self.journal = journal;
+        self
+    }
+
+    /// The local directive journal (empty when none is open).
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    pub fn journal_arc(&self) -> &Arc<Journal> {
+        &self.journal
+    }
+
+    /// Every issued directive the board knows: those published by feeds, then those issued
+    /// in the local journal (drafts are not shown on the board).
+    pub fn directives(&self) -> impl Iterator<Item = &Directive> {
+        self.data.directives().iter().chain(self.journal.issued().map(|r| &r.directive))
+    }
+
+    /// Whether a directive was logged in the local journal (not published by a feed).
+    pub fn is_logged(&self, d: &Directive) -> bool {
+        self.journal.records().iter().any(|r| std::ptr::eq(&r.directive, d))
     }
 
     /// The reporting day in view.
@@ -95,11 +124,18 @@ impl Situation {
 
     /// Directives in force now whose scope touches the region, newest first.
     pub fn directives_in_force(&self, region: Adcode) -> Vec<&Directive> {
+        let t = self.last_instant();
         let mut v: Vec<&Directive> = self
             .data
             .directives()
             .iter()
-            .filter(|d| d.in_force_at(self.last_instant()) && self.data.scope_touches(&d.scope, region))
+            .filter(|d| d.in_force_at(t) && self.data.scope_touches(&d.scope, region))
+            .chain(
+                self.journal
+                    .issued()
+                    .filter(|r| r.in_force_at(t) && self.data.scope_touches(&r.content.scope, region))
+                    .map(|r| &r.directive),
+            )
             .collect();
         v.sort_by_key(|d| std::cmp::Reverse(d.issued_at));
         v
@@ -112,6 +148,6 @@ impl Situation {
 
     /// A situation for another day over the same data.
     pub fn with_date(&self, date: NaiveDate) -> Situation {
-        Situation::at_end_of(self.data.clone(), date)
+        Situation::at_end_of(self.data.clone(), date).with_journal(self.journal.clone())
     }
 }

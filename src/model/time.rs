@@ -47,6 +47,29 @@ pub fn format_as_of(instant: DateTime<Utc>) -> String {
     }
 }
 
+/// A time typed by a person: RFC 3339 (`2020-02-01T22:00:00+08:00`), or local time (UTC+8)
+/// written `YYYY-MM-DD HH:MM`, or a date alone (`YYYY-MM-DD`, meaning 00:00 local).
+pub fn parse_time_input(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M") {
+        return china().from_local_datetime(&naive).single().map(|t| t.with_timezone(&Utc));
+    }
+    if s.len() == 10
+        && let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+    {
+        return Some(start_of_day(d));
+    }
+    None
+}
+
+/// An instant as a person types it back: `YYYY-MM-DD HH:MM` in local time (UTC+8).
+pub fn format_time_input(instant: DateTime<Utc>) -> String {
+    instant.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +82,17 @@ mod tests {
         assert_eq!(format_as_of(t), "2020-03-03 24:00 UTC+8");
         assert_eq!(format_local(t), "2020-03-04 00:00 UTC+8");
         assert_eq!(local_date(t), NaiveDate::from_ymd_opt(2020, 3, 4).unwrap());
+    }
+
+    #[test]
+    fn typed_times_are_rfc3339_or_local() {
+        let t = parse_time_input("2020-02-01 22:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2020-02-01T14:00:00+00:00");
+        assert_eq!(parse_time_input("2020-02-01T22:00:00+08:00"), Some(t));
+        assert_eq!(format_time_input(t), "2020-02-01 22:00");
+        assert_eq!(parse_time_input("2020-02-01").unwrap().to_rfc3339(), "2020-01-31T16:00:00+00:00");
+        assert!(parse_time_input("2020-02-30 10:00").is_none());
+        assert!(parse_time_input("tomorrow").is_none());
+        assert!(parse_time_input("2020-02-01 25:00").is_none());
     }
 }

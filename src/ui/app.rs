@@ -1,6 +1,7 @@
 //! The app shell: persisted board state, the current `Situation`, the per-frame logic step
 //! (drain the loader, apply commands) and the layout of the panels.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
@@ -8,6 +9,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::journal_worker::{JournalLink, JournalRequest};
 use super::live::{LiveLink, PlayState};
 use super::loader::{self, LoadResult};
 use super::map::layer::MapLayer;
@@ -33,6 +35,10 @@ pub enum UiCommand {
     SetTab(MainTab),
     SelectCheckpoint(Option<String>),
     ShowProblems(bool),
+    /// Write to the directive journal (off the UI thread).
+    Journal(JournalRequest),
+    /// The officer recorded with journal events.
+    SetOfficer(String),
 }
 
 /// The part of the board's state that survives a restart.
@@ -45,6 +51,9 @@ pub struct BoardState {
     pub tab: MainTab,
     #[serde(default)]
     pub checkpoint: Option<String>,
+    /// Officer name or ID recorded with the directive journal's events.
+    #[serde(default)]
+    pub officer: String,
 }
 
 /// Start-up choices from the command line, applied once data arrives.
@@ -55,6 +64,9 @@ pub struct StartOptions {
     pub lang_override: Option<Lang>,
     pub view: Option<crate::cli::StartView>,
     pub map_colour: Option<crate::cli::MapColour>,
+    pub wall: bool,
+    /// Data dir of the directive journal (`--data-dir`, else the platform data dir).
+    pub journal_dir: Option<PathBuf>,
 }
 
 enum Load {
@@ -78,6 +90,7 @@ pub struct SitboardApp {
     frame_cpu_ms: Option<f32>,
     show_frame_time: bool,
     map_layer: Option<Arc<MapLayer>>,
+    journal: JournalLink,
 }
 
 const STORAGE_KEY: &str = "sitboard.board";
@@ -97,6 +110,8 @@ impl SitboardApp {
         };
         let view = start.view;
         let map_colour = start.map_colour;
+        let wall = start.wall;
+        let journal_dir = start.journal_dir.clone();
         let paused = start.date.is_some();
         let mut app = Self::with_load(state, load, &settings, start);
         app.live = live.map(|mut l| {
@@ -105,6 +120,11 @@ impl SitboardApp {
             }
             l
         });
+        match journal_dir {
+            Some(dir) => app.journal = JournalLink::spawn(dir, Some(cc.egui_ctx.clone())),
+            None => tracing::warn!("no data dir for the directive journal; give --data-dir"),
+        }
+        app.panels.wall_mode = wall;
         if let Some(c) = map_colour {
             use crate::cli::MapColour as C;
             use crate::ui::map::choropleth::MapMode as M;
@@ -185,6 +205,12 @@ impl SitboardApp {
         app
     }
 
+    /// The same app with the directive journal of a data dir (tests).
+    pub fn with_journal(mut self, data_dir: PathBuf) -> Self {
+        self.journal = JournalLink::spawn(data_dir, None);
+        self
+    }
+
     fn with_load(state: BoardState, load: Load, settings: &Settings, start: StartOptions) -> Self {
         let names: Vec<String> = settings.sources.iter().map(|s| s.describe()).collect();
         let mut panels = PanelState::default();
@@ -203,6 +229,15 @@ impl SitboardApp {
             frame_cpu_ms: None,
             show_frame_time: false,
             map_layer: None,
+            journal: JournalLink::default(),
+        }
+    }
+
+    /// Wall mode: the wall layout alone, full screen (tests and benchmarks).
+    pub fn set_wall_mode(&mut self, on: bool) {
+        self.panels.wall_mode = on;
+        if on {
+            self.state.tab = MainTab::Wall;
         }
     }
 
@@ -213,6 +248,9 @@ impl SitboardApp {
         self.state.tab = match v {
             StartView::Overview => MainTab::Overview,
             StartView::Map => MainTab::Map,
+            StartView::Checkpoints => MainTab::Checkpoints,
+            StartView::Wall => MainTab::Wall,
+            StartView::Directives => MainTab::Directives,
             _ => MainTab::Curves,
         };
         self.panels.curves.mode = match v {
@@ -228,6 +266,11 @@ impl SitboardApp {
 
     pub fn selected_region(&self) -> Option<Adcode> {
         self.state.region
+    }
+
+    /// Whether the directive journal is open, and the last write's outcome.
+    pub fn journal_status(&self) -> &super::journal_worker::JournalStatus {
+        &self.journal.status
     }
 
     fn accept(&mut self, result: LoadResult) {
@@ -270,7 +313,7 @@ impl SitboardApp {
             region_wanted.and_then(|r| data.registry.resolve(r)).or_else(|| data.registry.roots().first().copied());
         self.state.date = Some(date);
         self.state.region = region;
-        self.situation = Some(Situation::at_end_of(data, date));
+        self.situation = Some(Situation::at_end_of(data, date).with_journal(self.journal.journal()));
     }
 
     /// The non-UI work of a frame: take in loaded data, apply commands. Never blocks.
@@ -294,6 +337,9 @@ impl SitboardApp {
                     ready.elapsed().as_millis()
                 );
             }
+        }
+        if let Some(journal) = self.journal.poll() {
+            self.situation = self.situation.take().map(|s| s.with_journal(journal));
         }
         for cmd in std::mem::take(&mut self.commands) {
             self.apply(cmd);
@@ -343,6 +389,8 @@ impl SitboardApp {
             UiCommand::SetTab(t) => self.state.tab = t,
             UiCommand::SelectCheckpoint(c) => self.state.checkpoint = c,
             UiCommand::ShowProblems(b) => self.panels.show_problems = b,
+            UiCommand::Journal(req) => self.journal.send(req),
+            UiCommand::SetOfficer(o) => self.state.officer = o,
         }
     }
 
@@ -352,6 +400,7 @@ impl SitboardApp {
         if ui.input(|i| i.key_pressed(egui::Key::F12)) {
             self.show_frame_time = !self.show_frame_time;
         }
+        self.journal.set_ctx(ui.ctx());
         let lang = self.state.lang;
         let status = panels::Status {
             tab: self.state.tab,
@@ -365,6 +414,8 @@ impl SitboardApp {
             live: self.live.as_ref(),
             source_note: &self.source_note,
             config_problem: self.config_problem.as_deref(),
+            journal: &self.journal.status,
+            officer: &self.state.officer,
         };
         let checkpoint = self.state.checkpoint.as_deref();
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| View {

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod fonts;
+pub mod journal_worker;
 pub mod live;
 pub mod loader;
 pub mod map;
@@ -24,7 +25,7 @@ pub fn run_native(cli: &Cli, settings: Settings) -> ExitCode {
         .with_title("Sitboard")
         .with_inner_size(cli.size.map(|(w, h)| [w, h]).unwrap_or([1600.0, 960.0]))
         .with_min_inner_size([900.0, 600.0]);
-    if cli.fullscreen {
+    if cli.fullscreen || cli.wall {
         viewport = viewport.with_fullscreen(true);
     }
     let options = eframe::NativeOptions { viewport, ..Default::default() };
@@ -32,8 +33,10 @@ pub fn run_native(cli: &Cli, settings: Settings) -> ExitCode {
         date: cli.date.as_deref().and_then(crate::cli::parse_date_arg),
         region: cli.region.as_deref().and_then(|r| r.parse().ok()),
         lang_override: cli.lang,
-        view: cli.view,
+        view: if cli.wall { Some(crate::cli::StartView::Wall) } else { cli.view },
+        wall: cli.wall,
         map_colour: cli.map_colour,
+        journal_dir: cli.data_dir.clone().or_else(crate::paths::data_dir),
     };
     let result = eframe::run_native(
         "Sitboard",

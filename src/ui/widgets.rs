@@ -126,3 +126,13 @@ pub fn stacked_bar(ui: &mut Ui, parts: &[(u32, Color32)], height: f32) {
         x += w;
     }
 }
+
+/// A small filled chip with dark text (badges such as "logged here" or "feed").
+pub fn chip(ui: &mut Ui, text: &str, fill: Color32) -> egui::Response {
+    Frame::new()
+        .fill(fill)
+        .corner_radius(CornerRadius::same(3))
+        .inner_margin(Margin::symmetric(6, 1))
+        .show(ui, |ui| ui.label(RichText::new(text).small().color(Color32::from_rgb(0x07, 0x12, 0x24))))
+        .inner
+}

@@ -7,6 +7,7 @@ use egui::{Align2, Color32, FontId, Pos2, Response, Stroke, Ui};
 use walkers::{MapMemory, Plugin, Projector};
 
 use super::regions::ScreenTransform;
+use crate::model::checkpoint_stats::{CheckpointAlert, CheckpointState};
 use crate::model::geometry::mercator;
 use crate::model::{CheckpointStatus, Situation};
 use crate::ui::theme;
@@ -24,6 +25,8 @@ pub struct CheckpointMarker {
     pub temperature_alarms: u32,
     /// No throughput row in the 2 hours before the instant while open.
     pub stale: bool,
+    /// Open, but the last interval had no traffic after hours with traffic.
+    pub dropped: bool,
 }
 
 impl CheckpointMarker {
@@ -32,7 +35,7 @@ impl CheckpointMarker {
             theme::UNKNOWN
         } else if self.positives > 0 {
             theme::ALERT
-        } else if self.red_codes > 0 || self.temperature_alarms > 0 {
+        } else if self.red_codes > 0 || self.temperature_alarms > 0 || self.dropped {
             theme::WARN
         } else {
             theme::ACCENT
@@ -45,32 +48,30 @@ impl CheckpointMarker {
     }
 }
 
-/// The checkpoints that exist at the situation's instant (they have a status by then).
+/// The checkpoints that exist at the situation's instant (they have a status by then), with
+/// the same alerts as the checkpoints table.
 pub fn markers(sit: &Situation) -> Vec<CheckpointMarker> {
     let t = sit.as_of();
-    let day_start = t - chrono::Duration::hours(24);
-    let mut out = Vec::new();
-    for c in sit.data().checkpoints() {
-        let Some(status) = c.status_at(t - chrono::Duration::nanoseconds(1)) else { continue };
-        let rows = sit.data().throughput(&c.id);
-        // Rows are sorted by start: the ones of the last 24 hours before `t`.
-        let end = rows.partition_point(|r| r.start < t);
-        let begin = rows[..end].partition_point(|r| r.start < day_start);
-        let day = &rows[begin..end];
-        let last = day.last();
-        let stale = status != CheckpointStatus::Closed && last.is_none_or(|r| r.end() < t - chrono::Duration::hours(2));
-        out.push(CheckpointMarker {
-            id: c.id.clone(),
-            world: mercator(c.lon, c.lat),
-            status,
-            last_interval: last.map(|r| r.vehicles() + r.people()),
-            positives: day.iter().filter_map(|r| r.positives).sum(),
-            red_codes: day.iter().filter_map(|r| r.codes.map(|c| c.red)).sum(),
-            temperature_alarms: day.iter().filter_map(|r| r.temperature_alarms).sum(),
-            stale,
-        });
-    }
-    out
+    let data = sit.data();
+    data.checkpoints()
+        .iter()
+        .filter_map(|c| {
+            let st = CheckpointState::at(c, data.throughput(&c.id), t);
+            let status = st.status?;
+            let clamp = |x: u64| u32::try_from(x).unwrap_or(u32::MAX);
+            Some(CheckpointMarker {
+                id: c.id.clone(),
+                world: mercator(c.lon, c.lat),
+                status,
+                last_interval: st.last_interval.map(|l| clamp(l.vehicles + l.people)),
+                positives: clamp(st.last_24h.positives),
+                red_codes: clamp(st.last_24h.codes.red),
+                temperature_alarms: clamp(st.last_24h.temperature_alarms),
+                stale: st.alerts.contains(&CheckpointAlert::Stale),
+                dropped: st.alerts.contains(&CheckpointAlert::DroppedToZero),
+            })
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, Default)]
@@ -141,6 +142,9 @@ impl Plugin for CheckpointsPlugin<'_> {
                 painter.text(at, Align2::CENTER_CENTER, "?", FontId::proportional(12.0), theme::UNKNOWN);
             } else {
                 painter.circle(at, r, colour.gamma_multiply(0.85), Stroke::new(1.5, Color32::WHITE));
+                if m.dropped {
+                    painter.circle_stroke(at, r + 3.0, Stroke::new(2.0, theme::WARN));
+                }
             }
             if self.selected == Some(m.id.as_str()) {
                 painter.circle_stroke(at, r + 4.0, Stroke::new(2.5, Color32::WHITE));

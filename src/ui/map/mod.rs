@@ -67,6 +67,9 @@ pub struct MapState {
     regions_out: RegionsOutput,
     checkpoints_out: CheckpointsOutput,
     scene: regions::SceneCache,
+    /// Size of the map at the last fit, and whether the user moved the map since.
+    fitted_size: Option<egui::Vec2>,
+    user_moved: bool,
 }
 
 impl MapState {
@@ -95,12 +98,14 @@ impl MapState {
     }
 }
 
+/// The map panel. `compact` leaves out the toolbar (the wall layout).
 pub fn ui(
     ui: &mut Ui,
     v: &View<'_>,
     layer: Option<&Arc<MapLayer>>,
     state: &mut MapState,
     commands: &mut Vec<UiCommand>,
+    compact: bool,
 ) {
     let tr = v.tr;
     let Some(layer) = layer else {
@@ -119,29 +124,31 @@ pub fn ui(
     }
 
     // Toolbar: colour by …, fit the province.
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(tr.map_colour_by).color(theme::TEXT_DIM));
-        for m in MapMode::ALL {
-            let enabled = m != MapMode::New7DaysPer100k || has_population;
-            let resp = ui.add_enabled(enabled, egui::Button::selectable(state.mode == m, m.label(tr)));
-            if resp.clicked() {
-                state.mode = m;
+    if !compact {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(tr.map_colour_by).color(theme::TEXT_DIM));
+            for m in MapMode::ALL {
+                let enabled = m != MapMode::New7DaysPer100k || has_population;
+                let resp = ui.add_enabled(enabled, egui::Button::selectable(state.mode == m, m.label(tr)));
+                if resp.clicked() {
+                    state.mode = m;
+                }
+                if !enabled {
+                    resp.on_disabled_hover_text(tr.no_population);
+                }
             }
-            if !enabled {
-                resp.on_disabled_hover_text(tr.no_population);
+            ui.separator();
+            if ui.button(tr.map_fit_province).clicked() {
+                state.pending_fit = Some(layer.bbox);
             }
-        }
-        ui.separator();
-        if ui.button(tr.map_fit_province).clicked() {
-            state.pending_fit = Some(layer.bbox);
-        }
-        if let Some(s) = layer.get(v.region)
-            && v.sit.data().registry.get(v.region).is_some_and(|r| r.level != RegionLevel::Province)
-            && ui.button(format!("{} {}", tr.map_fit_region, v.name(v.region))).clicked()
-        {
-            state.pending_fit = Some(s.bbox);
-        }
-    });
+            if let Some(s) = layer.get(v.region)
+                && v.sit.data().registry.get(v.region).is_some_and(|r| r.level != RegionLevel::Province)
+                && ui.button(format!("{} {}", tr.map_fit_region, v.name(v.region))).clicked()
+            {
+                state.pending_fit = Some(s.bbox);
+            }
+        });
+    }
 
     // Follow selections made elsewhere (region picker, tables): zoom to the new region.
     if state.last_region != Some(v.region) {
@@ -156,8 +163,16 @@ pub fn ui(
         state.fitted_once = true;
     }
     let size = ui.available_size();
+    // A new map size (window resized, another layout) refits the view unless the user has
+    // moved the map themselves.
+    if !state.user_moved && state.pending_fit.is_none() && state.fitted_size.is_some_and(|s| (s - size).length() > 40.0)
+    {
+        state.pending_fit = Some(layer.get(v.region).map(|s| s.bbox).unwrap_or(layer.bbox));
+    }
     if let Some(b) = state.pending_fit.take() {
         fit(&mut state.memory, b, size);
+        state.fitted_size = Some(size);
+        state.user_moved = false;
     }
 
     if state.tiles.is_none()
@@ -221,6 +236,11 @@ pub fn ui(
         .response;
     state.regions_out = regions_out;
     state.checkpoints_out = checkpoints_out.clone();
+    if response.dragged()
+        || (response.hovered() && ui.input(|i| i.smooth_scroll_delta.y != 0.0 || i.zoom_delta() != 1.0))
+    {
+        state.user_moved = true;
+    }
 
     // A checkpoint under the pointer takes precedence over the county below it.
     if let Some(id) = &checkpoints_out.hovered {
@@ -264,12 +284,19 @@ fn refresh_cache(v: &View<'_>, state: &mut MapState) {
     state.cache = Some((key, choropleth::county_states(v.sit), checkpoints::markers(v.sit)));
 }
 
-/// Centre on world bounds and zoom so they fill most of the map.
+/// Room the legend takes on the map's left (the view is fitted beside it).
+const LEGEND_INSET: f64 = 280.0;
+
+/// Centre on world bounds and zoom so they fill most of the map beside the legend.
 fn fit(memory: &mut MapMemory, b: [f64; 4], size: egui::Vec2) {
     let (w, h) = ((b[2] - b[0]).max(1e-9), (b[3] - b[1]).max(1e-9));
-    let px_per_world = (f64::from(size.x) / w).min(f64::from(size.y) / h) * 0.9;
+    let inset = if f64::from(size.x) > 3.0 * LEGEND_INSET { LEGEND_INSET } else { 0.0 };
+    let px_per_world = ((f64::from(size.x) - inset) / w).min(f64::from(size.y) / h) * 0.92;
     let zoom = (px_per_world / 256.0).log2().clamp(2.0, 18.0);
-    memory.center_at(position([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]));
+    let px_per_world = 256.0 * zoom.exp2();
+    // Shift the centre left by half the inset so the bounds sit in the free area.
+    let centre = [(b[0] + b[2]) / 2.0 - inset / 2.0 / px_per_world, (b[1] + b[3]) / 2.0];
+    memory.center_at(position(centre));
     // A zoom out of walkers' range is ignored; the map keeps its zoom.
     let _ = memory.set_zoom(zoom);
 }
@@ -364,6 +391,9 @@ fn checkpoint_tooltip(ui: &mut Ui, v: &View<'_>, m: &CheckpointMarker) {
     ui.label(format!("{}: {status}", tr.cp_status));
     if m.stale {
         ui.label(RichText::new(tr.cp_stale).color(theme::WARN));
+    }
+    if m.dropped {
+        ui.label(RichText::new(tr.cp_alert_dropped).color(theme::WARN));
     }
     ui.label(format!(
         "{}: {}",

@@ -65,6 +65,7 @@ struct Cache {
 #[derive(Clone, PartialEq)]
 struct CacheKey {
     data: usize,
+    journal: usize,
     region: Adcode,
     date: NaiveDate,
     en: bool,
@@ -238,9 +239,10 @@ fn toolbar(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState) {
     });
 }
 
-fn refresh_cache(v: &View<'_>, state: &mut CurvesState) {
+pub(super) fn refresh_cache(v: &View<'_>, state: &mut CurvesState) {
     let key = CacheKey {
         data: Arc::as_ptr(v.sit.dataset_arc()) as usize,
+        journal: Arc::as_ptr(v.sit.journal_arc()) as usize,
         region: v.region,
         date: v.sit.date(),
         en: v.lang.is_en(),
@@ -341,9 +343,9 @@ fn region_series(sit: &Situation, code: Adcode, from: NaiveDate, en: bool) -> Op
 /// Directives whose scope touches the region, issued within the period, as chart markers.
 fn annotations(sit: &Situation, region: Adcode, episode: (NaiveDate, NaiveDate), tr: &Tr) -> Vec<Annotation> {
     let data = sit.data();
-    let mut out: Vec<Annotation> = data
+    // Feed directives and those issued in the local journal.
+    let mut out: Vec<Annotation> = sit
         .directives()
-        .iter()
         .filter(|d| data.scope_touches(&d.scope, region) && d.issued_at <= sit.as_of())
         .filter(|d| {
             let day = d.issued_at.with_timezone(&china()).date_naive();
@@ -417,7 +419,7 @@ fn date_label(mark: GridMark) -> String {
     x_day(mark.value).map(|d| format!("{:02}-{:02}", d.month(), d.day())).unwrap_or_default()
 }
 
-fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands: &mut Vec<UiCommand>) {
+pub(super) fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands: &mut Vec<UiCommand>) {
     let tr = v.tr;
     let Some(cache) = state.cache.as_ref() else { return };
     let Some(series) = cache.single.as_ref() else {

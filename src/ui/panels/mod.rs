@@ -2,13 +2,16 @@
 //! a [`View`] (the `Situation`, the selected region, the language) and pushes
 //! [`UiCommand`]s; none of them changes shared state or does IO.
 
+mod checkpoints;
 pub mod curves;
 mod date_control;
+mod directives;
 mod live;
 mod overview;
 mod problems;
 mod region_picker;
 mod top_bar;
+mod wall;
 
 use super::app::UiCommand;
 use super::theme;
@@ -44,6 +47,9 @@ pub struct Status<'a> {
     pub live: Option<&'a crate::ui::live::LiveLink>,
     pub source_note: &'a str,
     pub config_problem: Option<&'a str>,
+    /// The directive journal, and the officer its events are recorded under.
+    pub journal: &'a crate::ui::journal_worker::JournalStatus,
+    pub officer: &'a str,
 }
 
 /// The views of the central area.
@@ -53,17 +59,25 @@ pub enum MainTab {
     Overview,
     Curves,
     Map,
+    Checkpoints,
+    /// The wall display (大屏): key figures, map, curve and directives on one screen.
+    Wall,
+    Directives,
 }
 
 /// Transient (not persisted) state of the panels.
 #[derive(Default)]
 pub struct PanelState {
     pub show_problems: bool,
+    /// Wall mode: no region picker and date control, the wall layout full screen (Esc leaves).
+    pub wall_mode: bool,
+    pub checkpoints: checkpoints::CheckpointsState,
     pub overview: overview::OverviewCache,
     pub map: crate::ui::map::MapState,
     pub curves: curves::CurvesState,
     pub region_picker: region_picker::RegionPickerState,
     pub date_control: date_control::DateControlState,
+    pub directives: directives::DirectivesState,
 }
 
 /// Lay out the whole board.
@@ -103,6 +117,17 @@ pub fn board(
         return;
     };
 
+    if state.wall_mode {
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            state.wall_mode = false;
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::new().fill(theme::BG).inner_margin(egui::Margin::same(12)))
+            .show(ui, |ui| wall::ui(ui, view, map_layer, state, commands));
+        problems::window(ui.ctx(), status, tr, state, commands);
+        return;
+    }
+
     egui::Panel::bottom("date_control")
         .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 8)))
         .show(ui, |ui| date_control::ui(ui, view, &mut state.date_control, commands));
@@ -118,9 +143,14 @@ pub fn board(
         ui,
         |ui| {
             ui.horizontal(|ui| {
-                for (t, label) in
-                    [(MainTab::Overview, tr.tab_overview), (MainTab::Curves, tr.tab_curves), (MainTab::Map, tr.tab_map)]
-                {
+                for (t, label) in [
+                    (MainTab::Overview, tr.tab_overview),
+                    (MainTab::Curves, tr.tab_curves),
+                    (MainTab::Map, tr.tab_map),
+                    (MainTab::Checkpoints, tr.tab_checkpoints),
+                    (MainTab::Wall, tr.tab_wall),
+                    (MainTab::Directives, tr.journal.tab),
+                ] {
                     let text = egui::RichText::new(label).size(theme::HEADING);
                     if ui.selectable_label(tab == t, text).clicked() && tab != t {
                         commands.push(UiCommand::SetTab(t));
@@ -131,7 +161,10 @@ pub fn board(
             match tab {
                 MainTab::Overview => overview::ui(ui, view, &mut state.overview, commands),
                 MainTab::Curves => curves::ui(ui, view, &mut state.curves, commands),
-                MainTab::Map => crate::ui::map::ui(ui, view, map_layer, &mut state.map, commands),
+                MainTab::Map => crate::ui::map::ui(ui, view, map_layer, &mut state.map, commands, false),
+                MainTab::Wall => wall::ui(ui, view, map_layer, state, commands),
+                MainTab::Checkpoints => checkpoints::ui(ui, view, &mut state.checkpoints, commands),
+                MainTab::Directives => directives::ui(ui, view, status, &mut state.directives, commands),
             }
         },
     );

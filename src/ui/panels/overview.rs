@@ -101,11 +101,11 @@ fn figure_colour(field: CaseField, fig: &Figure) -> Color32 {
     }
 }
 
-fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
+pub(super) fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
     let tr = v.tr;
     let gap = ui.spacing().item_spacing.x;
     // As many tiles per row as fit at ≥ 200 px, at most 8, each the same width.
-    let per_row = ((total + gap) / (200.0 + gap)).floor().clamp(2.0, 8.0);
+    let per_row = ((total + gap) / (200.0 + gap)).floor().clamp(2.0, 8.0).min(ov.figures.len().max(1) as f32);
     let width = (total - gap * (per_row - 1.0)) / per_row - 0.5;
     let report = v.sit.report(v.region);
     // Explicit rows: a frame's size is only known after it is drawn, so wrapping is ours.
@@ -137,7 +137,7 @@ fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
     }
 }
 
-fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.response_level).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -176,7 +176,7 @@ fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     });
 }
 
-fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     let Some(risk) = &ov.risk else { return };
     widgets::card(ui, width, |ui| {
@@ -222,7 +222,7 @@ fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     });
 }
 
-fn indicators_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn indicators_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.indicators).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -337,7 +337,7 @@ fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], width: f32, c
     });
 }
 
-fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.directives_in_force).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -345,9 +345,8 @@ fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
             ui.label(RichText::new(tr.no_directives).color(theme::TEXT_DIM));
             return;
         }
-        let all = v.sit.data().directives();
         for d in &ov.directives_in_force {
-            let full = all.iter().find(|x| x.number == d.number && x.issuer == d.issuer);
+            let full = v.sit.directives().find(|x| x.number == d.number && x.issuer == d.issuer);
             ui.separator();
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(&d.number).size(theme::HEADING).strong().color(theme::ACCENT));
@@ -358,11 +357,17 @@ fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
                             .background_color(theme::CARD_BORDER),
                     );
                 }
+                if d.logged {
+                    widgets::chip(ui, tr.journal.badge_local, theme::OK).on_hover_text(tr.journal.badge_local_hint);
+                }
             });
             let title = ui.label(RichText::new(&d.title).size(theme::BODY).strong());
             if let Some(f) = full {
                 let mut hover = format!("{}\n{}", f.issuer, f.body);
-                hover.push_str(&format!("\n\n{}", tr.feed_directive));
+                hover.push_str(&format!(
+                    "\n\n{}",
+                    if d.logged { tr.journal.badge_local_hint } else { tr.feed_directive }
+                ));
                 title.on_hover_text(hover);
                 let mut when = format!("{} {}", tr.issued, format_local(f.issued_at));
                 if let Some(e) = f.effective_from {

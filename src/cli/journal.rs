@@ -1,0 +1,473 @@
+//! `sitboard journal`: the directive journal from the command line, through the same code as
+//! the Directives panel: the same checks with the same messages, the same store, the same
+//! exports. Nothing is written unless the input passes every check.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::Settings;
+use crate::export::{self, ListRow};
+use crate::feed::{self, FeedSource};
+use crate::i18n::Tr;
+use crate::model::journal::{
+    DirectiveContent, DirectiveRecord, DraftInput, EventKind, Journal, JournalEvent, NewEvent, Prepare, Problem,
+};
+use crate::model::time::format_local;
+use crate::model::{Adcode, Directive, DirectiveCategory, Priority, RegionRegistry};
+use crate::store::journal::{JournalStore, StoreError, journal_path};
+
+const CATEGORIES: [&str; 6] = ["traffic_control", "residential_control", "testing", "reopening", "supplies", "other"];
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCommand {
+    /// Issue a directive: in force from now (or from --from) until --until or until lifted.
+    Issue(DirectiveArgs),
+    /// Record a draft (not in force until issued from the board).
+    Draft(DirectiveArgs),
+    /// A unit acknowledges a directive (--unit).
+    Ack(ActionArgs),
+    /// Lift a directive: it ends now (--reason).
+    Lift(ActionArgs),
+    /// Revoke a directive: it is annulled (--reason).
+    Revoke(ActionArgs),
+    /// List the directives of the journal.
+    List {
+        /// Only those in force now.
+        #[arg(long)]
+        in_force: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a directive's full history (every event, with its hash).
+    History {
+        /// The directive's number, e.g. 绥指公4号.
+        number: String,
+        /// The issuing body, when several use the same number.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the directive list (or, with --number, one directive's history) to CSV or to a
+    /// printable HTML page.
+    Export {
+        /// Write CSV to this file.
+        #[arg(long, value_name = "PATH", required_unless_present = "html", conflicts_with = "html")]
+        csv: Option<PathBuf>,
+        /// Write an HTML page to this file.
+        #[arg(long, value_name = "PATH")]
+        html: Option<PathBuf>,
+        /// Export this directive's history instead of the list.
+        #[arg(long)]
+        number: Option<String>,
+        /// The issuing body, when several use the same number.
+        #[arg(long)]
+        issuer: Option<String>,
+    },
+    /// Check the hash chain of every event. Exits 1 and names the first bad event when the
+    /// journal was changed outside Sitboard.
+    Verify,
+    /// Test support: issue one directive, then acknowledge it COUNT times, printing
+    /// `saved SEQ HASH` after each durable write.
+    #[command(hide = true)]
+    Soak {
+        #[arg(long)]
+        count: u64,
+        #[arg(long)]
+        tag: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DirectiveArgs {
+    /// Number, unique per issuing body, e.g. 绥指公4号.
+    #[arg(long, default_value = "")]
+    pub number: String,
+    #[arg(long, default_value = "")]
+    pub title: String,
+    #[arg(long, default_value = "")]
+    pub body: String,
+    /// Region codes, comma-separated, e.g. 231202,230100.
+    #[arg(long, value_name = "ADCODE[,…]", default_value = "")]
+    pub scope: String,
+    /// Officer name or ID recorded with the event.
+    #[arg(long, default_value = "")]
+    pub officer: String,
+    /// Issuing body (default: the last one used in the journal).
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Effective from: RFC 3339 or `YYYY-MM-DD HH:MM` (Beijing time).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// Effective until: RFC 3339 or `YYYY-MM-DD HH:MM` (Beijing time).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    #[arg(long, default_value = "other", value_parser = CATEGORIES)]
+    pub category: String,
+    #[arg(long, default_value = "normal", value_parser = ["normal", "high", "urgent"])]
+    pub priority: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionArgs {
+    /// The directive's number.
+    pub number: String,
+    /// Officer name or ID recorded with the event.
+    #[arg(long, default_value = "")]
+    pub officer: String,
+    /// Why it is lifted or revoked.
+    #[arg(long, default_value = "")]
+    pub reason: String,
+    /// The acknowledging unit.
+    #[arg(long, default_value = "")]
+    pub unit: String,
+    /// The issuing body, when several use the same number.
+    #[arg(long)]
+    pub issuer: Option<String>,
+}
+
+/// Run a journal command on the journal of `data_dir` (else the platform data dir).
+pub fn run(settings: &Settings, data_dir: Option<&Path>, cmd: &JournalCommand) -> ExitCode {
+    let tr = settings.lang.tr();
+    let Some(dir) = data_dir.map(Path::to_path_buf).or_else(crate::paths::data_dir) else {
+        eprintln!("error: no data dir on this system: give --data-dir DIR");
+        return ExitCode::from(2);
+    };
+    let result = match cmd {
+        JournalCommand::Issue(a) => create(settings, &dir, a, true, tr),
+        JournalCommand::Draft(a) => create(settings, &dir, a, false, tr),
+        JournalCommand::Ack(a) => action(&dir, a, EventKind::Acknowledged, &a.unit, tr),
+        JournalCommand::Lift(a) => action(&dir, a, EventKind::Lifted, &a.reason, tr),
+        JournalCommand::Revoke(a) => action(&dir, a, EventKind::Revoked, &a.reason, tr),
+        JournalCommand::List { in_force, json } => list(settings, &dir, *in_force, *json, tr),
+        JournalCommand::History { number, issuer, json } => history(&dir, number, issuer.as_deref(), *json, tr),
+        JournalCommand::Export { csv, html, number, issuer } => {
+            export_cmd(settings, &dir, csv.as_deref(), html.as_deref(), number.as_deref(), issuer.as_deref(), tr)
+        }
+        JournalCommand::Verify => verify(&dir, tr),
+        JournalCommand::Soak { count, tag } => soak(&dir, *count, tag),
+    };
+    match result {
+        Ok(code) => code,
+        Err(msgs) => {
+            for m in msgs {
+                eprintln!("error: {m}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+type CmdResult = Result<ExitCode, Vec<String>>;
+
+fn store_error(e: StoreError, tr: &Tr) -> Vec<String> {
+    match e {
+        StoreError::Rejected(p) => vec![tr.journal.problem(&p)],
+        e => vec![e.to_string()],
+    }
+}
+
+fn problems(ps: Vec<Problem>, tr: &Tr) -> Vec<String> {
+    ps.iter().map(|p| tr.journal.problem(p)).collect()
+}
+
+/// Open an existing journal (reading commands never create one).
+fn open_existing(dir: &Path, tr: &Tr) -> Result<JournalStore, Vec<String>> {
+    JournalStore::open(&journal_path(dir), false).map_err(|e| store_error(e, tr))
+}
+
+/// The region registry and the directives of the local feeds (their numbers are taken).
+/// URL sources are not fetched: the journal must work offline.
+fn registry_and_feed(settings: &Settings) -> Result<(RegionRegistry, Vec<Directive>), Vec<String>> {
+    let registry = settings.registry().map_err(|e| vec![e])?;
+    let local: Vec<FeedSource> =
+        settings.sources.iter().filter(|s| matches!(s, FeedSource::Path(_))).cloned().collect();
+    if local.is_empty() {
+        return Ok((registry, Vec::new()));
+    }
+    let outcome = feed::load_sources(&local, registry);
+    let directives = outcome.dataset.directives().to_vec();
+    Ok((outcome.dataset.registry, directives))
+}
+
+fn create(settings: &Settings, dir: &Path, a: &DirectiveArgs, issue: bool, tr: &Tr) -> CmdResult {
+    let (registry, feed) = registry_and_feed(settings)?;
+    // Check against the journal as it is, creating nothing until the input passes.
+    let journal = load_journal(dir, tr)?.unwrap_or_default();
+    let input = DraftInput {
+        number: a.number.clone(),
+        issuer: a.issuer.clone().unwrap_or_else(|| journal.default_issuer()),
+        title: a.title.clone(),
+        body: a.body.clone(),
+        category: DirectiveCategory::parse(&a.category).unwrap_or(DirectiveCategory::Other),
+        priority: Priority::parse(&a.priority).unwrap_or(Priority::Normal),
+        scope: a.scope.clone(),
+        from: a.from.clone().unwrap_or_default(),
+        until: a.until.clone().unwrap_or_default(),
+    };
+    let now = Utc::now();
+    let prep = Prepare { journal: &journal, registry: &registry, feed: &feed, now };
+    let event = prep.create(&input, &a.officer, issue).map_err(|ps| problems(ps, tr))?;
+    // The store checks the lifecycle again under its write lock (another process may have
+    // written the same number meanwhile).
+    let mut store = JournalStore::open_in(dir).map_err(|e| store_error(e, tr))?;
+    let saved = store.append(event, now).map_err(|e| store_error(e, tr))?;
+    print_saved(&saved, tr);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_saved(ev: &JournalEvent, tr: &Tr) {
+    println!("{} · {} · {}", tr.journal.saved(ev.seq, ev.event.kind, &ev.event.number), format_local(ev.at), ev.hash);
+}
+
+fn action(dir: &Path, a: &ActionArgs, kind: EventKind, text: &str, tr: &Tr) -> CmdResult {
+    let mut store = open_existing(dir, tr)?;
+    let journal = store.load().map_err(|e| store_error(e, tr))?;
+    let record = journal.find(&a.number, a.issuer.as_deref()).map_err(|p| vec![tr.journal.problem(&p)])?;
+    let registry = RegionRegistry::default();
+    let now = Utc::now();
+    let prep = Prepare { journal: &journal, registry: &registry, feed: &[], now };
+    let event = prep.action(record, kind, &a.officer, text).map_err(|ps| problems(ps, tr))?;
+    let saved = store.append(event, now).map_err(|e| store_error(e, tr))?;
+    print_saved(&saved, tr);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_journal(dir: &Path, tr: &Tr) -> Result<Option<Journal>, Vec<String>> {
+    match JournalStore::open(&journal_path(dir), false) {
+        Ok(s) => s.load().map(Some).map_err(|e| store_error(e, tr)),
+        Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(store_error(e, tr)),
+    }
+}
+
+fn content_json(c: &DirectiveContent) -> Value {
+    json!({
+        "number": c.number,
+        "issuer": c.issuer,
+        "title": c.title,
+        "body": c.body,
+        "category": c.category.wire_name(),
+        "scope": c.scope.iter().map(Adcode::to_string).collect::<Vec<_>>(),
+        "effective_from": c.effective_from.map(|t| t.to_rfc3339()),
+        "effective_until": c.effective_until.map(|t| t.to_rfc3339()),
+        "priority": c.priority,
+    })
+}
+
+fn event_json(e: &JournalEvent) -> Value {
+    json!({
+        "seq": e.seq,
+        "at": e.at.to_rfc3339(),
+        "kind": e.event.kind.wire_name(),
+        "officer": e.event.officer,
+        "unit": e.event.unit,
+        "reason": e.event.reason,
+        "content": e.event.content.as_ref().map(content_json),
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    })
+}
+
+fn record_json(r: &DirectiveRecord, now: chrono::DateTime<Utc>) -> Value {
+    let mut v = content_json(&r.content);
+    v["status"] = json!(r.status);
+    v["in_force_now"] = json!(r.in_force_at(now));
+    v["issued_at"] = json!(r.issued_at.map(|t| t.to_rfc3339()));
+    v["ended_at"] = json!(r.ended.as_ref().map(|(t, _)| t.to_rfc3339()));
+    v["end_reason"] = json!(r.ended.as_ref().map(|(_, reason)| reason));
+    v["acknowledgments"] = r
+        .acknowledgments
+        .iter()
+        .map(|a| json!({"unit": a.unit, "officer": a.officer, "at": a.at.to_rfc3339(), "seq": a.seq}))
+        .collect();
+    v["events"] = json!(r.events.len());
+    v
+}
+
+fn list(settings: &Settings, dir: &Path, in_force: bool, as_json: bool, tr: &Tr) -> CmdResult {
+    let j = &tr.journal;
+    let journal = load_journal(dir, tr)?.unwrap_or_default();
+    let now = Utc::now();
+    let records: Vec<&DirectiveRecord> = journal.records().iter().filter(|r| !in_force || r.in_force_at(now)).collect();
+    if as_json {
+        let v: Vec<Value> = records.iter().map(|r| record_json(r, now)).collect();
+        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| vec![e.to_string()])?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if journal.event_count() == 0 {
+        println!("{}", j.nothing_logged);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let registry = settings.registry().ok();
+    let en = settings.lang.is_en();
+    for r in &records {
+        let d = &r.directive;
+        let scope: Vec<String> = d
+            .scope
+            .iter()
+            .map(|c| registry.as_ref().map(|reg| reg.name(*c, en)).unwrap_or_else(|| c.to_string()))
+            .collect();
+        let when = match r.issued_at {
+            Some(t) => format!("{} {}", tr.issued, format_local(t)),
+            None => format!("{} {}", j.drafted, format_local(r.created_at())),
+        };
+        let mut status = j.status(r.status).to_owned();
+        if r.in_force_at(now) {
+            status.push_str(" ●");
+        }
+        println!("{}  [{}]  {}  · {} · {} · {when}", d.number, status, d.title, d.issuer, scope.join(", "));
+    }
+    println!("{}", j.n_directives(records.len()));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find_record<'a>(
+    journal: &'a Journal,
+    number: &str,
+    issuer: Option<&str>,
+    tr: &Tr,
+) -> Result<&'a DirectiveRecord, Vec<String>> {
+    journal.find(number, issuer).map_err(|p| vec![tr.journal.problem(&p)])
+}
+
+fn history(dir: &Path, number: &str, issuer: Option<&str>, as_json: bool, tr: &Tr) -> CmdResult {
+    let j = &tr.journal;
+    let journal = load_journal(dir, tr)?.unwrap_or_default();
+    let r = find_record(&journal, number, issuer, tr)?;
+    if as_json {
+        let mut v = record_json(r, Utc::now());
+        v["events"] = r.events.iter().map(event_json).collect();
+        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| vec![e.to_string()])?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} {} · {} · {}", r.number(), r.content.title, r.issuer(), j.status(r.status));
+    for e in &r.events {
+        let detail = j.event_detail(e);
+        println!(
+            "  #{:<5} {}  {}  {}  {}  {}",
+            e.seq,
+            format_local(e.at),
+            j.event(e.event.kind),
+            e.event.officer,
+            detail,
+            e.hash.get(..16).unwrap_or(&e.hash)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write a file whole or not at all (temp file beside it, then rename).
+fn write_file(path: &Path, contents: &str) -> Result<(), Vec<String>> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if name.is_empty() {
+        return Err(vec![format!("{} is not a file path", path.display())]);
+    }
+    let tmp = path.with_file_name(format!(".{name}.part"));
+    std::fs::write(&tmp, contents)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| vec![format!("cannot write {}: {e}", path.display())])
+}
+
+fn export_cmd(
+    settings: &Settings,
+    dir: &Path,
+    csv: Option<&Path>,
+    html: Option<&Path>,
+    number: Option<&str>,
+    issuer: Option<&str>,
+    tr: &Tr,
+) -> CmdResult {
+    let journal = load_journal(dir, tr)?.unwrap_or_default();
+    let registry = settings.registry().ok();
+    let en = settings.lang.is_en();
+    let now = Utc::now();
+    let (path, contents) = match number {
+        Some(n) => {
+            let r = find_record(&journal, n, issuer, tr)?;
+            match (csv, html) {
+                (Some(p), _) => (p, export::history_csv(r, tr)),
+                (None, Some(p)) => (p, export::history_html(r, tr, registry.as_ref(), en, now)),
+                (None, None) => return Err(vec!["give --csv PATH or --html PATH".into()]),
+            }
+        }
+        None => {
+            let rows: Vec<ListRow<'_>> = journal
+                .records()
+                .iter()
+                .map(|r| ListRow { directive: &r.directive, logged: true, acknowledgments: r.acknowledgments.len() })
+                .collect();
+            match (csv, html) {
+                (Some(p), _) => (p, export::list_csv(&rows, tr, registry.as_ref(), en)),
+                (None, Some(p)) => (p, export::list_html(&rows, tr, registry.as_ref(), en, now)),
+                (None, None) => return Err(vec!["give --csv PATH or --html PATH".into()]),
+            }
+        }
+    };
+    write_file(path, &contents)?;
+    println!("{} {}", tr.journal.exported, path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(dir: &Path, tr: &Tr) -> CmdResult {
+    let j = &tr.journal;
+    let store = open_existing(dir, tr)?;
+    match store.verify().map_err(|e| store_error(e, tr))? {
+        Ok(v) => {
+            println!("{}", j.verified_line(store.path(), v.events, &v.head));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(bad) => {
+            eprintln!("{}: {}: {}", j.verify_failed, store.path().display(), j.bad_event(&bad));
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Issue one directive, then acknowledge it `count` times; after each durable write print
+/// `saved SEQ HASH` (what the kill and concurrency tests check against the journal).
+fn soak(dir: &Path, count: u64, tag: &str) -> CmdResult {
+    let err = |e: StoreError| vec![e.to_string()];
+    let mut store = JournalStore::open_in(dir).map_err(err)?;
+    let number = format!("SOAK-{tag}");
+    let content = DirectiveContent {
+        number: number.clone(),
+        issuer: "soak".into(),
+        title: format!("soak {tag}"),
+        body: String::new(),
+        category: DirectiveCategory::Other,
+        scope: vec![Adcode::new_unchecked(230000)],
+        effective_from: None,
+        effective_until: None,
+        priority: Priority::Normal,
+    };
+    let mut out = std::io::stdout().lock();
+    let mut write = |kind: EventKind,
+                     unit: Option<String>,
+                     content: Option<DirectiveContent>|
+     -> Result<(), Vec<String>> {
+        let ev = NewEvent {
+            kind,
+            issuer: "soak".into(),
+            number: number.clone(),
+            officer: format!("soak-{tag}"),
+            unit,
+            reason: None,
+            content,
+        };
+        let saved = store.append(ev, Utc::now()).map_err(err)?;
+        writeln!(out, "saved {} {}", saved.seq, saved.hash).and_then(|()| out.flush()).map_err(|e| vec![e.to_string()])
+    };
+    write(EventKind::Issued, None, Some(content))?;
+    for i in 0..count {
+        write(EventKind::Acknowledged, Some(format!("unit-{i}")), None)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,259 @@
+//! The directive journal's worker thread: it owns the SQLite connection, writes events and
+//! export files, and sends the journal back to the UI over a channel, asking egui for a
+//! repaint. The UI thread never waits on disk. Every couple of seconds it also looks for
+//! events written by another process (e.g. `sitboard journal` on the same data dir).
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::model::journal::{Journal, JournalEvent, NewEvent, Problem};
+use crate::store::journal::{BadEvent, JournalStore, StoreError};
+
+/// What the UI asks the worker to do. `id` comes back with the outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JournalRequest {
+    /// Write an event (already checked by the same code as the command line).
+    Append { id: u64, event: Box<NewEvent> },
+    /// Write an export file into the `exports` folder of the data dir.
+    Export { id: u64, file_name: String, contents: String },
+}
+
+/// How a request ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Durably written.
+    Saved(Box<JournalEvent>),
+    /// Refused by the lifecycle rules (e.g. another process lifted it first).
+    Refused(Problem),
+    /// Could not be written (disk, damaged file); the message says what to do.
+    Failed(String),
+    Exported(PathBuf),
+}
+
+/// Whether the journal is open.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum JournalState {
+    /// No journal for this board (tests, benchmarks).
+    #[default]
+    None,
+    Opening,
+    Ready,
+    Failed(String),
+}
+
+/// What the panels know about the journal.
+#[derive(Clone, Debug, Default)]
+pub struct JournalStatus {
+    pub state: JournalState,
+    pub path: Option<PathBuf>,
+    /// The first bad event, when the journal failed verification on opening.
+    pub integrity: Option<BadEvent>,
+    /// The last request that finished, with its id.
+    pub outcome: Option<(u64, Outcome)>,
+}
+
+enum Reply {
+    Opened { journal: Arc<Journal>, integrity: Option<BadEvent> },
+    Snapshot(Arc<Journal>),
+    Done(u64, Outcome),
+    OpenFailed(String),
+}
+
+/// The app's end of the worker: send requests, take in replies without blocking.
+#[derive(Default)]
+pub struct JournalLink {
+    tx: Option<Sender<JournalRequest>>,
+    rx: Option<Receiver<Reply>>,
+    ctx: Arc<OnceLock<egui::Context>>,
+    journal: Arc<Journal>,
+    pub status: JournalStatus,
+}
+
+impl JournalLink {
+    /// Start the worker on the journal in `data_dir` (created when missing).
+    pub fn spawn(data_dir: PathBuf, ctx: Option<egui::Context>) -> Self {
+        let (req_tx, req_rx) = channel();
+        let (reply_tx, reply_rx) = channel();
+        let slot: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
+        if let Some(c) = ctx {
+            let _ = slot.set(c);
+        }
+        let worker_slot = slot.clone();
+        let path = crate::store::journal::journal_path(&data_dir);
+        let spawned = std::thread::Builder::new()
+            .name("sitboard-journal".into())
+            .spawn(move || run(&data_dir, &req_rx, &reply_tx, &worker_slot));
+        let state = match spawned {
+            Ok(_) => JournalState::Opening,
+            Err(e) => JournalState::Failed(format!("cannot start the journal thread: {e}")),
+        };
+        JournalLink {
+            tx: Some(req_tx),
+            rx: Some(reply_rx),
+            ctx: slot,
+            journal: Arc::default(),
+            status: JournalStatus { state, path: Some(path), ..Default::default() },
+        }
+    }
+
+    /// Give the worker the context to wake the UI with (once the UI runs).
+    pub fn set_ctx(&self, ctx: &egui::Context) {
+        if self.ctx.get().is_none() {
+            let _ = self.ctx.set(ctx.clone());
+        }
+    }
+
+    /// The journal as last read.
+    pub fn journal(&self) -> Arc<Journal> {
+        self.journal.clone()
+    }
+
+    pub fn send(&mut self, req: JournalRequest) {
+        let id = match &req {
+            JournalRequest::Append { id, .. } | JournalRequest::Export { id, .. } => *id,
+        };
+        let sent = self.tx.as_ref().map(|tx| tx.send(req).is_ok()).unwrap_or(false);
+        if !sent {
+            let why = match &self.status.state {
+                JournalState::Failed(m) => m.clone(),
+                _ => "the directive journal is not open".to_owned(),
+            };
+            self.status.outcome = Some((id, Outcome::Failed(why)));
+        }
+    }
+
+    /// Take in what the worker sent. Returns the journal when it changed.
+    pub fn poll(&mut self) -> Option<Arc<Journal>> {
+        let rx = self.rx.as_ref()?;
+        let mut changed = None;
+        loop {
+            match rx.try_recv() {
+                Ok(Reply::Opened { journal, integrity }) => {
+                    self.status.state = JournalState::Ready;
+                    self.status.integrity = integrity;
+                    changed = Some(journal);
+                }
+                Ok(Reply::Snapshot(j)) => changed = Some(j),
+                Ok(Reply::Done(id, outcome)) => self.status.outcome = Some((id, outcome)),
+                Ok(Reply::OpenFailed(msg)) => self.status.state = JournalState::Failed(msg),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if matches!(self.status.state, JournalState::Opening | JournalState::Ready) {
+                        self.status.state = JournalState::Failed("the journal thread stopped".into());
+                    }
+                    self.rx = None;
+                    self.tx = None;
+                    break;
+                }
+            }
+        }
+        if let Some(j) = &changed {
+            self.journal = j.clone();
+        }
+        changed
+    }
+}
+
+fn run(data_dir: &Path, requests: &Receiver<JournalRequest>, replies: &Sender<Reply>, ctx: &OnceLock<egui::Context>) {
+    let send = |r: Reply| {
+        // The receiver is gone only when the app closed; nothing to do then.
+        let _ = replies.send(r);
+        if let Some(c) = ctx.get() {
+            c.request_repaint();
+        }
+    };
+    let mut store = match JournalStore::open_in(data_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("{e}");
+            send(Reply::OpenFailed(e.to_string()));
+            return;
+        }
+    };
+    let integrity = match store.verify() {
+        Ok(Ok(_)) => None,
+        Ok(Err(bad)) => {
+            tracing::error!("the directive journal failed verification at event {}: {:?}", bad.seq, bad.reason);
+            Some(bad)
+        }
+        Err(e) => {
+            send(Reply::OpenFailed(e.to_string()));
+            return;
+        }
+    };
+    match store.load() {
+        Ok(j) => send(Reply::Opened { journal: Arc::new(j), integrity }),
+        Err(e) => {
+            send(Reply::OpenFailed(e.to_string()));
+            return;
+        }
+    }
+    let mut version = store.data_version().unwrap_or(0);
+    let reload = |store: &JournalStore| match store.load() {
+        Ok(j) => send(Reply::Snapshot(Arc::new(j))),
+        Err(e) => tracing::error!("{e}"),
+    };
+    loop {
+        match requests.recv_timeout(Duration::from_secs(2)) {
+            Ok(JournalRequest::Append { id, event }) => match store.append(*event, Utc::now()) {
+                Ok(ev) => {
+                    // The journal first, so that the UI finds the event when it reads "saved".
+                    reload(&store);
+                    send(Reply::Done(id, Outcome::Saved(Box::new(ev))));
+                }
+                Err(StoreError::Rejected(p)) => {
+                    reload(&store);
+                    send(Reply::Done(id, Outcome::Refused(p)));
+                }
+                Err(e) => {
+                    tracing::error!("{e}");
+                    send(Reply::Done(id, Outcome::Failed(e.to_string())));
+                }
+            },
+            Ok(JournalRequest::Export { id, file_name, contents }) => {
+                let outcome = match write_export(data_dir, &file_name, &contents) {
+                    Ok(p) => Outcome::Exported(p),
+                    Err(m) => Outcome::Failed(m),
+                };
+                send(Reply::Done(id, outcome));
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                // Written by another process?
+                if let Ok(v) = store.data_version()
+                    && v != version
+                {
+                    version = v;
+                    reload(&store);
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+}
+
+/// Write an export into `<data dir>/exports/`, whole or not at all (temp file, then rename).
+fn write_export(data_dir: &Path, file_name: &str, contents: &str) -> Result<PathBuf, String> {
+    let name: String = Path::new(file_name)
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .chars()
+                .map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+                .collect()
+        })
+        .unwrap_or_default();
+    if name.is_empty() || name.starts_with('.') {
+        return Err(format!("{file_name:?} is not a usable file name"));
+    }
+    let dir = data_dir.join("exports");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join(&name);
+    let tmp = dir.join(format!(".{name}.part"));
+    std::fs::write(&tmp, contents).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}

@@ -1,0 +1,509 @@
+//! Checkpoints (卡口): a sortable table of every checkpoint in the selected region (status,
+//! last hour's traffic, queue, alarms, data freshness; alerts highlighted), and for the
+//! selected checkpoint — or the region's sum — traffic per hour by lane over the last 24
+//! hours or 14 days, with capacity, and what the checkpoints caught, as a stacked chart and
+//! as rates per 1,000 people. Rows and series are computed once per (data, day, selection).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use egui::{Color32, RichText, ScrollArea, Ui};
+use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, PlotPoint, PlotPoints};
+
+use super::View;
+use super::curves::day_x;
+use crate::i18n::fmt_count;
+use crate::model::checkpoint_stats::{self, CheckpointAlert, CheckpointState, ThroughputTotals};
+use crate::model::time::china;
+use crate::model::{Adcode, Checkpoint, CheckpointStatus, Lane, Throughput};
+use crate::ui::app::UiCommand;
+use crate::ui::theme;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    Kind,
+    Region,
+    Status,
+    Vehicles,
+    People,
+    Queue,
+    #[default]
+    Alarms,
+    Positives,
+    Freshness,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Window {
+    #[default]
+    Day,
+    Fortnight,
+}
+
+#[derive(Default)]
+pub struct CheckpointsState {
+    pub sort: SortColumn,
+    pub ascending: bool,
+    pub window: Window,
+    rows: Option<(RowsKey, Vec<Row>)>,
+    detail: Option<(DetailKey, Detail)>,
+}
+
+#[derive(Clone, PartialEq)]
+struct RowsKey {
+    data: usize,
+    date: NaiveDate,
+    region: Adcode,
+    en: bool,
+}
+
+#[derive(Clone, PartialEq)]
+struct DetailKey {
+    rows: RowsKey,
+    selected: Option<String>,
+    window: Window,
+}
+
+/// One table row.
+struct Row {
+    id: String,
+    name: String,
+    kind: String,
+    region: String,
+    state: CheckpointState,
+}
+
+/// The series of the detail charts.
+struct Detail {
+    title: String,
+    capacity_vehicles: Option<f64>,
+    /// Per lane: (x, vehicles), (x, people).
+    lanes: [(Vec<PlotPoint>, Vec<PlotPoint>); 3],
+    /// What was caught, per bucket (hour or day): temperature alarms, red, yellow, turned back, positives.
+    caught: Vec<(f64, [f64; 5])>,
+    totals: ThroughputTotals,
+    bucket_width: f64,
+}
+
+const LANE_COLOURS: [Color32; 3] =
+    [Color32::from_rgb(0x3f, 0xb6, 0xff), Color32::from_rgb(0xff, 0x9f, 0x43), Color32::from_rgb(0x3c, 0xc4, 0x7c)];
+const CAUGHT_COLOURS: [Color32; 5] = [
+    Color32::from_rgb(0xff, 0xe0, 0x66),
+    Color32::from_rgb(0xf0, 0x4d, 0x55),
+    Color32::from_rgb(0xf5, 0xa5, 0x24),
+    Color32::from_rgb(0x9a, 0xb0, 0xcf),
+    Color32::from_rgb(0xd0, 0x7d, 0xff),
+];
+const ROW_HEIGHT: f32 = 30.0;
+
+pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut CheckpointsState, commands: &mut Vec<UiCommand>) {
+    let tr = v.tr;
+    refresh_rows(v, state);
+    let Some((_, rows)) = state.rows.as_ref() else { return };
+    if rows.is_empty() {
+        ui.label(RichText::new(tr.cp_none).color(theme::TEXT_DIM));
+        return;
+    }
+    let open = rows.iter().filter(|r| r.state.status == Some(CheckpointStatus::Open)).count();
+    let closed = rows.iter().filter(|r| r.state.status == Some(CheckpointStatus::Closed)).count();
+    let alerts = rows.iter().filter(|r| !r.state.alerts.is_empty()).count();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("{} · {} {}", v.name(v.region), rows.len(), tr.cp_count)).size(theme::HEADING));
+        ui.label(format!("{} {open} · {} {closed}", tr.cp_open, tr.cp_closed));
+        if alerts > 0 {
+            ui.label(RichText::new(format!("⚠ {alerts} {}", tr.cp_attention)).color(theme::ALERT));
+        }
+        if rows.iter().any(|r| r.state.synthetic) {
+            ui.label(RichText::new(format!("◇ {}", tr.cp_synthetic_note)).small().color(theme::WARN));
+        }
+    });
+    ui.add_space(4.0);
+    let width = ui.available_width();
+    let height = ui.available_height();
+    ui.horizontal_top(|ui| {
+        let down = egui::Layout::top_down(egui::Align::LEFT);
+        ui.allocate_ui_with_layout(egui::vec2(width * 0.56, height), down, |ui| table(ui, v, state, commands));
+        ui.separator();
+        ui.allocate_ui_with_layout(egui::vec2(width * 0.44 - 16.0, height), down, |ui| detail(ui, v, state, commands));
+    });
+}
+
+fn refresh_rows(v: &View<'_>, state: &mut CheckpointsState) {
+    let key = RowsKey {
+        data: Arc::as_ptr(v.sit.dataset_arc()) as usize,
+        date: v.sit.date(),
+        region: v.region,
+        en: v.lang.is_en(),
+    };
+    if state.rows.as_ref().is_some_and(|(k, _)| *k == key) {
+        return;
+    }
+    let data = v.sit.data();
+    let t = v.sit.as_of();
+    let rows = data
+        .checkpoints()
+        .iter()
+        .filter(|c| data.registry.is_within(c.region, v.region))
+        .filter_map(|c| {
+            let st = CheckpointState::at(c, data.throughput(&c.id), t);
+            st.status.is_some().then(|| Row {
+                id: c.id.clone(),
+                name: if v.lang.is_en() { c.name_en.clone() } else { c.name_zh.clone() },
+                kind: v.tr.checkpoint_kind(c.kind).to_owned(),
+                region: v.name(c.region),
+                state: st,
+            })
+        })
+        .collect();
+    state.rows = Some((key, rows));
+}
+
+fn status_text(tr: &crate::i18n::Tr, s: Option<CheckpointStatus>) -> &'static str {
+    match s {
+        Some(CheckpointStatus::Open) => tr.cp_open,
+        Some(CheckpointStatus::Closed) => tr.cp_closed,
+        Some(CheckpointStatus::Restricted) => tr.cp_restricted,
+        None => tr.cp_no_data,
+    }
+}
+
+fn table(ui: &mut Ui, v: &View<'_>, state: &mut CheckpointsState, commands: &mut Vec<UiCommand>) {
+    let tr = v.tr;
+    let t = v.sit.as_of();
+    const COLS: [(SortColumn, f32); 10] = [
+        (SortColumn::Name, 0.27),
+        (SortColumn::Kind, 0.09),
+        (SortColumn::Region, 0.08),
+        (SortColumn::Status, 0.06),
+        (SortColumn::Vehicles, 0.07),
+        (SortColumn::People, 0.07),
+        (SortColumn::Queue, 0.08),
+        (SortColumn::Alarms, 0.06),
+        (SortColumn::Positives, 0.06),
+        (SortColumn::Freshness, 0.16),
+    ];
+    let total_w = ui.available_width() - 12.0;
+    let header = |c: SortColumn| match c {
+        SortColumn::Name => tr.cp_name,
+        SortColumn::Kind => tr.cp_kind,
+        SortColumn::Region => tr.cp_region,
+        SortColumn::Status => tr.cp_status,
+        SortColumn::Vehicles => tr.cp_vehicles,
+        SortColumn::People => tr.cp_people,
+        SortColumn::Queue => tr.cp_queue,
+        SortColumn::Alarms => tr.cp_alarms,
+        SortColumn::Positives => tr.cp_positives,
+        SortColumn::Freshness => tr.cp_freshness,
+    };
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 0.0;
+        for (c, w) in COLS {
+            let mark = if state.sort == c { if state.ascending { " ▲" } else { " ▼" } } else { "" };
+            let text = RichText::new(format!("{}{mark}", header(c))).small().color(theme::TEXT_DIM);
+            let resp = ui.add_sized([total_w * w, 24.0], egui::Button::new(text).frame(false));
+            if resp.clicked() {
+                if state.sort == c {
+                    state.ascending = !state.ascending;
+                } else {
+                    state.sort = c;
+                    // Numbers read best largest first; text A–Z.
+                    state.ascending = matches!(c, SortColumn::Name | SortColumn::Kind | SortColumn::Region);
+                }
+            }
+        }
+    });
+    let Some((_, rows)) = state.rows.as_mut() else { return };
+    sort_rows(rows, state.sort, state.ascending);
+    ScrollArea::vertical().auto_shrink([false, false]).show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+        for r in &rows[range] {
+            let selected = v.checkpoint == Some(r.id.as_str());
+            let alert = r.state.alerts.first().copied();
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(total_w, ROW_HEIGHT - 2.0), egui::Sense::hover());
+            let tint = match alert {
+                Some(CheckpointAlert::Positive) => Some(theme::ALERT.gamma_multiply(0.25)),
+                Some(CheckpointAlert::DroppedToZero) | Some(CheckpointAlert::Stale) => {
+                    Some(theme::WARN.gamma_multiply(0.18))
+                }
+                None => None,
+            };
+            if let Some(tint) = tint {
+                ui.painter().rect_filled(rect, 3.0, tint);
+            }
+            let mut child = ui.new_child(
+                egui::UiBuilder::new().max_rect(rect).layout(egui::Layout::left_to_right(egui::Align::Center)),
+            );
+            child.spacing_mut().item_spacing.x = 0.0;
+            let cell = |ui: &mut Ui, w: f32, text: RichText| {
+                ui.add_sized([total_w * w, ROW_HEIGHT - 4.0], egui::Label::new(text).truncate());
+            };
+            let resp = child.add_sized(
+                [total_w * COLS[0].1, ROW_HEIGHT - 4.0],
+                egui::Button::selectable(selected, &r.name).truncate(),
+            );
+            if resp.clicked() {
+                commands.push(UiCommand::SelectCheckpoint(if selected { None } else { Some(r.id.clone()) }));
+            }
+            cell(&mut child, COLS[1].1, RichText::new(&r.kind).small());
+            cell(&mut child, COLS[2].1, RichText::new(&r.region).small());
+            let status = status_text(tr, r.state.status);
+            let status_colour =
+                if r.state.status == Some(CheckpointStatus::Closed) { theme::TEXT_DIM } else { theme::OK };
+            cell(&mut child, COLS[3].1, RichText::new(status).color(status_colour));
+            let last = r.state.last_interval;
+            let n = |x: Option<u64>| x.map(fmt_count).unwrap_or_else(|| "—".into());
+            cell(&mut child, COLS[4].1, RichText::new(n(last.map(|l| l.vehicles))));
+            cell(&mut child, COLS[5].1, RichText::new(n(last.map(|l| l.people))));
+            cell(&mut child, COLS[6].1, RichText::new(n(r.state.queue_minutes.map(u64::from))));
+            let alarms = r.state.last_24h.alarms();
+            cell(
+                &mut child,
+                COLS[7].1,
+                RichText::new(fmt_count(alarms)).color(if alarms > 0 { theme::WARN } else { theme::TEXT }),
+            );
+            let pos = r.state.last_24h.positives;
+            cell(
+                &mut child,
+                COLS[8].1,
+                RichText::new(fmt_count(pos)).color(if pos > 0 { theme::ALERT } else { theme::TEXT }),
+            );
+            let fresh = match (r.state.last_data, alert) {
+                (_, Some(CheckpointAlert::Stale)) | (None, _) => {
+                    let since = r.state.last_data.map(|d| format!(" · {}", age(tr, t, d))).unwrap_or_default();
+                    RichText::new(format!("⚠ {}{since}", tr.cp_alert_stale)).color(theme::WARN)
+                }
+                (Some(d), Some(CheckpointAlert::DroppedToZero)) => {
+                    RichText::new(format!("⚠ {} · {}", tr.cp_alert_dropped, age(tr, t, d))).color(theme::WARN)
+                }
+                (Some(d), Some(CheckpointAlert::Positive)) => {
+                    RichText::new(format!("⚠ {} · {}", tr.cp_alert_positive, age(tr, t, d))).color(theme::ALERT)
+                }
+                (Some(d), None) => RichText::new(age(tr, t, d)).small().color(theme::TEXT_DIM),
+            };
+            cell(&mut child, COLS[9].1, fresh);
+        }
+    });
+}
+
+fn age(tr: &crate::i18n::Tr, t: DateTime<Utc>, d: DateTime<Utc>) -> String {
+    format!("{} {}", (t - d).num_minutes().max(0), tr.cp_minutes_ago)
+}
+
+fn sort_rows(rows: &mut [Row], column: SortColumn, ascending: bool) {
+    rows.sort_by(|a, b| {
+        let (x, y) = (&a.state, &b.state);
+        let o = match column {
+            SortColumn::Name => a.name.cmp(&b.name),
+            SortColumn::Kind => a.kind.cmp(&b.kind),
+            SortColumn::Region => a.region.cmp(&b.region),
+            SortColumn::Status => format!("{:?}", x.status).cmp(&format!("{:?}", y.status)),
+            SortColumn::Vehicles => x.last_interval.map(|l| l.vehicles).cmp(&y.last_interval.map(|l| l.vehicles)),
+            SortColumn::People => x.last_interval.map(|l| l.people).cmp(&y.last_interval.map(|l| l.people)),
+            SortColumn::Queue => x.queue_minutes.cmp(&y.queue_minutes),
+            SortColumn::Alarms => x.last_24h.alarms().cmp(&y.last_24h.alarms()),
+            SortColumn::Positives => x.last_24h.positives.cmp(&y.last_24h.positives),
+            SortColumn::Freshness => x.last_data.cmp(&y.last_data),
+        };
+        let o = if ascending { o } else { o.reverse() };
+        o.then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+fn detail(ui: &mut Ui, v: &View<'_>, state: &mut CheckpointsState, commands: &mut Vec<UiCommand>) {
+    let tr = v.tr;
+    let Some((rows_key, _)) = state.rows.as_ref() else { return };
+    let key = DetailKey { rows: rows_key.clone(), selected: v.checkpoint.map(str::to_owned), window: state.window };
+    if state.detail.as_ref().is_none_or(|(k, _)| *k != key) {
+        let d = build_detail(v, state.window);
+        state.detail = Some((key, d));
+    }
+    ui.horizontal_wrapped(|ui| {
+        for (w, label) in [(Window::Day, tr.cp_window_24h), (Window::Fortnight, tr.cp_window_14d)] {
+            if ui.selectable_label(state.window == w, label).clicked() {
+                state.window = w;
+            }
+        }
+        if v.checkpoint.is_some() && ui.button(tr.cp_show_region).clicked() {
+            commands.push(UiCommand::SelectCheckpoint(None));
+        }
+    });
+    let Some((_, d)) = state.detail.as_ref() else { return };
+    ui.label(RichText::new(&d.title).size(theme::HEADING).strong());
+    let h = ((ui.available_height() - 150.0) / 3.0).max(120.0);
+    let lane_names = [tr.lane_passenger, tr.lane_freight, tr.lane_green];
+    let day_chart = state.window == Window::Day;
+    for (k, title) in [(0usize, tr.cp_by_lane_vehicles), (1, tr.cp_by_lane_people)] {
+        ui.label(RichText::new(title).small().color(theme::TEXT_DIM));
+        let plot = Plot::new(("cp_lanes", k, day_chart))
+            .height(h)
+            .legend(Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true))
+            .allow_scroll(false)
+            .include_y(0.0)
+            .x_axis_formatter(move |m, _| hour_label(m.value, day_chart))
+            .y_axis_min_width(40.0);
+        plot.show(ui, |pui| {
+            if day_chart {
+                // Stacked bars by lane, per hour.
+                let mut charts: Vec<BarChart> = Vec::new();
+                for (i, name) in lane_names.iter().enumerate() {
+                    let pts = if k == 0 { &d.lanes[i].0 } else { &d.lanes[i].1 };
+                    let bars: Vec<Bar> = pts.iter().map(|p| Bar::new(p.x, p.y).width(d.bucket_width * 0.8)).collect();
+                    let refs: Vec<&BarChart> = charts.iter().collect();
+                    let chart = BarChart::new(*name, bars).color(LANE_COLOURS[i]).id(("lane", k, i)).stack_on(&refs);
+                    charts.push(chart);
+                }
+                for c in charts {
+                    pui.add(c);
+                }
+            } else {
+                for (i, name) in lane_names.iter().enumerate() {
+                    let pts = if k == 0 { &d.lanes[i].0 } else { &d.lanes[i].1 };
+                    pui.add(Line::new(*name, PlotPoints::Owned(pts.clone())).color(LANE_COLOURS[i]).id(("lane", k, i)));
+                }
+            }
+            if k == 0
+                && let Some(c) = d.capacity_vehicles
+            {
+                pui.add(
+                    HLine::new(tr.cp_capacity, c).color(theme::TEXT_DIM).style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+        });
+    }
+    ui.label(RichText::new(tr.cp_catch).small().color(theme::TEXT_DIM));
+    let caught_names =
+        [tr.cp_temperature_alarms, tr.cp_red_codes, tr.cp_yellow_codes, tr.cp_turned_back, tr.cp_positives];
+    Plot::new(("cp_caught", day_chart))
+        .height(h)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true))
+        .allow_scroll(false)
+        .include_y(0.0)
+        .x_axis_formatter(move |m, _| hour_label(m.value, day_chart))
+        .y_axis_min_width(40.0)
+        .show(ui, |pui| {
+            let mut charts: Vec<BarChart> = Vec::new();
+            for (i, name) in caught_names.iter().enumerate() {
+                let bars: Vec<Bar> =
+                    d.caught.iter().map(|(x, vals)| Bar::new(*x, vals[i]).width(d.bucket_width * 0.8)).collect();
+                let refs: Vec<&BarChart> = charts.iter().collect();
+                charts.push(BarChart::new(*name, bars).color(CAUGHT_COLOURS[i]).id(("caught", i)).stack_on(&refs));
+            }
+            for c in charts {
+                pui.add(c);
+            }
+        });
+    // Rates per 1,000 people over the window.
+    let t = &d.totals;
+    let rate = |n: u64| t.per_1000(n).map(|r| format!("{r:.2}")).unwrap_or_else(|| "—".into());
+    ui.label(
+        RichText::new(format!(
+            "{} ({} {}): {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
+            tr.cp_per_1000,
+            fmt_count(t.people),
+            tr.cp_people,
+            tr.cp_temperature_alarms,
+            rate(t.temperature_alarms),
+            tr.cp_red_codes,
+            rate(t.codes.red),
+            tr.cp_yellow_codes,
+            rate(t.codes.yellow),
+            tr.cp_turned_back,
+            rate(t.turned_back),
+            tr.cp_tests,
+            rate(t.tests),
+            tr.cp_positives,
+            rate(t.positives),
+        ))
+        .small(),
+    );
+}
+
+/// x of an instant in hours since the epoch (for the 24-hour and 14-day charts).
+fn hour_x(t: DateTime<Utc>) -> f64 {
+    t.timestamp() as f64 / 3600.0
+}
+
+fn hour_label(x: f64, day: bool) -> String {
+    let Some(t) = DateTime::<Utc>::from_timestamp((x * 3600.0) as i64, 0) else { return String::new() };
+    let local = t.with_timezone(&china());
+    if day { local.format("%H:%M").to_string() } else { local.format("%m-%d").to_string() }
+}
+
+fn build_detail(v: &View<'_>, window: Window) -> Detail {
+    let data = v.sit.data();
+    let t = v.sit.as_of();
+    let from = match window {
+        Window::Day => t - Duration::hours(24),
+        Window::Fortnight => t - Duration::days(14),
+    };
+    let selected: Option<&Checkpoint> = v.checkpoint.and_then(|id| data.checkpoints().iter().find(|c| c.id == id));
+    let members: Vec<&Checkpoint> = match selected {
+        Some(c) => vec![c],
+        None => data.checkpoints().iter().filter(|c| data.registry.is_within(c.region, v.region)).collect(),
+    };
+    let title = match selected {
+        Some(c) => {
+            format!("{} · {}", if v.lang.is_en() { &c.name_en } else { &c.name_zh }, v.tr.checkpoint_kind(c.kind))
+        }
+        None => format!("{} · {}", v.name(v.region), v.tr.cp_region_sum),
+    };
+    // Hourly buckets (summed over the members), keyed by interval start.
+    let mut hourly: std::collections::BTreeMap<i64, Vec<&Throughput>> = std::collections::BTreeMap::new();
+    let mut totals = ThroughputTotals::default();
+    for c in &members {
+        for r in checkpoint_stats::rows_between(data.throughput(&c.id), from, t) {
+            if r.end() <= t {
+                hourly.entry(r.start.timestamp()).or_default().push(r);
+                totals.add(r);
+            }
+        }
+    }
+    let mut lanes: [(Vec<PlotPoint>, Vec<PlotPoint>); 3] = Default::default();
+    for (start, rows) in &hourly {
+        let x = *start as f64 / 3600.0 + 0.5;
+        for lane in Lane::ALL {
+            let (vh, pp) = rows
+                .iter()
+                .filter_map(|r| r.lanes[lane as usize])
+                .fold((0u64, 0u64), |(a, b), l| (a + u64::from(l.vehicles), b + u64::from(l.people)));
+            lanes[lane as usize].0.push(PlotPoint::new(x, vh as f64));
+            lanes[lane as usize].1.push(PlotPoint::new(x, pp as f64));
+        }
+    }
+    let caught_of = |rows: &[&Throughput]| {
+        let mut s = ThroughputTotals::default();
+        rows.iter().for_each(|r| s.add(r));
+        [
+            s.temperature_alarms as f64,
+            s.codes.red as f64,
+            s.codes.yellow as f64,
+            s.turned_back as f64,
+            s.positives as f64,
+        ]
+    };
+    let (caught, bucket_width) = match window {
+        Window::Day => {
+            (hourly.iter().map(|(start, rows)| (*start as f64 / 3600.0 + 0.5, caught_of(rows))).collect(), 1.0)
+        }
+        Window::Fortnight => {
+            // One bar per local day.
+            let mut days: std::collections::BTreeMap<NaiveDate, Vec<&Throughput>> = std::collections::BTreeMap::new();
+            for rows in hourly.values() {
+                for r in rows {
+                    days.entry(r.start.with_timezone(&china()).date_naive()).or_default().push(r);
+                }
+            }
+            let x_of = |d: NaiveDate| hour_x(crate::model::time::start_of_day(d)) + 12.0;
+            (days.iter().map(|(d, rows)| (x_of(*d), caught_of(rows))).collect(), 24.0)
+        }
+    };
+    let _ = day_x;
+    Detail {
+        title,
+        capacity_vehicles: selected.and_then(|c| c.capacity_vehicles_per_hour).map(f64::from),
+        lanes,
+        caught,
+        totals,
+        bucket_width,
+    }
+}
