@@ -11,6 +11,7 @@ pub mod geometry;
 pub mod hotline;
 pub mod indicators;
 pub mod journal;
+pub mod journal_wire;
 pub mod overview;
 pub mod region;
 pub mod response;

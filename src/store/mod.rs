@@ -3,5 +3,6 @@
 //! thread.
 
 pub mod journal;
+pub mod sync;
 
 pub use journal::{BadEvent, JournalStore, StoreError, Verified};
