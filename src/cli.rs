@@ -78,6 +78,16 @@ pub struct Cli {
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,
 
+    /// The command center's hub, e.g. http://10.0.0.2:8470: directives logged here are
+    /// pushed to it (board and `journal`); with no --data, the board shows its feed.
+    #[arg(long, global = true, value_name = "URL")]
+    pub hub: Option<String>,
+
+    /// The officer's token for the hub (from `sitboard-hub token add`; or `hub_token` in
+    /// sitboard.toml, which keeps it out of the process list).
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+
     /// Board: seconds between polls of http(s) sources (default 5; `interval_s` of a
     /// `[[source]]` in sitboard.toml).
     #[arg(long, value_name = "SECONDS", value_parser = parse_interval)]
@@ -157,6 +167,8 @@ pub struct Settings {
     pub tiles: Option<String>,
     /// Live sources: name, poll interval and token of each URL source; request limits.
     pub live: feed::live::LiveOptions,
+    /// The hub that directives are pushed to (`--hub`, or `hub` in sitboard.toml).
+    pub hub: Option<crate::sync::HubTarget>,
 }
 
 impl Cli {
@@ -167,10 +179,20 @@ impl Cli {
             Some(Err(e)) => (Default::default(), Some(e)),
             None => (Default::default(), None),
         };
+        let hub = self
+            .hub
+            .clone()
+            .or(cfg.hub.clone())
+            .map(|u| crate::sync::HubTarget::new(&u, self.token.clone().or(cfg.hub_token.clone().map(|t| t.0))));
         let mut data = self.data.clone();
         if data.is_empty() {
             data = cfg.data.clone();
             data.extend(cfg.sources.iter().map(|s| s.url.clone()));
+        }
+        if data.is_empty()
+            && let Some(h) = &hub
+        {
+            data.push(h.feed_url());
         }
         let demo = data.is_empty();
         let sources: Vec<FeedSource> = if demo {
@@ -187,6 +209,7 @@ impl Cli {
             demo,
             tiles: self.tiles.clone().or(cfg.tiles.clone()),
             live,
+            hub,
         }
     }
 }

@@ -22,6 +22,21 @@ pub struct Config {
     /// Live sources: `[[source]]` tables (`url`, optional `name`, `interval_s`, `token`).
     #[serde(default, rename = "source")]
     pub sources: Vec<SourceConfig>,
+    /// The command center's hub (`http://HOST:PORT`): directives are pushed to it.
+    pub hub: Option<String>,
+    /// The officer's token for the hub.
+    pub hub_token: Option<Secret>,
+}
+
+/// A token from the config: never printed.
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"…\"")
+    }
 }
 
 /// One `[[source]]` of the config: a feed the board polls.

@@ -12,4 +12,5 @@ pub mod i18n;
 pub mod model;
 pub mod paths;
 pub mod store;
+pub mod sync;
 pub mod ui;

@@ -29,9 +29,14 @@ struct Cli {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8470")]
     listen: String,
 
-    /// Officers' tokens file (made by `sitboard-hub token add`).
+    /// Officers' tokens file (made by `sitboard-hub token add`): with it, the hub takes
+    /// directive events from desktops.
     #[arg(long, value_name = "FILE")]
     tokens: Option<PathBuf>,
+
+    /// Folder of the hub's directive journal (default: the platform data dir's `hub`).
+    #[arg(long, value_name = "DIR")]
+    journal_dir: Option<PathBuf>,
 
     /// Live demo: replay the data's reporting days, one every SECONDS_PER_DAY seconds.
     #[arg(long, value_name = "SECONDS_PER_DAY", value_parser = parse_speed)]
@@ -119,6 +124,7 @@ fn main() -> ExitCode {
         demo_speed: cli.demo_speed,
         demo_start,
         rescan: cli.rescan,
+        journal_dir: cli.journal_dir.clone(),
     };
     match hub::start(config) {
         Ok(handle) => {

@@ -71,6 +71,9 @@ pub enum JournalCommand {
         #[arg(long)]
         issuer: Option<String>,
     },
+    /// Push the events not yet on the hub (--hub URL --token TOKEN) to it, in order. Exits 1
+    /// while some stay queued (the hub is unreachable or refuses the token).
+    Sync,
     /// Check the hash chain of every event. Exits 1 and names the first bad event when the
     /// journal was changed outside Sitboard.
     Verify,
@@ -152,8 +155,31 @@ pub fn run(settings: &Settings, data_dir: Option<&Path>, cmd: &JournalCommand) -
             export_cmd(settings, &dir, csv.as_deref(), html.as_deref(), number.as_deref(), issuer.as_deref(), tr)
         }
         JournalCommand::Verify => verify(&dir, tr),
+        JournalCommand::Sync => match &settings.hub {
+            Some(hub) => {
+                Ok(if crate::sync::push_and_report(&dir, hub) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            }
+            None => Err(vec![
+                "no hub to push to: give --hub URL --token TOKEN (or hub and hub_token in sitboard.toml)".into(),
+            ]),
+        },
         JournalCommand::Soak { count, tag } => soak(&dir, *count, tag),
     };
+    // Saved locally first (the outbox); then, with a hub, pushed — or queued when offline.
+    let wrote = matches!(
+        cmd,
+        JournalCommand::Issue(_)
+            | JournalCommand::Draft(_)
+            | JournalCommand::Ack(_)
+            | JournalCommand::Lift(_)
+            | JournalCommand::Revoke(_)
+    );
+    if wrote
+        && result.is_ok()
+        && let Some(hub) = &settings.hub
+    {
+        crate::sync::push_and_report(&dir, hub);
+    }
     match result {
         Ok(code) => code,
         Err(msgs) => {

@@ -154,7 +154,8 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
         members.push(Value::Object(src));
         doc_as_of = doc_as_of.max(Some(as_of));
     }
-    let hub_as_of = cut.unwrap_or(now);
+    // Directives logged at the hub are current now, also while a demo replays old days.
+    let hub_as_of = now;
     if !extra.directives.is_empty() {
         members.push(json!({
             "id": HUB_SOURCE_ID,
@@ -171,7 +172,7 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
         }
         doc_as_of = doc_as_of.max(Some(hub_as_of));
     }
-    let as_of = doc_as_of.unwrap_or(hub_as_of);
+    let as_of = doc_as_of.unwrap_or(cut.unwrap_or(now));
     let mut out = Map::new();
     out.insert("schema".into(), json!(SCHEMA_MERGED));
     out.insert("source".into(), json!({"id": HUB_SOURCE_ID, "name": "Sitboard hub"}));

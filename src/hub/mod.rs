@@ -12,6 +12,7 @@
 //! port is bound, so the caller can print the address.
 
 pub mod demo;
+pub mod directives;
 pub mod merge;
 mod server;
 pub mod tokens;
@@ -19,7 +20,7 @@ pub mod tokens;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -46,6 +47,9 @@ pub struct HubConfig {
     pub demo_start: Option<NaiveDate>,
     /// How often the data dir is checked for changed files.
     pub rescan: Duration,
+    /// Where the hub's directive journal lives (default with `--tokens`: the platform data
+    /// dir's `hub` folder). Without tokens and without this, the hub takes no directives.
+    pub journal_dir: Option<PathBuf>,
 }
 
 impl HubConfig {
@@ -57,6 +61,7 @@ impl HubConfig {
             demo_speed: None,
             demo_start: None,
             rescan: Duration::from_secs(2),
+            journal_dir: None,
         }
     }
 }
@@ -93,6 +98,8 @@ pub(crate) struct Shared {
     problems: Mutex<Vec<String>>,
     extra: Mutex<HubRows>,
     clock: Option<DemoClock>,
+    journal: Option<Arc<directives::HubJournal>>,
+    journal_events: AtomicU64,
     refresh: tokio::sync::Notify,
     feed_requests: AtomicU64,
     not_modified: AtomicU64,
@@ -140,6 +147,16 @@ impl HubHandle {
     /// The version being served now.
     pub fn published(&self) -> Arc<Published> {
         self.shared.published()
+    }
+
+    /// The hub's directive journal file, when it takes directives.
+    pub fn journal_path(&self) -> Option<PathBuf> {
+        self.shared.journal.as_ref().map(|j| j.path.clone())
+    }
+
+    /// Events in the hub's directive journal.
+    pub fn journal_events(&self) -> u64 {
+        self.shared.journal_events.load(Ordering::Relaxed)
     }
 
     /// Check the data dir (and the demo day) now instead of at the next tick.
@@ -226,6 +243,24 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         }
         None => None,
     };
+    let journal_dir = match (&config.journal_dir, &tokens) {
+        (Some(d), _) => Some(d.clone()),
+        (None, Some(_)) => Some(
+            crate::paths::data_dir()
+                .map(|d| d.join("hub"))
+                .ok_or("no data dir on this system for the hub's directive journal: give --journal-dir DIR")?,
+        ),
+        (None, None) => None,
+    };
+    let journal = match &journal_dir {
+        Some(d) => Some(Arc::new(directives::HubJournal::open(d)?)),
+        None => None,
+    };
+    let (hub_rows, events) = match &journal {
+        Some(j) => j.feed_rows()?,
+        None => (Vec::new(), 0),
+    };
+    let extra = HubRows { directives: hub_rows, version: 0 };
     let now = Instant::now();
     let clock = match config.demo_speed {
         Some(speed) => {
@@ -243,7 +278,7 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         None => None,
     };
     let demo_day = clock.as_ref().map(|c| c.day(now));
-    let first = build_version(&data, &HubRows::default(), demo_day);
+    let first = build_version(&data, &extra, demo_day);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("sitboard-hub")
@@ -260,8 +295,10 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         config,
         started: now,
         tokens,
-        extra: Mutex::new(HubRows::default()),
+        extra: Mutex::new(extra),
         clock,
+        journal,
+        journal_events: AtomicU64::new(events as u64),
         refresh: tokio::sync::Notify::new(),
         feed_requests: AtomicU64::new(0),
         not_modified: AtomicU64::new(0),

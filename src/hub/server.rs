@@ -1,6 +1,7 @@
 //! The hub's HTTP routes: `GET /v1/feed` (the merged document; strong ETag, 304 on
 //! `If-None-Match` or `If-Modified-Since`, gzip when the client accepts it) and
-//! `GET /v1/health` (JSON status). Unknown paths get a JSON 404 that names the routes.
+//! `GET /v1/health` (JSON status); `POST /v1/directives/events` is in [`super::directives`].
+//! Unknown paths get a JSON 404 that names the routes.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -17,7 +18,12 @@ use serde_json::json;
 use super::{Published, Shared};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new().route("/v1/feed", get(feed)).route("/v1/health", get(health)).fallback(not_found).with_state(shared)
+    Router::new()
+        .route("/v1/feed", get(feed))
+        .route("/v1/health", get(health))
+        .route("/v1/directives/events", axum::routing::post(super::directives::post_event))
+        .fallback(not_found)
+        .with_state(shared)
 }
 
 async fn feed(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
@@ -112,13 +118,17 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
             "not_modified": shared.not_modified.load(Ordering::Relaxed),
         },
         "tokens": shared.tokens.as_ref().map(|t| t.len()),
+        "journal": shared.journal.as_ref().map(|j| json!({
+            "path": j.path.display().to_string(),
+            "events": shared.journal_events.load(Ordering::Relaxed),
+        })),
     });
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
     let body = json!({
-        "error": format!("not found: {}; the hub serves GET /v1/feed and GET /v1/health", uri.path()),
+        "error": format!("not found: {}; the hub serves GET /v1/feed, GET /v1/health and POST /v1/directives/events", uri.path()),
     });
     (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
 }

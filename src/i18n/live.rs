@@ -30,6 +30,10 @@ pub struct LiveTr {
     pub kept_data: &'static str,
     pub no_data_yet: &'static str,
     pub age_hint: &'static str,
+    pub pending_sync: &'static str,
+    pub pending_sync_hint: &'static str,
+    pub refused_by_hub: &'static str,
+    pub all_synced: &'static str,
 }
 
 pub const ZH: LiveTr = LiveTr {
@@ -59,6 +63,10 @@ pub const ZH: LiveTr = LiveTr {
     kept_data: "屏幕上保留的是该数据源最后一次成功获取的数据",
     no_data_yet: "尚未取得数据",
     age_hint: "距数据源生成这份数据的时间",
+    pending_sync: "待同步",
+    pending_sync_hint: "已保存在本机日志，尚未送达枢纽；联网后按顺序自动推送",
+    refused_by_hub: "枢纽拒收",
+    all_synced: "指令已全部同步到枢纽",
 };
 
 pub const EN: LiveTr = LiveTr {
@@ -88,6 +96,10 @@ pub const EN: LiveTr = LiveTr {
     kept_data: "The board shows the last data this source delivered",
     no_data_yet: "No data yet",
     age_hint: "Time since the source generated this data",
+    pending_sync: "Pending sync",
+    pending_sync_hint: "Saved in the local journal, not yet on the hub; pushed in order when the hub can be reached",
+    refused_by_hub: "Refused by the hub",
+    all_synced: "All directives are on the hub",
 };
 
 impl LiveTr {
@@ -178,6 +190,11 @@ impl LiveTr {
 
     pub fn failures(&self, n: u32) -> String {
         if self.en { format!("{n} failed attempts in a row") } else { format!("连续失败 {n} 次") }
+    }
+
+    /// The top bar's queue badge: `⇅ 待同步 3` / `⇅ 3 pending sync`.
+    pub fn pending_n(&self, n: usize) -> String {
+        if self.en { format!("⇅ {n} pending sync") } else { format!("⇅ 待同步 {n}") }
     }
 
     pub fn sources_ok(&self, ok: usize, all: usize) -> String {

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::journal::{
-    DirectiveContent, DraftInput, EventKind, Field, JournalEvent, MAX_REASON_CHARS, MAX_SHORT_CHARS, NewEvent,
-    Problem, check_officer, validate_input,
+    DirectiveContent, DraftInput, EventKind, Field, JournalEvent, MAX_REASON_CHARS, MAX_SHORT_CHARS, NewEvent, Problem,
+    check_officer, validate_input,
 };
 use super::region::RegionRegistry;
 use super::text::check_text;

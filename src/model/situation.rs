@@ -64,7 +64,14 @@ impl Situation {
     /// Every issued directive the board knows: those published by feeds, then those issued
     /// in the local journal (drafts are not shown on the board).
     pub fn directives(&self) -> impl Iterator<Item = &Directive> {
-        self.data.directives().iter().chain(self.journal.issued().map(|r| &r.directive))
+        self.feed_directives().chain(self.journal.issued().map(|r| &r.directive))
+    }
+
+    /// The directives published by feeds, less those this desktop logged itself: the hub
+    /// publishes those back to every board, and here the local journal's record (with its
+    /// acknowledgments and history) is the one to show.
+    pub fn feed_directives(&self) -> impl Iterator<Item = &Directive> {
+        self.data.directives().iter().filter(|d| self.journal.record(&d.issuer, &d.number).is_none())
     }
 
     /// Whether a directive was logged in the local journal (not published by a feed).
@@ -126,9 +133,7 @@ impl Situation {
     pub fn directives_in_force(&self, region: Adcode) -> Vec<&Directive> {
         let t = self.last_instant();
         let mut v: Vec<&Directive> = self
-            .data
-            .directives()
-            .iter()
+            .feed_directives()
             .filter(|d| d.in_force_at(t) && self.data.scope_touches(&d.scope, region))
             .chain(
                 self.journal

@@ -75,7 +75,11 @@ impl JournalStore {
                 return Ok(AppendOnce::KeyConflict { seq });
             }
             let written = self.history(&issuer, &number)?.into_iter().find(|ev| ev.seq == seq).ok_or_else(|| {
-                StoreError::BadRow { path: path.clone(), seq, detail: "the event of an idempotency key is missing".into() }
+                StoreError::BadRow {
+                    path: path.clone(),
+                    seq,
+                    detail: "the event of an idempotency key is missing".into(),
+                }
             })?;
             return Ok(AppendOnce::Replay(written));
         }
@@ -110,9 +114,7 @@ impl JournalStore {
         self.conn.execute_batch(OUTBOX_TABLE).map_err(e)?;
         let mut stmt = self.conn.prepare("SELECT seq, state, detail FROM outbox WHERE hub = ?1").map_err(e)?;
         let rows = stmt
-            .query_map([hub], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
-            })
+            .query_map([hub], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
             .map_err(e)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(e)?;
@@ -168,9 +170,10 @@ mod tests {
         let AppendOnce::New(a) = s.append_once("k1", "d1", issued("1号"), Utc::now()).unwrap() else { panic!() };
         let AppendOnce::Replay(b) = s.append_once("k1", "d1", issued("1号"), Utc::now()).unwrap() else { panic!() };
         assert_eq!(a, b);
-        assert_eq!(s.append_once("k1", "other", issued("2号"), Utc::now()).unwrap(), AppendOnce::KeyConflict {
-            seq: 1
-        });
+        assert_eq!(
+            s.append_once("k1", "other", issued("2号"), Utc::now()).unwrap(),
+            AppendOnce::KeyConflict { seq: 1 }
+        );
         assert!(matches!(s.append_once("k2", "d2", issued("1号"), Utc::now()), Err(StoreError::Rejected(_))));
         assert_eq!(s.events().unwrap().len(), 1);
         assert!(s.verify().unwrap().is_ok(), "the chain still verifies with the extra table");

@@ -82,6 +82,8 @@ pub struct SitboardApp {
     load: Load,
     /// Live sources, when any source is a URL (else the data is read once).
     live: Option<LiveLink>,
+    /// Pushes the directive journal to the hub, when there is one.
+    sync: Option<crate::sync::SyncLink>,
     commands: Vec<UiCommand>,
     panels: PanelState,
     start: StartOptions,
@@ -120,6 +122,10 @@ impl SitboardApp {
             }
             l
         });
+        if let (Some(hub), Some(dir)) = (settings.hub.clone(), journal_dir.clone()) {
+            let ctx = cc.egui_ctx.clone();
+            app.sync = Some(crate::sync::SyncLink::spawn(dir, hub, Box::new(move || ctx.request_repaint())));
+        }
         match journal_dir {
             Some(dir) => app.journal = JournalLink::spawn(dir, Some(cc.egui_ctx.clone())),
             None => tracing::warn!("no data dir for the directive journal; give --data-dir"),
@@ -182,6 +188,17 @@ impl SitboardApp {
         app
     }
 
+    /// The same app pushing the directive journal of `data_dir` to a hub (tests).
+    pub fn with_sync(mut self, data_dir: PathBuf, hub: crate::sync::HubTarget) -> Self {
+        self.sync = Some(crate::sync::SyncLink::spawn(data_dir, hub, Box::new(|| {})));
+        self
+    }
+
+    /// The push queue's state, when the board pushes to a hub.
+    pub fn sync_status(&self) -> Option<&crate::sync::SyncStatus> {
+        self.sync.as_ref().map(|s| &s.status)
+    }
+
     /// The live link (tests read the sources' states and the play state).
     pub fn live(&self) -> Option<&LiveLink> {
         self.live.as_ref()
@@ -197,6 +214,7 @@ impl SitboardApp {
             demo: false,
             tiles: None,
             live: Default::default(),
+            hub: None,
         };
         let state = BoardState { lang, ..Default::default() };
         let mut app = Self::with_load(state, Load::Done, &settings, StartOptions::default());
@@ -221,6 +239,7 @@ impl SitboardApp {
             reports: Vec::new(),
             load,
             live: None,
+            sync: None,
             commands: Vec::new(),
             panels,
             start,
@@ -338,6 +357,9 @@ impl SitboardApp {
                 );
             }
         }
+        if let Some(sync) = &mut self.sync {
+            sync.poll();
+        }
         if let Some(journal) = self.journal.poll() {
             self.situation = self.situation.take().map(|s| s.with_journal(journal));
         }
@@ -412,6 +434,7 @@ impl SitboardApp {
                 _ => None,
             },
             live: self.live.as_ref(),
+            sync: self.sync.as_ref().map(|s| &s.status),
             source_note: &self.source_note,
             config_problem: self.config_problem.as_deref(),
             journal: &self.journal.status,

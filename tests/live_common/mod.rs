@@ -264,3 +264,129 @@ fn answer(mut s: TcpStream, good: &str, stop: &AtomicBool) {
         _ => respond(&mut s, "404 Not Found", "text/plain", b"not found"),
     }
 }
+
+/// A proxy in front of the hub that loses answers: of the POSTs it sees, every third is
+/// passed on but its answer is dropped (the hub wrote the event, the client does not know),
+/// and every fifth is dropped before reaching the hub. Everything else passes through.
+pub struct FlakyProxy {
+    pub addr: std::net::SocketAddr,
+    stop: Arc<AtomicBool>,
+    pub lost_answers: Arc<std::sync::atomic::AtomicUsize>,
+    pub dropped_requests: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FlakyProxy {
+    pub fn start(upstream: std::net::SocketAddr) -> FlakyProxy {
+        use std::sync::atomic::AtomicUsize;
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let addr = listener.local_addr().expect("proxy address");
+        listener.set_nonblocking(true).expect("nonblocking accept");
+        let stop = Arc::new(AtomicBool::new(false));
+        let lost = Arc::new(AtomicUsize::new(0));
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let posts = Arc::new(AtomicUsize::new(0));
+        let (stop2, lost2, dropped2) = (stop.clone(), lost.clone(), dropped.clone());
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            while !stop2.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(120) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let (posts, lost, dropped) = (posts.clone(), lost2.clone(), dropped2.clone());
+                        std::thread::spawn(move || relay(client, upstream, &posts, &lost, &dropped));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(2)),
+                }
+            }
+        });
+        FlakyProxy { addr, stop, lost_answers: lost, dropped_requests: dropped }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for FlakyProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Read one HTTP/1.1 message (head + Content-Length body) from a stream.
+fn read_message(s: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut msg = Vec::new();
+    let mut buf = [0u8; 8192];
+    let head_end = loop {
+        if let Some(p) = msg.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+        if msg.len() > 1 << 20 {
+            return None;
+        }
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => msg.extend_from_slice(&buf[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&msg[..head_end]).to_ascii_lowercase();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+        .unwrap_or(0);
+    while msg.len() < head_end + len {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => msg.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(msg)
+}
+
+fn relay(
+    mut client: TcpStream,
+    upstream: std::net::SocketAddr,
+    posts: &std::sync::atomic::AtomicUsize,
+    lost: &std::sync::atomic::AtomicUsize,
+    dropped: &std::sync::atomic::AtomicUsize,
+) {
+    let _ = client.set_nonblocking(false);
+    let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
+    // One request per connection (keep-alive requests after the first are refused by
+    // closing, which clients treat as a closed idle connection).
+    let Some(request) = read_message(&mut client) else { return };
+    let is_post = request.starts_with(b"POST");
+    let n = if is_post { posts.fetch_add(1, Ordering::Relaxed) + 1 } else { 0 };
+    if is_post && n % 5 == 0 {
+        dropped.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let Ok(mut up) = TcpStream::connect(upstream) else { return };
+    let _ = up.set_read_timeout(Some(Duration::from_secs(10)));
+    // Ask the hub to close after answering (one request per connection).
+    if up.write_all(&with_close(&request)).is_err() {
+        return;
+    }
+    let Some(answer) = read_message(&mut up) else { return };
+    if is_post && n % 3 == 0 {
+        lost.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let _ = client.write_all(&with_close(&answer));
+}
+
+/// The message with `Connection: close` instead of any connection header it had.
+fn with_close(msg: &[u8]) -> Vec<u8> {
+    let Some(end) = msg.windows(4).position(|w| w == b"\r\n\r\n") else { return msg.to_vec() };
+    let head = String::from_utf8_lossy(&msg[..end]);
+    let mut out = String::new();
+    for line in head.split("\r\n") {
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&msg[end + 4..]);
+    bytes
+}

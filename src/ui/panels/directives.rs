@@ -129,7 +129,7 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(list_width - gap);
-            list(ui, v, state, &entries, now, commands);
+            list(ui, v, state, &entries, now, status.sync, commands);
         });
         ui.vertical(|ui| {
             ui.set_width((width - list_width - gap).max(200.0));
@@ -243,9 +243,8 @@ fn filtered<'a>(v: &View<'a>, state: &DirectivesState, now: DateTime<Utc>) -> Ve
     let sit = v.sit;
     let data = sit.data();
     let f = &state.filter;
-    let mut out: Vec<Entry<'a>> = data
-        .directives()
-        .iter()
+    let mut out: Vec<Entry<'a>> = sit
+        .feed_directives()
         .map(Entry::Feed)
         .chain(sit.journal().records().iter().map(Entry::Logged))
         .filter(|e| {
@@ -266,6 +265,7 @@ fn list(
     state: &mut DirectivesState,
     entries: &[Entry<'_>],
     now: DateTime<Utc>,
+    sync: Option<&crate::sync::SyncStatus>,
     commands: &mut Vec<UiCommand>,
 ) {
     let tr = v.tr;
@@ -333,6 +333,9 @@ fn list(
             ui.horizontal_wrapped(|ui| {
                 badge(ui, v, matches!(e, Entry::Logged(_)));
                 status_chip(ui, v, d, e.in_force_at(now));
+                if let (Entry::Logged(r), Some(s)) = (e, sync) {
+                    super::live::sync_chip(ui, tr, r, s);
+                }
                 ui.label(RichText::new(tr.directive_category(d.category)).small().color(theme::TEXT_DIM));
             });
             let text = RichText::new(format!("{}  {}", d.number, d.title)).strong();

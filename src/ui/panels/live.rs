@@ -178,6 +178,36 @@ fn source_card(ui: &mut Ui, s: &SourceStatus, tr: &Tr) {
     });
 }
 
+/// The top bar's push queue: how many directive events wait for the hub (hover: why).
+pub fn sync_badge(ui: &mut Ui, sync: &crate::sync::SyncStatus, tr: &Tr) {
+    let l = &tr.live;
+    if sync.pending.is_empty() {
+        if let Some((_, why)) = sync.refused.last() {
+            ui.label(RichText::new(format!("⇅ {}", l.refused_by_hub)).color(theme::ALERT)).on_hover_text(why);
+        }
+        return;
+    }
+    let mut hover = format!("{}\n{}", l.pending_sync_hint, sync.hub);
+    if let Some((t, why)) = &sync.last_error {
+        hover.push_str(&format!("\n{} — {why}", clock(*t).replace("UTC+8", tr.zone_note)));
+    }
+    if let Some(t) = sync.next_try {
+        hover.push_str(&format!("\n{}", l.next_try(&clock(t).replace("UTC+8", tr.zone_note))));
+    }
+    ui.label(RichText::new(l.pending_n(sync.pending.len())).color(theme::WARN).strong()).on_hover_text(hover);
+}
+
+/// A logged directive's sync state in the directives list: pending while any of its events
+/// waits for the hub; refused when the hub refused one.
+pub fn sync_chip(ui: &mut Ui, tr: &Tr, r: &crate::model::journal::DirectiveRecord, sync: &crate::sync::SyncStatus) {
+    let l = &tr.live;
+    if let Some(why) = r.events.iter().find_map(|e| sync.refusal(e.seq)) {
+        crate::ui::widgets::chip(ui, l.refused_by_hub, theme::ALERT).on_hover_text(why);
+    } else if r.events.iter().any(|e| sync.is_pending(e.seq)) {
+        crate::ui::widgets::chip(ui, l.pending_sync, theme::WARN).on_hover_text(l.pending_sync_hint);
+    }
+}
+
 pub fn health_colour(h: Health) -> Color32 {
     match h {
         Health::Live => theme::OK,

@@ -45,6 +45,8 @@ pub struct Status<'a> {
     pub failed: Option<&'a str>,
     /// Live sources (none when the board replays files).
     pub live: Option<&'a crate::ui::live::LiveLink>,
+    /// Directives pushed to the hub: what is still waiting (none without a hub).
+    pub sync: Option<&'a crate::sync::SyncStatus>,
     pub source_note: &'a str,
     pub config_problem: Option<&'a str>,
     /// The directive journal, and the officer its events are recorded under.

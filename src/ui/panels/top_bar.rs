@@ -56,6 +56,9 @@ pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang,
                         .strong(),
                 );
                 ui.label(RichText::new(tr.as_of).size(theme::HEADING).color(theme::TEXT_DIM));
+                if let Some(sync) = status.sync {
+                    super::live::sync_badge(ui, sync, tr);
+                }
                 // Freshness: file sources replay a chosen day; live feeds show their age.
                 if let Some(live) = status.live {
                     super::live::freshness(ui, live, tr, commands);

@@ -1,0 +1,279 @@
+//! Directive events from desktops: `POST /v1/directives/events` with `Authorization: Bearer
+//! TOKEN` and an `Idempotency-Key`, written to the hub's own directive journal (the same
+//! SQLite journal and hash chain as a desktop's, `store::journal`), then published to every
+//! board in the `directives` section of `/v1/feed`.
+//!
+//! Answers: 201 written now, 200 a retry of a request already written (the same event as
+//! then), 401 no bearer token, 403 a token this hub does not know, 413 a body over 256 KB,
+//! 422 an event that breaks the rules (text, regions, lifecycle, a reused key), 400 a body
+//! that is not JSON or a missing key. A refused request writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+
+use super::Shared;
+use crate::i18n::Lang;
+use crate::model::RegionRegistry;
+use crate::model::journal::{Journal, JournalEvent};
+use crate::model::journal_wire::WireEvent;
+use crate::store::JournalStore;
+use crate::store::sync::AppendOnce;
+
+/// Largest request body accepted.
+pub const MAX_EVENT_BYTES: usize = 256 * 1024;
+/// Longest `Idempotency-Key`.
+const MAX_KEY_CHARS: usize = 200;
+
+/// The hub's directive journal.
+pub(crate) struct HubJournal {
+    store: Mutex<JournalStore>,
+    registry: RegionRegistry,
+    pub(crate) path: PathBuf,
+}
+
+impl HubJournal {
+    pub(crate) fn open(dir: &Path) -> Result<HubJournal, String> {
+        let store = JournalStore::open_in(dir).map_err(|e| format!("the hub's directive journal: {e}"))?;
+        match store.verify() {
+            Ok(Ok(v)) => {
+                tracing::info!("directive journal {}: {} events, chain verified", store.path().display(), v.events)
+            }
+            Ok(Err(bad)) => {
+                return Err(format!(
+                    "the hub's directive journal {} fails verification at event {} ({:?}); it was left \
+                     untouched: restore it from a backup",
+                    store.path().display(),
+                    bad.seq,
+                    bad.reason
+                ));
+            }
+            Err(e) => return Err(format!("the hub's directive journal: {e}")),
+        }
+        let registry = crate::feed::registry::bundled()?;
+        let path = store.path().to_path_buf();
+        Ok(HubJournal { store: Mutex::new(store), registry, path })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, JournalStore> {
+        match self.store.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// The issued directives as feed rows, and the number of events.
+    pub(crate) fn feed_rows(&self) -> Result<(Vec<Value>, usize), String> {
+        let journal = self.lock().load().map_err(|e| e.to_string())?;
+        Ok((feed_rows(&journal), journal.event_count()))
+    }
+}
+
+/// Issued directives of a journal as rows of the feed's `directives` section (drafts are
+/// not published; a lifted one ends when it was lifted).
+pub fn feed_rows(journal: &Journal) -> Vec<Value> {
+    journal
+        .issued()
+        .map(|r| {
+            let d = &r.directive;
+            let last = r.events.last();
+            let mut row = json!({
+                "number": d.number,
+                "issuer": d.issuer,
+                "title": d.title,
+                "category": d.category.wire_name(),
+                "scope": d.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                "issued_at": d.issued_at.to_rfc3339(),
+                "status": d.status,
+                "priority": d.priority,
+                "ref": format!(
+                    "sitboard-hub directive journal, {} events, last {} (hash {})",
+                    r.events.len(),
+                    last.map(|e| e.seq).unwrap_or(0),
+                    last.map(|e| e.hash.get(..16).unwrap_or(&e.hash)).unwrap_or("")
+                ),
+            });
+            if !d.body.is_empty() {
+                row["body"] = json!(d.body);
+            }
+            if let Some(f) = d.effective_from {
+                row["effective_from"] = json!(f.to_rfc3339());
+            }
+            if let Some(u) = d.effective_until {
+                row["effective_until"] = json!(u.to_rfc3339());
+            }
+            row
+        })
+        .collect()
+}
+
+fn answer(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    answer(status, json!({ "error": message.into() }))
+}
+
+fn event_json(status: &str, e: &JournalEvent) -> Value {
+    json!({
+        "status": status,
+        "seq": e.seq,
+        "at": e.at.to_rfc3339(),
+        "hash": e.hash,
+        "prev_hash": e.prev_hash,
+        "officer": e.event.officer,
+        "kind": e.event.kind.wire_name(),
+        "number": e.event.number,
+        "issuer": e.event.issuer,
+    })
+}
+
+/// The bearer token of a request, if it carries one.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let headers = req.headers().clone();
+    // Who is asking, before reading anything else.
+    let Some(token) = bearer(&headers) else {
+        let mut r = error(
+            StatusCode::UNAUTHORIZED,
+            "no bearer token: send `Authorization: Bearer TOKEN` (an officer's token from `sitboard-hub token add`)",
+        );
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        return r;
+    };
+    let Some(tokens) = &shared.tokens else {
+        return error(StatusCode::FORBIDDEN, "this hub takes no directive events: it was started without --tokens");
+    };
+    let Some(officer) = tokens.officer_for(token).map(str::to_owned) else {
+        tracing::warn!("refused a directive event: unknown token");
+        return error(StatusCode::FORBIDDEN, "the token is not one of this hub's tokens (revoked, or mistyped)");
+    };
+    let Some(journal) = shared.journal.clone() else {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "this hub has no directive journal open");
+    };
+    let key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        Some(Ok(k)) if !k.is_empty() && k.len() <= MAX_KEY_CHARS && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            k.to_owned()
+        }
+        Some(_) => {
+            return error(StatusCode::BAD_REQUEST, "Idempotency-Key must be 1–200 visible ASCII characters");
+        }
+        None => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "no Idempotency-Key header: send one per event (the same on every retry of it)",
+            );
+        }
+    };
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the event is larger than {} KB; nothing was written", MAX_EVENT_BYTES / 1024),
+        )
+    };
+    if headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > MAX_EVENT_BYTES)
+    {
+        return too_large();
+    }
+    let body: Body = req.into_body();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_EVENT_BYTES).await else { return too_large() };
+    let wire: WireEvent = match serde_json::from_slice(&bytes) {
+        Ok(w) => w,
+        Err(e) => {
+            let status = if e.classify() == serde_json::error::Category::Data {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            return error(status, format!("not a directive event: {e}; nothing was written"));
+        }
+    };
+    let now = Utc::now();
+    let words = &Lang::En.tr().journal;
+    if let Err(problems) = wire.check(&journal.registry, now) {
+        let list: Vec<String> = problems.iter().map(|p| words.problem(p)).collect();
+        return answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": format!("the event was refused: {}", list.join("; ")), "problems": list}),
+        );
+    }
+    let digest: String = match serde_json::to_vec(&wire) {
+        Ok(v) => Sha256::digest(&v).iter().map(|b| format!("{b:02x}")).collect(),
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the event: {e}")),
+    };
+    let event = wire.to_event(&officer);
+    let task_journal = journal.clone();
+    let task_key = key.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut store = task_journal.lock();
+        store.append_once(&task_key, &digest, event, now)
+    })
+    .await;
+    let outcome = match result {
+        Ok(Ok(o)) => o,
+        Ok(Err(crate::store::StoreError::Rejected(p))) => {
+            let msg = words.problem(&p);
+            return answer(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"error": format!("the event was refused: {msg}"), "problems": [msg]}),
+            );
+        }
+        Ok(Err(e)) => {
+            tracing::error!("{e}");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, format!("the hub could not write its journal: {e}"));
+        }
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, format!("the hub's journal writer stopped: {e}")),
+    };
+    match outcome {
+        AppendOnce::New(e) => {
+            tracing::info!(
+                "directive journal: event {} ({} {} {}) by {officer}",
+                e.seq,
+                e.event.kind.wire_name(),
+                e.event.issuer,
+                e.event.number
+            );
+            publish(&shared, &journal).await;
+            answer(StatusCode::CREATED, event_json("created", &e))
+        }
+        AppendOnce::Replay(e) => answer(StatusCode::OK, event_json("replay", &e)),
+        AppendOnce::KeyConflict { seq } => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("Idempotency-Key {key:?} was used for another event (event {seq}); use a new key per event"),
+        ),
+    }
+}
+
+/// Put the journal's directives into the next version of the feed.
+pub(crate) async fn publish(shared: &Arc<Shared>, journal: &Arc<HubJournal>) {
+    let j = journal.clone();
+    match tokio::task::spawn_blocking(move || j.feed_rows()).await {
+        Ok(Ok((rows, events))) => {
+            if let Ok(mut extra) = shared.extra.lock() {
+                extra.directives = rows;
+                extra.version += 1;
+            }
+            shared.journal_events.store(events as u64, std::sync::atomic::Ordering::Relaxed);
+            shared.refresh.notify_one();
+        }
+        Ok(Err(e)) => tracing::error!("cannot read the hub's directive journal: {e}"),
+        Err(e) => tracing::error!("reading the hub's directive journal stopped: {e}"),
+    }
+}
