@@ -33,7 +33,7 @@ pub fn freshness(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiCom
             {
                 commands.push(UiCommand::FollowLive);
             }
-            ui.label(RichText::new(format!("⏸ {}", l.paused)).color(theme::WARN)).on_hover_text(l.paused_hint);
+            ui.label(RichText::new(format!("‖ {}", l.paused)).color(theme::WARN)).on_hover_text(l.paused_hint);
         }
     }
     let ok = live.sources.iter().filter(|s| s.is_fresh()).count();
