@@ -172,6 +172,9 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
         }
         doc_as_of = doc_as_of.max(Some(hub_as_of));
     }
+    if let (Some(cut), Some(directives)) = (cut, sections.get_mut("directives")) {
+        replay_statuses(&mut directives.rows, cut);
+    }
     let as_of = doc_as_of.unwrap_or(cut.unwrap_or(now));
     let mut out = Map::new();
     out.insert("schema".into(), json!(SCHEMA_MERGED));
@@ -187,6 +190,34 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
         }
     }
     Merged { document: Value::Object(out), as_of, rows }
+}
+
+/// A directive's status is published as of its document's `as_of`; replaying an earlier
+/// day, one later lifted or superseded was still in force: unless a directive served by
+/// then supersedes it, or it ended by then (`effective_until`), or it was lifted at an
+/// unknown time (no end given: left as published).
+fn replay_statuses(rows: &mut [(Value, DateTime<Utc>, usize)], cut: DateTime<Utc>) {
+    let mut superseded: Vec<(String, String)> = Vec::new();
+    for (row, _, _) in rows.iter() {
+        let Value::Object(o) = row else { continue };
+        let issuer = text(o, "issuer").unwrap_or_default().to_owned();
+        for n in o.get("supersedes").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            superseded.push((issuer.clone(), n.trim().to_owned()));
+        }
+    }
+    for (row, _, _) in rows.iter_mut() {
+        let Value::Object(o) = row else { continue };
+        let status = text(o, "status").unwrap_or("in_force").to_owned();
+        let key = (text(o, "issuer").unwrap_or_default().to_owned(), text(o, "number").unwrap_or_default().to_owned());
+        let ends_later = instant(o, "effective_until").is_some_and(|u| u > cut);
+        let new = match status.as_str() {
+            "superseded" if superseded.contains(&key) => "superseded",
+            "superseded" => "in_force",
+            "lifted" if ends_later => "in_force",
+            _ => continue,
+        };
+        o.insert("status".into(), json!(new));
+    }
 }
 
 /// The id of the hub's own member source (directives logged at the hub).
@@ -377,5 +408,31 @@ mod tests {
         assert_eq!(m.document["checkpoints"][0]["status"].as_array().unwrap().len(), 1);
         assert_eq!(m.document["as_of"], "2020-03-03T16:00:00+00:00");
         assert_eq!(m.document["sources"][0]["as_of"], "2020-03-03T16:00:00+00:00");
+    }
+
+    #[test]
+    fn a_replayed_day_shows_directives_as_they_stood_then() {
+        let row = |n: &str, issued: &str, status: &str, sup: &[&str]| {
+            json!({"number": n, "issuer": "绥化市指挥部", "title": "t", "category": "other", "scope": ["231202"],
+                   "issued_at": issued, "status": status, "supersedes": sup})
+        };
+        let d = doc(
+            "a.json",
+            "a",
+            "2020-04-30T16:00:00Z",
+            json!({"directives": [
+                row("4号", "2020-02-01T13:00:00Z", "superseded", &[]),
+                row("5号", "2020-02-03T16:00:00Z", "superseded", &["4号"]),
+                row("9号", "2020-03-20T00:00:00Z", "in_force", &["5号"]),
+            ]}),
+        );
+        let data = HubData { documents: vec![d], problems: vec![] };
+        let status = |day: u32| {
+            let cut = crate::model::time::end_of_day(NaiveDate::from_ymd_opt(2020, 2, day).unwrap());
+            let m = merged(&data, &HubRows::default(), Some(cut), Utc::now());
+            m.document["directives"].as_array().unwrap().iter().map(|r| r["status"].clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(status(2), vec![json!("in_force")], "4号 before 5号 replaced it");
+        assert_eq!(status(4), vec![json!("superseded"), json!("in_force")], "5号 before 9号");
     }
 }

@@ -58,10 +58,11 @@ pub struct SourceStatus {
 
 impl SourceStatus {
     /// The part of the status that is on screen without opening the sources window: a
-    /// change here (and only here) is worth a repaint.
-    pub fn visible_key(&self) -> (Health, Option<&str>, Option<DateTime<Utc>>) {
+    /// change here (and only here) is worth a repaint. (A new document repaints when its
+    /// dataset arrives, a moment later.)
+    pub fn visible_key(&self) -> (Health, Option<&str>) {
         let err = if self.failures > 0 { self.last_error.as_ref().map(|(_, m)| m.as_str()) } else { None };
-        (self.health, err, self.as_of)
+        (self.health, err)
     }
 
     /// Whether the data of this source on screen may be relied on as current.
