@@ -135,29 +135,38 @@ impl LiveTr {
         }
     }
 
-    /// The top bar's badge for live data: `实时 · 2 分钟前` / `Live · 2 min ago`.
-    pub fn badge(&self, h: Health, age_secs: Option<i64>) -> String {
+    /// The top bar's badge for live data: `实时 · 2 分钟前` / `Live · 2 min ago` (the data's
+    /// age); when stale, the time since the last good answer instead.
+    pub fn badge(&self, h: Health, age_secs: Option<i64>, contact_secs: Option<i64>) -> String {
         let state = self.health(h);
+        if h == Health::Stale
+            && let Some(s) = contact_secs
+        {
+            return match self.en {
+                false => format!("{state} · 上次联系 {}前", self.duration(s)),
+                true => format!("{state} · last contact {} ago", self.duration(s)),
+            };
+        }
         match (age_secs, self.en) {
             (None, _) => state.to_owned(),
             (Some(s), false) if s < 60 => format!("{state} · 刚刚更新"),
             (Some(s), true) if s < 60 => format!("{state} · updated just now"),
             (Some(s), false) => format!("{state} · {}前", self.duration(s)),
-            (Some(s), true) => format!("{state} · {} ago", self.duration(s)),
+            (Some(s), true) => format!("{state} · updated {} ago", self.duration(s)),
         }
     }
 
-    /// The banner line of a stale source.
-    pub fn stale_line(&self, name: &str, since_secs: i64, as_of: Option<&str>, error: Option<&str>) -> String {
-        let age = self.duration(since_secs);
+    /// The banner line of a stale source: since when (a clock time, so the line stays true
+    /// without repainting), what the board shows instead, the last error.
+    pub fn stale_line(&self, name: &str, since: &str, as_of: Option<&str>, error: Option<&str>) -> String {
         match self.en {
             false => format!(
-                "⚠ 数据源“{name}”已过期：{age}未成功更新。屏幕上是它最后一次成功获取的数据{}。{}",
+                "⚠ 数据源“{name}”已过期：自 {since} 起未成功更新。屏幕上是它最后一次成功获取的数据{}。{}",
                 as_of.map(|a| format!("（截至 {a}）")).unwrap_or_default(),
                 error.map(|e| format!("最近错误：{e}")).unwrap_or_default()
             ),
             true => format!(
-                "⚠ Source “{name}” is stale: no successful update for {age}. The board shows its last good data{}.{}",
+                "⚠ Source “{name}” is stale: no successful update since {since}. The board shows its last good data{}.{}",
                 as_of.map(|a| format!(" (as of {a})")).unwrap_or_default(),
                 error.map(|e| format!(" Last error: {e}")).unwrap_or_default()
             ),

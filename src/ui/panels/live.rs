@@ -18,8 +18,10 @@ pub fn freshness(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiCom
     let l = &tr.live;
     let worst = live.worst().unwrap_or(Health::Connecting);
     let age = live.data_time().map(|t| (Utc::now() - t).num_seconds());
+    let contact = live.sources.iter().filter_map(|s| s.last_success).max().map(|t| (Utc::now() - t).num_seconds());
     let colour = health_colour(worst);
-    let badge = RichText::new(format!(" {} ", l.badge(worst, age))).color(theme::BG).background_color(colour).strong();
+    let badge =
+        RichText::new(format!(" {} ", l.badge(worst, age, contact))).color(theme::BG).background_color(colour).strong();
     ui.label(badge).on_hover_text(l.age_hint);
     match live.play {
         PlayState::Following => {
@@ -51,7 +53,6 @@ pub fn freshness(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiCom
 /// since when, what the board shows instead, the last error and the next try.
 pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiCommand>) {
     let l = &tr.live;
-    let now = Utc::now();
     let lines: Vec<(String, &SourceStatus)> = live
         .sources
         .iter()
@@ -59,9 +60,9 @@ pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiComman
             let err = s.last_error.as_ref().map(|e| e.1.as_str());
             let line = match s.health {
                 Health::Stale => {
-                    let since = s.last_success.map(|t| (now - t).num_seconds()).unwrap_or(0);
+                    let since = s.last_success.map(|t| clock(t).replace("UTC+8", tr.zone_note)).unwrap_or_default();
                     let as_of = s.as_of.map(|t| format_as_of(t).replace("UTC+8", tr.zone_note));
-                    l.stale_line(&s.name, since, as_of.as_deref(), err)
+                    l.stale_line(&s.name, &since, as_of.as_deref(), err)
                 }
                 Health::NoData => l.no_data_line(&s.name, err),
                 _ => return None,
