@@ -155,11 +155,12 @@ fn push_one(client: &reqwest::blocking::Client, hub: &HubTarget, ev: &JournalEve
 
 /// The command line's push after a journal write (or `sitboard journal sync`): prints what
 /// happened in plain words. Returns whether nothing is left queued.
-pub fn push_and_report(data_dir: &Path, hub: &HubTarget) -> bool {
+pub fn push_and_report(data_dir: &Path, hub: &HubTarget, tr: &crate::i18n::Tr) -> bool {
+    let l = &tr.live;
     let store = match JournalStore::open(&journal_path(data_dir), false) {
         Ok(s) => s,
         Err(StoreError::NotFound { .. }) => {
-            println!("nothing to push: no journal in {}", data_dir.display());
+            println!("{}", l.nothing_to_push(&data_dir.display().to_string()));
             return true;
         }
         Err(e) => {
@@ -178,17 +179,13 @@ pub fn push_and_report(data_dir: &Path, hub: &HubTarget) -> bool {
         }
     };
     for (local, remote) in &report.pushed {
-        println!("pushed to the hub {}: event {local} → hub event {remote}", hub.url);
+        println!("{}", l.pushed_line(&hub.url, *local, *remote));
     }
     for (local, why) in &report.refused {
-        eprintln!("the hub refused event {local} (kept in the local journal only): {why}");
+        eprintln!("{}", l.refused_line(*local, why));
     }
     if let Some(why) = &report.stopped {
-        eprintln!(
-            "pending sync: {} event(s) queued for the hub, in order: {why}; they are pushed by `sitboard journal \
-             sync` or by the board",
-            report.pending.len()
-        );
+        eprintln!("{}", l.queued_line(report.pending.len(), why));
     }
     report.pending.is_empty()
 }

@@ -63,7 +63,11 @@ fn get(url: &str) -> (u16, reqwest::header::HeaderMap, String) {
 }
 
 fn sitboard(args: &[&str]) -> std::process::Output {
-    Command::new(BOARD).args(["--config", "/nonexistent/sitboard.toml"]).args(args).output().expect("run sitboard")
+    Command::new(BOARD)
+        .args(["--config", "/nonexistent/sitboard.toml", "--lang", "en"])
+        .args(args)
+        .output()
+        .expect("run sitboard")
 }
 
 #[test]

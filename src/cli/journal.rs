@@ -157,7 +157,7 @@ pub fn run(settings: &Settings, data_dir: Option<&Path>, cmd: &JournalCommand) -
         JournalCommand::Verify => verify(&dir, tr),
         JournalCommand::Sync => match &settings.hub {
             Some(hub) => {
-                Ok(if crate::sync::push_and_report(&dir, hub) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+                Ok(if crate::sync::push_and_report(&dir, hub, tr) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
             }
             None => Err(vec![
                 "no hub to push to: give --hub URL --token TOKEN (or hub and hub_token in sitboard.toml)".into(),
@@ -178,7 +178,7 @@ pub fn run(settings: &Settings, data_dir: Option<&Path>, cmd: &JournalCommand) -
         && result.is_ok()
         && let Some(hub) = &settings.hub
     {
-        crate::sync::push_and_report(&dir, hub);
+        crate::sync::push_and_report(&dir, hub, tr);
     }
     match result {
         Ok(code) => code,

@@ -206,6 +206,42 @@ impl LiveTr {
         if self.en { format!("⇅ {n} pending sync") } else { format!("⇅ 待同步 {n}") }
     }
 
+    /// `sitboard journal … --hub`: one line per event the hub took.
+    pub fn pushed_line(&self, hub: &str, local: u64, remote: u64) -> String {
+        if self.en {
+            format!("pushed to the hub {hub}: event {local} → hub event {remote}")
+        } else {
+            format!("已推送到枢纽 {hub}：事件 #{local} → 枢纽事件 #{remote}")
+        }
+    }
+
+    pub fn refused_line(&self, local: u64, why: &str) -> String {
+        if self.en {
+            format!("the hub refused event {local} (kept in the local journal only): {why}")
+        } else {
+            format!("枢纽拒收事件 #{local}（只保存在本机日志中）：{why}")
+        }
+    }
+
+    pub fn queued_line(&self, n: usize, why: &str) -> String {
+        if self.en {
+            format!(
+                "pending sync: {n} event(s) queued for the hub, in order: {why}; they are pushed by `sitboard journal \
+                 sync` or by the board"
+            )
+        } else {
+            format!("待同步：{n} 个事件按顺序排队等待枢纽：{why}；`sitboard journal sync` 或看板会推送它们")
+        }
+    }
+
+    pub fn nothing_to_push(&self, dir: &str) -> String {
+        if self.en {
+            format!("nothing to push: no journal in {dir}")
+        } else {
+            format!("没有要推送的内容：{dir} 中没有日志")
+        }
+    }
+
     pub fn sources_ok(&self, ok: usize, all: usize) -> String {
         format!("{} {ok}/{all}", self.sources_button)
     }
