@@ -113,18 +113,27 @@ fn event_detail(e: &crate::model::journal::JournalEvent, tr: &Tr) -> String {
 /// One directive's history as CSV: every event with its time, officer and hash.
 pub fn history_csv(record: &DirectiveRecord, tr: &Tr) -> String {
     let mut out = vec![history_header(tr)];
-    for e in &record.events {
-        out.push(vec![
-            e.seq.to_string(),
-            format_local(e.at),
-            tr.journal.event(e.event.kind).to_owned(),
-            e.event.officer.clone(),
-            event_detail(e, tr),
-            e.hash.clone(),
-            e.prev_hash.clone(),
-        ]);
-    }
+    out.extend(history_rows(record, tr));
     csv_text(out)
+}
+
+/// One row per event, in the columns of `history_header`: shared by the CSV and the HTML page.
+fn history_rows(record: &DirectiveRecord, tr: &Tr) -> Vec<Vec<String>> {
+    record
+        .events
+        .iter()
+        .map(|e| {
+            vec![
+                e.seq.to_string(),
+                format_local(e.at),
+                tr.journal.event(e.event.kind).to_owned(),
+                e.event.officer.clone(),
+                event_detail(e, tr),
+                e.hash.clone(),
+                e.prev_hash.clone(),
+            ]
+        })
+        .collect()
 }
 
 /// Escape text for HTML element content and attribute values.
@@ -219,21 +228,7 @@ pub fn history_html(
     }
     body.push_str("</tbody>\n</table>\n");
     body.push_str(&format!("<h2>{}</h2>\n", escape_html(tr.journal.history)));
-    let rows: Vec<Vec<String>> = record
-        .events
-        .iter()
-        .map(|e| {
-            vec![
-                e.seq.to_string(),
-                format_local(e.at),
-                tr.journal.event(e.event.kind).to_owned(),
-                e.event.officer.clone(),
-                event_detail(e, tr),
-                e.hash.clone(),
-                e.prev_hash.clone(),
-            ]
-        })
-        .collect();
+    let rows = history_rows(record, tr);
     body.push_str(&table(&history_header(tr), &rows, Some(4), &[5, 6]));
     let title = format!("{} · {} {}", tr.journal.history_title, d.number, d.title);
     page(&title, en, generated, tr, &body)

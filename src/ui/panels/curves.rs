@@ -308,16 +308,7 @@ fn region_series(sit: &Situation, code: Adcode, from: NaiveDate, en: bool) -> Op
             reported_active.push(PlotPoint::new(x, f64::from(n)));
         }
         let mut values = Vec::new();
-        for f in [
-            CaseField::NewConfirmed,
-            CaseField::Active,
-            CaseField::Severe,
-            CaseField::Critical,
-            CaseField::CumulativeConfirmed,
-            CaseField::Cured,
-            CaseField::Deaths,
-            CaseField::NewAsymptomatic,
-        ] {
+        for f in std::iter::once(CaseField::NewConfirmed).chain(LINE_FIELDS) {
             if let Some((n, p)) = r.value(f) {
                 values.push((f, n, p));
             }
