@@ -4,10 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use sitboard::cli::StartView;
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
+use sitboard::settings::StartView;
 use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
 
 struct Stats {
@@ -45,7 +45,7 @@ fn input(frame: u64, size: egui::Vec2) -> egui::RawInput {
 }
 
 fn demo_app(lang: Lang) -> SitboardApp {
-    let Some(dir) = sitboard::paths::bundled_demo_dir() else {
+    let Some(dir) = sitboard::settings::paths::bundled_demo_dir() else {
         eprintln!("the bundled demo folder data/demo was not found");
         std::process::exit(1);
     };
@@ -116,7 +116,7 @@ fn national_app(n: usize) -> SitboardApp {
     let mut report = sitboard::feed::IngestReport::new("synthetic");
     report.accept("case_reports");
     let outcome = sitboard::feed::LoadOutcome { dataset: b.build(), reports: vec![report] };
-    let layer = std::sync::Arc::new(sitboard::ui::map::layer::MapLayer::build(&outlines));
+    let layer = std::sync::Arc::new(sitboard::ui::panels::map::layer::MapLayer::build(&outlines));
     SitboardApp::from_outcome(outcome, Lang::Zh).with_map_layer(layer)
 }
 
@@ -125,7 +125,7 @@ fn national_app(n: usize) -> SitboardApp {
 fn checkpoints_app(n: usize) -> SitboardApp {
     use sitboard::model::checkpoint::CodeColours;
     use sitboard::model::{Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, LaneCounts, Throughput};
-    let Some(dir) = sitboard::paths::bundled_demo_dir() else {
+    let Some(dir) = sitboard::settings::paths::bundled_demo_dir() else {
         eprintln!("the bundled demo folder data/demo was not found");
         std::process::exit(1);
     };

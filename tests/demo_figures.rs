@@ -17,7 +17,7 @@ use sitboard::model::{Adcode, CaseField, Dataset, Situation};
 use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
 
 fn demo() -> (Dataset, Vec<sitboard::feed::IngestReport>) {
-    let dir = sitboard::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
     let o = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
     (o.dataset, o.reports)
 }

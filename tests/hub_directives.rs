@@ -13,11 +13,12 @@ use chrono::Utc;
 use live_common::*;
 use serde_json::{Value, json};
 use sitboard::hub::{self, HubConfig, HubHandle};
+use sitboard::hub_client::{HubTarget, push_pending};
 use sitboard::model::journal::{DirectiveContent, EventKind, NewEvent};
 use sitboard::model::{Adcode, DirectiveCategory, Priority};
+use sitboard::secret::Secret;
 use sitboard::store::JournalStore;
 use sitboard::store::journal::journal_path;
-use sitboard::sync::{HubTarget, push_pending};
 
 fn start_hub_with_tokens(data: &Path, tokens: &Path, journal_dir: &Path) -> HubHandle {
     let mut cfg = HubConfig::new(data, "127.0.0.1:0");
@@ -69,7 +70,7 @@ fn acked(issuer: &str, number: &str, officer: &str) -> NewEvent {
 /// after each one push the queue until it is empty, retrying as a board would.
 fn desktop(dir: &Path, hub: HubTarget, issuer: &str) -> (usize, usize) {
     let mut store = JournalStore::open_in(dir).expect("local journal");
-    let client = sitboard::sync::client_with(Duration::from_secs(2), Duration::from_secs(5)).unwrap();
+    let client = sitboard::hub_client::client_with(Duration::from_secs(2), Duration::from_secs(5)).unwrap();
     let (mut rounds, mut stops) = (0, 0);
     for i in 0..25 {
         let number = format!("{i}号");
@@ -107,8 +108,11 @@ fn two_desktops_push_fifty_events_each_with_forced_retries_and_the_hub_has_exact
 
     let (dir_a, dir_b) = (tmp.path().join("desk-a"), tmp.path().join("desk-b"));
     let (url_a, url_b) = (proxy.url(), proxy.url());
-    let a = std::thread::spawn(move || desktop(&dir_a, HubTarget::new(&url_a, Some(token_a)), "哈尔滨市指挥部"));
-    let b = std::thread::spawn(move || desktop(&dir_b, HubTarget::new(&url_b, Some(token_b)), "绥化市指挥部"));
+    let a = std::thread::spawn(move || {
+        desktop(&dir_a, HubTarget::new(&url_a, Some(Secret::new(token_a))), "哈尔滨市指挥部")
+    });
+    let b =
+        std::thread::spawn(move || desktop(&dir_b, HubTarget::new(&url_b, Some(Secret::new(token_b))), "绥化市指挥部"));
     let (ra, sa) = a.join().expect("desktop A");
     let (rb, sb) = b.join().expect("desktop B");
     let lost = proxy.lost_answers.load(std::sync::atomic::Ordering::Relaxed);

@@ -11,7 +11,7 @@ use sitboard::model::risk_rules::{self, RuleReason};
 use sitboard::model::{Adcode, RiskLevel, Situation};
 
 fn sit(day: &str) -> Situation {
-    let dir = sitboard::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
     let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
     Situation::at_end_of(Arc::new(outcome.dataset), NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap())
 }

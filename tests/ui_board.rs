@@ -12,7 +12,7 @@ use sitboard::model::Adcode;
 use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
 
 fn demo_app(lang: Lang) -> SitboardApp {
-    let dir = sitboard::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
     let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().expect("registry"));
     for r in &outcome.reports {
         assert!(r.fatal.is_none() && r.rejected.is_empty(), "demo data must load cleanly: {}", r.render(20));

@@ -10,7 +10,7 @@ use sitboard::model::Adcode;
 use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
 
 fn harness(lang: Lang) -> Harness<'static, SitboardApp> {
-    let dir = sitboard::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
     let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
     let app = SitboardApp::from_outcome(outcome, lang);
     Harness::builder()

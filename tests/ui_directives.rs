@@ -15,11 +15,11 @@ use sitboard::i18n::Lang;
 use sitboard::model::journal::{DirectiveContent, EventKind, NewEvent};
 use sitboard::model::{Adcode, DirectiveCategory, Priority};
 use sitboard::store::journal::{JournalStore, journal_path};
-use sitboard::ui::journal_worker::JournalState;
+use sitboard::ui::workers::journal::JournalState;
 use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
 
 fn demo_app(lang: Lang, data_dir: &Path) -> SitboardApp {
-    let dir = sitboard::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
     let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().expect("registry"));
     SitboardApp::from_outcome(outcome, lang).with_journal(data_dir.to_path_buf())
 }

@@ -12,12 +12,12 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use live_common::*;
-use sitboard::cli::Settings;
 use sitboard::feed::live::{LiveOptions, SourceSpec};
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::hub::{self, HubConfig};
 use sitboard::i18n::Lang;
-use sitboard::ui::live::PlayState;
+use sitboard::settings::Settings;
+use sitboard::ui::workers::PlayState;
 use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
 
 fn harness(app: SitboardApp) -> Harness<'static, SitboardApp> {
@@ -52,16 +52,9 @@ fn frames_until(
 }
 
 fn live_settings(url: String, interval: Duration) -> Settings {
-    Settings {
-        sources: vec![FeedSource::Url(url.clone())],
-        lang: Lang::En,
-        regions: None,
-        config_problem: None,
-        demo: false,
-        tiles: None,
-        live: LiveOptions { specs: vec![SourceSpec::new("test hub", url, interval)], limits: limits_for_tests() },
-        hub: None,
-    }
+    let mut s = Settings::for_sources(vec![FeedSource::Url(url.clone())], Lang::En);
+    s.live = LiveOptions { specs: vec![SourceSpec::new("test hub", url, interval)], limits: limits_for_tests() };
+    s
 }
 
 fn shown_date(h: &Harness<'static, SitboardApp>) -> Option<chrono::NaiveDate> {
@@ -156,11 +149,12 @@ fn a_directive_logged_while_the_hub_is_down_is_pending_sync_until_it_is_back() {
     };
     // A port for the hub, which is down for now.
     let addr = hub::start(hub_config("127.0.0.1:0")).unwrap().addr().to_string();
-    let target = sitboard::sync::HubTarget::new(&format!("http://{addr}"), Some(token));
+    let target =
+        sitboard::hub_client::HubTarget::new(&format!("http://{addr}"), Some(sitboard::secret::Secret::new(token)));
 
     let desk = tmp.path().join("desk");
     let outcome = load_sources(&[FeedSource::Path(data.join("cases.json"))], registry::bundled().unwrap());
-    let app = SitboardApp::from_outcome(outcome, Lang::En).with_journal(desk.clone()).with_sync(desk.clone(), target);
+    let app = SitboardApp::from_outcome(outcome, Lang::En).with_journal(desk.clone()).with_push(desk.clone(), target);
     let mut h = harness(app);
     h.step();
     // An officer logs a directive (through the same journal file the board's worker uses).
@@ -208,9 +202,9 @@ fn a_directive_logged_while_the_hub_is_down_is_pending_sync_until_it_is_back() {
             h.query_by_label("⇅ 1 pending sync").is_some() && h.query_by_label("Pending sync").is_some()
         }),
         "no pending-sync badge in the top bar and the list; sync: {:?}",
-        h.state().sync_status()
+        h.state().push_status()
     );
-    let err = h.state().sync_status().unwrap().last_error.clone().unwrap().1;
+    let err = h.state().push_status().unwrap().last_error.clone().unwrap().1;
     assert!(err.contains("cannot connect"), "{err}");
 
     // The hub is back: the queue empties by itself (backoff retry), the marks go away.
@@ -219,10 +213,10 @@ fn a_directive_logged_while_the_hub_is_down_is_pending_sync_until_it_is_back() {
     assert!(
         frames_until(&mut h, Duration::from_secs(30), |h| h
             .state()
-            .sync_status()
+            .push_status()
             .is_some_and(|s| s.pending.is_empty() && s.last_push.is_some())),
         "not pushed after the hub came back: {:?}",
-        h.state().sync_status()
+        h.state().push_status()
     );
     eprintln!("pushed {} ms after the hub came back", back.elapsed().as_millis());
     h.run_steps(2);

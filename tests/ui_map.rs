@@ -17,7 +17,7 @@ use sitboard::model::Adcode;
 use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
 
 fn app(tiles: Option<String>) -> SitboardApp {
-    let dir = sitboard::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
     let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
     SitboardApp::from_outcome_with_tiles(outcome, Lang::Zh, tiles)
 }

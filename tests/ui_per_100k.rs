@@ -41,7 +41,7 @@ fn population_from_a_regions_feed_enables_per_100k() {
     std::fs::create_dir_all(&dir).unwrap();
     let pop = dir.join("population.json");
     std::fs::write(&pop, doc.to_string()).unwrap();
-    let demo = sitboard::paths::bundled_demo_dir().unwrap();
+    let demo = sitboard::settings::paths::bundled_demo_dir().unwrap();
     let outcome = load_sources(&[FeedSource::Path(demo), FeedSource::Path(pop)], reg);
     assert!(
         outcome.reports.iter().all(|r| r.rejected.is_empty()),

@@ -80,13 +80,7 @@ fn parse_speed(s: &str) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sitboard=info,sitboard_hub=info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    sitboard::logging::init("warn,sitboard=info,sitboard_hub=info");
     let cli = Cli::parse();
     if let Some(HubCommand::Token { command: TokenCommand::Add { officer_id, tokens } }) = &cli.command {
         return match hub::tokens::add(tokens, officer_id) {

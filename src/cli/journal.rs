@@ -10,15 +10,16 @@ use chrono::Utc;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::Settings;
 use crate::export::{self, ListRow};
 use crate::feed::{self, FeedSource};
+use crate::hub_client::{HubTarget, client, push_pending};
 use crate::i18n::Tr;
 use crate::model::journal::{
     DirectiveContent, DirectiveRecord, DraftInput, EventKind, Journal, JournalEvent, NewEvent, Prepare, Problem,
 };
 use crate::model::time::format_local;
 use crate::model::{Adcode, Directive, DirectiveCategory, Priority, RegionRegistry};
+use crate::settings::Settings;
 use crate::store::journal::{JournalStore, StoreError, journal_path};
 
 const CATEGORIES: [&str; 6] = ["traffic_control", "residential_control", "testing", "reopening", "supplies", "other"];
@@ -136,10 +137,10 @@ pub struct ActionArgs {
     pub issuer: Option<String>,
 }
 
-/// Run a journal command on the journal of `data_dir` (else the platform data dir).
-pub fn run(settings: &Settings, data_dir: Option<&Path>, cmd: &JournalCommand) -> ExitCode {
+/// Run a journal command on the journal of the settings' data dir.
+pub fn run(settings: &Settings, cmd: &JournalCommand) -> ExitCode {
     let tr = settings.lang.tr();
-    let Some(dir) = data_dir.map(Path::to_path_buf).or_else(crate::paths::data_dir) else {
+    let Some(dir) = settings.data_dir.clone() else {
         eprintln!("error: no data dir on this system: give --data-dir DIR");
         return ExitCode::from(2);
     };
@@ -156,9 +157,7 @@ pub fn run(settings: &Settings, data_dir: Option<&Path>, cmd: &JournalCommand) -
         }
         JournalCommand::Verify => verify(&dir, tr),
         JournalCommand::Sync => match &settings.hub {
-            Some(hub) => {
-                Ok(if crate::sync::push_and_report(&dir, hub, tr) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-            }
+            Some(hub) => Ok(if push_and_report(&dir, hub, tr) { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
             None => Err(vec![
                 "no hub to push to: give --hub URL --token TOKEN (or hub and hub_token in sitboard.toml)".into(),
             ]),
@@ -178,7 +177,7 @@ pub fn run(settings: &Settings, data_dir: Option<&Path>, cmd: &JournalCommand) -
         && result.is_ok()
         && let Some(hub) = &settings.hub
     {
-        crate::sync::push_and_report(&dir, hub, tr);
+        push_and_report(&dir, hub, tr);
     }
     match result {
         Ok(code) => code,
@@ -211,14 +210,11 @@ fn open_existing(dir: &Path, tr: &Tr) -> Result<JournalStore, Vec<String>> {
 
 /// The region registry and the directives of the local feeds (their numbers are taken).
 /// URL sources are not fetched: the journal must work offline.
+/// The region registry and the directives of the file sources (numbers must be unique
+/// across the journal and the feeds; URL sources are not fetched for a journal command).
 fn registry_and_feed(settings: &Settings) -> Result<(RegionRegistry, Vec<Directive>), Vec<String>> {
-    let registry = settings.registry().map_err(|e| vec![e])?;
-    let local: Vec<FeedSource> =
-        settings.sources.iter().filter(|s| matches!(s, FeedSource::Path(_))).cloned().collect();
-    if local.is_empty() {
-        return Ok((registry, Vec::new()));
-    }
-    let outcome = feed::load_sources(&local, registry);
+    let files: Vec<FeedSource> = settings.file_sources().into_iter().map(FeedSource::Path).collect();
+    let outcome = feed::load(&files, settings.regions.as_deref()).map_err(|e| vec![e])?;
     let directives = outcome.dataset.directives().to_vec();
     Ok((outcome.dataset.registry, directives))
 }
@@ -390,18 +386,6 @@ fn history(dir: &Path, number: &str, issuer: Option<&str>, as_json: bool, tr: &T
     Ok(ExitCode::SUCCESS)
 }
 
-/// Write a file whole or not at all (temp file beside it, then rename).
-fn write_file(path: &Path, contents: &str) -> Result<(), Vec<String>> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if name.is_empty() {
-        return Err(vec![format!("{} is not a file path", path.display())]);
-    }
-    let tmp = path.with_file_name(format!(".{name}.part"));
-    std::fs::write(&tmp, contents)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| vec![format!("cannot write {}: {e}", path.display())])
-}
-
 fn export_cmd(
     settings: &Settings,
     dir: &Path,
@@ -437,7 +421,7 @@ fn export_cmd(
             }
         }
     };
-    write_file(path, &contents)?;
+    export::write_file(path, contents.as_bytes()).map_err(|e| vec![e])?;
     println!("{} {}", tr.journal.exported, path.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -496,4 +480,41 @@ fn soak(dir: &Path, count: u64, tag: &str) -> CmdResult {
         write(EventKind::Acknowledged, Some(format!("unit-{i}")), None)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command line's push after a journal write (or `sitboard journal sync`): prints what
+/// happened in plain words. Returns whether nothing is left queued.
+pub fn push_and_report(data_dir: &Path, hub: &HubTarget, tr: &crate::i18n::Tr) -> bool {
+    let l = &tr.live;
+    let store = match JournalStore::open(&journal_path(data_dir), false) {
+        Ok(s) => s,
+        Err(StoreError::NotFound { .. }) => {
+            println!("{}", l.nothing_to_push(&data_dir.display().to_string()));
+            return true;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    let report = match client()
+        .map_err(|e| e.to_string())
+        .and_then(|c| push_pending(&store, hub, &c).map_err(|e| e.to_string()))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    for (local, remote) in &report.pushed {
+        println!("{}", l.pushed_line(&hub.url, *local, *remote));
+    }
+    for (local, why) in &report.refused {
+        eprintln!("{}", l.refused_line(*local, why));
+    }
+    if let Some(why) = &report.stopped {
+        eprintln!("{}", l.queued_line(report.pending.len(), why));
+    }
+    report.pending.is_empty()
 }

@@ -14,7 +14,7 @@ pub mod source;
 
 pub use document::{FeedDocument, ingest_document_refs, ingest_documents};
 pub use report::{IngestReport, Issue};
-pub use source::{FeedSource, LoadError, LoadOutcome, load_sources};
+pub use source::{FeedSource, LoadError, LoadOutcome, load, load_sources};
 
 /// The schema identifier this build writes and reads (major version 1).
 pub const SCHEMA_V1: &str = "sitboard.feed/1";

@@ -12,6 +12,17 @@ pub fn bundled() -> Result<RegionRegistry, String> {
     parse_registry_csv(BUNDLED_REGIONS_CSV, "data/regions/regions.csv (bundled)")
 }
 
+/// The registry in the CSV file at `path`, or the bundled one when there is none.
+pub fn load(path: Option<&std::path::Path>) -> Result<RegionRegistry, String> {
+    match path {
+        Some(p) => {
+            let text = super::source::read_file(p).map_err(|e| e.to_string())?;
+            parse_registry_csv(&text, &p.display().to_string())
+        }
+        None => bundled(),
+    }
+}
+
 /// Parse a registry CSV. Any bad line is an error naming the file, line and column: a
 /// registry with holes would silently drop data later, so it is all or nothing.
 pub fn parse_registry_csv(text: &str, origin: &str) -> Result<RegionRegistry, String> {

@@ -25,7 +25,7 @@ use crate::model::RegionRegistry;
 use crate::model::journal::{Journal, JournalEvent};
 use crate::model::journal_wire::WireEvent;
 use crate::store::JournalStore;
-use crate::store::sync::AppendOnce;
+use crate::store::outbox::AppendOnce;
 
 /// Largest request body accepted.
 pub const MAX_EVENT_BYTES: usize = 256 * 1024;

@@ -246,7 +246,7 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
     let journal_dir = match (&config.journal_dir, &tokens) {
         (Some(d), _) => Some(d.clone()),
         (None, Some(_)) => Some(
-            crate::paths::data_dir()
+            crate::settings::paths::data_dir()
                 .map(|d| d.join("hub"))
                 .ok_or("no data dir on this system for the hub's directive journal: give --journal-dir DIR")?,
         ),

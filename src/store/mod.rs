@@ -1,8 +1,8 @@
-//! Persistence in SQLite. Today: the directive journal, an append-only, hash-chained log of
-//! directive events in the data dir. Depends on `model` only; callers run it off the UI
-//! thread.
+//! Persistence in SQLite: the directive journal, an append-only, hash-chained log of
+//! directive events in the data dir, and its outbox (which events the hub has taken).
+//! Depends on `model` only; callers run it off the UI thread.
 
 pub mod journal;
-pub mod sync;
+pub mod outbox;
 
 pub use journal::{BadEvent, JournalStore, StoreError, Verified};

@@ -1,43 +1,37 @@
-//! The egui/eframe board: app shell (state + logic + ui), theme, fonts, string table use,
-//! shared widgets and one module per panel. Panels render `&Situation` and emit
-//! [`app::UiCommand`]s; the app's logic step applies them. No panel does IO.
+//! The egui/eframe board. [`app`] is the shell (state + logic + ui); [`command`] and
+//! [`context`] are what panels push and read; [`panels`] holds one struct per panel (the map
+//! with its walkers plugins among them); [`workers`] do the background work (loading, live
+//! feeds, the journal, the push to the hub); [`theme`], [`fonts`], [`widgets`] and [`plot`]
+//! are the UI kit. No panel does IO.
 
 pub mod app;
+pub mod command;
+pub mod context;
 pub mod fonts;
-pub mod journal_worker;
-pub mod live;
-pub mod loader;
-pub mod map;
 pub mod panels;
+pub mod plot;
 pub mod theme;
 pub mod widgets;
+pub mod workers;
 
 use std::process::ExitCode;
 
-pub use app::{BoardState, SitboardApp, UiCommand};
-pub use panels::MainTab;
+pub use crate::settings::MainTab;
+pub use app::{BoardState, SitboardApp};
+pub use command::UiCommand;
 
-use crate::cli::{Cli, Settings};
+use crate::settings::{Settings, StartOptions};
 
 /// Open the board window (blocks until it is closed).
-pub fn run_native(cli: &Cli, settings: Settings) -> ExitCode {
+pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Sitboard")
-        .with_inner_size(cli.size.map(|(w, h)| [w, h]).unwrap_or([1600.0, 960.0]))
+        .with_inner_size(start.size.map(|(w, h)| [w, h]).unwrap_or([1600.0, 960.0]))
         .with_min_inner_size([900.0, 600.0]);
-    if cli.fullscreen || cli.wall {
+    if start.fullscreen || start.wall {
         viewport = viewport.with_fullscreen(true);
     }
     let options = eframe::NativeOptions { viewport, ..Default::default() };
-    let start = app::StartOptions {
-        date: cli.date.as_deref().and_then(crate::cli::parse_date_arg),
-        region: cli.region.as_deref().and_then(|r| r.parse().ok()),
-        lang_override: cli.lang,
-        view: if cli.wall { Some(crate::cli::StartView::Wall) } else { cli.view },
-        wall: cli.wall,
-        map_colour: cli.map_colour,
-        journal_dir: cli.data_dir.clone().or_else(crate::paths::data_dir),
-    };
     let result = eframe::run_native(
         "Sitboard",
         options,

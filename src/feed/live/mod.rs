@@ -36,30 +36,19 @@ pub struct LiveOptions {
 }
 
 /// One live source: where, how often, and the bearer token it needs (if any).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceSpec {
     /// Display name (from the config, else the URL).
     pub name: String,
     pub url: String,
     pub interval: Duration,
     /// Sent as `Authorization: Bearer …`; never logged or shown.
-    pub token: Option<String>,
+    pub token: Option<crate::secret::Secret>,
 }
 
 impl SourceSpec {
     pub fn new(name: impl Into<String>, url: impl Into<String>, interval: Duration) -> Self {
         SourceSpec { name: name.into(), url: url.into(), interval, token: None }
-    }
-}
-
-impl std::fmt::Debug for SourceSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SourceSpec")
-            .field("name", &self.name)
-            .field("url", &self.url)
-            .field("interval", &self.interval)
-            .field("token", &self.token.as_ref().map(|_| "…"))
-            .finish()
     }
 }
 

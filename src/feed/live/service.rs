@@ -13,8 +13,9 @@ use sha2::{Digest as _, Sha256};
 use tokio::sync::watch;
 
 use super::fetch::{self, FetchLimits, Fetched};
-use super::state::{Jitter, SourceState, SourceStatus};
+use super::state::{SourceState, SourceStatus};
 use super::{SourceSpec, describe_bytes};
+use crate::backoff::Jitter;
 use crate::feed::report::IngestReport;
 use crate::feed::source::{LoadOutcome, SourceText, merge, read_path, recognise};
 use crate::model::RegionRegistry;
@@ -207,7 +208,7 @@ impl SourceTask {
             let work = fetch::fetch(
                 &self.client,
                 &spec.url,
-                spec.token.as_deref(),
+                spec.token.as_ref().map(crate::secret::Secret::expose),
                 self.state.etag.as_deref(),
                 self.state.last_modified.as_deref(),
                 &self.limits,

@@ -10,13 +10,14 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use egui::{Color32, RichText, ScrollArea, Ui};
 use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, PlotPoint, PlotPoints};
 
-use super::View;
-use super::curves::day_x;
+use super::Panel;
 use crate::i18n::fmt_count;
 use crate::model::checkpoint_stats::{self, CheckpointAlert, CheckpointState, ThroughputTotals};
 use crate::model::time::china;
 use crate::model::{Adcode, Checkpoint, CheckpointStatus, Lane, Throughput};
-use crate::ui::app::UiCommand;
+use crate::ui::command::{Commands, UiCommand};
+use crate::ui::context::ViewerContext;
+use crate::ui::plot::day_x;
 use crate::ui::theme;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -42,7 +43,7 @@ pub enum Window {
 }
 
 #[derive(Default)]
-pub struct CheckpointsState {
+pub struct CheckpointsPanel {
     pub sort: SortColumn,
     pub ascending: bool,
     pub window: Window,
@@ -97,7 +98,13 @@ const CAUGHT_COLOURS: [Color32; 5] = [
 ];
 const ROW_HEIGHT: f32 = 30.0;
 
-pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut CheckpointsState, commands: &mut Vec<UiCommand>) {
+impl Panel for CheckpointsPanel {
+    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
+        show(ui, v, self, commands);
+    }
+}
+
+fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, commands: &mut Commands) {
     let tr = v.tr;
     refresh_rows(v, state);
     let Some((_, rows)) = state.rows.as_ref() else { return };
@@ -129,7 +136,7 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut CheckpointsState, commands: &mu
     });
 }
 
-fn refresh_rows(v: &View<'_>, state: &mut CheckpointsState) {
+fn refresh_rows(v: &ViewerContext<'_>, state: &mut CheckpointsPanel) {
     let key = RowsKey {
         data: Arc::as_ptr(v.sit.dataset_arc()) as usize,
         date: v.sit.date(),
@@ -168,7 +175,7 @@ fn status_text(tr: &crate::i18n::Tr, s: Option<CheckpointStatus>) -> &'static st
     }
 }
 
-fn table(ui: &mut Ui, v: &View<'_>, state: &mut CheckpointsState, commands: &mut Vec<UiCommand>) {
+fn table(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, commands: &mut Commands) {
     let tr = v.tr;
     let t = v.sit.as_of();
     const COLS: [(SortColumn, f32); 10] = [
@@ -309,7 +316,7 @@ fn sort_rows(rows: &mut [Row], column: SortColumn, ascending: bool) {
     });
 }
 
-fn detail(ui: &mut Ui, v: &View<'_>, state: &mut CheckpointsState, commands: &mut Vec<UiCommand>) {
+fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, commands: &mut Commands) {
     let tr = v.tr;
     let Some((rows_key, _)) = state.rows.as_ref() else { return };
     let key = DetailKey { rows: rows_key.clone(), selected: v.checkpoint.map(str::to_owned), window: state.window };
@@ -429,7 +436,7 @@ fn hour_label(x: f64, day: bool) -> String {
     if day { local.format("%H:%M").to_string() } else { local.format("%m-%d").to_string() }
 }
 
-fn build_detail(v: &View<'_>, window: Window) -> Detail {
+fn build_detail(v: &ViewerContext<'_>, window: Window) -> Detail {
     let data = v.sit.data();
     let t = v.sit.as_of();
     let from = match window {

@@ -5,17 +5,24 @@
 use chrono::NaiveDate;
 use egui::{RichText, Slider, TextEdit, Ui};
 
-use super::View;
-use crate::ui::app::UiCommand;
+use super::Panel;
+use crate::ui::command::{Commands, UiCommand};
+use crate::ui::context::ViewerContext;
 use crate::ui::theme;
 
 #[derive(Default)]
-pub struct DateControlState {
+pub struct DateControlPanel {
     pub input: String,
     pub error: Option<String>,
 }
 
-pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut DateControlState, commands: &mut Vec<UiCommand>) {
+impl Panel for DateControlPanel {
+    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
+        show(ui, v, self, commands);
+    }
+}
+
+fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DateControlPanel, commands: &mut Commands) {
     let tr = v.tr;
     let data = v.sit.data();
     let dates = data.dates();
@@ -26,7 +33,7 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut DateControlState, commands: &mu
 
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new(tr.date).size(theme::HEADING).strong());
-        let go = |d: Option<&NaiveDate>, commands: &mut Vec<UiCommand>| {
+        let go = |d: Option<&NaiveDate>, commands: &mut Commands| {
             if let Some(d) = d
                 && *d != current
             {

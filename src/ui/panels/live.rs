@@ -9,12 +9,12 @@ use egui::{Color32, RichText, Ui};
 use crate::feed::live::{Health, SourceStatus};
 use crate::i18n::Tr;
 use crate::model::time::{china, format_as_of};
-use crate::ui::app::UiCommand;
-use crate::ui::live::{LiveLink, PlayState};
+use crate::ui::command::{Commands, UiCommand};
 use crate::ui::theme;
+use crate::ui::workers::live::{LiveLink, PlayState};
 
 /// The freshness group of the top bar (in its right-to-left layout).
-pub fn freshness(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiCommand>) {
+pub fn freshness(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
     let l = &tr.live;
     let worst = live.worst().unwrap_or(Health::Connecting);
     let age = live.data_time().map(|t| (Utc::now() - t).num_seconds());
@@ -51,7 +51,7 @@ pub fn freshness(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiCom
 
 /// The banner under the top bar while a source is stale or has no data: what happened,
 /// since when, what the board shows instead, the last error and the next try.
-pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiCommand>) {
+pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
     let l = &tr.live;
     let lines: Vec<(String, &SourceStatus)> = live
         .sources
@@ -99,7 +99,7 @@ pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiComman
 }
 
 /// The sources window: every live source with its full state.
-pub fn sources_window(ctx: &egui::Context, live: &LiveLink, tr: &Tr, commands: &mut Vec<UiCommand>) {
+pub fn sources_window(ctx: &egui::Context, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
     if !live.show_sources {
         return;
     }
@@ -180,7 +180,7 @@ fn source_card(ui: &mut Ui, s: &SourceStatus, tr: &Tr) {
 }
 
 /// The top bar's push queue: how many directive events wait for the hub (hover: why).
-pub fn sync_badge(ui: &mut Ui, sync: &crate::sync::SyncStatus, tr: &Tr) {
+pub fn sync_badge(ui: &mut Ui, sync: &crate::ui::workers::PushStatus, tr: &Tr) {
     let l = &tr.live;
     if sync.pending.is_empty() {
         if let Some((_, why)) = sync.refused.last() {
@@ -200,7 +200,12 @@ pub fn sync_badge(ui: &mut Ui, sync: &crate::sync::SyncStatus, tr: &Tr) {
 
 /// A logged directive's sync state in the directives list: pending while any of its events
 /// waits for the hub; refused when the hub refused one.
-pub fn sync_chip(ui: &mut Ui, tr: &Tr, r: &crate::model::journal::DirectiveRecord, sync: &crate::sync::SyncStatus) {
+pub fn sync_chip(
+    ui: &mut Ui,
+    tr: &Tr,
+    r: &crate::model::journal::DirectiveRecord,
+    sync: &crate::ui::workers::PushStatus,
+) {
     let l = &tr.live;
     if let Some(why) = r.events.iter().find_map(|e| sync.refusal(e.seq)) {
         crate::ui::widgets::chip(ui, l.refused_by_hub, theme::ALERT).on_hover_text(why);

@@ -5,24 +5,25 @@
 
 use egui::{Color32, Grid, RichText, ScrollArea, Ui};
 
-use super::View;
+use super::Panel;
 use crate::i18n::fmt_count;
 use crate::model::overview::{Figure, FigureSource, Overview};
 use crate::model::time::format_local;
 use crate::model::{Adcode, CaseField, RegionLevel, RiskLevel};
-use crate::ui::app::UiCommand;
+use crate::ui::command::{Commands, UiCommand};
+use crate::ui::context::ViewerContext;
 use crate::ui::{theme, widgets};
 
 /// The overview of the last (data, region, day) shown: computing it walks every county's
 /// history (for the computed risk levels), so it is done once per change, not per frame.
 #[derive(Default)]
-pub struct OverviewCache {
+pub struct OverviewPanel {
     key: Option<(usize, Adcode, chrono::NaiveDate)>,
     overview: Option<Overview>,
 }
 
-impl OverviewCache {
-    pub fn get(&mut self, v: &View<'_>) -> &Overview {
+impl OverviewPanel {
+    pub fn get(&mut self, v: &ViewerContext<'_>) -> &Overview {
         let key = (std::sync::Arc::as_ptr(v.sit.dataset_arc()) as usize, v.region, v.sit.date());
         if self.key != Some(key) || self.overview.is_none() {
             self.key = Some(key);
@@ -32,8 +33,14 @@ impl OverviewCache {
     }
 }
 
-pub fn ui(ui: &mut Ui, v: &View<'_>, cache: &mut OverviewCache, commands: &mut Vec<UiCommand>) {
-    let ov = cache.get(v);
+impl Panel for OverviewPanel {
+    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
+        let ov = self.get(v);
+        show(ui, v, ov, commands);
+    }
+}
+
+fn show(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, commands: &mut Commands) {
     ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         // Every row below is laid out to this width, so nothing runs off the right edge.
         // (minus room for the scroll bar)
@@ -67,7 +74,7 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, cache: &mut OverviewCache, commands: &mut V
     });
 }
 
-fn header(ui: &mut Ui, v: &View<'_>, ov: &Overview) {
+fn header(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview) {
     let tr = v.tr;
     ui.horizontal(|ui| {
         let name = if v.lang.is_en() { &ov.region_name_en } else { &ov.region_name_zh };
@@ -101,7 +108,7 @@ fn figure_colour(field: CaseField, fig: &Figure) -> Color32 {
     }
 }
 
-pub(super) fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
+pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, total: f32) {
     let tr = v.tr;
     let gap = ui.spacing().item_spacing.x;
     // As many tiles per row as fit at ≥ 200 px, at most 8, each the same width.
@@ -137,7 +144,7 @@ pub(super) fn tiles(ui: &mut Ui, v: &View<'_>, ov: &Overview, total: f32) {
     }
 }
 
-pub(super) fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn response_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.response_level).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -176,7 +183,7 @@ pub(super) fn response_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32
     });
 }
 
-pub(super) fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn risk_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     let Some(risk) = &ov.risk else { return };
     widgets::card(ui, width, |ui| {
@@ -222,7 +229,7 @@ pub(super) fn risk_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     });
 }
 
-pub(super) fn indicators_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn indicators_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.indicators).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -240,7 +247,7 @@ pub(super) fn indicators_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f
     });
 }
 
-fn channels_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+fn channels_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.channels).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -261,7 +268,7 @@ fn channels_card(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
     });
 }
 
-fn cell(ui: &mut Ui, v: &View<'_>, code: Adcode, field: CaseField) {
+fn cell(ui: &mut Ui, v: &ViewerContext<'_>, code: Adcode, field: CaseField) {
     let report = v.sit.report(code);
     match report.and_then(|r| r.value(field)) {
         Some((n, p)) => {
@@ -275,7 +282,7 @@ fn cell(ui: &mut Ui, v: &View<'_>, code: Adcode, field: CaseField) {
     }
 }
 
-fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], width: f32, commands: &mut Vec<UiCommand>) {
+fn subregion_table(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], width: f32, commands: &mut Commands) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.subregions).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
@@ -337,7 +344,7 @@ fn subregion_table(ui: &mut Ui, v: &View<'_>, children: &[Adcode], width: f32, c
     });
 }
 
-pub(super) fn directives(ui: &mut Ui, v: &View<'_>, ov: &Overview, width: f32) {
+pub(super) fn directives(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.directives_in_force).size(theme::KPI_LABEL).color(theme::TEXT_DIM));

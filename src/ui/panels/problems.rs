@@ -3,13 +3,13 @@
 
 use egui::{RichText, ScrollArea};
 
-use super::{PanelState, Status};
-use crate::i18n::Tr;
-use crate::ui::app::UiCommand;
+use crate::ui::command::{Commands, UiCommand};
+use crate::ui::context::BoardStatus;
 use crate::ui::theme;
 
-pub fn window(ctx: &egui::Context, status: &Status<'_>, tr: &Tr, state: &PanelState, commands: &mut Vec<UiCommand>) {
-    if !state.show_problems {
+pub fn window(ctx: &egui::Context, status: &BoardStatus<'_>, open: bool, commands: &mut Commands) {
+    let tr = status.tr;
+    if !open {
         return;
     }
     let mut open = true;

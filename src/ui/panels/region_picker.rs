@@ -7,14 +7,15 @@ use std::collections::HashSet;
 
 use egui::{RichText, ScrollArea, TextEdit, Ui};
 
-use super::View;
+use super::Panel;
 use crate::i18n::fmt_count;
 use crate::model::{Adcode, CaseField, RegionLevel};
-use crate::ui::app::UiCommand;
+use crate::ui::command::{Commands, UiCommand};
+use crate::ui::context::ViewerContext;
 use crate::ui::theme;
 
 #[derive(Default)]
-pub struct RegionPickerState {
+pub struct RegionPickerPanel {
     pub search: String,
     /// Regions whose children are shown.
     expanded: HashSet<Adcode>,
@@ -24,7 +25,13 @@ pub struct RegionPickerState {
 
 const ROW_HEIGHT: f32 = 30.0;
 
-pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut RegionPickerState, commands: &mut Vec<UiCommand>) {
+impl Panel for RegionPickerPanel {
+    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
+        show(ui, v, self, commands);
+    }
+}
+
+fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut RegionPickerPanel, commands: &mut Commands) {
     let tr = v.tr;
     ui.label(RichText::new(tr.region_picker).size(theme::HEADING).strong());
     ui.horizontal(|ui| {
@@ -69,11 +76,11 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut RegionPickerState, commands: &m
 
 fn row(
     ui: &mut Ui,
-    v: &View<'_>,
+    v: &ViewerContext<'_>,
     code: Adcode,
     depth: usize,
-    state: &mut RegionPickerState,
-    commands: &mut Vec<UiCommand>,
+    state: &mut RegionPickerPanel,
+    commands: &mut Commands,
 ) {
     let registry = &v.sit.data().registry;
     let Some(region) = registry.get(code) else { return };

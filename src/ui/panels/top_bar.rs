@@ -3,14 +3,14 @@
 
 use egui::{RichText, Ui};
 
-use super::{Status, View};
 use crate::i18n::Lang;
 use crate::model::time::format_as_of;
-use crate::ui::app::UiCommand;
+use crate::ui::command::{Commands, UiCommand};
+use crate::ui::context::{BoardStatus, ViewerContext};
 use crate::ui::theme;
 
-pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang, commands: &mut Vec<UiCommand>) {
-    let tr = lang.tr();
+pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>>, commands: &mut Commands) {
+    let (lang, tr) = (status.lang, status.tr);
     ui.horizontal(|ui| {
         ui.label(RichText::new(tr.board_title).size(theme::TITLE).strong().color(theme::TEXT));
         if let Some(v) = view {
@@ -56,7 +56,7 @@ pub fn ui(ui: &mut Ui, view: Option<&View<'_>>, status: &Status<'_>, lang: Lang,
                         .strong(),
                 );
                 ui.label(RichText::new(tr.as_of).size(theme::HEADING).color(theme::TEXT_DIM));
-                if let Some(sync) = status.sync {
+                if let Some(sync) = status.push {
                     super::live::sync_badge(ui, sync, tr);
                 }
                 // Freshness: file sources replay a chosen day; live feeds show their age.

@@ -3,22 +3,43 @@
 //! with its directive markers, the response level, risk counts and the directives in force.
 //! No interaction is needed; with `--wall` the picker and date control are hidden too.
 
-use std::sync::Arc;
-
 use egui::{Layout, Ui};
 
-use super::{PanelState, View, curves, overview};
+use super::{CurvesPanel, MapPanel, OverviewPanel, Panel, curves, overview};
 use crate::model::overview::{CORE_FIGURES, Overview};
-use crate::ui::app::UiCommand;
-use crate::ui::map::layer::MapLayer;
+use crate::ui::command::Commands;
+use crate::ui::context::ViewerContext;
 
-pub fn ui(
-    ui: &mut Ui,
-    v: &View<'_>,
-    layer: Option<&Arc<MapLayer>>,
-    state: &mut PanelState,
-    commands: &mut Vec<UiCommand>,
-) {
+/// The wall's own map, curve and overview (their zoom and caches are separate from the tabs').
+pub struct WallPanel {
+    overview: OverviewPanel,
+    map: MapPanel,
+    curves: CurvesPanel,
+}
+
+impl Default for WallPanel {
+    fn default() -> Self {
+        let mut map = MapPanel::default();
+        map.compact = true;
+        WallPanel { overview: OverviewPanel::default(), map, curves: CurvesPanel::default() }
+    }
+}
+
+impl WallPanel {
+    /// The wall map's tile layer: the same as the map tab's.
+    pub fn set_tiles(&mut self, url: Option<String>, cache: Option<std::path::PathBuf>) {
+        self.map.tile_url = url;
+        self.map.tile_cache = cache;
+    }
+}
+
+impl Panel for WallPanel {
+    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
+        show(ui, v, self, commands);
+    }
+}
+
+fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, commands: &mut Commands) {
     let full = state.overview.get(v).clone();
     // The wall shows the six core figures only.
     let ov =
@@ -31,7 +52,7 @@ pub fn ui(
     let down = Layout::top_down(egui::Align::LEFT);
     ui.horizontal_top(|ui| {
         ui.allocate_ui_with_layout(egui::vec2(width * 0.56, height), down, |ui| {
-            crate::ui::map::ui(ui, v, layer, &mut state.map, commands, true);
+            state.map.ui(ui, v, commands);
         });
         let right = width * 0.44 - gap;
         ui.allocate_ui_with_layout(egui::vec2(right, height), down, |ui| {

@@ -4,14 +4,16 @@
 //! events written by another process (e.g. `sitboard journal` on the same data dir).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::Utc;
 
 use crate::model::journal::{Journal, JournalEvent, NewEvent, Problem};
 use crate::store::journal::{BadEvent, JournalStore, StoreError};
+
+use super::Waker;
 
 /// What the UI asks the worker to do. `id` comes back with the outcome.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,25 +70,19 @@ enum Reply {
 pub struct JournalLink {
     tx: Option<Sender<JournalRequest>>,
     rx: Option<Receiver<Reply>>,
-    ctx: Arc<OnceLock<egui::Context>>,
     journal: Arc<Journal>,
     pub status: JournalStatus,
 }
 
 impl JournalLink {
     /// Start the worker on the journal in `data_dir` (created when missing).
-    pub fn spawn(data_dir: PathBuf, ctx: Option<egui::Context>) -> Self {
+    pub fn spawn(data_dir: PathBuf, waker: Waker) -> Self {
         let (req_tx, req_rx) = channel();
         let (reply_tx, reply_rx) = channel();
-        let slot: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
-        if let Some(c) = ctx {
-            let _ = slot.set(c);
-        }
-        let worker_slot = slot.clone();
         let path = crate::store::journal::journal_path(&data_dir);
         let spawned = std::thread::Builder::new()
             .name("sitboard-journal".into())
-            .spawn(move || run(&data_dir, &req_rx, &reply_tx, &worker_slot));
+            .spawn(move || run(&data_dir, &req_rx, &reply_tx, &waker));
         let state = match spawned {
             Ok(_) => JournalState::Opening,
             Err(e) => JournalState::Failed(format!("cannot start the journal thread: {e}")),
@@ -94,16 +90,8 @@ impl JournalLink {
         JournalLink {
             tx: Some(req_tx),
             rx: Some(reply_rx),
-            ctx: slot,
             journal: Arc::default(),
             status: JournalStatus { state, path: Some(path), ..Default::default() },
-        }
-    }
-
-    /// Give the worker the context to wake the UI with (once the UI runs).
-    pub fn set_ctx(&self, ctx: &egui::Context) {
-        if self.ctx.get().is_none() {
-            let _ = self.ctx.set(ctx.clone());
         }
     }
 
@@ -158,13 +146,11 @@ impl JournalLink {
     }
 }
 
-fn run(data_dir: &Path, requests: &Receiver<JournalRequest>, replies: &Sender<Reply>, ctx: &OnceLock<egui::Context>) {
+fn run(data_dir: &Path, requests: &Receiver<JournalRequest>, replies: &Sender<Reply>, waker: &Waker) {
     let send = |r: Reply| {
         // The receiver is gone only when the app closed; nothing to do then.
         let _ = replies.send(r);
-        if let Some(c) = ctx.get() {
-            c.request_repaint();
-        }
+        waker.wake();
     };
     let mut store = match JournalStore::open_in(data_dir) {
         Ok(s) => s,
@@ -215,7 +201,7 @@ fn run(data_dir: &Path, requests: &Receiver<JournalRequest>, replies: &Sender<Re
                 }
             },
             Ok(JournalRequest::Export { id, file_name, contents }) => {
-                let outcome = match write_export(data_dir, &file_name, &contents) {
+                let outcome = match crate::export::write_into_exports(data_dir, &file_name, &contents) {
                     Ok(p) => Outcome::Exported(p),
                     Err(m) => Outcome::Failed(m),
                 };
@@ -233,27 +219,4 @@ fn run(data_dir: &Path, requests: &Receiver<JournalRequest>, replies: &Sender<Re
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-}
-
-/// Write an export into `<data dir>/exports/`, whole or not at all (temp file, then rename).
-fn write_export(data_dir: &Path, file_name: &str, contents: &str) -> Result<PathBuf, String> {
-    let name: String = Path::new(file_name)
-        .file_name()
-        .map(|n| {
-            n.to_string_lossy()
-                .chars()
-                .map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' })
-                .collect()
-        })
-        .unwrap_or_default();
-    if name.is_empty() || name.starts_with('.') {
-        return Err(format!("{file_name:?} is not a usable file name"));
-    }
-    let dir = data_dir.join("exports");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let path = dir.join(&name);
-    let tmp = dir.join(format!(".{name}.part"));
-    std::fs::write(&tmp, contents).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(path)
 }

@@ -1,4 +1,4 @@
-//! `sitboard.toml`: optional settings (feed sources, language). A bad config never stops the
+//! `sitboard.toml`: optional settings (feed sources, language, tiles, the hub). A bad config never stops the
 //! board: the problem is reported with its location and the defaults are used.
 
 use std::path::{Path, PathBuf};
@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::i18n::Lang;
+use crate::secret::Secret;
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -28,19 +29,8 @@ pub struct Config {
     pub hub_token: Option<Secret>,
 }
 
-/// A token from the config: never printed.
-#[derive(Clone, Default, Deserialize, PartialEq)]
-#[serde(transparent)]
-pub struct Secret(pub String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("\"…\"")
-    }
-}
-
 /// One `[[source]]` of the config: a feed the board polls.
-#[derive(Clone, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SourceConfig {
     /// Display name (default: the URL).
@@ -50,18 +40,7 @@ pub struct SourceConfig {
     /// Seconds between polls (default 5).
     pub interval_s: Option<f64>,
     /// Bearer token sent with each request.
-    pub token: Option<String>,
-}
-
-impl std::fmt::Debug for SourceConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SourceConfig")
-            .field("name", &self.name)
-            .field("url", &self.url)
-            .field("interval_s", &self.interval_s)
-            .field("token", &self.token.as_ref().map(|_| "…"))
-            .finish()
-    }
+    pub token: Option<Secret>,
 }
 
 /// Shortest and longest poll interval accepted, in seconds.

@@ -11,17 +11,7 @@ use crate::model::risk_rules::{self, ComputedRisk};
 use crate::model::{Adcode, CaseField, RegionLevel, RiskLevel, Situation};
 use crate::ui::theme;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum MapMode {
-    /// Published levels, computed ones where none is published.
-    #[default]
-    Risk,
-    /// Levels computed by the 2020-02 county rule only.
-    RiskComputed,
-    Active,
-    New7Days,
-    New7DaysPer100k,
-}
+pub use crate::settings::MapMode;
 
 /// Everything the map shows about one county.
 #[derive(Clone, Copy, Debug, Default)]

@@ -22,8 +22,9 @@ use self::regions::{RegionsOutput, RegionsPlugin, position};
 use crate::i18n::fmt_count;
 use crate::model::time::format_local;
 use crate::model::{Adcode, CheckpointStatus, RegionLevel};
-use crate::ui::app::UiCommand;
-use crate::ui::panels::View;
+use crate::ui::command::{Commands, UiCommand};
+use crate::ui::context::ViewerContext;
+use crate::ui::panels::Panel;
 use crate::ui::theme;
 
 /// A tile server from a URL template with `{z}`, `{x}` and `{y}`.
@@ -52,7 +53,7 @@ struct CacheKey {
 }
 
 #[derive(Default)]
-pub struct MapState {
+pub struct MapPanel {
     pub mode: MapMode,
     memory: MapMemory,
     /// World bounds to fit on the next frame (first show, "fit province", double-click).
@@ -63,6 +64,10 @@ pub struct MapState {
     cache: Option<(CacheKey, HashMap<Adcode, CountyState>, Vec<CheckpointMarker>)>,
     /// Tile URL template from the config or `--tiles`; `None` keeps the map fully offline.
     pub tile_url: Option<String>,
+    /// Where fetched tiles are cached (`<data dir>/tiles`).
+    pub tile_cache: Option<std::path::PathBuf>,
+    /// The wall's map: no toolbar.
+    pub compact: bool,
     tiles: Option<HttpTiles>,
     regions_out: RegionsOutput,
     checkpoints_out: CheckpointsOutput,
@@ -72,7 +77,7 @@ pub struct MapState {
     user_moved: bool,
 }
 
-impl MapState {
+impl MapPanel {
     /// Whether a tile layer (and so network access) exists. Without a configured URL it never does.
     pub fn tiles_active(&self) -> bool {
         self.tiles.is_some()
@@ -98,15 +103,21 @@ impl MapState {
     }
 }
 
+impl Panel for MapPanel {
+    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
+        show(ui, v, v.status.map_layer, self, commands);
+    }
+}
+
 /// The map panel. `compact` leaves out the toolbar (the wall layout).
-pub fn ui(
+fn show(
     ui: &mut Ui,
-    v: &View<'_>,
+    v: &ViewerContext<'_>,
     layer: Option<&Arc<MapLayer>>,
-    state: &mut MapState,
-    commands: &mut Vec<UiCommand>,
-    compact: bool,
+    state: &mut MapPanel,
+    commands: &mut Commands,
 ) {
+    let compact = state.compact;
     let tr = v.tr;
     let Some(layer) = layer else {
         ui.label(RichText::new(tr.map_no_boundaries).color(theme::WARN));
@@ -179,8 +190,7 @@ pub fn ui(
         && let Some(url) = &state.tile_url
     {
         let attribution: &'static str = Box::leak(format!("{} {url}", tr.map_tiles_from).into_boxed_str());
-        let options =
-            walkers::HttpOptions { cache: crate::paths::data_dir().map(|d| d.join("tiles")), ..Default::default() };
+        let options = walkers::HttpOptions { cache: state.tile_cache.clone(), ..Default::default() };
         state.tiles = Some(HttpTiles::with_options(
             TemplateTiles { template: url.clone(), attribution },
             options,
@@ -276,7 +286,7 @@ pub fn ui(
     }
 }
 
-fn refresh_cache(v: &View<'_>, state: &mut MapState) {
+fn refresh_cache(v: &ViewerContext<'_>, state: &mut MapPanel) {
     let key = CacheKey { data: Arc::as_ptr(v.sit.dataset_arc()) as usize, date: v.sit.date() };
     if state.cache.as_ref().is_some_and(|(k, _, _)| *k == key) {
         return;
@@ -301,7 +311,7 @@ fn fit(memory: &mut MapMemory, b: [f64; 4], size: egui::Vec2) {
     let _ = memory.set_zoom(zoom);
 }
 
-fn legend(ui: &mut Ui, v: &View<'_>, mode: MapMode, states: &HashMap<Adcode, CountyState>) {
+fn legend(ui: &mut Ui, v: &ViewerContext<'_>, mode: MapMode, states: &HashMap<Adcode, CountyState>) {
     let tr = v.tr;
     let classes = mode.classes(tr);
     let mut counts = vec![0u32; classes.len()];
@@ -351,7 +361,7 @@ fn legend(ui: &mut Ui, v: &View<'_>, mode: MapMode, states: &HashMap<Adcode, Cou
     });
 }
 
-fn county_tooltip(ui: &mut Ui, v: &View<'_>, code: Adcode, st: &CountyState) {
+fn county_tooltip(ui: &mut Ui, v: &ViewerContext<'_>, code: Adcode, st: &CountyState) {
     let tr = v.tr;
     ui.label(RichText::new(v.name(code)).strong().size(theme::HEADING));
     let level = |l: Option<crate::model::RiskLevel>| l.map(|l| tr.risk_level(l)).unwrap_or(tr.risk_unknown);
@@ -378,7 +388,7 @@ fn county_tooltip(ui: &mut Ui, v: &View<'_>, code: Adcode, st: &CountyState) {
     }
 }
 
-fn checkpoint_tooltip(ui: &mut Ui, v: &View<'_>, m: &CheckpointMarker) {
+fn checkpoint_tooltip(ui: &mut Ui, v: &ViewerContext<'_>, m: &CheckpointMarker) {
     let tr = v.tr;
     let Some(c) = v.sit.data().checkpoints().iter().find(|c| c.id == m.id) else { return };
     ui.label(RichText::new(if v.lang.is_en() { &c.name_en } else { &c.name_zh }).strong().size(theme::HEADING));

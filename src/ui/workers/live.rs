@@ -12,9 +12,10 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use super::loader::{self, LoadResult};
-use crate::cli::Settings;
+use super::Waker;
+use super::load::{self, LoadResult};
 use crate::feed::live::{Health, LiveConfig, LiveControl, LiveEvent, LiveFeed, SourceStatus};
+use crate::settings::Settings;
 
 /// Rerun's words: the board follows the newest data, or stays where the person put it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +45,7 @@ pub struct LiveLink {
 
 impl LiveLink {
     /// Start following. Returns at once; the first data arrives through [`LiveLink::poll`].
-    pub fn spawn(settings: &Settings, config: LiveConfig, ctx: Option<egui::Context>) -> LiveLink {
+    pub fn spawn(settings: &Settings, config: LiveConfig, waker: Waker) -> LiveLink {
         let (tx, rx) = channel();
         let details_open = Arc::new(AtomicBool::new(false));
         let open = details_open.clone();
@@ -52,7 +53,7 @@ impl LiveLink {
         let fail_tx = tx.clone();
         let spawned = std::thread::Builder::new()
             .name("sitboard-live-ui".into())
-            .spawn(move || forward(settings, config, ctx, tx, open));
+            .spawn(move || forward(settings, config, waker, tx, open));
         if let Err(e) = spawned {
             let msg = format!("cannot start the live feed thread: {e}");
             let _ = fail_tx.send(LiveMsg::Data(LoadResult::Failed(msg, Vec::new()), Instant::now()));
@@ -136,18 +137,8 @@ impl LiveLink {
 }
 
 /// The forwarding thread: start the service, turn its events into the UI's messages.
-fn forward(
-    settings: Settings,
-    config: LiveConfig,
-    ctx: Option<egui::Context>,
-    tx: Sender<LiveMsg>,
-    details_open: Arc<AtomicBool>,
-) {
-    let repaint = || {
-        if let Some(c) = &ctx {
-            c.request_repaint();
-        }
-    };
+fn forward(settings: Settings, config: LiveConfig, waker: Waker, tx: Sender<LiveMsg>, details_open: Arc<AtomicBool>) {
+    let repaint = || waker.wake();
     let registry = match settings.registry() {
         Ok(r) => r,
         Err(e) => {
@@ -177,7 +168,7 @@ fn forward(
                 // if a feed adds regions), here rather than on the UI thread.
                 let n = outcome.dataset.registry.len();
                 if map_for != Some(n) {
-                    map_layer = loader::map_layer(&outcome.dataset.registry);
+                    map_layer = load::map_layer(&outcome.dataset.registry);
                     map_for = Some(n);
                 }
                 (LiveMsg::Data(LoadResult::Loaded(outcome, map_layer.clone()), at), true)

@@ -1,0 +1,194 @@
+//! Command line: parse the arguments into settings and start options, then open the board,
+//! validate feeds (`check`), print a region's overview for a day (`report`) or work on the
+//! directive journal (`journal`) — each from the same code the board uses.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::Lang;
+use crate::secret::Secret;
+use crate::settings::{MapMode, Overrides, Settings, StartOptions, StartView, parse_date_arg};
+
+mod check;
+pub mod journal;
+mod report;
+
+#[derive(Debug, Parser)]
+#[command(name = "sitboard", version, about = "Situation board for an epidemic command center")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Feed file (JSON feed or long-format CSV), folder of them, or http(s) URL; repeatable.
+    /// Default: the sources in sitboard.toml, else the bundled Heilongjiang demo.
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    pub data: Vec<String>,
+
+    /// Interface language.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Region registry CSV to use instead of the bundled one.
+    #[arg(long, global = true, value_name = "CSV")]
+    pub regions: Option<PathBuf>,
+
+    /// Config file (default: sitboard.toml in the platform config dir).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Data dir for the directive journal (default: the platform data dir, e.g.
+    /// ~/.local/share/sitboard).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Board: start on this reporting day (YYYY-MM-DD); default: the latest day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// Board: start on this region (adcode); default: the province.
+    #[arg(long, value_name = "ADCODE")]
+    pub region: Option<String>,
+
+    /// Board: open full screen (wall display).
+    #[arg(long)]
+    pub fullscreen: bool,
+
+    /// Board: wall display (大屏): full screen, the wall layout only, no picker or date
+    /// control (Esc brings them back).
+    #[arg(long)]
+    pub wall: bool,
+
+    /// Board: tile server URL template for a background map, e.g.
+    /// `https://tile.example.org/{z}/{x}/{y}.png`. Off by default: the map is drawn offline.
+    #[arg(long, value_name = "URL")]
+    pub tiles: Option<String>,
+
+    /// Board: start on this view of the central area.
+    #[arg(long, value_enum)]
+    pub view: Option<StartView>,
+
+    /// Board: what the map colours counties by.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub map_colour: Option<MapMode>,
+
+    /// Board: window size in points, e.g. 1920x1080.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(f32, f32)>,
+
+    /// The command center's hub, e.g. http://10.0.0.2:8470: directives logged here are
+    /// pushed to it (board and `journal`); with no --data, the board shows its feed.
+    #[arg(long, global = true, value_name = "URL")]
+    pub hub: Option<String>,
+
+    /// The officer's token for the hub (from `sitboard-hub token add`; or `hub_token` in
+    /// sitboard.toml, which keeps it out of the process list).
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Board: seconds between polls of http(s) sources (default 5; `interval_s` of a
+    /// `[[source]]` in sitboard.toml).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_interval)]
+    pub interval: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate feed documents or CSV files and print what was accepted and rejected.
+    /// Exits non-zero when nothing usable was found.
+    Check {
+        /// Files, folders or URLs to check.
+        #[arg(required = true, value_name = "PATH|URL")]
+        paths: Vec<String>,
+        /// Print every issue, not only the first 50 of each kind.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Print the overview figures for a region and day, without opening a window.
+    Report {
+        /// Reporting day (YYYY-MM-DD, Asia/Shanghai, as of 24:00).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// Region code (adcode), e.g. 230000 for Heilongjiang.
+        #[arg(long, value_name = "ADCODE")]
+        region: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The directive journal: issue, acknowledge, lift or revoke directives, list them,
+    /// show a history, export, and verify the hash chain.
+    Journal {
+        #[command(subcommand)]
+        command: journal::JournalCommand,
+    },
+}
+
+impl Cli {
+    /// What the command line overrides in the settings.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            data: self.data.clone(),
+            lang: self.lang,
+            regions: self.regions.clone(),
+            config: self.config.clone(),
+            data_dir: self.data_dir.clone(),
+            tiles: self.tiles.clone(),
+            hub: self.hub.clone(),
+            token: self.token.clone().map(Secret::new),
+            interval: self.interval,
+        }
+    }
+
+    /// The settings: the command line over the config file over the defaults.
+    pub fn settings(&self) -> Settings {
+        Settings::resolve(&self.overrides())
+    }
+
+    /// The board window's start options.
+    pub fn start_options(&self) -> StartOptions {
+        StartOptions {
+            date: self.date.as_deref().and_then(parse_date_arg),
+            region: self.region.as_deref().and_then(|r| r.parse().ok()),
+            lang_override: self.lang,
+            view: self.view,
+            map_mode: self.map_colour,
+            wall: self.wall,
+            fullscreen: self.fullscreen,
+            size: self.size,
+        }
+    }
+}
+
+/// Run what the command line asks for: a command, or the board window.
+pub fn run(cli: &Cli) -> ExitCode {
+    let settings = cli.settings();
+    if let Some(p) = &settings.config_problem {
+        eprintln!("warning: config ignored: {p}");
+    }
+    match &cli.command {
+        Some(Command::Check { paths, all }) => check::run(&settings, paths, *all),
+        Some(Command::Report { date, region, json }) => report::run(&settings, date, region, *json),
+        Some(Command::Journal { command }) => journal::run(&settings, command),
+        None => crate::ui::run_native(settings, cli.start_options()),
+    }
+}
+
+fn parse_size(s: &str) -> Result<(f32, f32), String> {
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| format!("{s:?} is not WIDTHxHEIGHT"))?;
+    let parse = |v: &str| v.trim().parse::<f32>().ok().filter(|x| (200.0..=20000.0).contains(x));
+    match (parse(w), parse(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err(format!("{s:?} is not WIDTHxHEIGHT with sizes between 200 and 20000")),
+    }
+}
+
+fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && crate::settings::config::INTERVAL_RANGE.contains(&x) => {
+            Ok(std::time::Duration::from_secs_f64(x))
+        }
+        _ => Err(format!("{s:?} is not a number of seconds between 0.1 and 86400")),
+    }
+}

@@ -1,0 +1,150 @@
+//! The hub's client on a desktop: directives reach every screen because a desktop pushes its
+//! directive journal to the hub. The local journal is the outbox — an event is durable on disk before any attempt to send it
+//! — and its events go to `POST /v1/directives/events` strictly in order, each with its own
+//! hash as `Idempotency-Key`, so a retry after a lost answer is recognised by the hub and
+//! never writes twice. Offline, events wait ("pending sync") and go out in order on
+//! reconnect; an event the hub refuses for good (e.g. its number is taken there) is recorded
+//! as refused and the queue moves on.
+//!
+//! Blocking reqwest on one worker thread (the board's push worker, `ui::workers::push`) or
+//! the calling thread (the command line): pushes are sequential by design, so a runtime
+//! would add nothing.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::model::journal::JournalEvent;
+use crate::model::journal_wire::WireEvent;
+use crate::secret::Secret;
+use crate::store::outbox::OutboxState;
+use crate::store::{JournalStore, StoreError};
+
+/// The hub a desktop pushes to, and the officer's token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubTarget {
+    /// Base URL, e.g. `http://10.0.0.2:8470` (no trailing slash).
+    pub url: String,
+    pub token: Option<Secret>,
+}
+
+impl HubTarget {
+    pub fn new(url: &str, token: Option<Secret>) -> Self {
+        HubTarget { url: url.trim().trim_end_matches('/').to_owned(), token }
+    }
+
+    pub fn events_url(&self) -> String {
+        format!("{}/v1/directives/events", self.url)
+    }
+
+    pub fn feed_url(&self) -> String {
+        format!("{}/v1/feed", self.url)
+    }
+}
+
+/// What one push of the queue did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PushReport {
+    /// Local event → hub event, for each event the hub took (now or before).
+    pub pushed: Vec<(u64, u64)>,
+    /// Events the hub refused for good, with its reason.
+    pub refused: Vec<(u64, String)>,
+    /// Why the push stopped early (the rest stays queued, in order).
+    pub stopped: Option<String>,
+    /// Events still waiting.
+    pub pending: Vec<u64>,
+}
+
+enum PushOutcome {
+    Taken { hub_seq: u64 },
+    Refused(String),
+    Retry(String),
+}
+
+/// The HTTP client for pushes: connect timeout 5 s, 30 s per request.
+pub fn client() -> Result<reqwest::blocking::Client, String> {
+    client_with(Duration::from_secs(5), Duration::from_secs(30))
+}
+
+pub fn client_with(connect: Duration, total: Duration) -> Result<reqwest::blocking::Client, String> {
+    reqwest::blocking::Client::builder()
+        .connect_timeout(connect)
+        .timeout(total)
+        .user_agent(concat!("sitboard/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot start an HTTP client: {e}"))
+}
+
+/// Push every pending event of the journal to the hub, in order.
+pub fn push_pending(
+    store: &JournalStore,
+    hub: &HubTarget,
+    client: &reqwest::blocking::Client,
+) -> Result<PushReport, StoreError> {
+    let mut report = PushReport::default();
+    let pending = store.outbox_pending(&hub.url)?;
+    let mut left = pending.iter().map(|e| e.seq).collect::<Vec<_>>();
+    for ev in &pending {
+        if report.stopped.is_some() {
+            break;
+        }
+        match push_one(client, hub, ev) {
+            PushOutcome::Taken { hub_seq } => {
+                store.outbox_mark(&hub.url, ev.seq, OutboxState::Pushed, &format!("hub event {hub_seq}"))?;
+                report.pushed.push((ev.seq, hub_seq));
+                left.retain(|s| *s != ev.seq);
+            }
+            PushOutcome::Refused(why) => {
+                tracing::warn!("the hub refused directive event {} ({}): {why}", ev.seq, ev.event.number);
+                store.outbox_mark(&hub.url, ev.seq, OutboxState::Refused, &why)?;
+                report.refused.push((ev.seq, why));
+                left.retain(|s| *s != ev.seq);
+            }
+            PushOutcome::Retry(why) => report.stopped = Some(why),
+        }
+    }
+    report.pending = left;
+    Ok(report)
+}
+
+fn push_one(client: &reqwest::blocking::Client, hub: &HubTarget, ev: &JournalEvent) -> PushOutcome {
+    let Some(token) = &hub.token else {
+        return PushOutcome::Retry("no token for the hub: give --token TOKEN (or hub_token in sitboard.toml)".into());
+    };
+    let body = match serde_json::to_vec(&WireEvent::from_journal(ev)) {
+        Ok(b) => b,
+        Err(e) => return PushOutcome::Refused(format!("cannot write the event: {e}")),
+    };
+    let resp = client
+        .post(hub.events_url())
+        .bearer_auth(token.expose())
+        .header("Idempotency-Key", &ev.hash)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .send();
+    let resp = match resp {
+        Ok(r) => r,
+        Err(e) if e.is_connect() => {
+            return PushOutcome::Retry(format!(
+                "cannot connect to the hub {} (is it running, is the address right?)",
+                hub.url
+            ));
+        }
+        Err(e) if e.is_timeout() => return PushOutcome::Retry(format!("the hub {} did not answer in time", hub.url)),
+        Err(e) => return PushOutcome::Retry(format!("sending to the hub {} failed: {e}", hub.url)),
+    };
+    let status = resp.status().as_u16();
+    let json: Option<Value> = resp.text().ok().and_then(|t| serde_json::from_str(&t).ok());
+    let said = json.as_ref().and_then(|j| j.get("error")).and_then(Value::as_str).unwrap_or("").to_owned();
+    match status {
+        200 | 201 => match json.as_ref().and_then(|j| j.get("seq")).and_then(Value::as_u64) {
+            Some(hub_seq) => PushOutcome::Taken { hub_seq },
+            None => PushOutcome::Retry("the hub's answer has no event number; is the URL a Sitboard hub?".into()),
+        },
+        401 | 403 => PushOutcome::Retry(format!("the hub refused the token (HTTP {status}): {said}")),
+        400 | 413 | 422 => PushOutcome::Refused(if said.is_empty() { format!("HTTP {status}") } else { said }),
+        _ => PushOutcome::Retry(
+            format!("the hub answered HTTP {status}{}", if said.is_empty() { "" } else { ": " }) + &said,
+        ),
+    }
+}

@@ -1,0 +1,226 @@
+//! Settings: what the board and the commands start from, merged once from the command line,
+//! `sitboard.toml` and defaults — feed sources, language, region registry, tiles, live
+//! polling, the hub and the data dir — plus the board's start options. The CLI only parses
+//! into [`Overrides`] and [`StartOptions`]; everything below reads the resolved [`Settings`].
+
+pub mod config;
+pub mod paths;
+pub mod view;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+
+pub use self::view::{CurveMode, MainTab, MapMode, StartView};
+use crate::feed::{self, FeedSource, LoadOutcome};
+use crate::hub_client::HubTarget;
+use crate::i18n::Lang;
+use crate::model::{Adcode, RegionRegistry};
+use crate::secret::Secret;
+
+/// What the command line may set; the rest comes from the config file and defaults.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// Feed files, folders or URLs (`--data`, repeatable).
+    pub data: Vec<String>,
+    pub lang: Option<Lang>,
+    /// Region registry CSV instead of the bundled one.
+    pub regions: Option<PathBuf>,
+    /// Config file instead of the platform's `sitboard.toml`.
+    pub config: Option<PathBuf>,
+    /// Data dir (journal, exports, tile cache) instead of the platform data dir.
+    pub data_dir: Option<PathBuf>,
+    pub tiles: Option<String>,
+    pub hub: Option<String>,
+    pub token: Option<Secret>,
+    /// Poll interval of http(s) sources.
+    pub interval: Option<Duration>,
+}
+
+/// Everything the board and the commands need to start: settings merged from the command
+/// line, the config file and defaults, with any config problem kept to show.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub sources: Vec<FeedSource>,
+    pub lang: Lang,
+    pub regions: Option<PathBuf>,
+    pub config_problem: Option<String>,
+    /// No source was given: the bundled demo is shown.
+    pub demo: bool,
+    /// Tile URL template for the map's background; `None`: fully offline.
+    pub tiles: Option<String>,
+    /// Live sources: name, poll interval and token of each URL source; request limits.
+    pub live: feed::live::LiveOptions,
+    /// The hub that directives are pushed to (`--hub`, or `hub` in sitboard.toml).
+    pub hub: Option<HubTarget>,
+    /// Where the journal, exports and the tile cache live (`--data-dir`, else the platform
+    /// data dir); resolved once here and passed down.
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Start-up choices of the board window, applied once data arrives.
+#[derive(Clone, Debug, Default)]
+pub struct StartOptions {
+    pub date: Option<NaiveDate>,
+    pub region: Option<Adcode>,
+    /// `--lang`: wins over the saved language.
+    pub lang_override: Option<Lang>,
+    pub view: Option<StartView>,
+    pub map_mode: Option<MapMode>,
+    /// Wall display: the wall layout alone, full screen.
+    pub wall: bool,
+    pub fullscreen: bool,
+    /// Window size in points.
+    pub size: Option<(f32, f32)>,
+}
+
+impl StartOptions {
+    /// The view to open: the wall when `--wall`, else `--view`.
+    pub fn start_view(&self) -> Option<StartView> {
+        if self.wall { Some(StartView::Wall) } else { self.view }
+    }
+}
+
+impl Settings {
+    /// Merge the command line's overrides with the config file and the defaults.
+    pub fn resolve(o: &Overrides) -> Settings {
+        let path = o.config.clone().or_else(paths::config_file);
+        let (cfg, config_problem) = match path.as_deref().map(config::load) {
+            Some(Ok(c)) => (c.unwrap_or_default(), None),
+            Some(Err(e)) => (Default::default(), Some(e)),
+            None => (Default::default(), None),
+        };
+        let hub =
+            o.hub.clone().or(cfg.hub.clone()).map(|u| HubTarget::new(&u, o.token.clone().or(cfg.hub_token.clone())));
+        let mut data = o.data.clone();
+        if data.is_empty() {
+            data = cfg.data.clone();
+            data.extend(cfg.sources.iter().map(|s| s.url.clone()));
+        }
+        if data.is_empty()
+            && let Some(h) = &hub
+        {
+            data.push(h.feed_url());
+        }
+        let demo = data.is_empty();
+        let sources: Vec<FeedSource> = if demo {
+            paths::bundled_demo_dir().map(FeedSource::Path).into_iter().collect()
+        } else {
+            data.iter().map(|d| FeedSource::parse(d)).collect()
+        };
+        let live = live_options(&sources, &cfg.sources, o.interval);
+        Settings {
+            sources,
+            lang: o.lang.or(cfg.lang()).unwrap_or_default(),
+            regions: o.regions.clone().or(cfg.regions.clone()),
+            config_problem,
+            demo,
+            tiles: o.tiles.clone().or(cfg.tiles.clone()),
+            live,
+            hub,
+            data_dir: o.data_dir.clone().or_else(paths::data_dir),
+        }
+    }
+
+    /// Settings over given sources alone, with no config file (tests, benchmarks).
+    pub fn for_sources(sources: Vec<FeedSource>, lang: Lang) -> Settings {
+        Settings {
+            sources,
+            lang,
+            regions: None,
+            config_problem: None,
+            demo: false,
+            tiles: None,
+            live: Default::default(),
+            hub: None,
+            data_dir: None,
+        }
+    }
+
+    /// The tile URL template, when it is usable.
+    pub fn tile_url(&self) -> Option<String> {
+        self.tiles.clone().filter(|t| config::valid_tile_template(t))
+    }
+
+    /// What to follow live: `Some` when at least one source is an http(s) URL (files are
+    /// then read once alongside).
+    pub fn live_config(&self) -> Option<feed::live::LiveConfig> {
+        let urls: Vec<&String> = self
+            .sources
+            .iter()
+            .filter_map(|s| match s {
+                FeedSource::Url(u) => Some(u),
+                FeedSource::Path(_) => None,
+            })
+            .collect();
+        if urls.is_empty() {
+            return None;
+        }
+        let sources =
+            urls.into_iter()
+                .map(|u| {
+                    self.live.specs.iter().find(|s| s.url == *u).cloned().unwrap_or_else(|| {
+                        feed::live::SourceSpec::new(u.clone(), u.clone(), feed::live::DEFAULT_INTERVAL)
+                    })
+                })
+                .collect();
+        Some(feed::live::LiveConfig { sources, files: self.file_sources(), limits: self.live.limits })
+    }
+
+    /// The sources that are files or folders (read once; URLs are polled).
+    pub fn file_sources(&self) -> Vec<PathBuf> {
+        self.sources
+            .iter()
+            .filter_map(|s| match s {
+                FeedSource::Path(p) => Some(p.clone()),
+                FeedSource::Url(_) => None,
+            })
+            .collect()
+    }
+
+    /// The region registry: `regions` when given, else the bundled one.
+    pub fn registry(&self) -> Result<RegionRegistry, String> {
+        feed::registry::load(self.regions.as_deref())
+    }
+
+    /// Read every source once (the board's loader, `check`, `report` and `journal`).
+    pub fn load(&self) -> Result<LoadOutcome, String> {
+        if self.sources.is_empty() {
+            return Err("no data source: the bundled demo folder data/demo was not found; give --data PATH".into());
+        }
+        feed::load(&self.sources, self.regions.as_deref())
+    }
+}
+
+/// Name, interval and token of every URL source: from its `[[source]]` in the config when
+/// there is one (matched by URL), `--interval` over the config's interval.
+fn live_options(
+    sources: &[FeedSource],
+    configured: &[config::SourceConfig],
+    interval: Option<Duration>,
+) -> feed::live::LiveOptions {
+    let specs = sources
+        .iter()
+        .filter_map(|s| match s {
+            FeedSource::Url(u) => Some(u),
+            FeedSource::Path(_) => None,
+        })
+        .map(|url| {
+            let c = configured.iter().find(|c| c.url.trim() == url.as_str());
+            let name = c.and_then(|c| c.name.clone()).unwrap_or_else(|| url.clone());
+            let every = interval
+                .or_else(|| c.and_then(|c| c.interval_s).map(Duration::from_secs_f64))
+                .unwrap_or(feed::live::DEFAULT_INTERVAL);
+            let mut spec = feed::live::SourceSpec::new(name, url.clone(), every);
+            spec.token = c.and_then(|c| c.token.clone());
+            spec
+        })
+        .collect();
+    feed::live::LiveOptions { specs, limits: Default::default() }
+}
+
+/// Parse a date given on the command line (`YYYY-MM-DD`).
+pub fn parse_date_arg(s: &str) -> Option<NaiveDate> {
+    feed::source_date(s)
+}

@@ -1,0 +1,85 @@
+//! The board's views, named once: the tabs of the central area, the modes of the case curves
+//! and the map's colourings. The command line (`--view`, `--map-colour`), the saved state and
+//! the panels all use these types, so a start view is resolved in one place.
+
+use serde::{Deserialize, Serialize};
+
+/// The views of the central area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MainTab {
+    #[default]
+    Overview,
+    Curves,
+    Map,
+    Checkpoints,
+    /// The wall display (大屏): key figures, map, curve and directives on one screen.
+    Wall,
+    Directives,
+}
+
+/// What the case-curves tab draws.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CurveMode {
+    /// The selected region's series.
+    #[default]
+    Single,
+    /// Its subregions on one chart.
+    Compare,
+    /// One small chart per subregion, on one scale.
+    SmallMultiples,
+}
+
+/// What the map colours counties by (`--map-colour`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+pub enum MapMode {
+    /// Published risk level (computed where none is published).
+    #[default]
+    Risk,
+    /// Risk level computed by the February 2020 county rule.
+    #[value(name = "computed")]
+    RiskComputed,
+    /// Active cases.
+    Active,
+    /// New cases in the last 7 days.
+    #[value(name = "new7")]
+    New7Days,
+    /// New cases in the last 7 days per 100,000 people.
+    #[value(name = "per100k")]
+    New7DaysPer100k,
+}
+
+/// Views of the board's central area, for `--view`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StartView {
+    Overview,
+    Curves,
+    Compare,
+    Multiples,
+    Map,
+    Checkpoints,
+    Wall,
+    Directives,
+}
+
+impl StartView {
+    /// The tab this view is on.
+    pub fn tab(self) -> MainTab {
+        match self {
+            StartView::Overview => MainTab::Overview,
+            StartView::Curves | StartView::Compare | StartView::Multiples => MainTab::Curves,
+            StartView::Map => MainTab::Map,
+            StartView::Checkpoints => MainTab::Checkpoints,
+            StartView::Wall => MainTab::Wall,
+            StartView::Directives => MainTab::Directives,
+        }
+    }
+
+    /// The case curves' mode this view shows (the single-region chart for the other tabs).
+    pub fn curve_mode(self) -> CurveMode {
+        match self {
+            StartView::Compare => CurveMode::Compare,
+            StartView::Multiples => CurveMode::SmallMultiples,
+            _ => CurveMode::Single,
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The app shell (rerun's shape: state + logic + ui). [`state`] is what survives a restart,
+//! [`logic`] the per-frame non-UI step (take in worker results, apply commands), and this file
+//! holds the app itself, its constructors and the UI step that builds the viewer context and
+//! lays out the panels.
+
+mod logic;
+pub mod state;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub use self::state::BoardState;
+use super::command::Commands;
+use super::context::{BoardStatus, ViewerContext};
+use super::panels::map::layer::MapLayer;
+use super::panels::{self, Panels};
+use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PlayState, PushLink, PushStatus, Waker};
+use super::{fonts, theme};
+use crate::feed::{IngestReport, LoadOutcome};
+use crate::hub_client::HubTarget;
+use crate::i18n::Lang;
+use crate::model::{Adcode, Situation};
+use crate::settings::{Settings, StartOptions, StartView};
+
+pub struct SitboardApp {
+    pub state: BoardState,
+    situation: Option<Situation>,
+    reports: Vec<IngestReport>,
+    /// Reading file sources once (none pending with live sources: they load through `live`).
+    load: LoadLink,
+    /// Why nothing could be shown, when loading failed.
+    failed: Option<String>,
+    /// Live sources, when any source is a URL (else the data is read once).
+    live: Option<LiveLink>,
+    /// Pushes the directive journal to the hub, when there is one.
+    push: Option<PushLink>,
+    journal: JournalLink,
+    /// Wakes the UI from the workers.
+    waker: Waker,
+    commands: Commands,
+    panels: Panels,
+    start: StartOptions,
+    /// Wall display: the wall layout alone (Esc leaves).
+    wall_mode: bool,
+    source_note: String,
+    config_problem: Option<String>,
+    frame_cpu_ms: Option<f32>,
+    show_frame_time: bool,
+    map_layer: Option<Arc<MapLayer>>,
+}
+
+impl SitboardApp {
+    /// The app as eframe creates it: restore saved state, start the workers.
+    pub fn new(cc: &eframe::CreationContext<'_>, settings: Settings, start: StartOptions) -> Self {
+        fonts::install(&cc.egui_ctx);
+        theme::apply(&cc.egui_ctx);
+        let mut state: BoardState =
+            cc.storage.and_then(|s| eframe::get_value(s, state::STORAGE_KEY)).unwrap_or_default();
+        state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
+        let waker = Waker::new(Some(cc.egui_ctx.clone()));
+        let paused = start.date.is_some();
+        let view = start.start_view();
+        let map_mode = start.map_mode;
+        let mut app = Self::with_settings(state, &settings, start, waker.clone());
+        // Live sources load through the live link; files alone through the one-shot loader.
+        match settings.live_config() {
+            Some(c) => {
+                let mut live = LiveLink::spawn(&settings, c, waker.clone());
+                if paused {
+                    live.play = PlayState::Paused;
+                }
+                app.live = Some(live);
+            }
+            None => app.load = LoadLink::spawn(settings.clone(), waker.clone()),
+        }
+        match settings.data_dir.clone() {
+            Some(dir) => {
+                if let Some(hub) = settings.hub.clone() {
+                    app.push = Some(PushLink::spawn(dir.clone(), hub, waker.clone()));
+                }
+                app.journal = JournalLink::spawn(dir, waker);
+            }
+            None => tracing::warn!("no data dir for the directive journal; give --data-dir"),
+        }
+        if let Some(m) = map_mode {
+            app.panels.map.mode = m;
+        }
+        app.wall_mode = app.start.wall;
+        if let Some(v) = view {
+            app.show_view(v);
+        }
+        app
+    }
+
+    fn with_settings(state: BoardState, settings: &Settings, start: StartOptions, waker: Waker) -> Self {
+        let names: Vec<String> = settings.sources.iter().map(|s| s.describe()).collect();
+        let mut panels = Panels::default();
+        let tile_cache = settings.data_dir.as_ref().map(|d| d.join("tiles"));
+        panels.map.tile_url = settings.tile_url();
+        panels.map.tile_cache = tile_cache.clone();
+        panels.wall.set_tiles(settings.tile_url(), tile_cache);
+        SitboardApp {
+            state,
+            situation: None,
+            reports: Vec::new(),
+            load: LoadLink::default(),
+            failed: None,
+            live: None,
+            push: None,
+            journal: JournalLink::default(),
+            waker,
+            commands: Commands::default(),
+            panels,
+            start,
+            wall_mode: false,
+            source_note: names.join(", "),
+            config_problem: settings.config_problem.clone(),
+            frame_cpu_ms: None,
+            show_frame_time: false,
+            map_layer: None,
+        }
+    }
+
+    /// The app over already-loaded data (tests, benchmarks).
+    pub fn from_outcome(outcome: LoadOutcome, lang: Lang) -> Self {
+        let settings = Settings::for_sources(Vec::new(), lang);
+        let state = BoardState { lang, ..Default::default() };
+        let mut app = Self::with_settings(state, &settings, StartOptions::default(), Waker::default());
+        let layer = workers::load::map_layer(&outcome.dataset.registry);
+        app.accept(workers::LoadResult::Loaded(Box::new(outcome), layer));
+        app
+    }
+
+    /// The app over already-loaded data, with a tile URL for the map (tests).
+    pub fn from_outcome_with_tiles(outcome: LoadOutcome, lang: Lang, tiles: Option<String>) -> Self {
+        let mut app = Self::from_outcome(outcome, lang);
+        app.panels.map.tile_url = tiles;
+        app
+    }
+
+    /// Replace the map geometry (benchmarks with synthetic layers).
+    pub fn with_map_layer(mut self, layer: Arc<MapLayer>) -> Self {
+        self.map_layer = Some(layer);
+        self
+    }
+
+    /// The app following live sources, without a window (tests drive it frame by frame).
+    pub fn live_for_tests(settings: Settings, lang: Lang, ctx: Option<egui::Context>) -> Self {
+        let state = BoardState { lang, ..Default::default() };
+        let waker = Waker::new(ctx);
+        let mut app = Self::with_settings(state, &settings, StartOptions::default(), waker.clone());
+        app.live = settings.live_config().map(|c| LiveLink::spawn(&settings, c, waker));
+        app
+    }
+
+    /// The same app with the directive journal of a data dir (tests).
+    pub fn with_journal(mut self, data_dir: PathBuf) -> Self {
+        self.journal = JournalLink::spawn(data_dir, self.waker.clone());
+        self
+    }
+
+    /// The same app pushing the directive journal of `data_dir` to a hub (tests).
+    pub fn with_push(mut self, data_dir: PathBuf, hub: HubTarget) -> Self {
+        self.push = Some(PushLink::spawn(data_dir, hub, self.waker.clone()));
+        self
+    }
+
+    /// Wall mode: the wall layout alone, full screen (tests and benchmarks).
+    pub fn set_wall_mode(&mut self, on: bool) {
+        self.wall_mode = on;
+        if on {
+            self.state.tab = crate::settings::MainTab::Wall;
+        }
+    }
+
+    /// Switch the central area to a view (as the tabs and the curves toolbar do).
+    pub fn show_view(&mut self, v: StartView) {
+        self.state.tab = v.tab();
+        self.panels.curves.mode = v.curve_mode();
+    }
+
+    pub fn situation(&self) -> Option<&Situation> {
+        self.situation.as_ref()
+    }
+
+    pub fn selected_region(&self) -> Option<Adcode> {
+        self.state.region
+    }
+
+    pub fn selected_checkpoint(&self) -> Option<&str> {
+        self.state.checkpoint.as_deref()
+    }
+
+    /// Whether the directive journal is open, and the last write's outcome.
+    pub fn journal_status(&self) -> &JournalStatus {
+        &self.journal.status
+    }
+
+    /// The push queue's state, when the board pushes to a hub.
+    pub fn push_status(&self) -> Option<&PushStatus> {
+        self.push.as_ref().map(|s| &s.status)
+    }
+
+    /// The live link (tests read the sources' states and the play state).
+    pub fn live(&self) -> Option<&LiveLink> {
+        self.live.as_ref()
+    }
+
+    /// Where a region's label point is on the map (after a frame showing the map).
+    pub fn map_screen_pos(&self, code: Adcode) -> Option<egui::Pos2> {
+        self.map_layer.as_ref().and_then(|l| self.panels.map.screen_pos(l, code))
+    }
+
+    /// Where a checkpoint's marker is on the map (after a frame showing the map).
+    pub fn map_checkpoint_pos(&self, id: &str) -> Option<egui::Pos2> {
+        self.panels.map.checkpoint_screen_pos(id)
+    }
+
+    /// The map panel's state (tests check that no tile layer exists without a tile URL).
+    pub fn map_state(&self) -> &panels::MapPanel {
+        &self.panels.map
+    }
+
+    /// Draw the board (the UI part of a frame).
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
+        if ui.input(|i| i.key_pressed(egui::Key::F12)) {
+            self.show_frame_time = !self.show_frame_time;
+        }
+        self.waker.set_ctx(ui.ctx());
+        let lang = self.state.lang;
+        let status = BoardStatus {
+            lang,
+            tr: lang.tr(),
+            tab: self.state.tab,
+            wall_mode: self.wall_mode,
+            map_layer: self.map_layer.as_ref(),
+            reports: &self.reports,
+            loading: self.load.pending(),
+            failed: self.failed.as_deref(),
+            live: self.live.as_ref(),
+            push: self.push.as_ref().map(|s| &s.status),
+            source_note: &self.source_note,
+            config_problem: self.config_problem.as_deref(),
+            journal: &self.journal.status,
+            officer: &self.state.officer,
+        };
+        let checkpoint = self.state.checkpoint.as_deref();
+        let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| ViewerContext {
+            sit,
+            region,
+            checkpoint,
+            lang,
+            tr: lang.tr(),
+            status: &status,
+        });
+        panels::board(ui, &status, view.as_ref(), &mut self.panels, &mut self.commands);
+        if self.live.is_some() {
+            // The data age is shown to the minute: one repaint a minute keeps it true.
+            // Nothing else repaints between polls: the live link asks for a repaint when
+            // something on screen changes (every state change while the sources window is
+            // open).
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs(60));
+        }
+        if self.show_frame_time {
+            let ms = self.frame_cpu_ms.unwrap_or(0.0);
+            egui::Area::new(egui::Id::unique("sitboard.frame_time"))
+                .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-8.0, -70.0))
+                .show(ui.ctx(), |ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{} {ms:.2} ms", lang.tr().frame_time))
+                            .small()
+                            .color(theme::TEXT_DIM),
+                    );
+                });
+        }
+        self.frame_cpu_ms = Some(started.elapsed().as_secs_f32() * 1000.0);
+    }
+
+    /// Logic then UI: one full frame, as eframe and the tests run it.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        self.logic_step();
+        self.show(ui);
+        // Commands emitted while drawing take effect now, so the next frame shows them;
+        // ask for that frame only when something was emitted (idle otherwise).
+        if !self.commands.is_empty() {
+            ui.ctx().request_repaint();
+        }
+    }
+}
+
+impl eframe::App for SitboardApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.logic_step();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+        if !self.commands.is_empty() {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, state::STORAGE_KEY, &self.state);
+    }
+
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        theme::BG.to_normalized_gamma_f32()
+    }
+}

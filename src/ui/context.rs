@@ -1,0 +1,56 @@
+//! What every panel reads in a frame (rerun's "viewer context"): the situation on screen and
+//! the selection, the language, and the board's status around the data — loading, data
+//! problems, live sources, the directive journal and its push queue. Built by the app each
+//! frame from its state; panels read it and push commands, never change it.
+
+use std::sync::Arc;
+
+use crate::feed::IngestReport;
+use crate::i18n::{Lang, Tr};
+use crate::model::{Adcode, Situation};
+use crate::settings::MainTab;
+use crate::ui::panels::map::layer::MapLayer;
+use crate::ui::workers::{JournalStatus, LiveLink, PushStatus};
+
+/// The board's state around the data, for the top bar, the problems window, the loading
+/// screen and the panels that show it (directives, live badges).
+pub struct BoardStatus<'a> {
+    pub lang: Lang,
+    pub tr: &'static Tr,
+    pub tab: MainTab,
+    /// Wall display: the wall layout alone, no picker or date control.
+    pub wall_mode: bool,
+    /// The map geometry, prepared off the UI thread (none: the map says so).
+    pub map_layer: Option<&'a Arc<MapLayer>>,
+    pub reports: &'a [IngestReport],
+    pub loading: bool,
+    pub failed: Option<&'a str>,
+    /// Live sources (none when the board replays files).
+    pub live: Option<&'a LiveLink>,
+    /// Directives pushed to the hub: what is still waiting (none without a hub).
+    pub push: Option<&'a PushStatus>,
+    pub source_note: &'a str,
+    pub config_problem: Option<&'a str>,
+    /// The directive journal, and the officer its events are recorded under.
+    pub journal: &'a JournalStatus,
+    pub officer: &'a str,
+}
+
+/// What every panel renders from: the situation, the selected region and checkpoint, the
+/// language, and the board's status.
+pub struct ViewerContext<'a> {
+    pub sit: &'a Situation,
+    pub region: Adcode,
+    /// The selected checkpoint, shared by the map and the checkpoints panel.
+    pub checkpoint: Option<&'a str>,
+    pub lang: Lang,
+    pub tr: &'static Tr,
+    pub status: &'a BoardStatus<'a>,
+}
+
+impl ViewerContext<'_> {
+    /// A region's name in the board's language.
+    pub fn name(&self, code: Adcode) -> String {
+        self.sit.data().registry.name(code, self.lang.is_en())
+    }
+}

@@ -1,0 +1,197 @@
+//! The single-region chart: daily new cases as bars, 7-day average and the line series,
+//! directive markers, response-level shading, the day in view, and the readout below.
+
+use super::*;
+
+pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel, commands: &mut Commands) {
+    let tr = v.tr;
+    let Some(cache) = state.cache.as_ref() else { return };
+    let Some(series) = cache.single.as_ref() else {
+        ui.label(RichText::new(tr.no_report).color(theme::TEXT_DIM));
+        return;
+    };
+    let log = state.log_scale;
+    let today = day_x(v.sit.date());
+    let plot_id = egui::Id::unique(("sitboard.curves_single", cache.x_range.0 as i64, log));
+    let readout_h = 64.0;
+    let height = (ui.available_height() - readout_h).max(240.0);
+    let mut legend = Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true);
+    if !state.defaults_applied.contains(&plot_id) {
+        legend =
+            legend.hidden_items(HIDDEN_BY_DEFAULT.iter().map(|f| egui_plot::ItemId::new(("series", f.wire_name()))));
+        state.defaults_applied.push(plot_id);
+    }
+    let mut plot = Plot::new(plot_id)
+        .id(plot_id)
+        .height(height)
+        .legend(legend)
+        .auto_bounds([true, true])
+        .include_x(cache.x_range.0)
+        .include_x(today + 3.0)
+        .include_y(0.0)
+        .show_grid([false, true])
+        .allow_double_click_reset(true)
+        .x_axis_formatter(|m, _| date_label(m))
+        .y_axis_formatter(move |m, _| y_label(m.value, log))
+        .label_formatter(|_| None);
+    if std::mem::take(&mut state.reset_view) {
+        plot = plot.reset();
+    }
+    let top = series
+        .lines
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|p| p.y))
+        .chain(series.new_bars.iter().map(|b| b.1))
+        .fold(1.0f64, f64::max);
+    let y_top = y_of(top, log) * 1.12;
+    let resp = plot.show(ui, |pui| {
+        for s in &cache.spans {
+            pui.add(Span::new("", s.from..=s.to).fill(response_colour(s.level).gamma_multiply(0.10)).border_width(0.0));
+            pui.add(
+                Text::new(
+                    "",
+                    PlotPoint::new(s.from + 0.3, y_top),
+                    RichText::new(tr.response(s.level)).size(theme::SMALL).color(response_colour(s.level)),
+                )
+                .anchor(Align2::LEFT_TOP)
+                .id(("span_label", s.from.to_bits())),
+            );
+        }
+        let reported: Vec<Bar> = series
+            .new_bars
+            .iter()
+            .map(|(x, y, rep)| {
+                let c = series_colour(CaseField::NewConfirmed);
+                Bar::new(*x, y_of(*y, log)).width(0.7).fill(if *rep { c } else { c.gamma_multiply(0.45) })
+            })
+            .collect();
+        pui.add(
+            BarChart::new(tr.case_field(CaseField::NewConfirmed), reported)
+                .color(series_colour(CaseField::NewConfirmed))
+                .id(("series", CaseField::NewConfirmed.wire_name())),
+        );
+        pui.add(
+            Line::new(
+                tr.avg7_label,
+                PlotPoints::Owned(series.avg7.iter().map(|p| PlotPoint::new(p.x, y_of(p.y, log))).collect()),
+            )
+            .color(AVG7_COLOUR)
+            .width(2.5)
+            .id(("series", "avg7")),
+        );
+        for (f, pts) in &series.lines {
+            let mapped: Vec<PlotPoint> = pts.iter().map(|p| PlotPoint::new(p.x, y_of(p.y, log))).collect();
+            pui.add(
+                Line::new(tr.case_field(*f), PlotPoints::Owned(mapped))
+                    .color(series_colour(*f))
+                    .width(if *f == CaseField::Active { 2.5 } else { 1.8 })
+                    .id(("series", f.wire_name())),
+            );
+            if *f == CaseField::Active && !series.reported_active.is_empty() {
+                let dots: Vec<PlotPoint> =
+                    series.reported_active.iter().map(|p| PlotPoint::new(p.x, y_of(p.y, log))).collect();
+                pui.add(
+                    Points::new(tr.case_field(*f), PlotPoints::Owned(dots))
+                        .shape(MarkerShape::Circle)
+                        .radius(3.5)
+                        .filled(true)
+                        .color(series_colour(*f))
+                        .id(("series_reported", f.wire_name())),
+                );
+            }
+        }
+        for (x, delta) in &series.corrections {
+            pui.add(
+                Points::new(tr.correction, PlotPoints::Owned(vec![PlotPoint::new(*x, 0.0)]))
+                    .shape(MarkerShape::Down)
+                    .radius(7.0)
+                    .color(theme::WARN)
+                    .id(("correction", x.to_bits())),
+            );
+            pui.add(
+                Text::new(
+                    "",
+                    PlotPoint::new(*x, y_top * 0.06),
+                    RichText::new(format!("{} {delta}", tr.correction)).size(theme::SMALL).color(theme::WARN),
+                )
+                .anchor(Align2::CENTER_BOTTOM)
+                .id(("correction_label", x.to_bits())),
+            );
+        }
+        // Directive markers, labels staggered so neighbours do not overlap.
+        let mut last_x = f64::NEG_INFINITY;
+        let mut row = 0;
+        for a in &cache.annotations {
+            row = if a.x - last_x < 6.0 { (row + 1) % 4 } else { 0 };
+            last_x = a.x;
+            pui.add(
+                VLine::new("", a.x)
+                    .color(theme::ACCENT.gamma_multiply(0.8))
+                    .style(LineStyle::dashed_loose())
+                    .width(1.2)
+                    .id(("directive", a.x.to_bits())),
+            );
+            pui.add(
+                Text::new(
+                    "",
+                    PlotPoint::new(a.x, y_top * (0.93 - 0.07 * row as f64)),
+                    RichText::new(format!(" {} ", a.label))
+                        .size(theme::SMALL)
+                        .color(theme::TEXT)
+                        .background_color(theme::PANEL),
+                )
+                .anchor(Align2::LEFT_CENTER)
+                .id(("directive_label", a.x.to_bits())),
+            );
+        }
+        pui.add(VLine::new("", today).color(theme::TEXT).width(1.5).id(("today", 0)));
+        pui.pointer_coordinate()
+    });
+    // `pointer_coordinate` follows the pointer anywhere; only a pointer over the chart counts.
+    let pointer = resp.inner.filter(|_| resp.response.hovered());
+    let hovered_day = pointer.and_then(|p| x_day(p.x));
+    // Full directive text on hover (desktop); the labels above are enough on a wall.
+    if let Some(p) = pointer
+        && let Some(a) = cache.annotations.iter().find(|a| (a.x - p.x).abs() < 0.5)
+    {
+        resp.response.clone().on_hover_text(&a.detail);
+    }
+    if resp.response.clicked()
+        && let Some(d) = hovered_day
+        && v.sit.data().dates().contains(&d)
+        && d != v.sit.date()
+    {
+        commands.push(UiCommand::SetDate(d));
+    }
+    readout(ui, v, series, hovered_day.unwrap_or(v.sit.date()));
+    if !cache.annotations.is_empty() {
+        // The same markers as text: for screen readers, and for reading the exact times.
+        let list: Vec<String> = cache.annotations.iter().map(|a| a.short.clone()).collect();
+        ui.label(RichText::new(format!("{}: {}", tr.annotations, list.join(" · "))).small().color(theme::TEXT_DIM));
+    }
+}
+
+/// The values of every series on one day (the hovered day, else the day in view), with
+/// whether each was reported or reconstructed.
+pub(super) fn readout(ui: &mut Ui, v: &ViewerContext<'_>, series: &RegionSeries, day: NaiveDate) {
+    let tr = v.tr;
+    let values = series.days.iter().find(|(d, _)| *d == day).map(|(_, v)| v.as_slice()).unwrap_or(&[]);
+    let avg = series.avg7.iter().find(|p| (p.x - day_x(day)).abs() < 0.1).map(|p| p.y);
+    let mut parts = vec![day.format("%Y-%m-%d").to_string()];
+    for (f, n, p) in values {
+        let mark = match p {
+            Provenance::Reported => "●",
+            Provenance::Reconstructed => "◌",
+            Provenance::Aggregated { .. } => "Σ",
+            Provenance::Synthetic => "◇",
+        };
+        parts.push(format!("{} {} {mark}", tr.case_field(*f), fmt_count(u64::from(*n))));
+    }
+    if let Some(a) = avg {
+        parts.push(format!("{} {a:.1}", tr.avg7_label));
+    }
+    let text = parts.join("   ");
+    let label = if values.is_empty() { format!("{text}   {}", tr.no_report) } else { text };
+    ui.add(egui::Label::new(RichText::new(label).size(theme::BODY)).wrap());
+    ui.label(RichText::new(tr.curves_legend_note).small().color(theme::TEXT_DIM));
+}

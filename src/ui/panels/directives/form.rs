@@ -1,0 +1,175 @@
+//! The form to draft, issue and amend a directive: fields outlined where the same checks as
+//! `sitboard journal` find a problem; nothing is sent unless the input passes.
+
+use super::*;
+
+/// A labelled text field in the form's grid, outlined when a problem is about it.
+pub(super) fn text_field(ui: &mut Ui, label: &str, edit: TextEdit<'_>, enabled: bool, bad: bool) {
+    let l = ui.label(label);
+    let r = ui.add_enabled(enabled, edit).labelled_by(l.id);
+    mark(ui, &r, bad);
+    ui.end_row();
+}
+
+pub(super) fn single(width: f32, text: &mut String) -> TextEdit<'_> {
+    TextEdit::singleline(text).desired_width(width)
+}
+
+/// Outline a field that a problem is about.
+pub(super) fn mark(ui: &Ui, resp: &egui::Response, bad: bool) {
+    if bad {
+        let stroke = egui::Stroke::new(1.5, theme::ALERT);
+        ui.painter().rect_stroke(resp.rect.expand(2.0), 4.0, stroke, egui::StrokeKind::Outside);
+    }
+}
+
+/// The button that saves (stands out inside a card).
+pub(super) fn primary(text: &str) -> egui::Button<'_> {
+    egui::Button::new(RichText::new(text).strong()).fill(egui::Color32::from_rgb(0x1b, 0x5f, 0x9e))
+}
+
+pub(super) fn secondary(text: &str) -> egui::Button<'_> {
+    egui::Button::new(text).fill(theme::CARD_BORDER)
+}
+
+pub(super) fn problems(ui: &mut Ui, v: &ViewerContext<'_>, list: &[Problem]) {
+    let j = &v.tr.journal;
+    if list.is_empty() {
+        return;
+    }
+    ui.label(RichText::new(j.labelled(j.not_saved, "")).strong().color(theme::ALERT));
+    for p in list {
+        ui.label(RichText::new(format!("• {}", j.problem(p))).color(theme::ALERT));
+    }
+}
+
+pub(super) fn form(
+    ui: &mut Ui,
+    v: &ViewerContext<'_>,
+    status: &BoardStatus<'_>,
+    state: &mut DirectivesPanel,
+    commands: &mut Commands,
+) {
+    let tr = v.tr;
+    let j = &tr.journal;
+    let can_write = journal_ready(status) && state.pending.is_none();
+    let Mode::Form(f) = &mut state.mode else { return };
+    let record = f.of.as_ref().and_then(|k| v.sit.journal().record(&k.issuer, &k.number));
+    let heading = match (&f.of, f.issue_draft) {
+        (None, _) => j.form_new,
+        (Some(_), true) => j.form_issue_draft,
+        (Some(_), false) => j.form_amend,
+    };
+    let mut action: Option<EventKind> = None;
+    let mut cancel = false;
+    widgets::card(ui, ui.available_width(), |ui| {
+        ui.label(RichText::new(heading).size(theme::HEADING).strong());
+        let wide = (ui.available_width() - 220.0).max(200.0);
+        let problems_now = f.problems.clone();
+        let bad = |field: Field| problems_now.iter().any(|p| p.field() == Some(field));
+        Grid::new("directive_form").num_columns(2).spacing([14.0, 8.0]).show(ui, |ui| {
+            let amending = f.of.is_some();
+            text_field(
+                ui,
+                j.number,
+                single(wide, &mut f.input.number).hint_text("绥指公4号"),
+                !amending,
+                bad(Field::Number),
+            );
+            text_field(ui, j.issuer, single(wide, &mut f.input.issuer), !amending, bad(Field::Issuer));
+            text_field(ui, j.title, single(wide, &mut f.input.title), true, bad(Field::Title));
+            let body = TextEdit::multiline(&mut f.input.body).desired_rows(5).desired_width(wide);
+            text_field(ui, j.body, body, true, bad(Field::Body));
+            ui.label(j.category);
+            ComboBox::from_id_salt("directive_form_category")
+                .selected_text(tr.directive_category(f.input.category))
+                .show_ui(ui, |ui| {
+                    for c in DirectiveCategory::ALL {
+                        ui.selectable_value(&mut f.input.category, c, tr.directive_category(c));
+                    }
+                });
+            ui.end_row();
+            ui.label(j.priority);
+            ComboBox::from_id_salt("directive_form_priority").selected_text(j.priority(f.input.priority)).show_ui(
+                ui,
+                |ui| {
+                    for p in [Priority::Normal, Priority::High, Priority::Urgent] {
+                        ui.selectable_value(&mut f.input.priority, p, j.priority(p));
+                    }
+                },
+            );
+            ui.end_row();
+            let l = ui.label(j.scope);
+            ui.vertical(|ui| {
+                let r = ui
+                    .add(TextEdit::singleline(&mut f.input.scope).hint_text(j.scope_hint).desired_width(wide))
+                    .labelled_by(l.id);
+                mark(ui, &r, bad(Field::Scope));
+                if ui.small_button(format!("+ {} ({} {})", j.add_region, v.name(v.region), v.region)).clicked() {
+                    let code = v.region.to_string();
+                    if !f.input.scope.split([',', ' ', '，', '、', ';']).any(|p| p.trim() == code) {
+                        if !f.input.scope.trim().is_empty() {
+                            f.input.scope.push_str(", ");
+                        }
+                        f.input.scope.push_str(&code);
+                    }
+                }
+            });
+            ui.end_row();
+            text_field(ui, j.from, single(wide, &mut f.input.from).hint_text(j.from_hint), true, bad(Field::From));
+            text_field(ui, j.until, single(wide, &mut f.input.until).hint_text(j.until_hint), true, bad(Field::Until));
+        });
+        problems(ui, v, &f.problems);
+        ui.horizontal(|ui| {
+            match (&f.of, f.issue_draft) {
+                (None, _) => {
+                    if ui.add_enabled(can_write, secondary(j.save_draft)).clicked() {
+                        action = Some(EventKind::Drafted);
+                    }
+                    if ui.add_enabled(can_write, primary(j.issue)).clicked() {
+                        action = Some(EventKind::Issued);
+                    }
+                }
+                (Some(_), true) => {
+                    if ui.add_enabled(can_write, primary(j.issue)).clicked() {
+                        action = Some(EventKind::Issued);
+                    }
+                }
+                (Some(_), false) => {
+                    if ui.add_enabled(can_write, primary(j.save_amendment)).clicked() {
+                        action = Some(EventKind::Amended);
+                    }
+                }
+            }
+            cancel = ui.add(secondary(j.cancel)).clicked();
+        });
+    });
+    if let Some(kind) = action {
+        let prep = Prepare {
+            journal: v.sit.journal(),
+            registry: &v.sit.data().registry,
+            feed: v.sit.data().directives(),
+            now: Utc::now(),
+        };
+        let result = match record {
+            Some(r) => prep.amend(r, &f.input, &state.officer, kind),
+            None if f.of.is_some() => Err(vec![Problem::UnknownDirective { number: f.input.number.trim().to_owned() }]),
+            None => prep.create(&f.input, &state.officer, kind == EventKind::Issued),
+        };
+        match result {
+            Ok(event) => {
+                f.problems.clear();
+                state.next_id += 1;
+                state.pending = Some(state.next_id);
+                commands.push(UiCommand::Journal(JournalRequest::Append { id: state.next_id, event: Box::new(event) }));
+            }
+            Err(ps) => {
+                f.problems = ps;
+                state.message = None;
+            }
+        }
+    }
+    if cancel {
+        state.mode = Mode::Browse;
+    }
+}
