@@ -359,7 +359,7 @@ pub fn run_report(settings: &Settings, date: &str, region: &str, as_json: bool) 
         return ExitCode::from(2);
     }
     let sit = Situation::at_end_of(data.clone(), date);
-    let ov = sit.overview(code);
+    let ov = Overview::compute(&sit, code);
     if as_json {
         match serde_json::to_string_pretty(&overview_json(&ov, &sit)) {
             Ok(s) => println!("{s}"),
