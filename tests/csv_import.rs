@@ -9,7 +9,7 @@ use common::real_data;
 
 use chrono::NaiveDate;
 use sitboard::feed::{FeedSource, load_sources, registry};
-use sitboard::model::{Adcode, CaseField, Situation};
+use sitboard::model::{Adcode, CaseField, Overview, Situation};
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -35,7 +35,7 @@ fn real_canghailan_file_matches_official_figures() {
     assert_eq!(get("2020-03-12", CaseField::CumulativeConfirmed), Some(482));
     assert_eq!(get("2020-01-24", CaseField::NewConfirmed), Some(5));
     // The same through the overview (what the board and `sitboard report` show).
-    let ov = Situation::at_end_of(ds.clone(), date("2020-03-03")).overview(prov);
+    let ov = Overview::compute(&Situation::at_end_of(ds.clone(), date("2020-03-03")), prov);
     assert_eq!(ov.figure(CaseField::Active).value, Some(95));
 
     // Suihua's cumulative count falls 44 → 35 on 2020-02-09: a flagged correction, not a

@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable as _;
 use serde_json::Value;
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::{Lang, fmt_count};
-use sitboard::model::overview::{CORE_FIGURES, EXTRA_FIGURES, FigureSource};
+use sitboard::model::overview::{CORE_FIGURES, EXTRA_FIGURES, FigureSource, Overview};
 use sitboard::model::{Adcode, CaseField, Dataset, Situation};
 use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
 
@@ -62,7 +62,7 @@ fn every_published_figure_is_in_the_overview_as_reported() {
     let (ds, _) = demo();
     let ds = Arc::new(ds);
     for (region, d, field, value) in case_figures() {
-        let ov = Situation::at_end_of(ds.clone(), d).overview(region);
+        let ov = Overview::compute(&Situation::at_end_of(ds.clone(), d), region);
         let report = ds.report(region, d).unwrap_or_else(|| panic!("no report for {region} on {d}"));
         assert_eq!(report.get(field), Some(value), "{region} {d} {}", field.wire_name());
         assert!(report.reported.contains(field), "{region} {d} {} should be marked reported", field.wire_name());
@@ -80,13 +80,13 @@ fn derived_and_dated_facts_hold() {
     let ds = Arc::new(ds);
     let prov: Adcode = "230000".parse().unwrap();
     // 04-24: local = all − imported.
-    let ov = Situation::at_end_of(ds.clone(), date("2020-04-24")).overview(prov);
+    let ov = Overview::compute(&Situation::at_end_of(ds.clone(), date("2020-04-24")), prov);
     let local = ov.local.unwrap();
     assert_eq!(local.cumulative_confirmed, Some(544));
     assert_eq!(local.active, Some(61));
     assert_eq!(local.new_confirmed, Some(1));
     // Response levels on their dates.
-    let level = |d: &str| Situation::at_end_of(ds.clone(), date(d)).overview(prov).response.map(|r| r.level);
+    let level = |d: &str| Overview::compute(&Situation::at_end_of(ds.clone(), date(d)), prov).response.map(|r| r.level);
     use sitboard::model::ResponseLevel::{I, II, III};
     assert_eq!(level("2020-01-24"), Option::None);
     assert_eq!(level("2020-01-25"), Some(I));
@@ -95,7 +95,7 @@ fn derived_and_dated_facts_hold() {
     assert_eq!(level("2020-03-24"), Some(II));
     assert_eq!(level("2020-03-25"), Some(III));
     // Risk levels: 9 medium / 116 low of 125 on 2020-03-04, 3 medium from 03-16, 1 from 03-19.
-    let risk = |d: &str| Situation::at_end_of(ds.clone(), date(d)).overview(prov).risk.unwrap().counts;
+    let risk = |d: &str| Overview::compute(&Situation::at_end_of(ds.clone(), date(d)), prov).risk.unwrap().counts;
     let r = risk("2020-03-04");
     assert_eq!((r.high, r.medium, r.low, r.unknown, r.total), (0, 9, 116, 0, 125));
     assert_eq!(risk("2020-03-16").medium, 3);
@@ -103,7 +103,7 @@ fn derived_and_dated_facts_hold() {
     // Harbin 2022-11-29, 0–15 h: 59 positives by district and by channel.
     let hrb: Adcode = "230100".parse().unwrap();
     let sit = Situation::at_end_of(ds.clone(), date("2022-11-29"));
-    let ov = sit.overview(hrb);
+    let ov = Overview::compute(&sit, hrb);
     assert_eq!(ov.window.as_deref(), Some("00:00–15:00"));
     assert_eq!(ov.channels.iter().map(|(_, n)| n).sum::<u32>(), 59);
     let by_district: Vec<(String, u32)> = ds

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::model::risk_rules::{self, RuleReason};
-use sitboard::model::{Adcode, RiskLevel, Situation};
+use sitboard::model::{Adcode, Overview, RiskLevel, Situation};
 
 fn sit(day: &str) -> Situation {
     let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
@@ -23,7 +23,7 @@ fn code(c: u32) -> Adcode {
 #[test]
 fn march_4_published_and_computed_levels() {
     let s = sit("2020-03-04");
-    let ov = s.overview(code(230000));
+    let ov = Overview::compute(&s, code(230000));
     let risk = ov.risk.unwrap();
     let c = risk.counts;
     assert_eq!((c.high, c.medium, c.low, c.unknown, c.total), (0, 9, 116, 0, 125));
@@ -72,8 +72,8 @@ fn strict_nine_units_in_the_demo() {
         flagged,
         ["五常市", "北林区", "南岗区", "友谊县", "尖山区", "建华区", "恒山区", "道外区", "道里区", "香坊区", "鸡冠区"]
     );
-    assert_eq!(s.overview(code(230000)).risk.unwrap().yan_jiu_tiao_units, 11);
+    assert_eq!(Overview::compute(&s, code(230000)).risk.unwrap().yan_jiu_tiao_units, 11);
     // Not before the rule existed.
     let early = sit("2020-02-17");
-    assert_eq!(early.overview(code(230000)).risk.unwrap().yan_jiu_tiao_units, 0);
+    assert_eq!(Overview::compute(&early, code(230000)).risk.unwrap().yan_jiu_tiao_units, 0);
 }

@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
-use sitboard::model::Adcode;
+use sitboard::model::{Adcode, Overview};
 use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
 
 fn harness() -> Harness<'static, SitboardApp> {
@@ -127,7 +127,7 @@ fn suihua_exits_close_with_directive_4() {
     assert_eq!(status_of(&h, exit).as_deref(), Some("关闭"));
     assert!(h.query_all_by_label_contains("数据中断").next().is_none(), "closed checkpoints still report (zeros)");
     // And the report says so too.
-    let ov = h.state().situation().unwrap().overview(Adcode::new(231202).unwrap());
+    let ov = Overview::compute(h.state().situation().unwrap(), Adcode::new(231202).unwrap());
     let c = ov.checkpoints.unwrap();
     assert_eq!((c.total, c.closed, c.open), (5, 5, 0));
     assert_eq!(c.day.vehicles, 0);

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use crate::export::overview::{overview_json, overview_text};
 use crate::feed::LoadOutcome;
+use crate::model::overview::Overview;
 use crate::model::{Adcode, Situation};
 use crate::settings::{Settings, parse_date_arg};
 
@@ -55,7 +56,7 @@ pub fn run(settings: &Settings, date: &str, region: &str, as_json: bool) -> Exit
         return ExitCode::from(2);
     }
     let sit = Situation::at_end_of(data.clone(), date);
-    let ov = sit.overview(code);
+    let ov = Overview::compute(&sit, code);
     if as_json {
         match serde_json::to_string_pretty(&overview_json(&ov, &sit)) {
             Ok(s) => println!("{s}"),

@@ -11,7 +11,6 @@ pub mod geometry;
 pub mod hotline;
 pub mod indicators;
 pub mod journal;
-pub mod journal_wire;
 pub mod overview;
 pub mod region;
 pub mod response;
@@ -26,6 +25,8 @@ pub use checkpoint::{Checkpoint, CheckpointKind, CheckpointStatus, Lane, LaneCou
 pub use dataset::{Dataset, DatasetBuilder, SourceInfo};
 pub use directive::{Directive, DirectiveCategory, DirectiveStatus, Priority};
 pub use hotline::{HotlinePeriod, WorkOrder, WorkOrderStatus};
+/// The wire form of a journal event (now `journal::wire`), under its former path.
+pub use journal::wire as journal_wire;
 pub use overview::{Figure, FigureSource, Overview};
 pub use region::{Adcode, Region, RegionLevel, RegionRegistry};
 pub use response::{ResponseLevel, ResponseLevelChange};

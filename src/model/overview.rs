@@ -190,6 +190,8 @@ pub const EXTRA_FIGURES: [CaseField; 9] = [
 ];
 
 impl Overview {
+    /// The overview figures of a region for the situation's day (the same numbers the board
+    /// and `sitboard report` show).
     pub fn compute(sit: &Situation, region: Adcode) -> Overview {
         let data = sit.data();
         let reg = data.registry.get(region);

@@ -11,7 +11,6 @@ use super::dataset::Dataset;
 use super::directive::Directive;
 use super::indicators::{DailyNew, Indicators, daily_new};
 use super::journal::Journal;
-use super::overview::Overview;
 use super::region::Adcode;
 use super::response::ResponseLevelChange;
 use super::risk::RiskAssessment;
@@ -144,11 +143,6 @@ impl Situation {
             .collect();
         v.sort_by_key(|d| std::cmp::Reverse(d.issued_at));
         v
-    }
-
-    /// The overview figures for a region (the same numbers the board and `sitboard report` show).
-    pub fn overview(&self, region: Adcode) -> Overview {
-        Overview::compute(self, region)
     }
 
     /// A situation for another day over the same data.

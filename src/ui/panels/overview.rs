@@ -27,9 +27,9 @@ impl OverviewPanel {
         let key = (std::sync::Arc::as_ptr(v.sit.dataset_arc()) as usize, v.region, v.sit.date());
         if self.key != Some(key) || self.overview.is_none() {
             self.key = Some(key);
-            self.overview = Some(v.sit.overview(v.region));
+            self.overview = Some(Overview::compute(v.sit, v.region));
         }
-        self.overview.get_or_insert_with(|| v.sit.overview(v.region))
+        self.overview.get_or_insert_with(|| Overview::compute(v.sit, v.region))
     }
 }
 

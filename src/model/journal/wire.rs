@@ -7,12 +7,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::journal::{
-    DirectiveContent, DraftInput, EventKind, Field, JournalEvent, MAX_REASON_CHARS, MAX_SHORT_CHARS, NewEvent, Problem,
-    check_officer, validate_input,
-};
-use super::region::RegionRegistry;
-use super::text::check_text;
+use super::event::{DirectiveContent, EventKind, JournalEvent, NewEvent};
+use super::input::{DraftInput, MAX_REASON_CHARS, MAX_SHORT_CHARS, check_officer, validate_input};
+use super::problem::{Field, Problem};
+use crate::model::region::RegionRegistry;
+use crate::model::text::check_text;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,153 @@
+//! A feed document's header: parse the text, check the schema, the `source` (and a merged
+//! document's `sources`) and the document's times; the sections stay raw JSON until ingested.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use crate::feed::SCHEMA_V1;
+use crate::feed::report::{IngestReport, Issue};
+use crate::feed::row::{FieldResult, Row, type_name};
+use crate::model::SourceInfo;
+use crate::model::time::format_as_of;
+
+/// A parsed document whose header is valid; its sections are still raw JSON.
+#[derive(Debug)]
+pub struct FeedDocument {
+    pub origin: String,
+    pub info: SourceInfo,
+    pub as_of: DateTime<Utc>,
+    pub generated_at: DateTime<Utc>,
+    /// Schema 1.1: the sources a merged document (e.g. from `sitboard-hub`) carries rows of,
+    /// each with its own `as_of`; a row names its source in its `source` field. Empty for
+    /// an ordinary document, whose rows all belong to `info`.
+    pub members: Vec<SourceInfo>,
+    body: Map<String, Value>,
+}
+
+impl FeedDocument {
+    /// Parse the text of a document and check its header. A document that is not JSON, or
+    /// whose header is wrong, is refused as a whole with a message saying where.
+    pub fn parse(text: &str, origin: &str) -> Result<FeedDocument, String> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Eof => "the document ends too early (truncated?)",
+                serde_json::error::Category::Syntax => "not valid JSON",
+                serde_json::error::Category::Data => "unexpected data",
+                serde_json::error::Category::Io => "read error",
+            };
+            format!("{what} at line {}, column {}: {e}", e.line(), e.column())
+        })?;
+        let Value::Object(body) = value else {
+            return Err(format!("expected a JSON object at the top level, found {}", type_name(&value)));
+        };
+        let schema = match body.get("schema") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(other) => return Err(format!("schema: expected a string, found {}", type_name(other))),
+            None => return Err("schema: missing (expected \"sitboard.feed/1\")".into()),
+        };
+        if !schema_is_v1(schema) {
+            return Err(format!("schema: {schema:?} is not supported (this board reads {SCHEMA_V1})"));
+        }
+        let header = Row { section: "", index: 0, obj: &body };
+        let hdr = |r: FieldResult<DateTime<Utc>>| r.map_err(|i| i.to_string());
+        let generated_at = hdr(header.instant("generated_at"))?;
+        let as_of = hdr(header.instant("as_of"))?;
+        let info = match body.get("source") {
+            Some(Value::Object(src)) => parse_source(src, "source", 0, origin, generated_at, as_of)?,
+            Some(other) => return Err(format!("source: expected an object, found {}", type_name(other))),
+            None => return Err("source: missing".into()),
+        };
+        let mut members: Vec<SourceInfo> = Vec::new();
+        match body.get("sources") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(list)) => {
+                for (i, v) in list.iter().enumerate() {
+                    let Value::Object(src) = v else {
+                        return Err(format!("sources[{i}]: expected an object, found {}", type_name(v)));
+                    };
+                    let m = parse_source(src, "sources", i, origin, generated_at, as_of)?;
+                    if members.iter().any(|x| x.id == m.id) {
+                        return Err(format!("sources[{i}].id: {:?} is listed twice", m.id));
+                    }
+                    members.push(m);
+                }
+            }
+            Some(other) => return Err(format!("sources: expected an array, found {}", type_name(other))),
+        }
+        Ok(FeedDocument { origin: origin.to_owned(), info, as_of, generated_at, members, body })
+    }
+
+    /// The document's top-level object (header and raw sections), for tools that pass rows
+    /// on without interpreting them (the hub).
+    pub fn body(&self) -> &Map<String, Value> {
+        &self.body
+    }
+
+    pub(super) fn section(&self, name: &str, report: &mut IngestReport) -> Option<&Vec<Value>> {
+        match self.body.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(a)) => Some(a),
+            Some(other) => {
+                report.rejected.push(Issue {
+                    section: name.into(),
+                    row: None,
+                    field: None,
+                    message: format!("expected an array of rows, found {}; section ignored", type_name(other)),
+                });
+                None
+            }
+        }
+    }
+}
+
+/// A source object: the document's `source`, or one of a merged document's `sources`
+/// (whose `generated_at` and `as_of` default to the document's and may not be later).
+fn parse_source(
+    src: &Map<String, Value>,
+    section: &'static str,
+    index: usize,
+    origin: &str,
+    generated_at: DateTime<Utc>,
+    as_of: DateTime<Utc>,
+) -> Result<SourceInfo, String> {
+    let row = Row { section, index, obj: src };
+    let e = |i: Issue| i.to_string();
+    let id = row.line_text("id", true).map_err(e)?.unwrap_or_default();
+    let label = if section == "source" { "source.id".to_owned() } else { format!("{section}[{index}].id") };
+    if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+        return Err(format!("{label}: {id:?} may only hold a-z, 0-9, '.', '_' and '-'"));
+    }
+    let name = row.line_text("name", false).map_err(e)?.unwrap_or_else(|| id.clone());
+    let synthetic = row.opt_bool("synthetic").map_err(e)?.unwrap_or(false);
+    let (member_generated, member_as_of) = if section == "source" {
+        (generated_at, as_of)
+    } else {
+        let g = row.opt_instant("generated_at").map_err(e)?.unwrap_or(generated_at);
+        let a = row.opt_instant("as_of").map_err(e)?.unwrap_or(as_of);
+        if a > as_of {
+            return Err(format!(
+                "{section}[{index}].as_of: {} is after the document's as_of ({})",
+                format_as_of(a),
+                format_as_of(as_of)
+            ));
+        }
+        (g, a)
+    };
+    Ok(SourceInfo {
+        id,
+        name,
+        origin: origin.to_owned(),
+        synthetic,
+        generated_at: Some(member_generated),
+        as_of: Some(member_as_of),
+    })
+}
+
+fn schema_is_v1(s: &str) -> bool {
+    match s.strip_prefix("sitboard.feed/1") {
+        Some("") => true,
+        Some(rest) => rest.strip_prefix('.').is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())),
+        None => false,
+    }
+}

@@ -1,0 +1,96 @@
+//! Journal events: what can happen to a directive ([`EventKind`]), an event as an officer asks
+//! for it ([`NewEvent`]), and as the journal wrote it, numbered, stamped and hash-chained
+//! ([`JournalEvent`]; the hashes themselves are computed by `store`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::directive::{DirectiveCategory, Priority};
+use crate::model::region::Adcode;
+
+/// What happened to a directive. Every change is a new event; nothing is overwritten.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Drafted,
+    Issued,
+    Amended,
+    Acknowledged,
+    Lifted,
+    Revoked,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 6] = [
+        EventKind::Drafted,
+        EventKind::Issued,
+        EventKind::Amended,
+        EventKind::Acknowledged,
+        EventKind::Lifted,
+        EventKind::Revoked,
+    ];
+
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            EventKind::Drafted => "drafted",
+            EventKind::Issued => "issued",
+            EventKind::Amended => "amended",
+            EventKind::Acknowledged => "acknowledged",
+            EventKind::Lifted => "lifted",
+            EventKind::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.wire_name() == s)
+    }
+
+    /// Whether the event carries the directive's full content.
+    pub fn carries_content(self) -> bool {
+        matches!(self, EventKind::Drafted | EventKind::Issued | EventKind::Amended)
+    }
+}
+
+/// A directive's content as an officer wrote it. Number and issuing body identify it and
+/// never change after it is first recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DirectiveContent {
+    pub number: String,
+    pub issuer: String,
+    pub title: String,
+    pub body: String,
+    pub category: DirectiveCategory,
+    pub scope: Vec<Adcode>,
+    pub effective_from: Option<DateTime<Utc>>,
+    pub effective_until: Option<DateTime<Utc>>,
+    pub priority: Priority,
+}
+
+/// An event as an officer asks for it, before the journal stamps, numbers and chains it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEvent {
+    pub kind: EventKind,
+    pub issuer: String,
+    pub number: String,
+    pub officer: String,
+    /// The unit that acknowledged (acknowledged only).
+    pub unit: Option<String>,
+    /// Why it was lifted or revoked.
+    pub reason: Option<String>,
+    /// Full content (drafted, issued, amended).
+    pub content: Option<DirectiveContent>,
+}
+
+/// An event as written in the journal: numbered, stamped and chained to the one before.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalEvent {
+    /// 1, 2, 3, … in the order written.
+    pub seq: u64,
+    /// When it was written (UTC).
+    pub at: DateTime<Utc>,
+    pub event: NewEvent,
+    /// SHA-256 of the previous event (hex), all zeros for the first.
+    pub prev_hash: String,
+    /// SHA-256 of this event's fields and `prev_hash` (hex).
+    pub hash: String,
+}

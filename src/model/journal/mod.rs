@@ -1,0 +1,30 @@
+//! The directive journal's domain: append-only events (drafted, issued, amended,
+//! acknowledged, lifted, revoked), the lifecycle rules they must follow, the checks on what an
+//! officer enters, and each directive's current state derived from its events. Pure logic:
+//! the SQLite file and the hash chain live in `store`.
+//!
+//! One file per topic: [`event`] (what is written), [`problem`] (why input is refused),
+//! [`input`] (the form and its checks), [`lifecycle`] (which action may follow which),
+//! [`record`] and [`replay`] (the state derived from the events), [`wire`] (an event as a
+//! desktop sends it to the hub). Everything is re-exported here.
+
+pub mod event;
+pub mod input;
+pub mod lifecycle;
+pub mod problem;
+pub mod record;
+pub mod replay;
+pub mod wire;
+
+#[cfg(test)]
+mod tests;
+
+pub use event::{DirectiveContent, EventKind, JournalEvent, NewEvent};
+pub use input::{
+    DraftInput, MAX_BODY_CHARS, MAX_LINE_CHARS, MAX_REASON_CHARS, MAX_SCOPE, MAX_SHORT_CHARS, Prepare, check_officer,
+    validate_input,
+};
+pub use lifecycle::{allowed_actions, check_transition};
+pub use problem::{Field, Problem};
+pub use record::{Acknowledgment, DirectiveRecord, JOURNAL_SOURCE};
+pub use replay::{DEFAULT_ISSUER, Journal, ReplayProblem};

@@ -1,0 +1,99 @@
+//! One directive of the journal as derived from its events ([`DirectiveRecord`]): its current
+//! content, status, acknowledgments and history, and whether it was in force at an instant.
+
+use chrono::{DateTime, Utc};
+
+use super::event::{DirectiveContent, EventKind, JournalEvent};
+use crate::model::directive::{Directive, DirectiveStatus};
+
+/// The `source` of directives derived from the journal (feed directives carry a feed id).
+pub const JOURNAL_SOURCE: &str = "journal";
+
+/// An acknowledgment by a unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Acknowledgment {
+    pub unit: String,
+    pub officer: String,
+    pub at: DateTime<Utc>,
+    pub seq: u64,
+}
+
+/// One directive of the journal: its current content and status, derived from its events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirectiveRecord {
+    pub content: DirectiveContent,
+    pub status: DirectiveStatus,
+    pub drafted_at: Option<DateTime<Utc>>,
+    pub issued_at: Option<DateTime<Utc>>,
+    /// When it was lifted or revoked, with the reason.
+    pub ended: Option<(DateTime<Utc>, String)>,
+    pub acknowledgments: Vec<Acknowledgment>,
+    /// All its events, oldest first (the history, always complete).
+    pub events: Vec<JournalEvent>,
+    /// The same directive as the board's other directives see it.
+    pub directive: Directive,
+}
+
+impl DirectiveRecord {
+    pub fn number(&self) -> &str {
+        &self.content.number
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.content.issuer
+    }
+
+    /// When it was first recorded (drafted or issued).
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.events.first().map(|e| e.at).unwrap_or(self.directive.issued_at)
+    }
+
+    /// Whether it was in force at `t`, as the journal knew at `t`: issued by then, effective,
+    /// not past its end, not yet lifted or revoked.
+    pub fn in_force_at(&self, t: DateTime<Utc>) -> bool {
+        let Some(issued) = self.issued_at else { return false };
+        if t < issued {
+            return false;
+        }
+        // Content as amended up to `t`.
+        let content = self
+            .events
+            .iter()
+            .rev()
+            .filter(|e| e.at <= t)
+            .find_map(|e| e.event.content.as_ref())
+            .unwrap_or(&self.content);
+        if content.effective_from.is_some_and(|f| t < f) || content.effective_until.is_some_and(|u| t >= u) {
+            return false;
+        }
+        !self.events.iter().any(|e| matches!(e.event.kind, EventKind::Lifted | EventKind::Revoked) && e.at <= t)
+    }
+
+    /// The directive as the board's other directives see it (a lift ends its validity).
+    pub(super) fn to_directive(&self) -> Directive {
+        let c = &self.content;
+        let mut until = c.effective_until;
+        if let Some((at, _)) = &self.ended
+            && self.status == DirectiveStatus::Lifted
+        {
+            until = Some(until.map_or(*at, |u| u.min(*at)));
+        }
+        Directive {
+            number: c.number.clone(),
+            issuer: c.issuer.clone(),
+            title: c.title.clone(),
+            body: c.body.clone(),
+            category: c.category,
+            scope: c.scope.clone(),
+            issued_at: self.issued_at.or(self.drafted_at).unwrap_or_else(|| self.created_at()),
+            effective_from: c.effective_from,
+            effective_until: until,
+            status: self.status,
+            supersedes: Vec::new(),
+            priority: c.priority,
+            source: JOURNAL_SOURCE.to_owned(),
+            reference: None,
+            known_until: None,
+        }
+    }
+}
