@@ -176,14 +176,14 @@ pub fn ui(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands: &mut Vec
         CurveMode::Single => single_chart(ui, v, state, commands),
         CurveMode::Compare => {
             if cache.regions.is_empty() {
-                ui.label(RichText::new(tr.no_subregions).color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.curves.no_subregions).color(theme::TEXT_DIM));
             } else {
                 compare_chart(ui, v, state, commands);
             }
         }
         CurveMode::SmallMultiples => {
             if cache.regions.is_empty() {
-                ui.label(RichText::new(tr.no_subregions).color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.curves.no_subregions).color(theme::TEXT_DIM));
             } else {
                 small_multiples(ui, v, state, commands);
             }
@@ -195,16 +195,16 @@ fn toolbar(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState) {
     let tr = v.tr;
     ui.horizontal_wrapped(|ui| {
         for (mode, label) in [
-            (CurveMode::Single, tr.curves_single),
-            (CurveMode::Compare, tr.curves_compare),
-            (CurveMode::SmallMultiples, tr.curves_multiples),
+            (CurveMode::Single, tr.curves.curves_single),
+            (CurveMode::Compare, tr.curves.curves_compare),
+            (CurveMode::SmallMultiples, tr.curves.curves_multiples),
         ] {
             if ui.selectable_label(state.mode == mode, label).clicked() {
                 state.mode = mode;
             }
         }
         ui.separator();
-        ui.checkbox(&mut state.log_scale, tr.log_scale);
+        ui.checkbox(&mut state.log_scale, tr.curves.log_scale);
         if state.mode != CurveMode::Single {
             let missing: Vec<String> = state
                 .cache
@@ -215,15 +215,15 @@ fn toolbar(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState) {
             if !enabled {
                 state.per_100k = false;
             }
-            let resp = ui.add_enabled(enabled, egui::Checkbox::new(&mut state.per_100k, tr.per_100k));
+            let resp = ui.add_enabled(enabled, egui::Checkbox::new(&mut state.per_100k, tr.curves.per_100k));
             if !enabled {
-                resp.on_disabled_hover_text(format!("{}: {}", tr.no_population, missing.join("、")));
+                resp.on_disabled_hover_text(format!("{}: {}", tr.curves.no_population, missing.join("、")));
             }
         }
         if state.mode == CurveMode::Compare {
             ui.separator();
             for (m, label) in [
-                (CompareMetric::Avg7New, tr.avg7_label),
+                (CompareMetric::Avg7New, tr.curves.avg7_label),
                 (CompareMetric::Active, tr.case_field(CaseField::Active)),
                 (CompareMetric::Cumulative, tr.case_field(CaseField::CumulativeConfirmed)),
             ] {
@@ -233,7 +233,7 @@ fn toolbar(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState) {
             }
         }
         ui.separator();
-        if ui.button(tr.reset_view).clicked() {
+        if ui.button(tr.curves.reset_view).clicked() {
             state.reset_view = true;
         }
     });
@@ -346,7 +346,14 @@ fn annotations(sit: &Situation, region: Adcode, episode: (NaiveDate, NaiveDate),
             x: instant_x(d.issued_at),
             label: d.number.clone(),
             short: format!("{} {}", d.number, d.issued_at.with_timezone(&china()).format("%m-%d %H:%M")),
-            detail: format!("{} {}\n{}\n{} {}", d.number, d.title, d.issuer, tr.issued, format_local(d.issued_at)),
+            detail: format!(
+                "{} {}\n{}\n{} {}",
+                d.number,
+                d.title,
+                d.issuer,
+                tr.journal.issued,
+                format_local(d.issued_at)
+            ),
         })
         .collect();
     out.sort_by(|a, b| a.x.total_cmp(&b.x));
@@ -414,7 +421,7 @@ pub(super) fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, c
     let tr = v.tr;
     let Some(cache) = state.cache.as_ref() else { return };
     let Some(series) = cache.single.as_ref() else {
-        ui.label(RichText::new(tr.no_report).color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.overview.no_report).color(theme::TEXT_DIM));
         return;
     };
     let log = state.log_scale;
@@ -458,7 +465,7 @@ pub(super) fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, c
                 Text::new(
                     "",
                     PlotPoint::new(s.from + 0.3, y_top),
-                    RichText::new(tr.response(s.level)).size(theme::SMALL).color(response_colour(s.level)),
+                    RichText::new(tr.overview.response(s.level)).size(theme::SMALL).color(response_colour(s.level)),
                 )
                 .anchor(Align2::LEFT_TOP)
                 .id(("span_label", s.from.to_bits())),
@@ -479,7 +486,7 @@ pub(super) fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, c
         );
         pui.add(
             Line::new(
-                tr.avg7_label,
+                tr.curves.avg7_label,
                 PlotPoints::Owned(series.avg7.iter().map(|p| PlotPoint::new(p.x, y_of(p.y, log))).collect()),
             )
             .color(AVG7_COLOUR)
@@ -509,7 +516,7 @@ pub(super) fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, c
         }
         for (x, delta) in &series.corrections {
             pui.add(
-                Points::new(tr.correction, PlotPoints::Owned(vec![PlotPoint::new(*x, 0.0)]))
+                Points::new(tr.overview.correction, PlotPoints::Owned(vec![PlotPoint::new(*x, 0.0)]))
                     .shape(MarkerShape::Down)
                     .radius(7.0)
                     .color(theme::WARN)
@@ -519,7 +526,7 @@ pub(super) fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, c
                 Text::new(
                     "",
                     PlotPoint::new(*x, y_top * 0.06),
-                    RichText::new(format!("{} {delta}", tr.correction)).size(theme::SMALL).color(theme::WARN),
+                    RichText::new(format!("{} {delta}", tr.overview.correction)).size(theme::SMALL).color(theme::WARN),
                 )
                 .anchor(Align2::CENTER_BOTTOM)
                 .id(("correction_label", x.to_bits())),
@@ -574,7 +581,9 @@ pub(super) fn single_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, c
     if !cache.annotations.is_empty() {
         // The same markers as text: for screen readers, and for reading the exact times.
         let list: Vec<String> = cache.annotations.iter().map(|a| a.short.clone()).collect();
-        ui.label(RichText::new(format!("{}: {}", tr.annotations, list.join(" · "))).small().color(theme::TEXT_DIM));
+        ui.label(
+            RichText::new(format!("{}: {}", tr.curves.annotations, list.join(" · "))).small().color(theme::TEXT_DIM),
+        );
     }
 }
 
@@ -595,12 +604,12 @@ fn readout(ui: &mut Ui, v: &View<'_>, series: &RegionSeries, day: NaiveDate) {
         parts.push(format!("{} {} {mark}", tr.case_field(*f), fmt_count(u64::from(*n))));
     }
     if let Some(a) = avg {
-        parts.push(format!("{} {a:.1}", tr.avg7_label));
+        parts.push(format!("{} {a:.1}", tr.curves.avg7_label));
     }
     let text = parts.join("   ");
-    let label = if values.is_empty() { format!("{text}   {}", tr.no_report) } else { text };
+    let label = if values.is_empty() { format!("{text}   {}", tr.overview.no_report) } else { text };
     ui.add(egui::Label::new(RichText::new(label).size(theme::BODY)).wrap());
-    ui.label(RichText::new(tr.curves_legend_note).small().color(theme::TEXT_DIM));
+    ui.label(RichText::new(tr.curves.curves_legend_note).small().color(theme::TEXT_DIM));
 }
 
 fn metric_series(r: &RegionSeries, metric: CompareMetric, per_100k: bool, log: bool) -> Vec<PlotPoint> {
@@ -678,8 +687,8 @@ fn compare_chart(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands: &
     {
         commands.push(UiCommand::SetDate(d));
     }
-    let unit = if state.per_100k { tr.per_100k_unit } else { "" };
-    ui.label(RichText::new(format!("{}{unit}", tr.curves_compare_note)).small().color(theme::TEXT_DIM));
+    let unit = if state.per_100k { tr.curves.per_100k_unit } else { "" };
+    ui.label(RichText::new(format!("{}{unit}", tr.curves.curves_compare_note)).small().color(theme::TEXT_DIM));
 }
 
 fn small_multiples(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands: &mut Vec<UiCommand>) {
@@ -726,7 +735,7 @@ fn small_multiples(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands:
                         vals.iter().find(|(f, _, _)| *f == CaseField::Active).map(|(_, n, _)| *n)
                     });
                     let title = match active_now {
-                        Some(a) => format!("{}  {} {}", r.name, tr.col_active, fmt_count(u64::from(a))),
+                        Some(a) => format!("{}  {} {}", r.name, tr.overview.col_active, fmt_count(u64::from(a))),
                         None => r.name.clone(),
                     };
                     if ui.add(egui::Button::new(RichText::new(title).strong()).frame(false)).clicked() {
@@ -772,7 +781,7 @@ fn small_multiples(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands:
                                     .id("active"),
                             );
                         }
-                        pui.add(VLine::new(tr.today_line, today).color(theme::TEXT_DIM).width(1.0).id("today"));
+                        pui.add(VLine::new(tr.curves.today_line, today).color(theme::TEXT_DIM).width(1.0).id("today"));
                     });
                     if resp.response.clicked() {
                         commands.push(UiCommand::SelectRegion(r.code));
@@ -781,5 +790,5 @@ fn small_multiples(ui: &mut Ui, v: &View<'_>, state: &mut CurvesState, commands:
             }
         });
     }
-    ui.label(RichText::new(tr.multiples_note).small().color(theme::TEXT_DIM));
+    ui.label(RichText::new(tr.curves.multiples_note).small().color(theme::TEXT_DIM));
 }

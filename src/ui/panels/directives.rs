@@ -275,11 +275,11 @@ fn list(
         ui.checkbox(&mut state.filter.only_region, format!("{} ({})", j.only_region, v.name(v.region)));
     });
     ui.horizontal_wrapped(|ui| {
-        let cat = state.filter.category.map(|c| tr.directive_category(c)).unwrap_or(j.all_categories);
+        let cat = state.filter.category.map(|c| tr.journal.directive_category(c)).unwrap_or(j.all_categories);
         ComboBox::from_id_salt("directive_category_filter").selected_text(cat).show_ui(ui, |ui| {
             ui.selectable_value(&mut state.filter.category, None, j.all_categories);
             for c in DirectiveCategory::ALL {
-                ui.selectable_value(&mut state.filter.category, Some(c), tr.directive_category(c));
+                ui.selectable_value(&mut state.filter.category, Some(c), tr.journal.directive_category(c));
             }
         });
         let st = state.filter.status.map(|s| j.status(s)).unwrap_or(j.all_statuses);
@@ -336,7 +336,7 @@ fn list(
                 if let (Entry::Logged(r), Some(s)) = (e, sync) {
                     super::live::sync_chip(ui, tr, r, s);
                 }
-                ui.label(RichText::new(tr.directive_category(d.category)).small().color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.journal.directive_category(d.category)).small().color(theme::TEXT_DIM));
             });
             let text = RichText::new(format!("{}  {}", d.number, d.title)).strong();
             if ui.selectable_label(selected, text).clicked() {
@@ -347,7 +347,7 @@ fn list(
             }
             let when = match e {
                 Entry::Logged(r) if r.issued_at.is_none() => format!("{} {}", j.drafted, format_local(r.created_at())),
-                _ => format!("{} {}", tr.issued, format_local(d.issued_at)),
+                _ => format!("{} {}", tr.journal.issued, format_local(d.issued_at)),
             };
             ui.label(RichText::new(format!("{when} · {}", d.issuer)).small().color(theme::TEXT_DIM));
             ui.add_space(4.0);
@@ -366,7 +366,7 @@ fn badge(ui: &mut Ui, v: &View<'_>, logged: bool) {
     let (text, colour, hover) = if logged {
         (j.badge_local, theme::OK, j.badge_local_hint)
     } else {
-        (j.badge_feed, theme::ACCENT, v.tr.feed_directive)
+        (j.badge_feed, theme::ACCENT, v.tr.journal.feed_directive)
     };
     widgets::chip(ui, text, colour).on_hover_text(hover);
 }
@@ -384,7 +384,7 @@ fn status_chip(ui: &mut Ui, v: &View<'_>, d: &Directive, in_force_now: bool) {
     };
     let chip = ui.label(RichText::new(v.tr.journal.status(status)).small().strong().color(colour));
     if let Some(k) = d.known_until {
-        chip.on_hover_text(format!("{} {}", v.tr.as_of, crate::model::time::format_as_of(k)));
+        chip.on_hover_text(format!("{} {}", v.tr.board.as_of, crate::model::time::format_as_of(k)));
     }
 }
 
@@ -420,7 +420,7 @@ fn detail(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
                 ui.end_row();
             };
             row(j.issuer, d.issuer.clone());
-            row(j.category, tr.directive_category(d.category).to_owned());
+            row(j.category, tr.journal.directive_category(d.category).to_owned());
             row(j.priority, j.priority(d.priority).to_owned());
             let scope: Vec<String> = d.scope.iter().map(|c| format!("{} {c}", v.name(*c))).collect();
             row(j.scope_label, scope.join(if v.lang.is_en() { "; " } else { "；" }));
@@ -428,10 +428,10 @@ fn detail(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
                 Entry::Logged(r) => {
                     row(j.drafted, format_local(r.created_at()));
                     if let Some(t) = r.issued_at {
-                        row(tr.issued, format_local(t));
+                        row(tr.journal.issued, format_local(t));
                     }
                 }
-                Entry::Feed(_) => row(tr.issued, format_local(d.issued_at)),
+                Entry::Feed(_) => row(tr.journal.issued, format_local(d.issued_at)),
             }
             row(j.from, d.effective_from.map(format_local).unwrap_or_else(|| j.on_issue.to_owned()));
             let until = match entry {
@@ -453,10 +453,10 @@ fn detail(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
     match entry {
         Entry::Feed(d) => {
             ui.add_space(6.0);
-            ui.label(RichText::new(tr.feed_directive).color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.journal.feed_directive).color(theme::TEXT_DIM));
             ui.label(RichText::new(j.feed_history_note).small().color(theme::TEXT_DIM));
             if let Some(r) = &d.reference {
-                ui.label(RichText::new(format!("{}: {r}", tr.reported_from)).small().color(theme::TEXT_DIM));
+                ui.label(RichText::new(format!("{}: {r}", tr.overview.reported_from)).small().color(theme::TEXT_DIM));
             }
         }
         Entry::Logged(r) => logged_detail(ui, v, status, state, r, commands),
@@ -667,10 +667,10 @@ fn form(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut DirectivesSt
             text_field(ui, j.body, body, true, bad(Field::Body));
             ui.label(j.category);
             ComboBox::from_id_salt("directive_form_category")
-                .selected_text(tr.directive_category(f.input.category))
+                .selected_text(tr.journal.directive_category(f.input.category))
                 .show_ui(ui, |ui| {
                     for c in DirectiveCategory::ALL {
-                        ui.selectable_value(&mut f.input.category, c, tr.directive_category(c));
+                        ui.selectable_value(&mut f.input.category, c, tr.journal.directive_category(c));
                     }
                 });
             ui.end_row();
