@@ -338,7 +338,7 @@ fn list(settings: &Settings, dir: &Path, in_force: bool, as_json: bool, tr: &Tr)
             .map(|c| registry.as_ref().map(|reg| reg.name(*c, en)).unwrap_or_else(|| c.to_string()))
             .collect();
         let when = match r.issued_at {
-            Some(t) => format!("{} {}", tr.issued, format_local(t)),
+            Some(t) => format!("{} {}", tr.journal.issued, format_local(t)),
             None => format!("{} {}", j.drafted, format_local(r.created_at())),
         };
         let mut status = j.status(r.status).to_owned();

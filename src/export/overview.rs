@@ -87,38 +87,39 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
     let en = lang.is_en();
     let mut s = String::new();
     let name = if en { &ov.region_name_en } else { &ov.region_name_zh };
-    s.push_str(&format!("{name} ({}) · {} · {} {}\n", ov.region, ov.date, t.as_of, format_as_of(ov.as_of)));
+    s.push_str(&format!("{name} ({}) · {} · {} {}\n", ov.region, ov.date, t.board.as_of, format_as_of(ov.as_of)));
     if let Some(w) = &ov.window {
-        s.push_str(&format!("{}: {w}\n", t.window));
+        s.push_str(&format!("{}: {w}\n", t.overview.window));
     }
     if sit.report(ov.region).is_none() {
-        s.push_str(&format!("{}\n", t.no_report));
+        s.push_str(&format!("{}\n", t.overview.no_report));
     }
     s.push('\n');
     for (f, fig) in &ov.figures {
         let value = fig.value.map(|v| fmt_count(u64::from(v))).unwrap_or_else(|| "—".into());
-        let mut line = format!("  {}{:>10}   {}", pad(t.case_field(*f), 28), value, t.figure_source(fig.source));
+        let mut line =
+            format!("  {}{:>10}   {}", pad(t.case_field(*f), 28), value, t.overview.figure_source(fig.source));
         if let Some(n) = ov.local.and_then(|l| l.get(*f)) {
-            line.push_str(&format!("   {} {}", t.local, fmt_count(u64::from(n))));
+            line.push_str(&format!("   {} {}", t.overview.local, fmt_count(u64::from(n))));
         }
         if let Some(d) = fig.delta {
-            line.push_str(&format!("   {} {}", t.vs_previous_day, fmt_delta(d)));
+            line.push_str(&format!("   {} {}", t.overview.vs_previous_day, fmt_delta(d)));
         }
         if let Some(c) = fig.correction {
-            line.push_str(&format!("   {} {}", t.correction, fmt_delta(c)));
+            line.push_str(&format!("   {} {}", t.overview.correction, fmt_delta(c)));
         }
         s.push_str(line.trim_end());
         s.push('\n');
     }
     if !ov.channels.is_empty() {
-        s.push_str(&format!("\n{}:\n", t.channels));
+        s.push_str(&format!("\n{}:\n", t.overview.channels));
         for (c, n) in &ov.channels {
-            s.push_str(&format!("  {}{:>10}\n", pad(t.channel(*c), 28), n));
+            s.push_str(&format!("  {}{:>10}\n", pad(t.overview.channel(*c), 28), n));
         }
     }
     if let Some(ind) = &ov.indicators {
-        s.push_str(&format!("\n{}:\n", t.indicators));
-        for (label, value) in t.indicator_lines(ind) {
+        s.push_str(&format!("\n{}:\n", t.overview.indicators));
+        for (label, value) in t.overview.indicator_lines(ind) {
             s.push_str(&format!("  {}{value}\n", pad(label, 32)));
         }
     }
@@ -126,32 +127,35 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
     match &ov.response {
         Some(r) => {
             let from = if r.region != ov.region {
-                format!(" ({} {})", t.inherited_from, sit.data().registry.name(r.region, en))
+                format!(" ({} {})", t.overview.inherited_from, sit.data().registry.name(r.region, en))
             } else {
                 String::new()
             };
-            let stale = r.last_known_at.map(|k| format!(" ({} {})", t.last_known, format_as_of(k))).unwrap_or_default();
+            let stale = r
+                .last_known_at
+                .map(|k| format!(" ({} {})", t.overview.last_known, format_as_of(k)))
+                .unwrap_or_default();
             s.push_str(&format!(
                 "{}: {} · {} {}{from}{stale}\n",
-                t.response_level,
-                t.response(r.level),
-                t.since,
+                t.overview.response_level,
+                t.overview.response(r.level),
+                t.overview.since,
                 format_local(r.since)
             ));
         }
-        None => s.push_str(&format!("{}: {}\n", t.response_level, t.response_none)),
+        None => s.push_str(&format!("{}: {}\n", t.overview.response_level, t.overview.response_none)),
     }
     if let Some(r) = &ov.risk {
         let counts = |c: &crate::model::overview::RiskCounts| {
             format!(
                 "{} {} · {} {} · {} {} · {} {}",
-                t.risk_level(crate::model::RiskLevel::High),
+                t.risk.risk_level(crate::model::RiskLevel::High),
                 c.high,
-                t.risk_level(crate::model::RiskLevel::Medium),
+                t.risk.risk_level(crate::model::RiskLevel::Medium),
                 c.medium,
-                t.risk_level(crate::model::RiskLevel::Low),
+                t.risk.risk_level(crate::model::RiskLevel::Low),
                 c.low,
-                t.risk_unknown,
+                t.risk.risk_unknown,
                 c.unknown
             )
         };
@@ -160,66 +164,79 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
             match r.level {
                 Some(l) => {
                     let since = r.since.map(format_local).unwrap_or_default();
-                    s.push_str(&format!("{}: {} · {} {since}\n", t.risk_of_region, t.risk_level(l), t.since));
+                    s.push_str(&format!(
+                        "{}: {} · {} {since}\n",
+                        t.risk.risk_of_region,
+                        t.risk.risk_level(l),
+                        t.overview.since
+                    ));
                 }
-                None => s.push_str(&format!("{}: {}\n", t.risk_of_region, t.risk_unknown)),
+                None => s.push_str(&format!("{}: {}\n", t.risk.risk_of_region, t.risk.risk_unknown)),
             }
             match r.computed {
                 Some(c) => s.push_str(&format!(
                     "{}: {} ({})\n",
-                    t.risk_computed,
-                    t.risk_level(c.level),
-                    t.rule_reason(c.reason)
+                    t.risk.risk_computed,
+                    t.risk.risk_level(c.level),
+                    t.risk.rule_reason(c.reason)
                 )),
-                None => s.push_str(&format!("{}: {}\n", t.risk_computed, t.rule_not_applicable)),
+                None => s.push_str(&format!("{}: {}\n", t.risk.risk_computed, t.risk.rule_not_applicable)),
             }
             if r.yan_jiu_tiao {
-                s.push_str(&format!("{} ({})\n", t.yan_jiu_tiao, t.yan_jiu_tiao_note));
+                s.push_str(&format!("{} ({})\n", t.risk.yan_jiu_tiao, t.risk.yan_jiu_tiao_note));
             }
         } else {
             s.push_str(&format!(
                 "{} ({} {}, {}): {}\n",
-                t.risk_levels,
+                t.risk.risk_levels,
                 r.counts.total,
-                t.county_units,
-                t.risk_published,
+                t.risk.county_units,
+                t.risk.risk_published,
                 counts(&r.counts)
             ));
-            s.push_str(&format!("{}: {}\n", t.risk_computed, counts(&r.computed_counts)));
+            s.push_str(&format!("{}: {}\n", t.risk.risk_computed, counts(&r.computed_counts)));
             if r.disagreements > 0 {
-                s.push_str(&format!("  {} {}\n", r.disagreements, t.risk_disagree));
+                s.push_str(&format!("  {} {}\n", r.disagreements, t.risk.risk_disagree));
             }
             if r.yan_jiu_tiao_units > 0 {
-                s.push_str(&format!("  {} {}\n", r.yan_jiu_tiao_units, t.yan_jiu_tiao_units));
+                s.push_str(&format!("  {} {}\n", r.yan_jiu_tiao_units, t.risk.yan_jiu_tiao_units));
             }
         }
     }
     if let Some(c) = &ov.checkpoints {
         s.push_str(&format!(
             "{} ({} {}): {} {} · {} {} · {} {}\n",
-            t.cp_title, c.total, t.cp_count, t.cp_open, c.open, t.cp_closed, c.closed, t.cp_restricted, c.restricted
+            t.checkpoints.cp_title,
+            c.total,
+            t.checkpoints.cp_count,
+            t.checkpoints.cp_open,
+            c.open,
+            t.checkpoints.cp_closed,
+            c.closed,
+            t.checkpoints.cp_restricted,
+            c.restricted
         ));
         s.push_str(&format!(
             "  {}: {} {} · {} {} · {} {} · {} {}\n",
-            t.cp_day_totals,
-            t.cp_vehicles,
+            t.checkpoints.cp_day_totals,
+            t.checkpoints.cp_vehicles,
             fmt_count(c.day.vehicles),
-            t.cp_people,
+            t.checkpoints.cp_people,
             fmt_count(c.day.people),
-            t.cp_alarms,
+            t.checkpoints.cp_alarms,
             fmt_count(c.day.alarms()),
-            t.cp_positives,
+            t.checkpoints.cp_positives,
             fmt_count(c.day.positives)
         ));
     }
     if !ov.directives_in_force.is_empty() {
-        s.push_str(&format!("{}:\n", t.directives_in_force));
+        s.push_str(&format!("{}:\n", t.overview.directives_in_force));
         for d in &ov.directives_in_force {
-            s.push_str(&format!("  {} {} ({} {})\n", d.number, d.title, t.issued, format_local(d.issued_at)));
+            s.push_str(&format!("  {} {} ({} {})\n", d.number, d.title, t.journal.issued, format_local(d.issued_at)));
         }
     }
     if let Some(src) = &ov.source {
-        s.push_str(&format!("{}: {src}", t.source));
+        s.push_str(&format!("{}: {src}", t.board.source));
         if let Some(r) = &ov.reference {
             s.push_str(&format!(" · {r}"));
         }

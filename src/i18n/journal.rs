@@ -1,272 +1,138 @@
 //! Strings of the directive journal (the Directives panel, `sitboard journal`, exports), in
-//! Chinese and English: a part of [`super::Tr`], reached as `tr.journal`.
+//! Chinese and English: a part of [`super::Tr`], reached as `tr.journal`. Also the directive words
+//! that the overview and the curves share (issued, effective, category).
 
+use super::Lang;
 use crate::model::journal::{EventKind, Field, JournalEvent, Problem};
 use crate::model::text::TextProblem;
-use crate::model::{DirectiveStatus, Priority};
+use crate::model::{DirectiveCategory, DirectiveStatus, Priority};
 use crate::store::journal::{BadEvent, BadReason};
 
-pub struct JournalTr {
-    en: bool,
-    pub tab: &'static str,
-    pub officer: &'static str,
-    pub officer_hint: &'static str,
-    pub new_directive: &'static str,
-    pub in_force_now: &'static str,
-    pub in_force_now_hint: &'static str,
-    pub only_region: &'static str,
-    pub all_categories: &'static str,
-    pub all_statuses: &'static str,
-    pub category: &'static str,
-    pub status: &'static str,
-    pub priority: &'static str,
-    pub list_empty: &'static str,
-    pub badge_local: &'static str,
-    pub badge_local_hint: &'static str,
-    pub badge_feed: &'static str,
-    pub form_new: &'static str,
-    pub form_amend: &'static str,
-    pub form_issue_draft: &'static str,
-    pub number: &'static str,
-    pub issuer: &'static str,
-    pub title: &'static str,
-    pub body: &'static str,
-    pub scope: &'static str,
-    pub scope_hint: &'static str,
-    pub add_region: &'static str,
-    pub from: &'static str,
-    pub until: &'static str,
-    pub from_hint: &'static str,
-    pub until_hint: &'static str,
-    pub save_draft: &'static str,
-    pub issue: &'static str,
-    pub save_amendment: &'static str,
-    pub cancel: &'static str,
-    pub acknowledge: &'static str,
-    pub amend: &'static str,
-    pub lift: &'static str,
-    pub revoke: &'static str,
-    pub issue_draft: &'static str,
-    pub unit: &'static str,
-    pub reason: &'static str,
-    pub confirm_ack: &'static str,
-    pub confirm_lift: &'static str,
-    pub confirm_revoke: &'static str,
-    pub saving: &'static str,
-    pub not_saved: &'static str,
-    pub opening: &'static str,
-    pub open_failed: &'static str,
-    pub no_journal: &'static str,
-    pub journal_file: &'static str,
-    pub broken: &'static str,
-    pub history: &'static str,
-    pub col_seq: &'static str,
-    pub col_time: &'static str,
-    pub col_event: &'static str,
-    pub col_officer: &'static str,
-    pub col_detail: &'static str,
-    pub col_hash: &'static str,
-    pub col_source: &'static str,
-    pub acknowledgments: &'static str,
-    pub no_acks: &'static str,
-    pub select_hint: &'static str,
-    pub scope_label: &'static str,
-    pub drafted: &'static str,
-    pub until_label: &'static str,
-    pub ended: &'static str,
-    pub until_lifted: &'static str,
-    pub on_issue: &'static str,
-    pub feed_history_note: &'static str,
-    pub export_list_csv: &'static str,
-    pub export_list_html: &'static str,
-    pub export_history_csv: &'static str,
-    pub export_history_html: &'static str,
-    pub export_hint: &'static str,
-    pub exported: &'static str,
-    pub export_failed: &'static str,
-    pub list_title: &'static str,
-    pub history_title: &'static str,
-    pub generated: &'static str,
-    pub verified: &'static str,
-    pub verify_failed: &'static str,
-    pub nothing_logged: &'static str,
+tr_table! {
+    /// The directive journal: the Directives panel, `sitboard journal`, exports.
+    pub struct JournalTr {
+        tab: "指令", "Directives";
+        officer: "值班人员（姓名/工号）", "Officer (name or ID)";
+        officer_hint: "如 王明 0231", "e.g. Wang Ming 0231";
+        new_directive: "起草新指令…", "New directive…";
+        in_force_now: "现行有效", "In force now";
+        in_force_now_hint:
+            "此刻（按当前时钟，而非所看日期）仍有效的指令",
+            "In force at this moment (by the clock, not the day in view)";
+        only_region: "仅所选地区", "Only the selected region";
+        all_categories: "全部类别", "All categories";
+        all_statuses: "全部状态", "All statuses";
+        category: "类别", "Category";
+        status: "状态", "Status";
+        priority: "紧急程度", "Priority";
+        list_empty: "没有符合条件的指令", "No directive matches";
+        badge_local: "本地记录", "Logged here";
+        badge_local_hint:
+            "记录在本机指令日志中：可签收、修改、解除、撤销",
+            "Recorded in this board's journal: can be acknowledged, amended, lifted or revoked";
+        badge_feed: "数据源", "Feed";
+        form_new: "起草指令", "Draft a directive";
+        form_amend: "修改指令", "Amend a directive";
+        form_issue_draft: "发布草稿", "Issue a draft";
+        number: "文号", "Number";
+        issuer: "发布机构", "Issuing body";
+        title: "标题", "Title";
+        body: "正文", "Body";
+        scope: "适用地区（区划代码，逗号分隔）", "Scope (region codes, comma-separated)";
+        scope_hint: "如 231202, 230100", "e.g. 231202, 230100";
+        add_region: "加入所选地区", "Add the selected region";
+        from: "生效时间", "Effective from";
+        until: "截止时间", "Effective until";
+        from_hint:
+            "YYYY-MM-DD HH:MM（北京时间），留空为发布即生效",
+            "YYYY-MM-DD HH:MM (Beijing time); empty: from issue";
+        until_hint:
+            "YYYY-MM-DD HH:MM（北京时间），留空为直至解除",
+            "YYYY-MM-DD HH:MM (Beijing time); empty: until lifted";
+        save_draft: "保存草稿", "Save draft";
+        issue: "发布", "Issue";
+        save_amendment: "保存修改", "Save amendment";
+        cancel: "取消", "Cancel";
+        acknowledge: "签收…", "Acknowledge…";
+        amend: "修改…", "Amend…";
+        lift: "解除…", "Lift…";
+        revoke: "撤销…", "Revoke…";
+        issue_draft: "发布…", "Issue…";
+        unit: "签收单位", "Acknowledging unit";
+        reason: "原因", "Reason";
+        confirm_ack: "确认签收", "Confirm acknowledgment";
+        confirm_lift: "确认解除", "Confirm lift";
+        confirm_revoke: "确认撤销", "Confirm revocation";
+        saving: "正在保存…", "Saving…";
+        not_saved: "未保存", "Not saved";
+        opening: "正在打开指令日志…", "Opening the directive journal…";
+        open_failed:
+            "指令日志无法打开，本次只能查看数据源发布的指令",
+            "The directive journal cannot be opened; only feed directives can be viewed";
+        no_journal:
+            "未打开指令日志：只能查看数据源发布的指令",
+            "No directive journal open: only feed directives can be viewed";
+        journal_file: "日志文件", "Journal file";
+        broken: "指令日志校验未通过", "The directive journal failed verification";
+        history: "事件记录", "History";
+        col_seq: "序号", "#";
+        col_time: "时间（北京时间）", "Time (Beijing)";
+        col_event: "事件", "Event";
+        col_officer: "人员", "Officer";
+        col_detail: "说明", "Details";
+        col_hash: "校验值", "Hash";
+        col_source: "来源", "Source";
+        acknowledgments: "签收情况", "Acknowledgments";
+        no_acks: "尚无单位签收", "No unit has acknowledged yet";
+        select_hint:
+            "在左侧列表中选择一条指令，查看详情和事件记录",
+            "Select a directive in the list to see its details and history";
+        scope_label: "适用地区", "Scope";
+        drafted: "起草", "Drafted";
+        until_label: "截止", "Until";
+        ended: "结束", "Ended";
+        until_lifted: "直至解除", "until lifted";
+        on_issue: "发布即生效", "from issue";
+        feed_history_note:
+            "数据源只提供发布信息和截至其数据时间的状态",
+            "A feed gives only the issue and the status as of its data";
+        export_list_csv: "导出列表 CSV", "Export list as CSV";
+        export_list_html: "导出列表网页（可打印）", "Export list as a web page (printable)";
+        export_history_csv: "导出事件记录 CSV", "Export history as CSV";
+        export_history_html: "导出事件记录网页（可打印）", "Export history as a web page (printable)";
+        export_hint:
+            "导出当前列表（按筛选条件），文件保存在数据目录的 exports 文件夹",
+            "Exports the list as filtered; files go to the exports folder of the data dir";
+        exported: "已导出到", "Exported to";
+        export_failed: "导出失败", "Export failed";
+        list_title: "指令清单", "Directives";
+        history_title: "指令事件记录", "Directive history";
+        generated: "生成时间", "Generated";
+        verified: "校验通过", "Verified";
+        verify_failed: "校验失败", "Verification failed";
+        nothing_logged: "指令日志中还没有记录", "Nothing has been logged in the directive journal yet";
+        // Directive words shared with the overview and the curves.
+        feed_directive: "数据源发布，只读", "Published by a feed, read-only";
+        issued: "发布", "Issued";
+        effective: "生效", "Effective";
+    }
 }
-
-pub const ZH: JournalTr = JournalTr {
-    en: false,
-    tab: "指令",
-    officer: "值班人员（姓名/工号）",
-    officer_hint: "如 王明 0231",
-    new_directive: "起草新指令…",
-    in_force_now: "现行有效",
-    in_force_now_hint: "此刻（按当前时钟，而非所看日期）仍有效的指令",
-    only_region: "仅所选地区",
-    all_categories: "全部类别",
-    all_statuses: "全部状态",
-    category: "类别",
-    status: "状态",
-    priority: "紧急程度",
-    list_empty: "没有符合条件的指令",
-    badge_local: "本地记录",
-    badge_local_hint: "记录在本机指令日志中：可签收、修改、解除、撤销",
-    badge_feed: "数据源",
-    form_new: "起草指令",
-    form_amend: "修改指令",
-    form_issue_draft: "发布草稿",
-    number: "文号",
-    issuer: "发布机构",
-    title: "标题",
-    body: "正文",
-    scope: "适用地区（区划代码，逗号分隔）",
-    scope_hint: "如 231202, 230100",
-    add_region: "加入所选地区",
-    from: "生效时间",
-    until: "截止时间",
-    from_hint: "YYYY-MM-DD HH:MM（北京时间），留空为发布即生效",
-    until_hint: "YYYY-MM-DD HH:MM（北京时间），留空为直至解除",
-    save_draft: "保存草稿",
-    issue: "发布",
-    save_amendment: "保存修改",
-    cancel: "取消",
-    acknowledge: "签收…",
-    amend: "修改…",
-    lift: "解除…",
-    revoke: "撤销…",
-    issue_draft: "发布…",
-    unit: "签收单位",
-    reason: "原因",
-    confirm_ack: "确认签收",
-    confirm_lift: "确认解除",
-    confirm_revoke: "确认撤销",
-    saving: "正在保存…",
-    not_saved: "未保存",
-    opening: "正在打开指令日志…",
-    open_failed: "指令日志无法打开，本次只能查看数据源发布的指令",
-    no_journal: "未打开指令日志：只能查看数据源发布的指令",
-    journal_file: "日志文件",
-    broken: "指令日志校验未通过",
-    history: "事件记录",
-    col_seq: "序号",
-    col_time: "时间（北京时间）",
-    col_event: "事件",
-    col_officer: "人员",
-    col_detail: "说明",
-    col_hash: "校验值",
-    col_source: "来源",
-    acknowledgments: "签收情况",
-    no_acks: "尚无单位签收",
-    select_hint: "在左侧列表中选择一条指令，查看详情和事件记录",
-    scope_label: "适用地区",
-    drafted: "起草",
-    until_label: "截止",
-    ended: "结束",
-    until_lifted: "直至解除",
-    on_issue: "发布即生效",
-    feed_history_note: "数据源只提供发布信息和截至其数据时间的状态",
-    export_list_csv: "导出列表 CSV",
-    export_list_html: "导出列表网页（可打印）",
-    export_history_csv: "导出事件记录 CSV",
-    export_history_html: "导出事件记录网页（可打印）",
-    export_hint: "导出当前列表（按筛选条件），文件保存在数据目录的 exports 文件夹",
-    exported: "已导出到",
-    export_failed: "导出失败",
-    list_title: "指令清单",
-    history_title: "指令事件记录",
-    generated: "生成时间",
-    verified: "校验通过",
-    verify_failed: "校验失败",
-    nothing_logged: "指令日志中还没有记录",
-};
-
-pub const EN: JournalTr = JournalTr {
-    en: true,
-    tab: "Directives",
-    officer: "Officer (name or ID)",
-    officer_hint: "e.g. Wang Ming 0231",
-    new_directive: "New directive…",
-    in_force_now: "In force now",
-    in_force_now_hint: "In force at this moment (by the clock, not the day in view)",
-    only_region: "Only the selected region",
-    all_categories: "All categories",
-    all_statuses: "All statuses",
-    category: "Category",
-    status: "Status",
-    priority: "Priority",
-    list_empty: "No directive matches",
-    badge_local: "Logged here",
-    badge_local_hint: "Recorded in this board's journal: can be acknowledged, amended, lifted or revoked",
-    badge_feed: "Feed",
-    form_new: "Draft a directive",
-    form_amend: "Amend a directive",
-    form_issue_draft: "Issue a draft",
-    number: "Number",
-    issuer: "Issuing body",
-    title: "Title",
-    body: "Body",
-    scope: "Scope (region codes, comma-separated)",
-    scope_hint: "e.g. 231202, 230100",
-    add_region: "Add the selected region",
-    from: "Effective from",
-    until: "Effective until",
-    from_hint: "YYYY-MM-DD HH:MM (Beijing time); empty: from issue",
-    until_hint: "YYYY-MM-DD HH:MM (Beijing time); empty: until lifted",
-    save_draft: "Save draft",
-    issue: "Issue",
-    save_amendment: "Save amendment",
-    cancel: "Cancel",
-    acknowledge: "Acknowledge…",
-    amend: "Amend…",
-    lift: "Lift…",
-    revoke: "Revoke…",
-    issue_draft: "Issue…",
-    unit: "Acknowledging unit",
-    reason: "Reason",
-    confirm_ack: "Confirm acknowledgment",
-    confirm_lift: "Confirm lift",
-    confirm_revoke: "Confirm revocation",
-    saving: "Saving…",
-    not_saved: "Not saved",
-    opening: "Opening the directive journal…",
-    open_failed: "The directive journal cannot be opened; only feed directives can be viewed",
-    no_journal: "No directive journal open: only feed directives can be viewed",
-    journal_file: "Journal file",
-    broken: "The directive journal failed verification",
-    history: "History",
-    col_seq: "#",
-    col_time: "Time (Beijing)",
-    col_event: "Event",
-    col_officer: "Officer",
-    col_detail: "Details",
-    col_hash: "Hash",
-    col_source: "Source",
-    acknowledgments: "Acknowledgments",
-    no_acks: "No unit has acknowledged yet",
-    select_hint: "Select a directive in the list to see its details and history",
-    scope_label: "Scope",
-    drafted: "Drafted",
-    until_label: "Until",
-    ended: "Ended",
-    until_lifted: "until lifted",
-    on_issue: "from issue",
-    feed_history_note: "A feed gives only the issue and the status as of its data",
-    export_list_csv: "Export list as CSV",
-    export_list_html: "Export list as a web page (printable)",
-    export_history_csv: "Export history as CSV",
-    export_history_html: "Export history as a web page (printable)",
-    export_hint: "Exports the list as filtered; files go to the exports folder of the data dir",
-    exported: "Exported to",
-    export_failed: "Export failed",
-    list_title: "Directives",
-    history_title: "Directive history",
-    generated: "Generated",
-    verified: "Verified",
-    verify_failed: "Verification failed",
-    nothing_logged: "Nothing has been logged in the directive journal yet",
-};
 
 impl JournalTr {
     fn pick(&self, zh: &'static str, en: &'static str) -> &'static str {
-        if self.en { en } else { zh }
+        self.lang.pick(zh, en)
+    }
+
+    pub fn directive_category(&self, c: DirectiveCategory) -> &'static str {
+        let (zh, en) = match c {
+            DirectiveCategory::TrafficControl => ("交通管制", "Traffic control"),
+            DirectiveCategory::ResidentialControl => ("小区管控", "Residential control"),
+            DirectiveCategory::Testing => ("核酸检测", "Testing"),
+            DirectiveCategory::Reopening => ("恢复秩序", "Reopening"),
+            DirectiveCategory::Supplies => ("物资保障", "Supplies"),
+            DirectiveCategory::Other => ("其他", "Other"),
+        };
+        self.pick(zh, en)
     }
 
     pub fn status(&self, s: DirectiveStatus) -> &'static str {
@@ -327,7 +193,7 @@ impl JournalTr {
 
     /// One problem as a sentence a person can act on.
     pub fn problem(&self, p: &Problem) -> String {
-        let en = self.en;
+        let en = self.lang.is_en();
         match p {
             Problem::Missing(Field::Title) if !en => "请填写标题".into(),
             Problem::Missing(Field::Title) => "Enter a title".into(),
@@ -425,7 +291,10 @@ impl JournalTr {
 
     /// "label: text" with the language's colon ("原因：平稳", "Reason: stable").
     pub fn labelled(&self, label: &str, text: &str) -> String {
-        if self.en { format!("{label}: {text}") } else { format!("{label}：{text}") }
+        match self.lang {
+            Lang::Zh => format!("{label}：{text}"),
+            Lang::En => format!("{label}: {text}"),
+        }
     }
 
     /// What an event says besides its kind: the unit, the reason, or the title it recorded.
@@ -441,60 +310,63 @@ impl JournalTr {
 
     /// "Saved: event #12 (issued 绥指公5号)".
     pub fn saved(&self, seq: u64, kind: EventKind, number: &str) -> String {
-        if self.en {
-            format!("Saved: event #{seq} ({} {number})", self.event(kind).to_lowercase())
-        } else {
-            format!("已保存：事件 #{seq}（{}{number}）", self.event(kind))
+        match self.lang {
+            Lang::Zh => format!("已保存：事件 #{seq}（{}{number}）", self.event(kind)),
+            Lang::En => format!("Saved: event #{seq} ({} {number})", self.event(kind).to_lowercase()),
         }
     }
 
     /// "12 directives".
     pub fn n_directives(&self, n: usize) -> String {
-        if self.en { format!("{n} directives") } else { format!("共 {n} 条") }
+        match self.lang {
+            Lang::Zh => format!("共 {n} 条"),
+            Lang::En => format!("{n} directives"),
+        }
     }
 
     /// "Verified: PATH · 12 events · chain head HASH".
     pub fn verified_line(&self, path: &std::path::Path, events: u64, head: &str) -> String {
-        if self.en {
-            format!("{}: {} · {events} events · chain head {head}", self.verified, path.display())
-        } else {
-            format!("{}：{} · {events} 个事件 · 链尾 {head}", self.verified, path.display())
+        match self.lang {
+            Lang::Zh => format!("{}：{} · {events} 个事件 · 链尾 {head}", self.verified, path.display()),
+            Lang::En => format!("{}: {} · {events} events · chain head {head}", self.verified, path.display()),
         }
     }
 
     /// The first bad event found by `verify`, named.
     pub fn bad_event(&self, b: &BadEvent) -> String {
-        let what = if self.en {
-            format!("event #{} ({} {} {})", b.seq, b.kind, b.issuer, b.number)
-        } else {
-            format!("事件 #{}（{} {} {}）", b.seq, b.kind, b.issuer, b.number)
+        let what = match self.lang {
+            Lang::Zh => format!("事件 #{}（{} {} {}）", b.seq, b.kind, b.issuer, b.number),
+            Lang::En => format!("event #{} ({} {} {})", b.seq, b.kind, b.issuer, b.number),
         };
-        let why = match (&b.reason, self.en) {
-            (BadReason::HashMismatch, true) => {
+        let why = match (&b.reason, self.lang) {
+            (BadReason::HashMismatch, Lang::Zh) => "内容与校验值不符：写入后被改动过".into(),
+            (BadReason::HashMismatch, Lang::En) => {
                 "its content does not match its hash: it was changed after it was written".into()
             }
-            (BadReason::HashMismatch, false) => "内容与校验值不符：写入后被改动过".into(),
-            (BadReason::ChainBroken, true) => {
+            (BadReason::ChainBroken, Lang::Zh) => "与前一事件的链接断开：之前的事件被改动、删除或插入过".into(),
+            (BadReason::ChainBroken, Lang::En) => {
                 "it does not link to the event before it: an earlier event was changed, removed or inserted".into()
             }
-            (BadReason::ChainBroken, false) => "与前一事件的链接断开：之前的事件被改动、删除或插入过".into(),
-            (BadReason::Gap { after }, true) => format!("events are missing before it (after #{after})"),
-            (BadReason::Gap { after }, false) => format!("其前缺少事件（#{after} 之后）"),
-            (BadReason::Truncated { head_seq }, true) => {
+            (BadReason::Gap { after }, Lang::Zh) => format!("其前缺少事件（#{after} 之后）"),
+            (BadReason::Gap { after }, Lang::En) => format!("events are missing before it (after #{after})"),
+            (BadReason::Truncated { head_seq }, Lang::Zh) => format!("其后的事件被删除（日志原有 {head_seq} 个事件）"),
+            (BadReason::Truncated { head_seq }, Lang::En) => {
                 format!("events after it were removed (the journal had {head_seq})")
             }
-            (BadReason::Truncated { head_seq }, false) => format!("其后的事件被删除（日志原有 {head_seq} 个事件）"),
-            (BadReason::NotInHead { head_seq }, true) => {
-                format!("it was added outside Sitboard (the journal records {head_seq} events)")
-            }
-            (BadReason::NotInHead { head_seq }, false) => {
+            (BadReason::NotInHead { head_seq }, Lang::Zh) => {
                 format!("不是由 Sitboard 写入的（日志记录为 {head_seq} 个事件）")
             }
-            (BadReason::Unreadable(d), true) => format!("it cannot be read: {d}"),
-            (BadReason::Unreadable(d), false) => format!("无法读取：{d}"),
-            (BadReason::BreaksRules(p), true) => format!("it breaks the lifecycle rules: {}", self.problem(p)),
-            (BadReason::BreaksRules(p), false) => format!("违反指令状态规则：{}", self.problem(p)),
+            (BadReason::NotInHead { head_seq }, Lang::En) => {
+                format!("it was added outside Sitboard (the journal records {head_seq} events)")
+            }
+            (BadReason::Unreadable(d), Lang::Zh) => format!("无法读取：{d}"),
+            (BadReason::Unreadable(d), Lang::En) => format!("it cannot be read: {d}"),
+            (BadReason::BreaksRules(p), Lang::Zh) => format!("违反指令状态规则：{}", self.problem(p)),
+            (BadReason::BreaksRules(p), Lang::En) => format!("it breaks the lifecycle rules: {}", self.problem(p)),
         };
-        if self.en { format!("{what}: {why}") } else { format!("{what}：{why}") }
+        match self.lang {
+            Lang::Zh => format!("{what}：{why}"),
+            Lang::En => format!("{what}: {why}"),
+        }
     }
 }

@@ -1,121 +1,62 @@
 //! Strings of live feeds (freshness badge, stale banner, sources window, follow/pause), in
 //! Chinese and English: a part of [`super::Tr`], reached as `tr.live`.
 
+use super::Lang;
 use crate::feed::live::Health;
 
-pub struct LiveTr {
-    en: bool,
-    pub following: &'static str,
-    pub following_hint: &'static str,
-    pub paused: &'static str,
-    pub paused_hint: &'static str,
-    pub jump_to_live: &'static str,
-    pub jump_to_live_hint: &'static str,
-    pub sources_button: &'static str,
-    pub sources_button_hint: &'static str,
-    pub sources_window: &'static str,
-    pub retry_now: &'static str,
-    pub retry_now_hint: &'static str,
-    pub col_state: &'static str,
-    pub col_url: &'static str,
-    pub col_interval: &'static str,
-    pub col_last_success: &'static str,
-    pub col_last_change: &'static str,
-    pub col_as_of: &'static str,
-    pub col_last_error: &'static str,
-    pub col_next_try: &'static str,
-    pub col_traffic: &'static str,
-    pub never: &'static str,
-    pub none: &'static str,
-    pub kept_data: &'static str,
-    pub no_data_yet: &'static str,
-    pub age_hint: &'static str,
-    pub pending_sync: &'static str,
-    pub pending_sync_hint: &'static str,
-    pub refused_by_hub: &'static str,
-    pub all_synced: &'static str,
+tr_table! {
+    /// Live feeds: freshness badge, stale banner, sources window, follow/pause, sync.
+    pub struct LiveTr {
+        following: "跟随最新", "Following";
+        following_hint: "新数据到达时，看板自动显示最新一天", "The board moves to the newest day when data arrives";
+        paused: "已暂停", "Paused";
+        paused_hint:
+            "看板停在您选择的日期；新数据到达时不会跳转",
+            "The board stays on the day you chose; new data does not move it";
+        jump_to_live: "▶ 回到实时", "▶ Jump to live";
+        jump_to_live_hint: "显示最新一天，并在新数据到达时继续跟随", "Show the newest day and follow new data again";
+        sources_button: "数据源", "Sources";
+        sources_button_hint:
+            "各数据源的状态：最后成功、最近错误、下次尝试",
+            "State of each live source: last success, last error, next try";
+        sources_window: "实时数据源", "Live sources";
+        retry_now: "立即重试", "Retry now";
+        retry_now_hint: "现在就向所有数据源请求数据", "Ask every source for data now";
+        col_state: "状态", "State";
+        col_url: "地址", "Address";
+        col_interval: "刷新间隔", "Interval";
+        col_last_success: "最后成功", "Last success";
+        col_last_change: "内容更新", "Content changed";
+        col_as_of: "数据截至", "Data as of";
+        col_last_error: "最近错误", "Last error";
+        col_next_try: "下次尝试", "Next try";
+        col_traffic: "请求 / 下载 / 未变 (304)", "Requests / downloads / unchanged (304)";
+        never: "从未", "never";
+        none: "无", "none";
+        kept_data:
+            "屏幕上保留的是该数据源最后一次成功获取的数据",
+            "The board shows the last data this source delivered";
+        no_data_yet: "尚未取得数据", "No data yet";
+        age_hint: "距数据源生成这份数据的时间", "Time since the source generated this data";
+        pending_sync: "待同步", "Pending sync";
+        pending_sync_hint:
+            "已保存在本机日志，尚未送达枢纽；联网后按顺序自动推送",
+            "Saved in the local journal, not yet on the hub; pushed in order when the hub can be reached";
+        refused_by_hub: "枢纽拒收", "Refused by the hub";
+        all_synced: "指令已全部同步到枢纽", "All directives are on the hub";
+    }
 }
-
-pub const ZH: LiveTr = LiveTr {
-    en: false,
-    following: "跟随最新",
-    following_hint: "新数据到达时，看板自动显示最新一天",
-    paused: "已暂停",
-    paused_hint: "看板停在您选择的日期；新数据到达时不会跳转",
-    jump_to_live: "▶ 回到实时",
-    jump_to_live_hint: "显示最新一天，并在新数据到达时继续跟随",
-    sources_button: "数据源",
-    sources_button_hint: "各数据源的状态：最后成功、最近错误、下次尝试",
-    sources_window: "实时数据源",
-    retry_now: "立即重试",
-    retry_now_hint: "现在就向所有数据源请求数据",
-    col_state: "状态",
-    col_url: "地址",
-    col_interval: "刷新间隔",
-    col_last_success: "最后成功",
-    col_last_change: "内容更新",
-    col_as_of: "数据截至",
-    col_last_error: "最近错误",
-    col_next_try: "下次尝试",
-    col_traffic: "请求 / 下载 / 未变 (304)",
-    never: "从未",
-    none: "无",
-    kept_data: "屏幕上保留的是该数据源最后一次成功获取的数据",
-    no_data_yet: "尚未取得数据",
-    age_hint: "距数据源生成这份数据的时间",
-    pending_sync: "待同步",
-    pending_sync_hint: "已保存在本机日志，尚未送达枢纽；联网后按顺序自动推送",
-    refused_by_hub: "枢纽拒收",
-    all_synced: "指令已全部同步到枢纽",
-};
-
-pub const EN: LiveTr = LiveTr {
-    en: true,
-    following: "Following",
-    following_hint: "The board moves to the newest day when data arrives",
-    paused: "Paused",
-    paused_hint: "The board stays on the day you chose; new data does not move it",
-    jump_to_live: "▶ Jump to live",
-    jump_to_live_hint: "Show the newest day and follow new data again",
-    sources_button: "Sources",
-    sources_button_hint: "State of each live source: last success, last error, next try",
-    sources_window: "Live sources",
-    retry_now: "Retry now",
-    retry_now_hint: "Ask every source for data now",
-    col_state: "State",
-    col_url: "Address",
-    col_interval: "Interval",
-    col_last_success: "Last success",
-    col_last_change: "Content changed",
-    col_as_of: "Data as of",
-    col_last_error: "Last error",
-    col_next_try: "Next try",
-    col_traffic: "Requests / downloads / unchanged (304)",
-    never: "never",
-    none: "none",
-    kept_data: "The board shows the last data this source delivered",
-    no_data_yet: "No data yet",
-    age_hint: "Time since the source generated this data",
-    pending_sync: "Pending sync",
-    pending_sync_hint: "Saved in the local journal, not yet on the hub; pushed in order when the hub can be reached",
-    refused_by_hub: "Refused by the hub",
-    all_synced: "All directives are on the hub",
-};
 
 impl LiveTr {
     pub fn health(&self, h: Health) -> &'static str {
-        match (h, self.en) {
-            (Health::Connecting, false) => "连接中",
-            (Health::Connecting, true) => "Connecting",
-            (Health::Live, false) => "实时",
-            (Health::Live, true) => "Live",
-            (Health::Retrying, false) => "重试中",
-            (Health::Retrying, true) => "Retrying",
-            (Health::Stale, false) => "数据过期",
-            (Health::Stale, true) => "Stale",
-            (Health::NoData, false) => "无数据",
-            (Health::NoData, true) => "No data",
-        }
+        let (zh, en) = match h {
+            Health::Connecting => ("连接中", "Connecting"),
+            Health::Live => ("实时", "Live"),
+            Health::Retrying => ("重试中", "Retrying"),
+            Health::Stale => ("数据过期", "Stale"),
+            Health::NoData => ("无数据", "No data"),
+        };
+        self.lang.pick(zh, en)
     }
 
     /// A duration in words, minute precision: `刚刚`, `3 分钟`, `2 小时 5 分钟` /
@@ -123,15 +64,15 @@ impl LiveTr {
     pub fn duration(&self, secs: i64) -> String {
         let secs = secs.max(0);
         let (d, h, m) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
-        match (self.en, d, h, m) {
-            (false, 0, 0, 0) => "不到 1 分钟".into(),
-            (true, 0, 0, 0) => "under a minute".into(),
-            (false, 0, 0, m) => format!("{m} 分钟"),
-            (true, 0, 0, m) => format!("{m} min"),
-            (false, 0, h, m) => format!("{h} 小时 {m} 分钟"),
-            (true, 0, h, m) => format!("{h} h {m} min"),
-            (false, d, h, _) => format!("{d} 天 {h} 小时"),
-            (true, d, h, _) => format!("{d} d {h} h"),
+        match (self.lang, d, h, m) {
+            (Lang::Zh, 0, 0, 0) => "不到 1 分钟".into(),
+            (Lang::En, 0, 0, 0) => "under a minute".into(),
+            (Lang::Zh, 0, 0, m) => format!("{m} 分钟"),
+            (Lang::En, 0, 0, m) => format!("{m} min"),
+            (Lang::Zh, 0, h, m) => format!("{h} 小时 {m} 分钟"),
+            (Lang::En, 0, h, m) => format!("{h} h {m} min"),
+            (Lang::Zh, d, h, _) => format!("{d} 天 {h} 小时"),
+            (Lang::En, d, h, _) => format!("{d} d {h} h"),
         }
     }
 
@@ -142,30 +83,30 @@ impl LiveTr {
         if h == Health::Stale
             && let Some(s) = contact_secs
         {
-            return match self.en {
-                false => format!("{state} · 上次联系 {}前", self.duration(s)),
-                true => format!("{state} · last contact {} ago", self.duration(s)),
+            return match self.lang {
+                Lang::Zh => format!("{state} · 上次联系 {}前", self.duration(s)),
+                Lang::En => format!("{state} · last contact {} ago", self.duration(s)),
             };
         }
-        match (age_secs, self.en) {
+        match (age_secs, self.lang) {
             (None, _) => state.to_owned(),
-            (Some(s), false) if s < 60 => format!("{state} · 刚刚更新"),
-            (Some(s), true) if s < 60 => format!("{state} · updated just now"),
-            (Some(s), false) => format!("{state} · {}前", self.duration(s)),
-            (Some(s), true) => format!("{state} · updated {} ago", self.duration(s)),
+            (Some(s), Lang::Zh) if s < 60 => format!("{state} · 刚刚更新"),
+            (Some(s), Lang::En) if s < 60 => format!("{state} · updated just now"),
+            (Some(s), Lang::Zh) => format!("{state} · {}前", self.duration(s)),
+            (Some(s), Lang::En) => format!("{state} · updated {} ago", self.duration(s)),
         }
     }
 
     /// The banner line of a stale source: since when (a clock time, so the line stays true
     /// without repainting), what the board shows instead, the last error.
     pub fn stale_line(&self, name: &str, since: &str, as_of: Option<&str>, error: Option<&str>) -> String {
-        match self.en {
-            false => format!(
+        match self.lang {
+            Lang::Zh => format!(
                 "⚠ 数据源“{name}”已过期：自 {since} 起未成功更新。屏幕上是它最后一次成功获取的数据{}。{}",
                 as_of.map(|a| format!("（截至 {a}）")).unwrap_or_default(),
                 error.map(|e| format!("最近错误：{e}")).unwrap_or_default()
             ),
-            true => format!(
+            Lang::En => format!(
                 "⚠ Source “{name}” is stale: no successful update since {since}. The board shows its last good data{}.{}",
                 as_of.map(|a| format!(" (as of {a})")).unwrap_or_default(),
                 error.map(|e| format!(" Last error: {e}")).unwrap_or_default()
@@ -175,11 +116,11 @@ impl LiveTr {
 
     /// The banner line of a source that never delivered.
     pub fn no_data_line(&self, name: &str, error: Option<&str>) -> String {
-        match self.en {
-            false => {
+        match self.lang {
+            Lang::Zh => {
                 format!("⚠ 数据源“{name}”尚未取得数据。{}", error.map(|e| format!("最近错误：{e}")).unwrap_or_default())
             }
-            true => {
+            Lang::En => {
                 format!(
                     "⚠ Source “{name}” has no data yet.{}",
                     error.map(|e| format!(" Last error: {e}")).unwrap_or_default()
@@ -189,56 +130,66 @@ impl LiveTr {
     }
 
     pub fn next_try(&self, at: &str) -> String {
-        if self.en { format!("Next try {at}") } else { format!("下次尝试 {at}") }
+        match self.lang {
+            Lang::Zh => format!("下次尝试 {at}"),
+            Lang::En => format!("Next try {at}"),
+        }
     }
 
     pub fn every(&self, secs: f64) -> String {
         let n = if secs.fract() == 0.0 { format!("{secs:.0}") } else { format!("{secs:.1}") };
-        if self.en { format!("every {n} s") } else { format!("每 {n} 秒") }
+        match self.lang {
+            Lang::Zh => format!("每 {n} 秒"),
+            Lang::En => format!("every {n} s"),
+        }
     }
 
     pub fn failures(&self, n: u32) -> String {
-        if self.en { format!("{n} failed attempts in a row") } else { format!("连续失败 {n} 次") }
+        match self.lang {
+            Lang::Zh => format!("连续失败 {n} 次"),
+            Lang::En => format!("{n} failed attempts in a row"),
+        }
     }
 
     /// The top bar's queue badge: `⇅ 待同步 3` / `⇅ 3 pending sync`.
     pub fn pending_n(&self, n: usize) -> String {
-        if self.en { format!("⇅ {n} pending sync") } else { format!("⇅ 待同步 {n}") }
+        match self.lang {
+            Lang::Zh => format!("⇅ 待同步 {n}"),
+            Lang::En => format!("⇅ {n} pending sync"),
+        }
     }
 
     /// `sitboard journal … --hub`: one line per event the hub took.
     pub fn pushed_line(&self, hub: &str, local: u64, remote: u64) -> String {
-        if self.en {
-            format!("pushed to the hub {hub}: event {local} → hub event {remote}")
-        } else {
-            format!("已推送到枢纽 {hub}：事件 #{local} → 枢纽事件 #{remote}")
+        match self.lang {
+            Lang::Zh => format!("已推送到枢纽 {hub}：事件 #{local} → 枢纽事件 #{remote}"),
+            Lang::En => format!("pushed to the hub {hub}: event {local} → hub event {remote}"),
         }
     }
 
     pub fn refused_line(&self, local: u64, why: &str) -> String {
-        if self.en {
-            format!("the hub refused event {local} (kept in the local journal only): {why}")
-        } else {
-            format!("枢纽拒收事件 #{local}（只保存在本机日志中）：{why}")
+        match self.lang {
+            Lang::Zh => format!("枢纽拒收事件 #{local}（只保存在本机日志中）：{why}"),
+            Lang::En => format!("the hub refused event {local} (kept in the local journal only): {why}"),
         }
     }
 
     pub fn queued_line(&self, n: usize, why: &str) -> String {
-        if self.en {
-            format!(
+        match self.lang {
+            Lang::Zh => {
+                format!("待同步：{n} 个事件按顺序排队等待枢纽：{why}；`sitboard journal sync` 或看板会推送它们")
+            }
+            Lang::En => format!(
                 "pending sync: {n} event(s) queued for the hub, in order: {why}; they are pushed by `sitboard journal \
                  sync` or by the board"
-            )
-        } else {
-            format!("待同步：{n} 个事件按顺序排队等待枢纽：{why}；`sitboard journal sync` 或看板会推送它们")
+            ),
         }
     }
 
     pub fn nothing_to_push(&self, dir: &str) -> String {
-        if self.en {
-            format!("nothing to push: no journal in {dir}")
-        } else {
-            format!("没有要推送的内容：{dir} 中没有日志")
+        match self.lang {
+            Lang::Zh => format!("没有要推送的内容：{dir} 中没有日志"),
+            Lang::En => format!("nothing to push: no journal in {dir}"),
         }
     }
 

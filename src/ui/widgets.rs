@@ -72,16 +72,16 @@ pub fn kpi_tile(
                     if !line.is_empty() {
                         line.push_str("  ");
                     }
-                    line.push_str(&format!("{} {}", tr.vs_previous_day, fmt_delta(d)));
+                    line.push_str(&format!("{} {}", tr.overview.vs_previous_day, fmt_delta(d)));
                 }
                 if let Some(c) = fig.correction {
                     if !line.is_empty() {
                         line.push_str("  ");
                     }
-                    line.push_str(&format!("{} {}", tr.correction, fmt_delta(c)));
+                    line.push_str(&format!("{} {}", tr.overview.correction, fmt_delta(c)));
                 }
                 if fig.value.is_none() {
-                    line = tr.figure_source(FigureSource::Missing);
+                    line = tr.overview.figure_source(FigureSource::Missing);
                 }
                 let colour = if fig.correction.is_some() { theme::WARN } else { theme::TEXT_DIM };
                 ui.label(

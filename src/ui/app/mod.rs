@@ -269,7 +269,7 @@ impl SitboardApp {
                 .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-8.0, -70.0))
                 .show(ui.ctx(), |ui| {
                     ui.label(
-                        egui::RichText::new(format!("{} {ms:.2} ms", lang.tr().frame_time))
+                        egui::RichText::new(format!("{} {ms:.2} ms", lang.tr().board.frame_time))
                             .small()
                             .color(theme::TEXT_DIM),
                     );

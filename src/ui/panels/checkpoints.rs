@@ -109,20 +109,23 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comman
     refresh_rows(v, state);
     let Some((_, rows)) = state.rows.as_ref() else { return };
     if rows.is_empty() {
-        ui.label(RichText::new(tr.cp_none).color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.checkpoints.cp_none).color(theme::TEXT_DIM));
         return;
     }
     let open = rows.iter().filter(|r| r.state.status == Some(CheckpointStatus::Open)).count();
     let closed = rows.iter().filter(|r| r.state.status == Some(CheckpointStatus::Closed)).count();
     let alerts = rows.iter().filter(|r| !r.state.alerts.is_empty()).count();
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("{} · {} {}", v.name(v.region), rows.len(), tr.cp_count)).size(theme::HEADING));
-        ui.label(format!("{} {open} · {} {closed}", tr.cp_open, tr.cp_closed));
+        ui.label(
+            RichText::new(format!("{} · {} {}", v.name(v.region), rows.len(), tr.checkpoints.cp_count))
+                .size(theme::HEADING),
+        );
+        ui.label(format!("{} {open} · {} {closed}", tr.checkpoints.cp_open, tr.checkpoints.cp_closed));
         if alerts > 0 {
-            ui.label(RichText::new(format!("⚠ {alerts} {}", tr.cp_attention)).color(theme::ALERT));
+            ui.label(RichText::new(format!("⚠ {alerts} {}", tr.checkpoints.cp_attention)).color(theme::ALERT));
         }
         if rows.iter().any(|r| r.state.synthetic) {
-            ui.label(RichText::new(format!("◇ {}", tr.cp_synthetic_note)).small().color(theme::WARN));
+            ui.label(RichText::new(format!("◇ {}", tr.checkpoints.cp_synthetic_note)).small().color(theme::WARN));
         }
     });
     ui.add_space(4.0);
@@ -157,7 +160,7 @@ fn refresh_rows(v: &ViewerContext<'_>, state: &mut CheckpointsPanel) {
             st.status.is_some().then(|| Row {
                 id: c.id.clone(),
                 name: if v.lang.is_en() { c.name_en.clone() } else { c.name_zh.clone() },
-                kind: v.tr.checkpoint_kind(c.kind).to_owned(),
+                kind: v.tr.checkpoints.checkpoint_kind(c.kind).to_owned(),
                 region: v.name(c.region),
                 state: st,
             })
@@ -168,10 +171,10 @@ fn refresh_rows(v: &ViewerContext<'_>, state: &mut CheckpointsPanel) {
 
 fn status_text(tr: &crate::i18n::Tr, s: Option<CheckpointStatus>) -> &'static str {
     match s {
-        Some(CheckpointStatus::Open) => tr.cp_open,
-        Some(CheckpointStatus::Closed) => tr.cp_closed,
-        Some(CheckpointStatus::Restricted) => tr.cp_restricted,
-        None => tr.cp_no_data,
+        Some(CheckpointStatus::Open) => tr.checkpoints.cp_open,
+        Some(CheckpointStatus::Closed) => tr.checkpoints.cp_closed,
+        Some(CheckpointStatus::Restricted) => tr.checkpoints.cp_restricted,
+        None => tr.checkpoints.cp_no_data,
     }
 }
 
@@ -192,16 +195,16 @@ fn table(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comma
     ];
     let total_w = ui.available_width() - 12.0;
     let header = |c: SortColumn| match c {
-        SortColumn::Name => tr.cp_name,
-        SortColumn::Kind => tr.cp_kind,
-        SortColumn::Region => tr.cp_region,
-        SortColumn::Status => tr.cp_status,
-        SortColumn::Vehicles => tr.cp_vehicles,
-        SortColumn::People => tr.cp_people,
-        SortColumn::Queue => tr.cp_queue,
-        SortColumn::Alarms => tr.cp_alarms,
-        SortColumn::Positives => tr.cp_positives,
-        SortColumn::Freshness => tr.cp_freshness,
+        SortColumn::Name => tr.checkpoints.cp_name,
+        SortColumn::Kind => tr.checkpoints.cp_kind,
+        SortColumn::Region => tr.checkpoints.cp_region,
+        SortColumn::Status => tr.checkpoints.cp_status,
+        SortColumn::Vehicles => tr.checkpoints.cp_vehicles,
+        SortColumn::People => tr.checkpoints.cp_people,
+        SortColumn::Queue => tr.checkpoints.cp_queue,
+        SortColumn::Alarms => tr.checkpoints.cp_alarms,
+        SortColumn::Positives => tr.checkpoints.cp_positives,
+        SortColumn::Freshness => tr.checkpoints.cp_freshness,
     };
     ui.horizontal(|ui| {
         ui.spacing_mut().item_spacing.x = 0.0;
@@ -277,13 +280,15 @@ fn table(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comma
             let fresh = match (r.state.last_data, alert) {
                 (_, Some(CheckpointAlert::Stale)) | (None, _) => {
                     let since = r.state.last_data.map(|d| format!(" · {}", age(tr, t, d))).unwrap_or_default();
-                    RichText::new(format!("⚠ {}{since}", tr.cp_alert_stale)).color(theme::WARN)
+                    RichText::new(format!("⚠ {}{since}", tr.checkpoints.cp_alert_stale)).color(theme::WARN)
                 }
                 (Some(d), Some(CheckpointAlert::DroppedToZero)) => {
-                    RichText::new(format!("⚠ {} · {}", tr.cp_alert_dropped, age(tr, t, d))).color(theme::WARN)
+                    RichText::new(format!("⚠ {} · {}", tr.checkpoints.cp_alert_dropped, age(tr, t, d)))
+                        .color(theme::WARN)
                 }
                 (Some(d), Some(CheckpointAlert::Positive)) => {
-                    RichText::new(format!("⚠ {} · {}", tr.cp_alert_positive, age(tr, t, d))).color(theme::ALERT)
+                    RichText::new(format!("⚠ {} · {}", tr.checkpoints.cp_alert_positive, age(tr, t, d)))
+                        .color(theme::ALERT)
                 }
                 (Some(d), None) => RichText::new(age(tr, t, d)).small().color(theme::TEXT_DIM),
             };
@@ -293,7 +298,7 @@ fn table(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comma
 }
 
 fn age(tr: &crate::i18n::Tr, t: DateTime<Utc>, d: DateTime<Utc>) -> String {
-    format!("{} {}", (t - d).num_minutes().max(0), tr.cp_minutes_ago)
+    format!("{} {}", (t - d).num_minutes().max(0), tr.checkpoints.cp_minutes_ago)
 }
 
 fn sort_rows(rows: &mut [Row], column: SortColumn, ascending: bool) {
@@ -325,21 +330,23 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
         state.detail = Some((key, d));
     }
     ui.horizontal_wrapped(|ui| {
-        for (w, label) in [(Window::Day, tr.cp_window_24h), (Window::Fortnight, tr.cp_window_14d)] {
+        for (w, label) in
+            [(Window::Day, tr.checkpoints.cp_window_24h), (Window::Fortnight, tr.checkpoints.cp_window_14d)]
+        {
             if ui.selectable_label(state.window == w, label).clicked() {
                 state.window = w;
             }
         }
-        if v.checkpoint.is_some() && ui.button(tr.cp_show_region).clicked() {
+        if v.checkpoint.is_some() && ui.button(tr.checkpoints.cp_show_region).clicked() {
             commands.push(UiCommand::SelectCheckpoint(None));
         }
     });
     let Some((_, d)) = state.detail.as_ref() else { return };
     ui.label(RichText::new(&d.title).size(theme::HEADING).strong());
     let h = ((ui.available_height() - 150.0) / 3.0).max(120.0);
-    let lane_names = [tr.lane_passenger, tr.lane_freight, tr.lane_green];
+    let lane_names = [tr.checkpoints.lane_passenger, tr.checkpoints.lane_freight, tr.checkpoints.lane_green];
     let day_chart = state.window == Window::Day;
-    for (k, title) in [(0usize, tr.cp_by_lane_vehicles), (1, tr.cp_by_lane_people)] {
+    for (k, title) in [(0usize, tr.checkpoints.cp_by_lane_vehicles), (1, tr.checkpoints.cp_by_lane_people)] {
         ui.label(RichText::new(title).small().color(theme::TEXT_DIM));
         let plot = Plot::new(("cp_lanes", k, day_chart))
             .height(h)
@@ -372,14 +379,21 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
                 && let Some(c) = d.capacity_vehicles
             {
                 pui.add(
-                    HLine::new(tr.cp_capacity, c).color(theme::TEXT_DIM).style(egui_plot::LineStyle::dashed_loose()),
+                    HLine::new(tr.checkpoints.cp_capacity, c)
+                        .color(theme::TEXT_DIM)
+                        .style(egui_plot::LineStyle::dashed_loose()),
                 );
             }
         });
     }
-    ui.label(RichText::new(tr.cp_catch).small().color(theme::TEXT_DIM));
-    let caught_names =
-        [tr.cp_temperature_alarms, tr.cp_red_codes, tr.cp_yellow_codes, tr.cp_turned_back, tr.cp_positives];
+    ui.label(RichText::new(tr.checkpoints.cp_catch).small().color(theme::TEXT_DIM));
+    let caught_names = [
+        tr.checkpoints.cp_temperature_alarms,
+        tr.checkpoints.cp_red_codes,
+        tr.checkpoints.cp_yellow_codes,
+        tr.checkpoints.cp_turned_back,
+        tr.checkpoints.cp_positives,
+    ];
     Plot::new(("cp_caught", day_chart))
         .height(h)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true))
@@ -405,20 +419,20 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
     ui.label(
         RichText::new(format!(
             "{} ({} {}): {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
-            tr.cp_per_1000,
+            tr.checkpoints.cp_per_1000,
             fmt_count(t.people),
-            tr.cp_people,
-            tr.cp_temperature_alarms,
+            tr.checkpoints.cp_people,
+            tr.checkpoints.cp_temperature_alarms,
             rate(t.temperature_alarms),
-            tr.cp_red_codes,
+            tr.checkpoints.cp_red_codes,
             rate(t.codes.red),
-            tr.cp_yellow_codes,
+            tr.checkpoints.cp_yellow_codes,
             rate(t.codes.yellow),
-            tr.cp_turned_back,
+            tr.checkpoints.cp_turned_back,
             rate(t.turned_back),
-            tr.cp_tests,
+            tr.checkpoints.cp_tests,
             rate(t.tests),
-            tr.cp_positives,
+            tr.checkpoints.cp_positives,
             rate(t.positives),
         ))
         .small(),
@@ -450,9 +464,13 @@ fn build_detail(v: &ViewerContext<'_>, window: Window) -> Detail {
     };
     let title = match selected {
         Some(c) => {
-            format!("{} · {}", if v.lang.is_en() { &c.name_en } else { &c.name_zh }, v.tr.checkpoint_kind(c.kind))
+            format!(
+                "{} · {}",
+                if v.lang.is_en() { &c.name_en } else { &c.name_zh },
+                v.tr.checkpoints.checkpoint_kind(c.kind)
+            )
         }
-        None => format!("{} · {}", v.name(v.region), v.tr.cp_region_sum),
+        None => format!("{} · {}", v.name(v.region), v.tr.checkpoints.cp_region_sum),
     };
     // Hourly buckets (summed over the members), keyed by interval start.
     let mut hourly: std::collections::BTreeMap<i64, Vec<&Throughput>> = std::collections::BTreeMap::new();

@@ -32,7 +32,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DateControlPanel, comman
     let episode = episodes.iter().copied().find(|(a, b)| *a <= current && current <= *b);
 
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label(RichText::new(tr.date).size(theme::HEADING).strong());
+        let label = ui.label(RichText::new(tr.dates.date).size(theme::HEADING).strong());
         let go = |d: Option<&NaiveDate>, commands: &mut Commands| {
             if let Some(d) = d
                 && *d != current
@@ -42,19 +42,19 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DateControlPanel, comman
         };
         let at_start = idx == Some(0);
         let at_end = idx.is_some_and(|i| i + 1 == dates.len());
-        if ui.add_enabled(!at_start, egui::Button::new(format!("« {}", tr.first_day))).clicked() {
+        if ui.add_enabled(!at_start, egui::Button::new(format!("« {}", tr.dates.first_day))).clicked() {
             go(dates.first(), commands);
         }
-        if ui.add_enabled(!at_start, egui::Button::new(format!("‹ {}", tr.previous_day))).clicked() {
+        if ui.add_enabled(!at_start, egui::Button::new(format!("‹ {}", tr.dates.previous_day))).clicked() {
             go(idx.and_then(|i| i.checked_sub(1)).and_then(|i| dates.get(i)), commands);
         }
         ui.label(
             RichText::new(current.format("%Y-%m-%d").to_string()).size(theme::HEADING).strong().color(theme::ACCENT),
         );
-        if ui.add_enabled(!at_end, egui::Button::new(format!("{} ›", tr.next_day))).clicked() {
+        if ui.add_enabled(!at_end, egui::Button::new(format!("{} ›", tr.dates.next_day))).clicked() {
             go(idx.map(|i| i + 1).and_then(|i| dates.get(i)), commands);
         }
-        if ui.add_enabled(!at_end, egui::Button::new(format!("{} »", tr.last_day))).clicked() {
+        if ui.add_enabled(!at_end, egui::Button::new(format!("{} »", tr.dates.last_day))).clicked() {
             go(dates.last(), commands);
         }
 
@@ -74,14 +74,14 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DateControlPanel, comman
         }
 
         ui.separator();
-        let input_label = ui.label(RichText::new(tr.date_input).small().color(theme::TEXT_DIM));
+        let input_label = ui.label(RichText::new(tr.dates.date_input).small().color(theme::TEXT_DIM));
         let resp = ui
             .add(TextEdit::singleline(&mut state.input).hint_text("YYYY-MM-DD").desired_width(120.0))
             .labelled_by(input_label.id);
         if resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             match crate::feed::source_date(&state.input) {
-                None => state.error = Some(tr.date_input_invalid.into()),
-                Some(d) if !dates.contains(&d) => state.error = Some(format!("{}: {d}", tr.date_not_in_data)),
+                None => state.error = Some(tr.dates.date_input_invalid.into()),
+                Some(d) if !dates.contains(&d) => state.error = Some(format!("{}: {d}", tr.dates.date_not_in_data)),
                 Some(d) => {
                     state.error = None;
                     state.input.clear();
@@ -95,7 +95,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DateControlPanel, comman
 
         if episodes.len() > 1 {
             ui.separator();
-            ui.label(RichText::new(tr.episodes).small().color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.dates.episodes).small().color(theme::TEXT_DIM));
             for (a, b) in &episodes {
                 let selected = *a <= current && current <= *b;
                 let text = format!("{} … {}", a.format("%Y-%m-%d"), b.format("%m-%d"));

@@ -60,8 +60,9 @@ pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
             let err = s.last_error.as_ref().map(|e| e.1.as_str());
             let line = match s.health {
                 Health::Stale => {
-                    let since = s.last_success.map(|t| clock(t).replace("UTC+8", tr.zone_note)).unwrap_or_default();
-                    let as_of = s.as_of.map(|t| format_as_of(t).replace("UTC+8", tr.zone_note));
+                    let since =
+                        s.last_success.map(|t| clock(t).replace("UTC+8", tr.board.zone_note)).unwrap_or_default();
+                    let as_of = s.as_of.map(|t| format_as_of(t).replace("UTC+8", tr.board.zone_note));
                     l.stale_line(&s.name, &since, as_of.as_deref(), err)
                 }
                 Health::NoData => l.no_data_line(&s.name, err),
@@ -81,7 +82,7 @@ pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(line).size(theme::BODY).color(theme::TEXT).strong());
                     ui.label(
-                        RichText::new(l.next_try(&clock(s.next_try).replace("UTC+8", tr.zone_note)))
+                        RichText::new(l.next_try(&clock(s.next_try).replace("UTC+8", tr.board.zone_note)))
                             .size(theme::SMALL)
                             .color(theme::TEXT_DIM),
                     );
@@ -126,7 +127,7 @@ pub fn sources_window(ctx: &egui::Context, live: &LiveLink, tr: &Tr, commands: &
 
 fn source_card(ui: &mut Ui, s: &SourceStatus, tr: &Tr) {
     let l = &tr.live;
-    let zone = |t: String| t.replace("UTC+8", tr.zone_note);
+    let zone = |t: String| t.replace("UTC+8", tr.board.zone_note);
     ui.horizontal(|ui| {
         let badge = RichText::new(format!(" {} ", l.health(s.health)))
             .color(theme::BG)
@@ -190,10 +191,10 @@ pub fn sync_badge(ui: &mut Ui, sync: &crate::ui::workers::PushStatus, tr: &Tr) {
     }
     let mut hover = format!("{}\n{}", l.pending_sync_hint, sync.hub);
     if let Some((t, why)) = &sync.last_error {
-        hover.push_str(&format!("\n{} — {why}", clock(*t).replace("UTC+8", tr.zone_note)));
+        hover.push_str(&format!("\n{} — {why}", clock(*t).replace("UTC+8", tr.board.zone_note)));
     }
     if let Some(t) = sync.next_try {
-        hover.push_str(&format!("\n{}", l.next_try(&clock(t).replace("UTC+8", tr.zone_note))));
+        hover.push_str(&format!("\n{}", l.next_try(&clock(t).replace("UTC+8", tr.board.zone_note))));
     }
     ui.label(RichText::new(l.pending_n(sync.pending.len())).color(theme::WARN).strong()).on_hover_text(hover);
 }

@@ -69,11 +69,11 @@ impl Panels {
 fn tabs(status: &BoardStatus<'_>) -> [(MainTab, &'static str); 6] {
     let tr = status.tr;
     [
-        (MainTab::Overview, tr.tab_overview),
-        (MainTab::Curves, tr.tab_curves),
-        (MainTab::Map, tr.tab_map),
-        (MainTab::Checkpoints, tr.tab_checkpoints),
-        (MainTab::Wall, tr.tab_wall),
+        (MainTab::Overview, tr.board.tab_overview),
+        (MainTab::Curves, tr.board.tab_curves),
+        (MainTab::Map, tr.board.tab_map),
+        (MainTab::Checkpoints, tr.board.tab_checkpoints),
+        (MainTab::Wall, tr.board.tab_wall),
         (MainTab::Directives, tr.journal.tab),
     ]
 }
@@ -149,12 +149,12 @@ fn loading_screen(ui: &mut Ui, status: &BoardStatus<'_>) {
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() * 0.35);
         if let Some(msg) = status.failed {
-            ui.label(egui::RichText::new(tr.load_failed).size(theme::TITLE).color(theme::ALERT));
+            ui.label(egui::RichText::new(tr.board.load_failed).size(theme::TITLE).color(theme::ALERT));
             ui.label(msg);
         } else {
             ui.spinner();
-            ui.label(egui::RichText::new(tr.loading).size(theme::HEADING));
-            ui.label(egui::RichText::new(format!("{} {}", tr.loading_sources, status.source_note)).small());
+            ui.label(egui::RichText::new(tr.board.loading).size(theme::HEADING));
+            ui.label(egui::RichText::new(format!("{} {}", tr.board.loading_sources, status.source_note)).small());
         }
     });
 }

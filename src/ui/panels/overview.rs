@@ -80,18 +80,18 @@ fn header(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview) {
         let name = if v.lang.is_en() { &ov.region_name_en } else { &ov.region_name_zh };
         ui.label(RichText::new(name).size(theme::TITLE + 4.0).strong());
         if let Some(level) = ov.level {
-            ui.label(RichText::new(tr.region_level(level)).color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.overview.region_level(level)).color(theme::TEXT_DIM));
         }
         ui.label(RichText::new(ov.region.to_string()).small().color(theme::TEXT_DIM));
         if let Some(w) = &ov.window {
-            ui.label(RichText::new(format!("{} {w}", tr.window)).color(theme::WARN));
+            ui.label(RichText::new(format!("{} {w}", tr.overview.window)).color(theme::WARN));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.label(RichText::new(tr.provenance_legend).small().color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.overview.provenance_legend).small().color(theme::TEXT_DIM));
         });
     });
     if v.sit.report(v.region).is_none() {
-        ui.label(RichText::new(tr.no_report).color(theme::WARN));
+        ui.label(RichText::new(tr.overview.no_report).color(theme::WARN));
     }
 }
 
@@ -122,7 +122,7 @@ pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, total: f3
                 let note = ov
                     .local
                     .and_then(|l| l.get(*field))
-                    .map(|n| format!("{} {}", tr.local, crate::i18n::fmt_count(u64::from(n))));
+                    .map(|n| format!("{} {}", tr.overview.local, crate::i18n::fmt_count(u64::from(n))));
                 let resp = widgets::kpi_tile(
                     ui,
                     tr,
@@ -132,11 +132,11 @@ pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, total: f3
                     figure_colour(*field, fig),
                     width,
                 );
-                let mut hover = tr.figure_source(fig.source);
+                let mut hover = tr.overview.figure_source(fig.source);
                 if fig.source == FigureSource::Reported
                     && let Some(r) = report.and_then(|r| r.reference.as_deref())
                 {
-                    hover.push_str(&format!("\n{}: {r}", tr.reported_from));
+                    hover.push_str(&format!("\n{}: {r}", tr.overview.reported_from));
                 }
                 resp.on_hover_text(hover);
             }
@@ -147,7 +147,7 @@ pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, total: f3
 pub(super) fn response_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
-        ui.label(RichText::new(tr.response_level).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.overview.response_level).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         match &ov.response {
             Some(r) => {
                 let colour = match r.level {
@@ -157,27 +157,31 @@ pub(super) fn response_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, w
                     crate::model::ResponseLevel::IV => theme::ACCENT,
                     crate::model::ResponseLevel::None => theme::TEXT_DIM,
                 };
-                ui.label(RichText::new(tr.response(r.level)).size(theme::KPI_NUMBER * 0.8).strong().color(colour));
                 ui.label(
-                    RichText::new(format!("{} {}", tr.since, format_local(r.since))).small().color(theme::TEXT_DIM),
+                    RichText::new(tr.overview.response(r.level)).size(theme::KPI_NUMBER * 0.8).strong().color(colour),
+                );
+                ui.label(
+                    RichText::new(format!("{} {}", tr.overview.since, format_local(r.since)))
+                        .small()
+                        .color(theme::TEXT_DIM),
                 );
                 if let Some(k) = r.last_known_at {
                     ui.label(
-                        RichText::new(format!("{} {}", tr.last_known, crate::model::time::format_as_of(k)))
+                        RichText::new(format!("{} {}", tr.overview.last_known, crate::model::time::format_as_of(k)))
                             .small()
                             .color(theme::WARN),
                     );
                 }
                 if r.region != ov.region {
                     ui.label(
-                        RichText::new(format!("{} {}", tr.inherited_from, v.name(r.region)))
+                        RichText::new(format!("{} {}", tr.overview.inherited_from, v.name(r.region)))
                             .small()
                             .color(theme::TEXT_DIM),
                     );
                 }
             }
             None => {
-                ui.label(RichText::new(tr.response_none).size(theme::HEADING).color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.overview.response_none).size(theme::HEADING).color(theme::TEXT_DIM));
             }
         }
     });
@@ -189,19 +193,23 @@ pub(super) fn risk_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width
     widgets::card(ui, width, |ui| {
         let c = &risk.counts;
         if let Some(level) = risk.level {
-            ui.label(RichText::new(tr.risk_of_region).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.risk.risk_of_region).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
             ui.label(
-                RichText::new(tr.risk_level(level))
+                RichText::new(tr.risk.risk_level(level))
                     .size(theme::KPI_NUMBER * 0.8)
                     .strong()
                     .color(theme::risk_colour(Some(level))),
             );
             if let Some(since) = risk.since {
-                ui.label(RichText::new(format!("{} {}", tr.since, format_local(since))).small().color(theme::TEXT_DIM));
+                ui.label(
+                    RichText::new(format!("{} {}", tr.overview.since, format_local(since)))
+                        .small()
+                        .color(theme::TEXT_DIM),
+                );
             }
         } else {
             ui.label(
-                RichText::new(format!("{} · {} {}", tr.risk_levels, c.total, tr.county_units))
+                RichText::new(format!("{} · {} {}", tr.risk.risk_levels, c.total, tr.risk.county_units))
                     .size(theme::KPI_LABEL)
                     .color(theme::TEXT_DIM),
             );
@@ -217,12 +225,13 @@ pub(super) fn risk_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width
             );
             ui.horizontal_wrapped(|ui| {
                 for (level, n) in [(RiskLevel::High, c.high), (RiskLevel::Medium, c.medium), (RiskLevel::Low, c.low)] {
-                    let text = RichText::new(format!("{} {}", tr.risk_level(level), n)).size(theme::HEADING).strong();
+                    let text =
+                        RichText::new(format!("{} {}", tr.risk.risk_level(level), n)).size(theme::HEADING).strong();
                     ui.add_space(6.0);
                     widgets::swatch(ui, theme::risk_colour(Some(level)), text);
                 }
                 if c.unknown > 0 {
-                    widgets::swatch(ui, theme::UNKNOWN, format!("{} {}", tr.risk_unknown, c.unknown));
+                    widgets::swatch(ui, theme::UNKNOWN, format!("{} {}", tr.risk.risk_unknown, c.unknown));
                 }
             });
         }
@@ -232,13 +241,13 @@ pub(super) fn risk_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width
 pub(super) fn indicators_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
-        ui.label(RichText::new(tr.indicators).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.overview.indicators).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         let Some(ind) = &ov.indicators else {
-            ui.label(RichText::new(tr.unknown).color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.overview.unknown).color(theme::TEXT_DIM));
             return;
         };
         Grid::new("indicators").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-            for (label, value) in tr.indicator_lines(ind) {
+            for (label, value) in tr.overview.indicator_lines(ind) {
                 ui.label(RichText::new(label).small().color(theme::TEXT_DIM));
                 ui.label(RichText::new(value).strong());
                 ui.end_row();
@@ -250,11 +259,11 @@ pub(super) fn indicators_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview,
 fn channels_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
-        ui.label(RichText::new(tr.channels).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.overview.channels).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         let total: u32 = ov.channels.iter().map(|(_, n)| n).sum();
         Grid::new("channels").num_columns(3).spacing([12.0, 4.0]).show(ui, |ui| {
             for (c, n) in &ov.channels {
-                ui.label(tr.channel(*c));
+                ui.label(tr.overview.channel(*c));
                 ui.label(RichText::new(fmt_count(u64::from(*n))).strong());
                 let frac = if total > 0 { *n as f32 / total as f32 } else { 0.0 };
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(120.0, 10.0), egui::Sense::hover());
@@ -285,7 +294,7 @@ fn cell(ui: &mut Ui, v: &ViewerContext<'_>, code: Adcode, field: CaseField) {
 fn subregion_table(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], width: f32, commands: &mut Commands) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
-        ui.label(RichText::new(tr.subregions).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.overview.subregions).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         let key = |c: &Adcode| {
             let r = v.sit.report(*c);
             let g = |f| r.and_then(|r| r.get(f)).unwrap_or(0);
@@ -300,9 +309,15 @@ fn subregion_table(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], widt
         rows.sort_by_key(key);
         let registry = &v.sit.data().registry;
         Grid::new("subregions").striped(true).num_columns(7).spacing([18.0, 6.0]).show(ui, |ui| {
-            for h in
-                [tr.col_region, tr.col_new, tr.col_active, tr.col_cumulative, tr.col_cured, tr.col_deaths, tr.col_risk]
-            {
+            for h in [
+                tr.overview.col_region,
+                tr.overview.col_new,
+                tr.overview.col_active,
+                tr.overview.col_cumulative,
+                tr.overview.col_cured,
+                tr.overview.col_deaths,
+                tr.overview.col_risk,
+            ] {
                 ui.label(RichText::new(h).small().color(theme::TEXT_DIM));
             }
             ui.end_row();
@@ -322,7 +337,7 @@ fn subregion_table(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], widt
                 let is_county = registry.get(code).is_some_and(|r| r.level == RegionLevel::County);
                 if is_county {
                     let level = v.sit.risk(code).map(|a| a.level);
-                    let text = level.map(|l| tr.risk_level(l)).unwrap_or(tr.risk_unknown);
+                    let text = level.map(|l| tr.risk.risk_level(l)).unwrap_or(tr.risk.risk_unknown);
                     widgets::swatch(ui, theme::risk_colour(level), RichText::new(text).small());
                 } else {
                     let counties = registry.counties_under(code);
@@ -330,7 +345,7 @@ fn subregion_table(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], widt
                         counties.iter().filter(|c| v.sit.risk(**c).is_some_and(|a| a.level != RiskLevel::Low)).count();
                     if medium_or_high > 0 {
                         ui.label(
-                            RichText::new(format!("{} {}/{}", tr.risk_elevated, medium_or_high, counties.len()))
+                            RichText::new(format!("{} {}/{}", tr.risk.risk_elevated, medium_or_high, counties.len()))
                                 .small()
                                 .color(theme::RISK_MEDIUM),
                         );
@@ -347,9 +362,9 @@ fn subregion_table(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], widt
 pub(super) fn directives(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
-        ui.label(RichText::new(tr.directives_in_force).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.overview.directives_in_force).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         if ov.directives_in_force.is_empty() {
-            ui.label(RichText::new(tr.no_directives).color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.overview.no_directives).color(theme::TEXT_DIM));
             return;
         }
         for d in &ov.directives_in_force {
@@ -359,7 +374,7 @@ pub(super) fn directives(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, widt
                 ui.label(RichText::new(&d.number).size(theme::HEADING).strong().color(theme::ACCENT));
                 if let Some(f) = full {
                     ui.label(
-                        RichText::new(format!(" {} ", tr.directive_category(f.category)))
+                        RichText::new(format!(" {} ", tr.journal.directive_category(f.category)))
                             .small()
                             .background_color(theme::CARD_BORDER),
                     );
@@ -373,12 +388,12 @@ pub(super) fn directives(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, widt
                 let mut hover = format!("{}\n{}", f.issuer, f.body);
                 hover.push_str(&format!(
                     "\n\n{}",
-                    if d.logged { tr.journal.badge_local_hint } else { tr.feed_directive }
+                    if d.logged { tr.journal.badge_local_hint } else { tr.journal.feed_directive }
                 ));
                 title.on_hover_text(hover);
-                let mut when = format!("{} {}", tr.issued, format_local(f.issued_at));
+                let mut when = format!("{} {}", tr.journal.issued, format_local(f.issued_at));
                 if let Some(e) = f.effective_from {
-                    when.push_str(&format!(" · {} {}", tr.effective, format_local(e)));
+                    when.push_str(&format!(" · {} {}", tr.journal.effective, format_local(e)));
                 }
                 ui.label(RichText::new(when).small().color(theme::TEXT_DIM));
                 ui.label(RichText::new(&f.issuer).small().color(theme::TEXT_DIM));

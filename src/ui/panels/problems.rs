@@ -13,7 +13,7 @@ pub fn window(ctx: &egui::Context, status: &BoardStatus<'_>, open: bool, command
         return;
     }
     let mut open = true;
-    egui::Window::new(tr.data_problems).open(&mut open).default_size([720.0, 480.0]).collapsible(false).show(
+    egui::Window::new(tr.board.data_problems).open(&mut open).default_size([720.0, 480.0]).collapsible(false).show(
         ctx,
         |ui| {
             ScrollArea::vertical().show(ui, |ui| {

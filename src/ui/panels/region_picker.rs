@@ -33,9 +33,9 @@ impl Panel for RegionPickerPanel {
 
 fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut RegionPickerPanel, commands: &mut Commands) {
     let tr = v.tr;
-    ui.label(RichText::new(tr.region_picker).size(theme::HEADING).strong());
+    ui.label(RichText::new(tr.regions.region_picker).size(theme::HEADING).strong());
     ui.horizontal(|ui| {
-        let label = ui.label(RichText::new(tr.search_region).small().color(theme::TEXT_DIM));
+        let label = ui.label(RichText::new(tr.regions.search_region).small().color(theme::TEXT_DIM));
         ui.add(TextEdit::singleline(&mut state.search).desired_width(f32::INFINITY)).labelled_by(label.id);
     });
     ui.add_space(4.0);
@@ -110,7 +110,7 @@ fn row(
             text = text.strong();
         }
         let resp = ui.selectable_label(selected, text);
-        let resp = if region.has_polygon { resp } else { resp.on_hover_text(v.tr.no_polygon_note) };
+        let resp = if region.has_polygon { resp } else { resp.on_hover_text(v.tr.regions.no_polygon_note) };
         if resp.clicked() && !selected {
             commands.push(UiCommand::SelectRegion(code));
         }

@@ -12,7 +12,7 @@ use crate::ui::theme;
 pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>>, commands: &mut Commands) {
     let (lang, tr) = (status.lang, status.tr);
     ui.horizontal(|ui| {
-        ui.label(RichText::new(tr.board_title).size(theme::TITLE).strong().color(theme::TEXT));
+        ui.label(RichText::new(tr.board.board_title).size(theme::TITLE).strong().color(theme::TEXT));
         if let Some(v) = view {
             ui.separator();
             let path = v.sit.data().registry.path(v.region);
@@ -32,7 +32,7 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
 
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
-            if ui.button(tr.switch_language).on_hover_text(tr.switch_language_hint).clicked() {
+            if ui.button(tr.board.switch_language).on_hover_text(tr.board.switch_language_hint).clicked() {
                 commands.push(UiCommand::SetLang(other));
             }
             ui.separator();
@@ -41,9 +41,12 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
             let refused = status.reports.iter().filter(|r| r.fatal.is_some()).count();
             if rejected + refused > 0 || status.config_problem.is_some() {
                 let n = rejected + refused;
-                let text =
-                    if n > 0 { format!("⚠ {n} {}", tr.rows_rejected) } else { format!("⚠ {}", tr.data_problems) };
-                if ui.button(RichText::new(text).color(theme::WARN)).on_hover_text(tr.details).clicked() {
+                let text = if n > 0 {
+                    format!("⚠ {n} {}", tr.board.rows_rejected)
+                } else {
+                    format!("⚠ {}", tr.board.data_problems)
+                };
+                if ui.button(RichText::new(text).color(theme::WARN)).on_hover_text(tr.board.details).clicked() {
                     commands.push(UiCommand::ShowProblems(true));
                 }
             }
@@ -51,11 +54,11 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
             if let Some(v) = view {
                 let data = v.sit.data();
                 ui.label(
-                    RichText::new(format_as_of(v.sit.as_of()).replace("UTC+8", tr.zone_note))
+                    RichText::new(format_as_of(v.sit.as_of()).replace("UTC+8", tr.board.zone_note))
                         .size(theme::HEADING)
                         .strong(),
                 );
-                ui.label(RichText::new(tr.as_of).size(theme::HEADING).color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.board.as_of).size(theme::HEADING).color(theme::TEXT_DIM));
                 if let Some(sync) = status.push {
                     super::live::sync_badge(ui, sync, tr);
                 }
@@ -63,11 +66,11 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                 if let Some(live) = status.live {
                     super::live::freshness(ui, live, tr, commands);
                 } else {
-                    let badge = RichText::new(format!(" {} ", tr.freshness_replay))
+                    let badge = RichText::new(format!(" {} ", tr.board.freshness_replay))
                         .color(theme::BG)
                         .background_color(theme::ACCENT)
                         .strong();
-                    ui.label(badge).on_hover_text(tr.freshness_replay_hint);
+                    ui.label(badge).on_hover_text(tr.board.freshness_replay_hint);
                 }
                 ui.separator();
                 let synthetic = data.sources.iter().any(|s| s.synthetic);
@@ -76,7 +79,7 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                 let summary = match names.as_slice() {
                     [] => String::new(),
                     [one] => (*one).to_owned(),
-                    many => tr.n_sources(many.len()),
+                    many => tr.board.n_sources(many.len()),
                 };
                 let mut hover = String::new();
                 for s in &data.sources {
@@ -89,9 +92,9 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                     ));
                 }
                 let label = if synthetic {
-                    format!("{}: {summary} ({})", tr.source, tr.synthetic_data)
+                    format!("{}: {summary} ({})", tr.board.source, tr.board.synthetic_data)
                 } else {
-                    format!("{}: {summary}", tr.source)
+                    format!("{}: {summary}", tr.board.source)
                 };
                 ui.add(egui::Label::new(RichText::new(label).size(theme::SMALL).color(theme::TEXT_DIM)).truncate())
                     .on_hover_text(hover.trim_end());

@@ -170,14 +170,14 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel, commands: &
         CurveMode::Single => single_chart(ui, v, state, commands),
         CurveMode::Compare => {
             if cache.regions.is_empty() {
-                ui.label(RichText::new(tr.no_subregions).color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.curves.no_subregions).color(theme::TEXT_DIM));
             } else {
                 compare_chart(ui, v, state, commands);
             }
         }
         CurveMode::SmallMultiples => {
             if cache.regions.is_empty() {
-                ui.label(RichText::new(tr.no_subregions).color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.curves.no_subregions).color(theme::TEXT_DIM));
             } else {
                 small_multiples(ui, v, state, commands);
             }
@@ -189,16 +189,16 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel) {
     let tr = v.tr;
     ui.horizontal_wrapped(|ui| {
         for (mode, label) in [
-            (CurveMode::Single, tr.curves_single),
-            (CurveMode::Compare, tr.curves_compare),
-            (CurveMode::SmallMultiples, tr.curves_multiples),
+            (CurveMode::Single, tr.curves.curves_single),
+            (CurveMode::Compare, tr.curves.curves_compare),
+            (CurveMode::SmallMultiples, tr.curves.curves_multiples),
         ] {
             if ui.selectable_label(state.mode == mode, label).clicked() {
                 state.mode = mode;
             }
         }
         ui.separator();
-        ui.checkbox(&mut state.log_scale, tr.log_scale);
+        ui.checkbox(&mut state.log_scale, tr.curves.log_scale);
         if state.mode != CurveMode::Single {
             let missing: Vec<String> = state
                 .cache
@@ -209,15 +209,15 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel) {
             if !enabled {
                 state.per_100k = false;
             }
-            let resp = ui.add_enabled(enabled, egui::Checkbox::new(&mut state.per_100k, tr.per_100k));
+            let resp = ui.add_enabled(enabled, egui::Checkbox::new(&mut state.per_100k, tr.curves.per_100k));
             if !enabled {
-                resp.on_disabled_hover_text(format!("{}: {}", tr.no_population, missing.join("、")));
+                resp.on_disabled_hover_text(format!("{}: {}", tr.curves.no_population, missing.join("、")));
             }
         }
         if state.mode == CurveMode::Compare {
             ui.separator();
             for (m, label) in [
-                (CompareMetric::Avg7New, tr.avg7_label),
+                (CompareMetric::Avg7New, tr.curves.avg7_label),
                 (CompareMetric::Active, tr.case_field(CaseField::Active)),
                 (CompareMetric::Cumulative, tr.case_field(CaseField::CumulativeConfirmed)),
             ] {
@@ -227,7 +227,7 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel) {
             }
         }
         ui.separator();
-        if ui.button(tr.reset_view).clicked() {
+        if ui.button(tr.curves.reset_view).clicked() {
             state.reset_view = true;
         }
     });

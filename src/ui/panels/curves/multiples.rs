@@ -46,7 +46,7 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
                         vals.iter().find(|(f, _, _)| *f == CaseField::Active).map(|(_, n, _)| *n)
                     });
                     let title = match active_now {
-                        Some(a) => format!("{}  {} {}", r.name, tr.col_active, fmt_count(u64::from(a))),
+                        Some(a) => format!("{}  {} {}", r.name, tr.overview.col_active, fmt_count(u64::from(a))),
                         None => r.name.clone(),
                     };
                     if ui.add(egui::Button::new(RichText::new(title).strong()).frame(false)).clicked() {
@@ -92,7 +92,7 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
                                     .id("active"),
                             );
                         }
-                        pui.add(VLine::new(tr.today_line, today).color(theme::TEXT_DIM).width(1.0).id("today"));
+                        pui.add(VLine::new(tr.curves.today_line, today).color(theme::TEXT_DIM).width(1.0).id("today"));
                     });
                     if resp.response.clicked() {
                         commands.push(UiCommand::SelectRegion(r.code));
@@ -101,5 +101,5 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
             }
         });
     }
-    ui.label(RichText::new(tr.multiples_note).small().color(theme::TEXT_DIM));
+    ui.label(RichText::new(tr.curves.multiples_note).small().color(theme::TEXT_DIM));
 }

@@ -78,7 +78,14 @@ pub(super) fn annotations(
             x: instant_x(d.issued_at),
             label: d.number.clone(),
             short: format!("{} {}", d.number, d.issued_at.with_timezone(&china()).format("%m-%d %H:%M")),
-            detail: format!("{} {}\n{}\n{} {}", d.number, d.title, d.issuer, tr.issued, format_local(d.issued_at)),
+            detail: format!(
+                "{} {}\n{}\n{} {}",
+                d.number,
+                d.title,
+                d.issuer,
+                tr.journal.issued,
+                format_local(d.issued_at)
+            ),
         })
         .collect();
     out.sort_by(|a, b| a.x.total_cmp(&b.x));

@@ -7,7 +7,7 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
     let tr = v.tr;
     let Some(cache) = state.cache.as_ref() else { return };
     let Some(series) = cache.single.as_ref() else {
-        ui.label(RichText::new(tr.no_report).color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.overview.no_report).color(theme::TEXT_DIM));
         return;
     };
     let log = state.log_scale;
@@ -51,7 +51,7 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
                 Text::new(
                     "",
                     PlotPoint::new(s.from + 0.3, y_top),
-                    RichText::new(tr.response(s.level)).size(theme::SMALL).color(response_colour(s.level)),
+                    RichText::new(tr.overview.response(s.level)).size(theme::SMALL).color(response_colour(s.level)),
                 )
                 .anchor(Align2::LEFT_TOP)
                 .id(("span_label", s.from.to_bits())),
@@ -72,7 +72,7 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
         );
         pui.add(
             Line::new(
-                tr.avg7_label,
+                tr.curves.avg7_label,
                 PlotPoints::Owned(series.avg7.iter().map(|p| PlotPoint::new(p.x, y_of(p.y, log))).collect()),
             )
             .color(AVG7_COLOUR)
@@ -102,7 +102,7 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
         }
         for (x, delta) in &series.corrections {
             pui.add(
-                Points::new(tr.correction, PlotPoints::Owned(vec![PlotPoint::new(*x, 0.0)]))
+                Points::new(tr.overview.correction, PlotPoints::Owned(vec![PlotPoint::new(*x, 0.0)]))
                     .shape(MarkerShape::Down)
                     .radius(7.0)
                     .color(theme::WARN)
@@ -112,7 +112,7 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
                 Text::new(
                     "",
                     PlotPoint::new(*x, y_top * 0.06),
-                    RichText::new(format!("{} {delta}", tr.correction)).size(theme::SMALL).color(theme::WARN),
+                    RichText::new(format!("{} {delta}", tr.overview.correction)).size(theme::SMALL).color(theme::WARN),
                 )
                 .anchor(Align2::CENTER_BOTTOM)
                 .id(("correction_label", x.to_bits())),
@@ -167,7 +167,9 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
     if !cache.annotations.is_empty() {
         // The same markers as text: for screen readers, and for reading the exact times.
         let list: Vec<String> = cache.annotations.iter().map(|a| a.short.clone()).collect();
-        ui.label(RichText::new(format!("{}: {}", tr.annotations, list.join(" · "))).small().color(theme::TEXT_DIM));
+        ui.label(
+            RichText::new(format!("{}: {}", tr.curves.annotations, list.join(" · "))).small().color(theme::TEXT_DIM),
+        );
     }
 }
 
@@ -188,10 +190,10 @@ pub(super) fn readout(ui: &mut Ui, v: &ViewerContext<'_>, series: &RegionSeries,
         parts.push(format!("{} {} {mark}", tr.case_field(*f), fmt_count(u64::from(*n))));
     }
     if let Some(a) = avg {
-        parts.push(format!("{} {a:.1}", tr.avg7_label));
+        parts.push(format!("{} {a:.1}", tr.curves.avg7_label));
     }
     let text = parts.join("   ");
-    let label = if values.is_empty() { format!("{text}   {}", tr.no_report) } else { text };
+    let label = if values.is_empty() { format!("{text}   {}", tr.overview.no_report) } else { text };
     ui.add(egui::Label::new(RichText::new(label).size(theme::BODY)).wrap());
-    ui.label(RichText::new(tr.curves_legend_note).small().color(theme::TEXT_DIM));
+    ui.label(RichText::new(tr.curves.curves_legend_note).small().color(theme::TEXT_DIM));
 }

@@ -41,7 +41,7 @@ pub(super) fn detail(
                 ui.end_row();
             };
             row(j.issuer, d.issuer.clone());
-            row(j.category, tr.directive_category(d.category).to_owned());
+            row(j.category, tr.journal.directive_category(d.category).to_owned());
             row(j.priority, j.priority(d.priority).to_owned());
             let scope: Vec<String> = d.scope.iter().map(|c| format!("{} {c}", v.name(*c))).collect();
             row(j.scope_label, scope.join(if v.lang.is_en() { "; " } else { "；" }));
@@ -49,10 +49,10 @@ pub(super) fn detail(
                 Entry::Logged(r) => {
                     row(j.drafted, format_local(r.created_at()));
                     if let Some(t) = r.issued_at {
-                        row(tr.issued, format_local(t));
+                        row(tr.journal.issued, format_local(t));
                     }
                 }
-                Entry::Feed(_) => row(tr.issued, format_local(d.issued_at)),
+                Entry::Feed(_) => row(tr.journal.issued, format_local(d.issued_at)),
             }
             row(j.from, d.effective_from.map(format_local).unwrap_or_else(|| j.on_issue.to_owned()));
             let until = match entry {
@@ -74,10 +74,10 @@ pub(super) fn detail(
     match entry {
         Entry::Feed(d) => {
             ui.add_space(6.0);
-            ui.label(RichText::new(tr.feed_directive).color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.journal.feed_directive).color(theme::TEXT_DIM));
             ui.label(RichText::new(j.feed_history_note).small().color(theme::TEXT_DIM));
             if let Some(r) = &d.reference {
-                ui.label(RichText::new(format!("{}: {r}", tr.reported_from)).small().color(theme::TEXT_DIM));
+                ui.label(RichText::new(format!("{}: {r}", tr.overview.reported_from)).small().color(theme::TEXT_DIM));
             }
         }
         Entry::Logged(r) => logged_detail(ui, v, status, state, r, commands),

@@ -82,10 +82,10 @@ pub(super) fn form(
             text_field(ui, j.body, body, true, bad(Field::Body));
             ui.label(j.category);
             ComboBox::from_id_salt("directive_form_category")
-                .selected_text(tr.directive_category(f.input.category))
+                .selected_text(tr.journal.directive_category(f.input.category))
                 .show_ui(ui, |ui| {
                     for c in DirectiveCategory::ALL {
-                        ui.selectable_value(&mut f.input.category, c, tr.directive_category(c));
+                        ui.selectable_value(&mut f.input.category, c, tr.journal.directive_category(c));
                     }
                 });
             ui.end_row();

@@ -40,11 +40,11 @@ pub(super) fn list(
         ui.checkbox(&mut state.filter.only_region, format!("{} ({})", j.only_region, v.name(v.region)));
     });
     ui.horizontal_wrapped(|ui| {
-        let cat = state.filter.category.map(|c| tr.directive_category(c)).unwrap_or(j.all_categories);
+        let cat = state.filter.category.map(|c| tr.journal.directive_category(c)).unwrap_or(j.all_categories);
         ComboBox::from_id_salt("directive_category_filter").selected_text(cat).show_ui(ui, |ui| {
             ui.selectable_value(&mut state.filter.category, None, j.all_categories);
             for c in DirectiveCategory::ALL {
-                ui.selectable_value(&mut state.filter.category, Some(c), tr.directive_category(c));
+                ui.selectable_value(&mut state.filter.category, Some(c), tr.journal.directive_category(c));
             }
         });
         let st = state.filter.status.map(|s| j.status(s)).unwrap_or(j.all_statuses);
@@ -101,7 +101,7 @@ pub(super) fn list(
                 if let (Entry::Logged(r), Some(s)) = (e, push) {
                     crate::ui::panels::live::sync_chip(ui, tr, r, s);
                 }
-                ui.label(RichText::new(tr.directive_category(d.category)).small().color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.journal.directive_category(d.category)).small().color(theme::TEXT_DIM));
             });
             let text = RichText::new(format!("{}  {}", d.number, d.title)).strong();
             if ui.selectable_label(selected, text).clicked() {
@@ -112,7 +112,7 @@ pub(super) fn list(
             }
             let when = match e {
                 Entry::Logged(r) if r.issued_at.is_none() => format!("{} {}", j.drafted, format_local(r.created_at())),
-                _ => format!("{} {}", tr.issued, format_local(d.issued_at)),
+                _ => format!("{} {}", tr.journal.issued, format_local(d.issued_at)),
             };
             ui.label(RichText::new(format!("{when} · {}", d.issuer)).small().color(theme::TEXT_DIM));
             ui.add_space(4.0);
@@ -131,7 +131,7 @@ pub(super) fn badge(ui: &mut Ui, v: &ViewerContext<'_>, logged: bool) {
     let (text, colour, hover) = if logged {
         (j.badge_local, theme::OK, j.badge_local_hint)
     } else {
-        (j.badge_feed, theme::ACCENT, v.tr.feed_directive)
+        (j.badge_feed, theme::ACCENT, v.tr.journal.feed_directive)
     };
     widgets::chip(ui, text, colour).on_hover_text(hover);
 }
@@ -149,6 +149,6 @@ pub(super) fn status_chip(ui: &mut Ui, v: &ViewerContext<'_>, d: &Directive, in_
     };
     let chip = ui.label(RichText::new(v.tr.journal.status(status)).small().strong().color(colour));
     if let Some(k) = d.known_until {
-        chip.on_hover_text(format!("{} {}", v.tr.as_of, crate::model::time::format_as_of(k)));
+        chip.on_hover_text(format!("{} {}", v.tr.board.as_of, crate::model::time::format_as_of(k)));
     }
 }

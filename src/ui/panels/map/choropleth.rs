@@ -92,11 +92,11 @@ impl MapMode {
 
     pub fn label(self, tr: &Tr) -> &'static str {
         match self {
-            MapMode::Risk => tr.map_mode_risk,
-            MapMode::RiskComputed => tr.map_mode_risk_computed,
+            MapMode::Risk => tr.map.map_mode_risk,
+            MapMode::RiskComputed => tr.map.map_mode_risk_computed,
             MapMode::Active => tr.case_field(CaseField::Active),
-            MapMode::New7Days => tr.map_mode_new7,
-            MapMode::New7DaysPer100k => tr.map_mode_per100k,
+            MapMode::New7Days => tr.map.map_mode_new7,
+            MapMode::New7DaysPer100k => tr.map.map_mode_per100k,
         }
     }
 
@@ -105,21 +105,21 @@ impl MapMode {
         let c = |colour, label: String| Class { colour, label };
         match self {
             MapMode::Risk | MapMode::RiskComputed => vec![
-                c(theme::RISK_HIGH, tr.risk_level(RiskLevel::High).into()),
-                c(theme::RISK_MEDIUM, tr.risk_level(RiskLevel::Medium).into()),
-                c(theme::RISK_LOW, tr.risk_level(RiskLevel::Low).into()),
-                c(theme::UNKNOWN, tr.risk_unknown.into()),
+                c(theme::RISK_HIGH, tr.risk.risk_level(RiskLevel::High).into()),
+                c(theme::RISK_MEDIUM, tr.risk.risk_level(RiskLevel::Medium).into()),
+                c(theme::RISK_LOW, tr.risk.risk_level(RiskLevel::Low).into()),
+                c(theme::UNKNOWN, tr.risk.risk_unknown.into()),
             ],
             MapMode::Active | MapMode::New7Days => {
                 let labels = ["0", "1–4", "5–9", "10–19", "20–49", "50+"];
                 let mut v: Vec<Class> = SEQ.iter().zip(labels).map(|(col, l)| c(*col, l.into())).collect();
-                v.push(c(theme::UNKNOWN, tr.no_data.into()));
+                v.push(c(theme::UNKNOWN, tr.map.no_data.into()));
                 v
             }
             MapMode::New7DaysPer100k => {
                 let labels = ["0", "<1", "1–5", "5–10", "10–20", "20+"];
                 let mut v: Vec<Class> = SEQ.iter().zip(labels).map(|(col, l)| c(*col, l.into())).collect();
-                v.push(c(theme::UNKNOWN, tr.no_data.into()));
+                v.push(c(theme::UNKNOWN, tr.map.no_data.into()));
                 v
             }
         }

@@ -120,7 +120,7 @@ fn show(
     let compact = state.compact;
     let tr = v.tr;
     let Some(layer) = layer else {
-        ui.label(RichText::new(tr.map_no_boundaries).color(theme::WARN));
+        ui.label(RichText::new(tr.map.map_no_boundaries).color(theme::WARN));
         return;
     };
     refresh_cache(v, state);
@@ -137,7 +137,7 @@ fn show(
     // Toolbar: colour by …, fit the province.
     if !compact {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(tr.map_colour_by).color(theme::TEXT_DIM));
+            ui.label(RichText::new(tr.map.map_colour_by).color(theme::TEXT_DIM));
             for m in MapMode::ALL {
                 let enabled = m != MapMode::New7DaysPer100k || has_population;
                 let resp = ui.add_enabled(enabled, egui::Button::selectable(state.mode == m, m.label(tr)));
@@ -145,16 +145,16 @@ fn show(
                     state.mode = m;
                 }
                 if !enabled {
-                    resp.on_disabled_hover_text(tr.no_population);
+                    resp.on_disabled_hover_text(tr.curves.no_population);
                 }
             }
             ui.separator();
-            if ui.button(tr.map_fit_province).clicked() {
+            if ui.button(tr.map.map_fit_province).clicked() {
                 state.pending_fit = Some(layer.bbox);
             }
             if let Some(s) = layer.get(v.region)
                 && v.sit.data().registry.get(v.region).is_some_and(|r| r.level != RegionLevel::Province)
-                && ui.button(format!("{} {}", tr.map_fit_region, v.name(v.region))).clicked()
+                && ui.button(format!("{} {}", tr.map.map_fit_region, v.name(v.region))).clicked()
             {
                 state.pending_fit = Some(s.bbox);
             }
@@ -189,7 +189,7 @@ fn show(
     if state.tiles.is_none()
         && let Some(url) = &state.tile_url
     {
-        let attribution: &'static str = Box::leak(format!("{} {url}", tr.map_tiles_from).into_boxed_str());
+        let attribution: &'static str = Box::leak(format!("{} {url}", tr.map.map_tiles_from).into_boxed_str());
         let options = walkers::HttpOptions { cache: state.tile_cache.clone(), ..Default::default() };
         state.tiles = Some(HttpTiles::with_options(
             TemplateTiles { template: url.clone(), attribution },
@@ -239,7 +239,7 @@ fn show(
                 let r = ui.max_rect();
                 ui.put(
                     egui::Rect::from_min_size(r.right_bottom() - egui::vec2(360.0, 22.0), egui::vec2(356.0, 20.0)),
-                    egui::Label::new(RichText::new(tr.map_tiles_attribution).small().color(theme::TEXT_DIM)),
+                    egui::Label::new(RichText::new(tr.map.map_tiles_attribution).small().color(theme::TEXT_DIM)),
                 );
             }
         })
@@ -332,7 +332,7 @@ fn legend(ui: &mut Ui, v: &ViewerContext<'_>, mode: MapMode, states: &HashMap<Ad
             .show(ui, |ui| {
                 ui.label(RichText::new(mode.label(tr)).strong());
                 ui.label(
-                    RichText::new(format!("{} · {} {}", v.name(v.region), total.len(), tr.county_units))
+                    RichText::new(format!("{} · {} {}", v.name(v.region), total.len(), tr.risk.county_units))
                         .small()
                         .color(theme::TEXT_DIM),
                 );
@@ -348,14 +348,14 @@ fn legend(ui: &mut Ui, v: &ViewerContext<'_>, mode: MapMode, states: &HashMap<Ad
                         .count();
                     if computed > 0 {
                         ui.label(
-                            RichText::new(format!("{computed} {}", tr.map_computed_fallback))
+                            RichText::new(format!("{computed} {}", tr.map.map_computed_fallback))
                                 .small()
                                 .color(theme::WARN),
                         );
                     }
                 }
                 if matches!(mode, MapMode::Risk | MapMode::RiskComputed) {
-                    ui.label(RichText::new(tr.map_badges_note).small().color(theme::TEXT_DIM));
+                    ui.label(RichText::new(tr.map.map_badges_note).small().color(theme::TEXT_DIM));
                 }
             });
     });
@@ -364,27 +364,34 @@ fn legend(ui: &mut Ui, v: &ViewerContext<'_>, mode: MapMode, states: &HashMap<Ad
 fn county_tooltip(ui: &mut Ui, v: &ViewerContext<'_>, code: Adcode, st: &CountyState) {
     let tr = v.tr;
     ui.label(RichText::new(v.name(code)).strong().size(theme::HEADING));
-    let level = |l: Option<crate::model::RiskLevel>| l.map(|l| tr.risk_level(l)).unwrap_or(tr.risk_unknown);
-    let mut published = format!("{}: {}", tr.risk_published_level, level(st.published));
+    let level = |l: Option<crate::model::RiskLevel>| l.map(|l| tr.risk.risk_level(l)).unwrap_or(tr.risk.risk_unknown);
+    let mut published = format!("{}: {}", tr.map.risk_published_level, level(st.published));
     if let Some(since) = st.published_since {
-        published.push_str(&format!(" · {} {}", tr.since, format_local(since)));
+        published.push_str(&format!(" · {} {}", tr.overview.since, format_local(since)));
     }
     ui.label(published);
     match st.computed {
-        Some(c) => ui.label(format!("{}: {} ({})", tr.risk_computed, tr.risk_level(c.level), tr.rule_reason(c.reason))),
-        None => ui.label(format!("{}: {}", tr.risk_computed, tr.rule_not_applicable)),
+        Some(c) => ui.label(format!(
+            "{}: {} ({})",
+            tr.risk.risk_computed,
+            tr.risk.risk_level(c.level),
+            tr.risk.rule_reason(c.reason)
+        )),
+        None => ui.label(format!("{}: {}", tr.risk.risk_computed, tr.risk.rule_not_applicable)),
     };
     if st.disagrees() {
-        ui.label(RichText::new(tr.map_disagree).color(theme::WARN));
+        ui.label(RichText::new(tr.map.map_disagree).color(theme::WARN));
     }
     let n = |x: Option<u32>| x.map(|x| fmt_count(u64::from(x))).unwrap_or_else(|| "—".into());
     ui.label(format!("{}: {}", tr.case_field(crate::model::CaseField::Active), n(st.active)));
-    ui.label(format!("{}: {}", tr.map_mode_new7, n(st.new_7d)));
+    ui.label(format!("{}: {}", tr.map.map_mode_new7, n(st.new_7d)));
     if let Some(p) = st.per_100k {
-        ui.label(format!("{}: {p:.1}", tr.map_mode_per100k));
+        ui.label(format!("{}: {p:.1}", tr.map.map_mode_per100k));
     }
     if st.yan_jiu_tiao {
-        ui.label(RichText::new(format!("{} ({})", tr.yan_jiu_tiao, tr.yan_jiu_tiao_note)).color(theme::ALERT));
+        ui.label(
+            RichText::new(format!("{} ({})", tr.risk.yan_jiu_tiao, tr.risk.yan_jiu_tiao_note)).color(theme::ALERT),
+        );
     }
 }
 
@@ -392,29 +399,34 @@ fn checkpoint_tooltip(ui: &mut Ui, v: &ViewerContext<'_>, m: &CheckpointMarker) 
     let tr = v.tr;
     let Some(c) = v.sit.data().checkpoints().iter().find(|c| c.id == m.id) else { return };
     ui.label(RichText::new(if v.lang.is_en() { &c.name_en } else { &c.name_zh }).strong().size(theme::HEADING));
-    ui.label(format!("{} · {}", tr.checkpoint_kind(c.kind), v.name(c.region)));
+    ui.label(format!("{} · {}", tr.checkpoints.checkpoint_kind(c.kind), v.name(c.region)));
     let status = match m.status {
-        CheckpointStatus::Open => tr.cp_open,
-        CheckpointStatus::Closed => tr.cp_closed,
-        CheckpointStatus::Restricted => tr.cp_restricted,
+        CheckpointStatus::Open => tr.checkpoints.cp_open,
+        CheckpointStatus::Closed => tr.checkpoints.cp_closed,
+        CheckpointStatus::Restricted => tr.checkpoints.cp_restricted,
     };
-    ui.label(format!("{}: {status}", tr.cp_status));
+    ui.label(format!("{}: {status}", tr.checkpoints.cp_status));
     if m.stale {
-        ui.label(RichText::new(tr.cp_stale).color(theme::WARN));
+        ui.label(RichText::new(tr.checkpoints.cp_stale).color(theme::WARN));
     }
     if m.dropped {
-        ui.label(RichText::new(tr.cp_alert_dropped).color(theme::WARN));
+        ui.label(RichText::new(tr.checkpoints.cp_alert_dropped).color(theme::WARN));
     }
     ui.label(format!(
         "{}: {}",
-        tr.cp_last_interval,
+        tr.checkpoints.cp_last_interval,
         m.last_interval.map(|x| fmt_count(u64::from(x))).unwrap_or_else(|| "—".into())
     ));
     ui.label(format!(
         "{} {} · {} {} · {} {}",
-        tr.cp_positives, m.positives, tr.cp_red_codes, m.red_codes, tr.cp_temperature_alarms, m.temperature_alarms
+        tr.checkpoints.cp_positives,
+        m.positives,
+        tr.checkpoints.cp_red_codes,
+        m.red_codes,
+        tr.checkpoints.cp_temperature_alarms,
+        m.temperature_alarms
     ));
     if c.position_approximate {
-        ui.label(RichText::new(tr.cp_position_approximate).small().color(theme::TEXT_DIM));
+        ui.label(RichText::new(tr.checkpoints.cp_position_approximate).small().color(theme::TEXT_DIM));
     }
 }
