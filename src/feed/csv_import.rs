@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use super::report::{IngestReport, Issue};
+use super::ingest_report::{IngestReport, Issue};
 use super::row::parse_date;
 use crate::model::case::{Correction, FieldSet};
 use crate::model::time::end_of_day;

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::report::{IngestReport, Issue};
+use super::ingest_report::{IngestReport, Issue};
 use crate::model::geometry::{Polygon, RegionOutline, Ring};
 use crate::model::{Adcode, RegionRegistry};
 

@@ -6,14 +6,14 @@
 pub mod csv_import;
 pub mod document;
 pub mod geometry;
+pub mod ingest_report;
 pub mod live;
 pub mod registry;
-pub mod report;
 mod row;
 pub mod source;
 
 pub use document::{FeedDocument, ingest_document_refs, ingest_documents};
-pub use report::{IngestReport, Issue};
+pub use ingest_report::{IngestReport, Issue};
 pub use source::{FeedSource, LoadError, LoadOutcome, load, load_sources};
 
 /// The schema identifier this build writes and reads (major version 1).

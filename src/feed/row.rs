@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use serde_json::{Map, Value};
 
-use super::report::Issue;
+use super::ingest_report::Issue;
 use crate::model::time::china;
 use crate::model::{Adcode, RegionRegistry};
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::csv_import::{import_long_csv, looks_like_long_csv};
 use super::document::{FeedDocument, ingest_document_refs};
-use super::report::IngestReport;
+use super::ingest_report::IngestReport;
 use crate::model::{Dataset, DatasetBuilder, RegionRegistry};
 
 /// Largest file or HTTP body we read (a feed this large is a mistake or an attack).

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::SectionCheck;
 use crate::feed::row::{FieldResult, Row, local_instant, type_name};
 use crate::model::case::{Correction, FieldSet};
 use crate::model::time::{end_of_day, format_local};
@@ -12,7 +12,7 @@ use crate::model::{
     ResponseLevelChange, RiskAssessment, RiskBasis, RiskLevel, RiskRule,
 };
 
-impl Ctx<'_> {
+impl SectionCheck<'_> {
     pub(super) fn region(&mut self, i: usize, v: &Value, b: &mut DatasetBuilder) -> FieldResult<()> {
         let row = Row::new("regions", i, v)?;
         let code_s = row.req_str("adcode")?;

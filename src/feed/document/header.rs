@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use crate::feed::SCHEMA_V1;
-use crate::feed::report::{IngestReport, Issue};
+use crate::feed::ingest_report::{IngestReport, Issue};
 use crate::feed::row::{FieldResult, Row, type_name};
 use crate::model::SourceInfo;
 use crate::model::time::format_as_of;

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::report::{IngestReport, Issue};
+use super::ingest_report::{IngestReport, Issue};
 use super::row::{FieldResult, Row, type_name};
 use crate::model::time::format_as_of;
 use crate::model::{DatasetBuilder, SourceInfo};
@@ -65,7 +65,7 @@ pub fn ingest_document_refs(docs: &[&FeedDocument], builder: &mut DatasetBuilder
     for section in SECTIONS {
         for (doc, report) in docs.iter().zip(reports.iter_mut()) {
             let Some(rows) = doc.section(section, report) else { continue };
-            let mut ctx = Ctx { report, seen: HashMap::new(), pending: None, src: RowSource::default() };
+            let mut ctx = SectionCheck { report, seen: HashMap::new(), pending: None, src: RowSource::default() };
             for (i, v) in rows.iter().enumerate() {
                 ctx.src = match row_source(doc, section, i, v) {
                     Ok(s) => s,
@@ -130,7 +130,9 @@ struct RowSource {
     as_of: DateTime<Utc>,
 }
 
-struct Ctx<'a> {
+/// Validation of one section of a document: where its rows come from, the report they are
+/// written to, and the keys already accepted (duplicates are refused).
+struct SectionCheck<'a> {
     src: RowSource,
     report: &'a mut IngestReport,
     /// Keys of accepted rows in the current section → row index, for duplicate detection.
@@ -139,7 +141,7 @@ struct Ctx<'a> {
     pending: Option<(String, usize)>,
 }
 
-impl Ctx<'_> {
+impl SectionCheck<'_> {
     fn once(&mut self, row: &Row, key: String, describe: &str) -> FieldResult<()> {
         if let Some(first) = self.seen.get(&key) {
             return Err(row.err("", format!("duplicate of {}[{first}] ({describe})", row.section)));

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Ctx, relabel};
+use super::{SectionCheck, relabel};
 use crate::feed::row::{FieldResult, MAX_LINE_CHARS, Row, check_text, type_name};
 use crate::model::checkpoint::CodeColours;
 use crate::model::time::{end_of_day, format_local};
@@ -12,7 +12,7 @@ use crate::model::{
     HotlinePeriod, Lane, LaneCounts, Priority, Throughput, WorkOrder, WorkOrderStatus,
 };
 
-impl Ctx<'_> {
+impl SectionCheck<'_> {
     pub(super) fn checkpoint(&mut self, i: usize, v: &Value, b: &mut DatasetBuilder) -> FieldResult<()> {
         let row = Row::new("checkpoints", i, v)?;
         let id = row.line_text("id", true)?.unwrap_or_default();

@@ -16,7 +16,7 @@ use super::fetch::{self, FetchLimits, Fetched};
 use super::state::{SourceState, SourceStatus};
 use super::{SourceSpec, describe_bytes};
 use crate::backoff::Jitter;
-use crate::feed::report::IngestReport;
+use crate::feed::ingest_report::IngestReport;
 use crate::feed::source::{LoadOutcome, SourceText, merge, read_path, recognise};
 use crate::model::RegionRegistry;
 use crate::model::time::format_as_of;
