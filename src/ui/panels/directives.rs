@@ -88,7 +88,11 @@ impl<'a> Entry<'a> {
 
     fn key(self) -> Key {
         let d = self.directive();
-        Key { issuer: d.issuer.clone(), number: d.number.clone(), logged: matches!(self, Entry::Logged(_)) }
+        Key {
+            issuer: d.content.issuer.clone(),
+            number: d.content.number.clone(),
+            logged: matches!(self, Entry::Logged(_)),
+        }
     }
 
     fn in_force_at(self, t: DateTime<Utc>) -> bool {
@@ -250,8 +254,8 @@ fn filtered<'a>(v: &View<'a>, state: &DirectivesState, now: DateTime<Utc>) -> Ve
         .filter(|e| {
             let d = e.directive();
             (!f.in_force_now || e.in_force_at(now))
-                && (!f.only_region || data.scope_touches(&d.scope, v.region))
-                && f.category.is_none_or(|c| d.category == c)
+                && (!f.only_region || data.scope_touches(&d.content.scope, v.region))
+                && f.category.is_none_or(|c| d.content.category == c)
                 && f.status.is_none_or(|s| d.status == s)
         })
         .collect();
@@ -336,9 +340,9 @@ fn list(
                 if let (Entry::Logged(r), Some(s)) = (e, sync) {
                     super::live::sync_chip(ui, tr, r, s);
                 }
-                ui.label(RichText::new(tr.directive_category(d.category)).small().color(theme::TEXT_DIM));
+                ui.label(RichText::new(tr.directive_category(d.content.category)).small().color(theme::TEXT_DIM));
             });
-            let text = RichText::new(format!("{}  {}", d.number, d.title)).strong();
+            let text = RichText::new(format!("{}  {}", d.content.number, d.content.title)).strong();
             if ui.selectable_label(selected, text).clicked() {
                 state.selected = Some(key);
                 if !matches!(state.mode, Mode::Form(_)) {
@@ -349,7 +353,7 @@ fn list(
                 Entry::Logged(r) if r.issued_at.is_none() => format!("{} {}", j.drafted, format_local(r.created_at())),
                 _ => format!("{} {}", tr.issued, format_local(d.issued_at)),
             };
-            ui.label(RichText::new(format!("{when} · {}", d.issuer)).small().color(theme::TEXT_DIM));
+            ui.label(RichText::new(format!("{when} · {}", d.content.issuer)).small().color(theme::TEXT_DIM));
             ui.add_space(4.0);
         }
     });
@@ -392,7 +396,12 @@ fn find<'a>(v: &View<'a>, key: &Key) -> Option<Entry<'a>> {
     if key.logged {
         v.sit.journal().record(&key.issuer, &key.number).map(Entry::Logged)
     } else {
-        v.sit.data().directives().iter().find(|d| d.issuer == key.issuer && d.number == key.number).map(Entry::Feed)
+        v.sit
+            .data()
+            .directives()
+            .iter()
+            .find(|d| d.content.issuer == key.issuer && d.content.number == key.number)
+            .map(Entry::Feed)
     }
 }
 
@@ -408,21 +417,21 @@ fn detail(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
     let now = Utc::now();
     widgets::card(ui, ui.available_width(), |ui| {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(&d.number).size(theme::TITLE).strong().color(theme::ACCENT));
+            ui.label(RichText::new(&d.content.number).size(theme::TITLE).strong().color(theme::ACCENT));
             badge(ui, v, matches!(entry, Entry::Logged(_)));
             status_chip(ui, v, d, entry.in_force_at(now));
         });
-        ui.label(RichText::new(&d.title).size(theme::HEADING).strong());
+        ui.label(RichText::new(&d.content.title).size(theme::HEADING).strong());
         Grid::new("directive_fields").num_columns(2).spacing([14.0, 4.0]).show(ui, |ui| {
             let mut row = |k: &str, val: String| {
                 ui.label(RichText::new(k).small().color(theme::TEXT_DIM));
                 ui.label(val);
                 ui.end_row();
             };
-            row(j.issuer, d.issuer.clone());
-            row(j.category, tr.directive_category(d.category).to_owned());
-            row(j.priority, j.priority(d.priority).to_owned());
-            let scope: Vec<String> = d.scope.iter().map(|c| format!("{} {c}", v.name(*c))).collect();
+            row(j.issuer, d.content.issuer.clone());
+            row(j.category, tr.directive_category(d.content.category).to_owned());
+            row(j.priority, j.priority(d.content.priority).to_owned());
+            let scope: Vec<String> = d.content.scope.iter().map(|c| format!("{} {c}", v.name(*c))).collect();
             row(j.scope_label, scope.join(if v.lang.is_en() { "; " } else { "；" }));
             match entry {
                 Entry::Logged(r) => {
@@ -433,10 +442,10 @@ fn detail(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
                 }
                 Entry::Feed(_) => row(tr.issued, format_local(d.issued_at)),
             }
-            row(j.from, d.effective_from.map(format_local).unwrap_or_else(|| j.on_issue.to_owned()));
+            row(j.from, d.content.effective_from.map(format_local).unwrap_or_else(|| j.on_issue.to_owned()));
             let until = match entry {
                 Entry::Logged(r) => r.content.effective_until,
-                Entry::Feed(_) => d.effective_until,
+                Entry::Feed(_) => d.content.effective_until,
             };
             row(j.until, until.map(format_local).unwrap_or_else(|| j.until_lifted.to_owned()));
             if let Entry::Logged(r) = entry
@@ -445,9 +454,9 @@ fn detail(ui: &mut Ui, v: &View<'_>, status: &Status<'_>, state: &mut Directives
                 row(j.ended, format!("{} · {} {reason}", format_local(*at), j.status(r.status)));
             }
         });
-        if !d.body.is_empty() {
+        if !d.content.body.is_empty() {
             ui.add_space(4.0);
-            ui.label(RichText::new(&d.body));
+            ui.label(RichText::new(&d.content.body));
         }
     });
     match entry {
