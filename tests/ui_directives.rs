@@ -220,7 +220,7 @@ fn logged_directives_reach_the_overview_and_the_curves() {
     h.run_steps(3);
     let sit = h.state().situation().unwrap();
     let in_force = sit.directives_in_force(Adcode::new(230100).unwrap());
-    assert!(in_force.iter().any(|d| d.number == "黑指发88号"), "in force in Harbin through the province scope");
+    assert!(in_force.iter().any(|d| d.content.number == "黑指发88号"), "in force in Harbin through the province scope");
     assert!(has_label(&h, "黑指发88号"), "listed among the directives in force on the overview");
     assert!(h.query_all_by_label("本地记录").next().is_some(), "with the logged-here badge");
     // Before it was issued it is not in force.

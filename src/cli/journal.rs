@@ -333,6 +333,7 @@ fn list(settings: &Settings, dir: &Path, in_force: bool, as_json: bool, tr: &Tr)
     for r in &records {
         let d = &r.directive;
         let scope: Vec<String> = d
+            .content
             .scope
             .iter()
             .map(|c| registry.as_ref().map(|reg| reg.name(*c, en)).unwrap_or_else(|| c.to_string()))
@@ -345,7 +346,14 @@ fn list(settings: &Settings, dir: &Path, in_force: bool, as_json: bool, tr: &Tr)
         if r.in_force_at(now) {
             status.push_str(" ●");
         }
-        println!("{}  [{}]  {}  · {} · {} · {when}", d.number, status, d.title, d.issuer, scope.join(", "));
+        println!(
+            "{}  [{}]  {}  · {} · {} · {when}",
+            d.content.number,
+            status,
+            d.content.title,
+            d.content.issuer,
+            scope.join(", ")
+        );
     }
     println!("{}", j.n_directives(records.len()));
     Ok(ExitCode::SUCCESS)

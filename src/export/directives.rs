@@ -19,7 +19,8 @@ pub struct ListRow<'a> {
 }
 
 fn scope_text(d: &Directive, registry: Option<&RegionRegistry>, en: bool) -> String {
-    d.scope
+    d.content
+        .scope
         .iter()
         .map(|c| match registry.and_then(|r| r.get(*c)) {
             Some(_) => format!("{} {c}", registry.map(|r| r.name(*c, en)).unwrap_or_default()),
@@ -30,7 +31,7 @@ fn scope_text(d: &Directive, registry: Option<&RegionRegistry>, en: bool) -> Str
 }
 
 fn until_text(d: &Directive, tr: &Tr) -> String {
-    d.effective_until.map(format_local).unwrap_or_else(|| tr.journal.until_lifted.to_owned())
+    d.content.effective_until.map(format_local).unwrap_or_else(|| tr.journal.until_lifted.to_owned())
 }
 
 /// A CSV cell a spreadsheet will not run: a leading `=`, `+`, `-` or `@` gets a `'`.
@@ -75,19 +76,19 @@ fn list_cells(row: &ListRow<'_>, tr: &Tr, registry: Option<&RegionRegistry>, en:
     let d = row.directive;
     let j = &tr.journal;
     vec![
-        d.number.clone(),
-        d.issuer.clone(),
-        d.title.clone(),
-        tr.journal.directive_category(d.category).to_owned(),
+        d.content.number.clone(),
+        d.content.issuer.clone(),
+        d.content.title.clone(),
+        tr.journal.directive_category(d.content.category).to_owned(),
         j.status(d.status).to_owned(),
-        j.priority(d.priority).to_owned(),
+        j.priority(d.content.priority).to_owned(),
         scope_text(d, registry, en),
         format_local(d.issued_at),
-        d.effective_from.map(format_local).unwrap_or_else(|| j.on_issue.to_owned()),
+        d.content.effective_from.map(format_local).unwrap_or_else(|| j.on_issue.to_owned()),
         until_text(d, tr),
         if row.logged { j.badge_local.to_owned() } else { format!("{} {}", j.badge_feed, d.source) },
         if row.logged { row.acknowledgments.to_string() } else { String::new() },
-        d.body.clone(),
+        d.content.body.clone(),
     ]
 }
 
@@ -230,7 +231,7 @@ pub fn history_html(
     body.push_str(&format!("<h2>{}</h2>\n", escape_html(tr.journal.history)));
     let rows = history_rows(record, tr);
     body.push_str(&table(&history_header(tr), &rows, Some(4), &[5, 6]));
-    let title = format!("{} · {} {}", tr.journal.history_title, d.number, d.title);
+    let title = format!("{} · {} {}", tr.journal.history_title, d.content.number, d.content.title);
     page(&title, en, generated, tr, &body)
 }
 

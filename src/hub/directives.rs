@@ -85,14 +85,14 @@ pub fn feed_rows(journal: &Journal) -> Vec<Value> {
             let d = &r.directive;
             let last = r.events.last();
             let mut row = json!({
-                "number": d.number,
-                "issuer": d.issuer,
-                "title": d.title,
-                "category": d.category.wire_name(),
-                "scope": d.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                "number": d.content.number,
+                "issuer": d.content.issuer,
+                "title": d.content.title,
+                "category": d.content.category.wire_name(),
+                "scope": d.content.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
                 "issued_at": d.issued_at.to_rfc3339(),
                 "status": d.status,
-                "priority": d.priority,
+                "priority": d.content.priority,
                 "ref": format!(
                     "sitboard-hub directive journal, {} events, last {} (hash {})",
                     r.events.len(),
@@ -100,13 +100,13 @@ pub fn feed_rows(journal: &Journal) -> Vec<Value> {
                     last.map(|e| e.hash.get(..16).unwrap_or(&e.hash)).unwrap_or("")
                 ),
             });
-            if !d.body.is_empty() {
-                row["body"] = json!(d.body);
+            if !d.content.body.is_empty() {
+                row["body"] = json!(d.content.body);
             }
-            if let Some(f) = d.effective_from {
+            if let Some(f) = d.content.effective_from {
                 row["effective_from"] = json!(f.to_rfc3339());
             }
-            if let Some(u) = d.effective_until {
+            if let Some(u) = d.content.effective_until {
                 row["effective_until"] = json!(u.to_rfc3339());
             }
             row

@@ -200,7 +200,7 @@ impl DatasetBuilder {
     }
 
     pub fn add_directive(&mut self, d: Directive, as_of: Option<DateTime<Utc>>) {
-        put(&mut self.directives, (d.issuer.clone(), d.number.clone()), d, as_of);
+        put(&mut self.directives, (d.content.issuer.clone(), d.content.number.clone()), d, as_of);
     }
 
     pub fn add_hotline(&mut self, h: HotlinePeriod, as_of: Option<DateTime<Utc>>) {
@@ -244,7 +244,10 @@ impl DatasetBuilder {
         throughput.values_mut().for_each(|v| v.sort_by_key(|t| t.start));
 
         let mut directives: Vec<Directive> = self.directives.into_values().map(|(d, _)| d).collect();
-        directives.sort_by(|a, b| (a.issued_at, &a.issuer, &a.number).cmp(&(b.issued_at, &b.issuer, &b.number)));
+        directives.sort_by(|a, b| {
+            let (ca, cb) = (&a.content, &b.content);
+            (a.issued_at, &ca.issuer, &ca.number).cmp(&(b.issued_at, &cb.issuer, &cb.number))
+        });
 
         let mut hotline: Vec<HotlinePeriod> = self.hotline.into_values().map(|(h, _)| h).collect();
         hotline.sort_by_key(|h| (h.from, h.region));

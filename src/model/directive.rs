@@ -85,21 +85,30 @@ impl Priority {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Directive {
+/// A directive's content as an officer wrote it or a feed published it. Number and issuing
+/// body identify it and never change after it is first recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DirectiveContent {
     pub number: String,
     pub issuer: String,
     pub title: String,
     pub body: String,
     pub category: DirectiveCategory,
     pub scope: Vec<Adcode>,
-    pub issued_at: DateTime<Utc>,
     pub effective_from: Option<DateTime<Utc>>,
     pub effective_until: Option<DateTime<Utc>>,
+    pub priority: Priority,
+}
+
+/// A directive as the board shows it: its content, when it was issued and its status, and
+/// where the record comes from (a feed, or the local journal).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Directive {
+    pub content: DirectiveContent,
+    pub issued_at: DateTime<Utc>,
     /// Status as published (as of the feed's `as_of`).
     pub status: DirectiveStatus,
     pub supersedes: Vec<String>,
-    pub priority: Priority,
     /// Feed source id.
     pub source: String,
     pub reference: Option<String>,
@@ -114,11 +123,11 @@ impl Directive {
         if self.status == DirectiveStatus::Draft || self.status == DirectiveStatus::Revoked {
             return false;
         }
-        let from = self.effective_from.unwrap_or(self.issued_at);
+        let from = self.content.effective_from.unwrap_or(self.issued_at);
         if t < from || t < self.issued_at {
             return false;
         }
-        match self.effective_until {
+        match self.content.effective_until {
             Some(until) => t < until,
             // No end time: in force while the feed says so, and only as far as the feed
             // vouches for (after its `as_of` the status is unknown). Lifted or superseded

@@ -23,7 +23,7 @@ pub mod time;
 pub use case::{CaseCounts, CaseField, CaseReport, Channel, Provenance, ReportWindow};
 pub use checkpoint::{Checkpoint, CheckpointKind, CheckpointStatus, Lane, LaneCounts, Throughput};
 pub use dataset::{Dataset, DatasetBuilder, SourceInfo};
-pub use directive::{Directive, DirectiveCategory, DirectiveStatus, Priority};
+pub use directive::{Directive, DirectiveCategory, DirectiveContent, DirectiveStatus, Priority};
 pub use hotline::{HotlinePeriod, WorkOrder, WorkOrderStatus};
 /// The wire form of a journal event (now `journal::wire`), under its former path.
 pub use journal::wire as journal_wire;

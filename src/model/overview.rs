@@ -259,9 +259,9 @@ impl Overview {
             .directives_in_force(region)
             .into_iter()
             .map(|d| DirectiveRef {
-                number: d.number.clone(),
-                issuer: d.issuer.clone(),
-                title: d.title.clone(),
+                number: d.content.number.clone(),
+                issuer: d.content.issuer.clone(),
+                title: d.content.title.clone(),
                 issued_at: d.issued_at,
                 logged: sit.is_logged(d),
             })

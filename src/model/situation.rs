@@ -70,7 +70,7 @@ impl Situation {
     /// publishes those back to every board, and here the local journal's record (with its
     /// acknowledgments and history) is the one to show.
     pub fn feed_directives(&self) -> impl Iterator<Item = &Directive> {
-        self.data.directives().iter().filter(|d| self.journal.record(&d.issuer, &d.number).is_none())
+        self.data.directives().iter().filter(|d| self.journal.record(&d.content.issuer, &d.content.number).is_none())
     }
 
     /// Whether a directive was logged in the local journal (not published by a feed).
@@ -133,7 +133,7 @@ impl Situation {
         let t = self.last_instant();
         let mut v: Vec<&Directive> = self
             .feed_directives()
-            .filter(|d| d.in_force_at(t) && self.data.scope_touches(&d.scope, region))
+            .filter(|d| d.in_force_at(t) && self.data.scope_touches(&d.content.scope, region))
             .chain(
                 self.journal
                     .issued()

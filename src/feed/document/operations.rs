@@ -8,8 +8,8 @@ use crate::feed::row::{FieldResult, MAX_LINE_CHARS, Row, check_text, type_name};
 use crate::model::checkpoint::CodeColours;
 use crate::model::time::{end_of_day, format_local};
 use crate::model::{
-    Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, Directive, DirectiveCategory, DirectiveStatus,
-    HotlinePeriod, Lane, LaneCounts, Priority, Throughput, WorkOrder, WorkOrderStatus,
+    Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, Directive, DirectiveCategory, DirectiveContent,
+    DirectiveStatus, HotlinePeriod, Lane, LaneCounts, Priority, Throughput, WorkOrder, WorkOrderStatus,
 };
 
 impl SectionCheck<'_> {
@@ -180,18 +180,22 @@ impl SectionCheck<'_> {
             }
         }
         let d = Directive {
-            number,
-            issuer,
-            title,
-            body,
-            category,
-            scope,
+            content: DirectiveContent {
+                number,
+                issuer,
+                title,
+                body,
+                category,
+                scope,
+                effective_from,
+                effective_until,
+                priority: row
+                    .opt_enum("priority", Priority::parse, "normal, high, urgent")?
+                    .unwrap_or(Priority::Normal),
+            },
             issued_at,
-            effective_from,
-            effective_until,
             status,
             supersedes,
-            priority: row.opt_enum("priority", Priority::parse, "normal, high, urgent")?.unwrap_or(Priority::Normal),
             source: self.src.id.clone(),
             reference: row.reference()?,
             known_until: Some(self.src.as_of),

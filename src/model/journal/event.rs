@@ -5,8 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::directive::{DirectiveCategory, Priority};
-use crate::model::region::Adcode;
+use crate::model::directive::DirectiveContent;
 
 /// What happened to a directive. Every change is a new event; nothing is overwritten.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -49,21 +48,6 @@ impl EventKind {
     pub fn carries_content(self) -> bool {
         matches!(self, EventKind::Drafted | EventKind::Issued | EventKind::Amended)
     }
-}
-
-/// A directive's content as an officer wrote it. Number and issuing body identify it and
-/// never change after it is first recorded.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DirectiveContent {
-    pub number: String,
-    pub issuer: String,
-    pub title: String,
-    pub body: String,
-    pub category: DirectiveCategory,
-    pub scope: Vec<Adcode>,
-    pub effective_from: Option<DateTime<Utc>>,
-    pub effective_until: Option<DateTime<Utc>>,
-    pub priority: Priority,
 }
 
 /// An event as an officer asks for it, before the journal stamps, numbers and chains it.

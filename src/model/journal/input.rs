@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::event::{DirectiveContent, EventKind, NewEvent};
+use super::event::{EventKind, NewEvent};
 use super::lifecycle::check_transition;
 use super::problem::{Field, Problem};
 use super::record::DirectiveRecord;
 use super::replay::Journal;
-use crate::model::directive::{Directive, DirectiveCategory, DirectiveStatus, Priority};
+use crate::model::directive::{Directive, DirectiveCategory, DirectiveContent, DirectiveStatus, Priority};
 use crate::model::region::{Adcode, RegionRegistry};
 use crate::model::text::check_text;
 use crate::model::time::{format_time_input, parse_time_input};
@@ -208,7 +208,7 @@ impl Prepare<'_> {
         let (number, issuer) = (input.number.trim(), input.issuer.trim());
         if !number.is_empty()
             && !issuer.is_empty()
-            && (self.feed.iter().any(|d| d.issuer == issuer && d.number == number)
+            && (self.feed.iter().any(|d| d.content.issuer == issuer && d.content.number == number)
                 || self.journal.record(issuer, number).is_some())
         {
             problems.push(Problem::DuplicateNumber { issuer: issuer.to_owned(), number: number.to_owned() });

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::event::{DirectiveContent, EventKind, JournalEvent};
-use crate::model::directive::{Directive, DirectiveStatus};
+use super::event::{EventKind, JournalEvent};
+use crate::model::directive::{Directive, DirectiveContent, DirectiveStatus};
 
 /// The `source` of directives derived from the journal (feed directives carry a feed id).
 pub const JOURNAL_SOURCE: &str = "journal";
@@ -79,18 +79,10 @@ impl DirectiveRecord {
             until = Some(until.map_or(*at, |u| u.min(*at)));
         }
         Directive {
-            number: c.number.clone(),
-            issuer: c.issuer.clone(),
-            title: c.title.clone(),
-            body: c.body.clone(),
-            category: c.category,
-            scope: c.scope.clone(),
+            content: DirectiveContent { effective_until: until, ..c.clone() },
             issued_at: self.issued_at.or(self.drafted_at).unwrap_or_else(|| self.created_at()),
-            effective_from: c.effective_from,
-            effective_until: until,
             status: self.status,
             supersedes: Vec::new(),
-            priority: c.priority,
             source: JOURNAL_SOURCE.to_owned(),
             reference: None,
             known_until: None,

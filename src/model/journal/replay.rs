@@ -7,7 +7,7 @@ use super::event::{EventKind, JournalEvent};
 use super::lifecycle::check_transition;
 use super::problem::Problem;
 use super::record::{Acknowledgment, DirectiveRecord, JOURNAL_SOURCE};
-use crate::model::directive::{Directive, DirectiveStatus};
+use crate::model::directive::{Directive, DirectiveContent, DirectiveStatus};
 
 /// The issuing body when none is given and the journal has none yet.
 pub const DEFAULT_ISSUER: &str = "疫情防控指挥部";
@@ -58,18 +58,20 @@ impl Journal {
             None => {
                 let Some(content) = e.event.content.clone() else { return Err(Problem::Mismatch) };
                 let placeholder = Directive {
-                    number: content.number.clone(),
-                    issuer: content.issuer.clone(),
-                    title: String::new(),
-                    body: String::new(),
-                    category: content.category,
-                    scope: Vec::new(),
+                    content: DirectiveContent {
+                        number: content.number.clone(),
+                        issuer: content.issuer.clone(),
+                        title: String::new(),
+                        body: String::new(),
+                        category: content.category,
+                        scope: Vec::new(),
+                        effective_from: None,
+                        effective_until: None,
+                        priority: content.priority,
+                    },
                     issued_at: at,
-                    effective_from: None,
-                    effective_until: None,
                     status: DirectiveStatus::Draft,
                     supersedes: Vec::new(),
-                    priority: content.priority,
                     source: JOURNAL_SOURCE.to_owned(),
                     reference: None,
                     known_until: None,

@@ -7,9 +7,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::event::{DirectiveContent, EventKind, JournalEvent, NewEvent};
+use super::event::{EventKind, JournalEvent, NewEvent};
 use super::input::{DraftInput, MAX_REASON_CHARS, MAX_SHORT_CHARS, check_officer, validate_input};
 use super::problem::{Field, Problem};
+use crate::model::directive::DirectiveContent;
 use crate::model::region::RegionRegistry;
 use crate::model::text::check_text;
 

@@ -368,13 +368,13 @@ pub(super) fn directives(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, widt
             return;
         }
         for d in &ov.directives_in_force {
-            let full = v.sit.directives().find(|x| x.number == d.number && x.issuer == d.issuer);
+            let full = v.sit.directives().find(|x| x.content.number == d.number && x.content.issuer == d.issuer);
             ui.separator();
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(&d.number).size(theme::HEADING).strong().color(theme::ACCENT));
                 if let Some(f) = full {
                     ui.label(
-                        RichText::new(format!(" {} ", tr.journal.directive_category(f.category)))
+                        RichText::new(format!(" {} ", tr.journal.directive_category(f.content.category)))
                             .small()
                             .background_color(theme::CARD_BORDER),
                     );
@@ -385,18 +385,18 @@ pub(super) fn directives(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, widt
             });
             let title = ui.label(RichText::new(&d.title).size(theme::BODY).strong());
             if let Some(f) = full {
-                let mut hover = format!("{}\n{}", f.issuer, f.body);
+                let mut hover = format!("{}\n{}", f.content.issuer, f.content.body);
                 hover.push_str(&format!(
                     "\n\n{}",
                     if d.logged { tr.journal.badge_local_hint } else { tr.journal.feed_directive }
                 ));
                 title.on_hover_text(hover);
                 let mut when = format!("{} {}", tr.journal.issued, format_local(f.issued_at));
-                if let Some(e) = f.effective_from {
+                if let Some(e) = f.content.effective_from {
                     when.push_str(&format!(" · {} {}", tr.journal.effective, format_local(e)));
                 }
                 ui.label(RichText::new(when).small().color(theme::TEXT_DIM));
-                ui.label(RichText::new(&f.issuer).small().color(theme::TEXT_DIM));
+                ui.label(RichText::new(&f.content.issuer).small().color(theme::TEXT_DIM));
             }
         }
     });

@@ -69,20 +69,20 @@ pub(super) fn annotations(
     // Feed directives and those issued in the local journal.
     let mut out: Vec<Annotation> = sit
         .directives()
-        .filter(|d| data.scope_touches(&d.scope, region) && d.issued_at <= sit.as_of())
+        .filter(|d| data.scope_touches(&d.content.scope, region) && d.issued_at <= sit.as_of())
         .filter(|d| {
             let day = d.issued_at.with_timezone(&china()).date_naive();
             episode.0 <= day && day <= episode.1
         })
         .map(|d| Annotation {
             x: instant_x(d.issued_at),
-            label: d.number.clone(),
-            short: format!("{} {}", d.number, d.issued_at.with_timezone(&china()).format("%m-%d %H:%M")),
+            label: d.content.number.clone(),
+            short: format!("{} {}", d.content.number, d.issued_at.with_timezone(&china()).format("%m-%d %H:%M")),
             detail: format!(
                 "{} {}\n{}\n{} {}",
-                d.number,
-                d.title,
-                d.issuer,
+                d.content.number,
+                d.content.title,
+                d.content.issuer,
                 tr.journal.issued,
                 format_local(d.issued_at)
             ),

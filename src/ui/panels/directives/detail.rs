@@ -7,7 +7,12 @@ pub(super) fn find<'a>(v: &ViewerContext<'a>, key: &Key) -> Option<Entry<'a>> {
     if key.logged {
         v.sit.journal().record(&key.issuer, &key.number).map(Entry::Logged)
     } else {
-        v.sit.data().directives().iter().find(|d| d.issuer == key.issuer && d.number == key.number).map(Entry::Feed)
+        v.sit
+            .data()
+            .directives()
+            .iter()
+            .find(|d| d.content.issuer == key.issuer && d.content.number == key.number)
+            .map(Entry::Feed)
     }
 }
 
@@ -29,21 +34,21 @@ pub(super) fn detail(
     let now = Utc::now();
     widgets::card(ui, ui.available_width(), |ui| {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(&d.number).size(theme::TITLE).strong().color(theme::ACCENT));
+            ui.label(RichText::new(&d.content.number).size(theme::TITLE).strong().color(theme::ACCENT));
             badge(ui, v, matches!(entry, Entry::Logged(_)));
             status_chip(ui, v, d, entry.in_force_at(now));
         });
-        ui.label(RichText::new(&d.title).size(theme::HEADING).strong());
+        ui.label(RichText::new(&d.content.title).size(theme::HEADING).strong());
         Grid::new("directive_fields").num_columns(2).spacing([14.0, 4.0]).show(ui, |ui| {
             let mut row = |k: &str, val: String| {
                 ui.label(RichText::new(k).small().color(theme::TEXT_DIM));
                 ui.label(val);
                 ui.end_row();
             };
-            row(j.issuer, d.issuer.clone());
-            row(j.category, tr.journal.directive_category(d.category).to_owned());
-            row(j.priority, j.priority(d.priority).to_owned());
-            let scope: Vec<String> = d.scope.iter().map(|c| format!("{} {c}", v.name(*c))).collect();
+            row(j.issuer, d.content.issuer.clone());
+            row(j.category, tr.journal.directive_category(d.content.category).to_owned());
+            row(j.priority, j.priority(d.content.priority).to_owned());
+            let scope: Vec<String> = d.content.scope.iter().map(|c| format!("{} {c}", v.name(*c))).collect();
             row(j.scope_label, scope.join(if v.lang.is_en() { "; " } else { "；" }));
             match entry {
                 Entry::Logged(r) => {
@@ -54,10 +59,10 @@ pub(super) fn detail(
                 }
                 Entry::Feed(_) => row(tr.journal.issued, format_local(d.issued_at)),
             }
-            row(j.from, d.effective_from.map(format_local).unwrap_or_else(|| j.on_issue.to_owned()));
+            row(j.from, d.content.effective_from.map(format_local).unwrap_or_else(|| j.on_issue.to_owned()));
             let until = match entry {
                 Entry::Logged(r) => r.content.effective_until,
-                Entry::Feed(_) => d.effective_until,
+                Entry::Feed(_) => d.content.effective_until,
             };
             row(j.until, until.map(format_local).unwrap_or_else(|| j.until_lifted.to_owned()));
             if let Entry::Logged(r) = entry
@@ -66,9 +71,9 @@ pub(super) fn detail(
                 row(j.ended, format!("{} · {} {reason}", format_local(*at), j.status(r.status)));
             }
         });
-        if !d.body.is_empty() {
+        if !d.content.body.is_empty() {
             ui.add_space(4.0);
-            ui.label(RichText::new(&d.body));
+            ui.label(RichText::new(&d.content.body));
         }
     });
     match entry {

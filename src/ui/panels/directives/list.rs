@@ -15,8 +15,8 @@ pub(super) fn filtered<'a>(v: &ViewerContext<'a>, state: &DirectivesPanel, now: 
         .filter(|e| {
             let d = e.directive();
             (!f.in_force_now || e.in_force_at(now))
-                && (!f.only_region || data.scope_touches(&d.scope, v.region))
-                && f.category.is_none_or(|c| d.category == c)
+                && (!f.only_region || data.scope_touches(&d.content.scope, v.region))
+                && f.category.is_none_or(|c| d.content.category == c)
                 && f.status.is_none_or(|s| d.status == s)
         })
         .collect();
@@ -101,9 +101,11 @@ pub(super) fn list(
                 if let (Entry::Logged(r), Some(s)) = (e, push) {
                     crate::ui::panels::live::sync_chip(ui, tr, r, s);
                 }
-                ui.label(RichText::new(tr.journal.directive_category(d.category)).small().color(theme::TEXT_DIM));
+                ui.label(
+                    RichText::new(tr.journal.directive_category(d.content.category)).small().color(theme::TEXT_DIM),
+                );
             });
-            let text = RichText::new(format!("{}  {}", d.number, d.title)).strong();
+            let text = RichText::new(format!("{}  {}", d.content.number, d.content.title)).strong();
             if ui.selectable_label(selected, text).clicked() {
                 state.selected = Some(key);
                 if !matches!(state.mode, Mode::Form(_)) {
@@ -114,7 +116,7 @@ pub(super) fn list(
                 Entry::Logged(r) if r.issued_at.is_none() => format!("{} {}", j.drafted, format_local(r.created_at())),
                 _ => format!("{} {}", tr.journal.issued, format_local(d.issued_at)),
             };
-            ui.label(RichText::new(format!("{when} · {}", d.issuer)).small().color(theme::TEXT_DIM));
+            ui.label(RichText::new(format!("{when} · {}", d.content.issuer)).small().color(theme::TEXT_DIM));
             ui.add_space(4.0);
         }
     });

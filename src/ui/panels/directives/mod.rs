@@ -96,7 +96,11 @@ impl<'a> Entry<'a> {
 
     fn key(self) -> Key {
         let d = self.directive();
-        Key { issuer: d.issuer.clone(), number: d.number.clone(), logged: matches!(self, Entry::Logged(_)) }
+        Key {
+            issuer: d.content.issuer.clone(),
+            number: d.content.number.clone(),
+            logged: matches!(self, Entry::Logged(_)),
+        }
     }
 
     fn in_force_at(self, t: DateTime<Utc>) -> bool {
