@@ -15,4 +15,5 @@ pub mod model;
 pub mod secret;
 pub mod settings;
 pub mod store;
+pub mod timeline;
 pub mod ui;
