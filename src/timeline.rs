@@ -159,6 +159,13 @@ impl Timeline {
         self.play = PlayState::Playing(speed);
     }
 
+    /// A new speed for a playing cursor (it keeps its place).
+    pub fn set_speed(&mut self, speed: Speed) {
+        if self.is_playing() {
+            self.play = PlayState::Playing(speed);
+        }
+    }
+
     /// Space: play when paused or following, pause when playing.
     pub fn toggle_play(&mut self, speed: Speed) {
         if self.is_playing() { self.pause() } else { self.play(speed) }

@@ -17,7 +17,7 @@ use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::hub::{self, HubConfig};
 use sitboard::i18n::Lang;
 use sitboard::settings::Settings;
-use sitboard::ui::workers::PlayState;
+use sitboard::timeline::PlayState;
 use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
 
 fn harness(app: SitboardApp) -> Harness<'static, SitboardApp> {
@@ -100,11 +100,11 @@ fn the_board_follows_the_hub_pauses_when_moved_back_and_shows_stale_data_when_it
     let newest = newest_date(&h);
     assert!(frames_until(&mut h, Duration::from_secs(10), |h| newest_date(h) > newest), "no new data");
     assert_eq!(shown_date(&h), Some(day("2020-03-05")), "paused: the day stays");
-    assert_eq!(h.state().live().unwrap().play, PlayState::Paused);
+    assert_eq!(h.state().timeline().play_state(), PlayState::Paused);
     assert!(h.query_by_label("‖ Paused").is_some());
     h.get_by_role_and_label(Role::Button, "▶ Jump to live").click();
     h.run_steps(2);
-    assert_eq!(h.state().live().unwrap().play, PlayState::Following);
+    assert_eq!(h.state().timeline().play_state(), PlayState::Following);
     assert_eq!(shown_date(&h), newest_date(&h));
 
     // The hub stops: a stale banner within two intervals (plus a frame), the data stays.

@@ -31,9 +31,11 @@ impl Situation {
         Situation { data, date, as_of: time::end_of_day(date), journal: Arc::default() }
     }
 
-    /// The situation at an instant; its reporting day is the last one that has ended.
+    /// The situation at an instant; its reporting day is the last one that has ended (at
+    /// 15:00 on 03-03 the report of 03-03 is not out yet: the day in view is 03-02).
     pub fn at_instant(data: Arc<Dataset>, as_of: DateTime<Utc>) -> Self {
-        let date = time::local_date(as_of - Duration::nanoseconds(1));
+        let today = time::local_date(as_of);
+        let date = today.pred_opt().unwrap_or(today);
         Situation { data, date, as_of, journal: Arc::default() }
     }
 
@@ -104,8 +106,8 @@ impl Situation {
 
     /// The last instant inside the situation's day. Levels and directives are read here: a
     /// change that takes effect at 00:00 the next day (exactly at `as_of`) belongs to the
-    /// next day, not to this one.
-    fn last_instant(&self) -> DateTime<Utc> {
+    /// next day, not to this one. Whatever says "in force now" asks this instant.
+    pub fn last_instant(&self) -> DateTime<Utc> {
         self.as_of - Duration::nanoseconds(1)
     }
 
@@ -148,5 +150,25 @@ impl Situation {
     /// A situation for another day over the same data.
     pub fn with_date(&self, date: NaiveDate) -> Situation {
         Situation::at_end_of(self.data.clone(), date).with_journal(self.journal.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_in_view_is_the_last_reporting_day_that_has_ended() {
+        let data = Arc::new(Dataset::default());
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        // 24:00 on 03-03 (Beijing): the report of 03-03 is out.
+        let end = Situation::at_instant(data.clone(), time::end_of_day(d("2020-03-03")));
+        assert_eq!(end.date(), d("2020-03-03"));
+        assert_eq!(end.as_of(), Situation::at_end_of(data.clone(), d("2020-03-03")).as_of());
+        // 15:00 on 03-03: not yet; the day in view is 03-02.
+        assert_eq!(Situation::at_instant(data.clone(), at("2020-03-03T15:00:00+08:00")).date(), d("2020-03-02"));
+        // One second before midnight: still 03-02.
+        assert_eq!(Situation::at_instant(data, at("2020-03-03T23:59:59+08:00")).date(), d("2020-03-02"));
     }
 }

@@ -2,19 +2,29 @@
 //! [`UiCommand`] and the app's logic step applies it, in order (rerun's `SystemCommand`).
 //! Defined below the panels and the app, so both depend on it and it on neither.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::workers::JournalRequest;
 use crate::i18n::Lang;
 use crate::model::Adcode;
 use crate::settings::MainTab;
+use crate::timeline::{Speed, StepUnit};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum UiCommand {
     SelectRegion(Adcode),
+    /// Move the timeline to the end of a reporting day.
     SetDate(NaiveDate),
-    /// Live feeds: follow the newest day again ("jump to live").
+    /// Move the timeline to an instant.
+    Seek(DateTime<Utc>),
+    /// Follow the newest data again ("jump to live", End).
     FollowLive,
+    /// Play, or pause when playing (Space).
+    TogglePlay,
+    SetSpeed(Speed),
+    SetLoop(bool),
+    /// Step the timeline back (`false`) or forward by a mark, an hour or a day.
+    Step(StepUnit, bool),
     /// Live feeds: open or close the sources window.
     ShowSources(bool),
     /// Live feeds: request every source now.

@@ -5,10 +5,13 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::feed::IngestReport;
 use crate::i18n::{Lang, Tr};
 use crate::model::{Adcode, Situation};
 use crate::settings::MainTab;
+use crate::timeline::{Speed, Timeline};
 use crate::ui::panels::map::layer::MapLayer;
 use crate::ui::workers::{JournalStatus, LiveLink, PushStatus};
 
@@ -34,6 +37,13 @@ pub struct BoardStatus<'a> {
     /// The directive journal, and the officer its events are recorded under.
     pub journal: &'a JournalStatus,
     pub officer: &'a str,
+    /// The board's one "now" (the instant the situation shows) and how it moves.
+    pub timeline: &'a Timeline,
+    /// The speed the play button plays at.
+    pub speed: Speed,
+    /// The wall clock as the app read it this frame: only for stamping new journal events,
+    /// naming exports and the age of live data — never for what the scene shows.
+    pub clock: DateTime<Utc>,
 }
 
 /// What every panel renders from: the situation, the selected region and checkpoint, the

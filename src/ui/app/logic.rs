@@ -1,13 +1,17 @@
 //! The per-frame non-UI step: take in what the workers sent (loaded or live data, journal
-//! snapshots, push status), then apply the commands the panels pushed, in order. Never blocks.
+//! snapshots, push status), advance a playing timeline, then apply the commands the panels
+//! pushed, in order. Never blocks. The situation on screen is always the data as of the
+//! timeline's cursor.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::SitboardApp;
 use crate::feed::IngestReport;
+use crate::model::time::end_of_day;
 use crate::model::{Dataset, Situation};
 use crate::ui::command::UiCommand;
-use crate::ui::workers::{LiveLink, LoadResult, PlayState};
+use crate::ui::workers::{LiveLink, LoadResult};
 
 impl SitboardApp {
     /// The non-UI work of a frame: take in loaded data, apply commands. Never blocks.
@@ -32,8 +36,34 @@ impl SitboardApp {
         if let Some(journal) = self.journal.poll() {
             self.situation = self.situation.take().map(|s| s.with_journal(journal));
         }
+        if self.timeline.is_playing() && !self.manual_clock {
+            let now = Instant::now();
+            let elapsed = self.last_tick.map_or(Duration::ZERO, |t| now - t);
+            self.last_tick = Some(now);
+            self.tick(elapsed);
+        } else {
+            self.last_tick = None;
+        }
         for cmd in self.commands.take() {
             self.apply(cmd);
+        }
+    }
+
+    /// Advance a playing timeline by `elapsed` wall time (the logic step measures it; tests
+    /// give it).
+    pub fn tick(&mut self, elapsed: Duration) {
+        if self.timeline.advance(elapsed) {
+            self.show_cursor();
+        }
+    }
+
+    /// Rebuild the situation at the timeline's cursor (cheap: the dataset is shared).
+    fn show_cursor(&mut self) {
+        let (Some(sit), Some(t)) = (&self.situation, self.timeline.cursor()) else { return };
+        if sit.as_of() != t {
+            let next = Situation::at_instant(sit.dataset_arc().clone(), t).with_journal(sit.journal_arc().clone());
+            self.state.date = Some(next.date());
+            self.situation = Some(next);
         }
     }
 
@@ -46,25 +76,34 @@ impl SitboardApp {
                 }
             }
             UiCommand::SetDate(d) => {
-                if let Some(sit) = &self.situation
-                    && sit.data().dates().contains(&d)
-                {
-                    if let Some(live) = &mut self.live {
-                        // Moving to the newest day follows live data again; any other day pauses.
-                        let newest = sit.data().dates().last() == Some(&d);
-                        live.play = if newest { PlayState::Following } else { PlayState::Paused };
-                    }
-                    self.situation = Some(sit.with_date(d));
-                    self.state.date = Some(d);
+                // Moving to the newest day of a live source follows it again; any other day pauses.
+                if self.situation.as_ref().is_some_and(|s| s.data().dates().contains(&d)) {
+                    self.timeline.seek(end_of_day(d));
+                    self.show_cursor();
                 }
             }
+            UiCommand::Seek(t) => {
+                self.timeline.seek(t);
+                self.show_cursor();
+            }
             UiCommand::FollowLive => {
-                if let Some(live) = &mut self.live {
-                    live.play = PlayState::Following;
+                self.timeline.follow();
+                self.show_cursor();
+            }
+            UiCommand::TogglePlay => {
+                self.timeline.toggle_play(self.speed);
+                self.show_cursor();
+            }
+            UiCommand::SetSpeed(speed) => {
+                self.speed = speed;
+                if self.timeline.is_playing() {
+                    self.timeline.set_speed(speed);
                 }
-                if let Some(last) = self.situation.as_ref().and_then(|s| s.data().dates().last().copied()) {
-                    self.apply(UiCommand::SetDate(last));
-                }
+            }
+            UiCommand::SetLoop(on) => self.timeline.looping = on,
+            UiCommand::Step(unit, forward) => {
+                self.timeline.step(unit, forward);
+                self.show_cursor();
             }
             UiCommand::ShowSources(open) => {
                 if let Some(live) = &mut self.live {
@@ -112,22 +151,30 @@ impl SitboardApp {
     /// still exist in it.
     fn install(&mut self, data: Arc<Dataset>) {
         let dates = data.dates();
-        let wanted = self.start.date.take().or(self.state.date);
-        // Following live data: always the newest day; otherwise keep the person's day.
-        let following = self.live.as_ref().is_some_and(|l| l.play == PlayState::Following);
-        let date = match wanted {
-            Some(d) if !following && dates.contains(&d) => Some(d),
-            _ => dates.last().copied(),
-        };
-        let Some(date) = date else {
+        if dates.is_empty() {
             self.failed = Some("the data holds no case reports".into());
             return;
-        };
+        }
+        // The timeline's marks: the end of every reporting day. Following live data, the
+        // cursor moves to the newest; otherwise it stays where the person put it.
+        self.timeline.set_marks(dates.iter().map(|d| end_of_day(*d)).collect());
+        let start_date = self.start.date.take();
+        // A day asked for at start (`--date`), or the saved day of a file source, is where
+        // the cursor goes first (a live source given `--date` starts paused there).
+        let first_install = self.situation.is_none();
+        let wanted = start_date.or(if first_install && !self.timeline.live { self.state.date } else { None });
+        if let Some(d) = wanted
+            && dates.contains(&d)
+        {
+            self.timeline.seek(end_of_day(d));
+        }
+        let Some(cursor) = self.timeline.cursor() else { return };
         let region_wanted = self.start.region.take().or(self.state.region);
         let region =
             region_wanted.and_then(|r| data.registry.resolve(r)).or_else(|| data.registry.roots().first().copied());
-        self.state.date = Some(date);
+        let sit = Situation::at_instant(data, cursor).with_journal(self.journal.journal());
+        self.state.date = Some(sit.date());
         self.state.region = region;
-        self.situation = Some(Situation::at_end_of(data, date).with_journal(self.journal.journal()));
+        self.situation = Some(sit);
     }
 }

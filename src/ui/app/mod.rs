@@ -15,13 +15,14 @@ use super::command::Commands;
 use super::context::{BoardStatus, ViewerContext};
 use super::panels::map::layer::MapLayer;
 use super::panels::{self, Panels};
-use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PlayState, PushLink, PushStatus, Waker};
+use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, Waker};
 use super::{fonts, theme};
 use crate::feed::{IngestReport, LoadOutcome};
 use crate::hub_client::HubTarget;
 use crate::i18n::Lang;
 use crate::model::{Adcode, Situation};
 use crate::settings::{Settings, StartOptions, StartView};
+use crate::timeline::{Speed, Timeline};
 
 pub struct SitboardApp {
     pub state: BoardState,
@@ -38,6 +39,15 @@ pub struct SitboardApp {
     journal: JournalLink,
     /// Wakes the UI from the workers.
     waker: Waker,
+    /// The board's one "now": the instant in view and how it moves.
+    timeline: Timeline,
+    /// The speed the play button plays at.
+    speed: Speed,
+    /// When the timeline last advanced while playing.
+    last_tick: Option<Instant>,
+    /// Tests and benchmarks advance a playing timeline themselves ([`SitboardApp::tick`]),
+    /// so what they see does not depend on how fast the machine draws.
+    manual_clock: bool,
     commands: Commands,
     panels: Panels,
     start: StartOptions,
@@ -59,18 +69,14 @@ impl SitboardApp {
             cc.storage.and_then(|s| eframe::get_value(s, state::STORAGE_KEY)).unwrap_or_default();
         state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
         let waker = Waker::new(Some(cc.egui_ctx.clone()));
-        let paused = start.date.is_some();
         let view = start.start_view();
         let map_mode = start.map_mode;
         let mut app = Self::with_settings(state, &settings, start, waker.clone());
         // Live sources load through the live link; files alone through the one-shot loader.
         match settings.live_config() {
             Some(c) => {
-                let mut live = LiveLink::spawn(&settings, c, waker.clone());
-                if paused {
-                    live.play = PlayState::Paused;
-                }
-                app.live = Some(live);
+                app.live = Some(LiveLink::spawn(&settings, c, waker.clone()));
+                app.timeline.live = true;
             }
             None => app.load = LoadLink::spawn(settings.clone(), waker.clone()),
         }
@@ -110,6 +116,10 @@ impl SitboardApp {
             push: None,
             journal: JournalLink::default(),
             waker,
+            timeline: Timeline::default(),
+            speed: Speed::default(),
+            last_tick: None,
+            manual_clock: false,
             commands: Commands::default(),
             panels,
             start,
@@ -129,6 +139,7 @@ impl SitboardApp {
         let mut app = Self::with_settings(state, &settings, StartOptions::default(), Waker::default());
         let layer = workers::load::map_layer(&outcome.dataset.registry);
         app.accept(workers::LoadResult::Loaded(Box::new(outcome), layer));
+        app.manual_clock = true;
         app
     }
 
@@ -151,6 +162,7 @@ impl SitboardApp {
         let waker = Waker::new(ctx);
         let mut app = Self::with_settings(state, &settings, StartOptions::default(), waker.clone());
         app.live = settings.live_config().map(|c| LiveLink::spawn(&settings, c, waker));
+        app.timeline.live = app.live.is_some();
         app
     }
 
@@ -202,9 +214,14 @@ impl SitboardApp {
         self.push.as_ref().map(|s| &s.status)
     }
 
-    /// The live link (tests read the sources' states and the play state).
+    /// The live link (tests read the sources' states).
     pub fn live(&self) -> Option<&LiveLink> {
         self.live.as_ref()
+    }
+
+    /// The timeline: the instant in view and the play state.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
     }
 
     /// Where a region's label point is on the map (after a frame showing the map).
@@ -245,6 +262,9 @@ impl SitboardApp {
             config_problem: self.config_problem.as_deref(),
             journal: &self.journal.status,
             officer: &self.state.officer,
+            timeline: &self.timeline,
+            speed: self.speed,
+            clock: chrono::Utc::now(),
         };
         let checkpoint = self.state.checkpoint.as_deref();
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| ViewerContext {
@@ -256,6 +276,10 @@ impl SitboardApp {
             status: &status,
         });
         panels::board(ui, &status, view.as_ref(), &mut self.panels, &mut self.commands);
+        if let Some(wait) = self.timeline.next_wake() {
+            // Playing: the next frame is due when the cursor reaches the next mark or day.
+            ui.ctx().request_repaint_after(wait);
+        }
         if self.live.is_some() {
             // The data age is shown to the minute: one repaint a minute keeps it true.
             // Nothing else repaints between polls: the live link asks for a repaint when

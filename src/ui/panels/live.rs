@@ -9,23 +9,35 @@ use egui::{Color32, RichText, Ui};
 use crate::feed::live::{Health, SourceStatus};
 use crate::i18n::Tr;
 use crate::model::time::{china, format_as_of};
+use crate::timeline::PlayState;
 use crate::ui::command::{Commands, UiCommand};
+use crate::ui::context::BoardStatus;
 use crate::ui::theme;
-use crate::ui::workers::live::{LiveLink, PlayState};
+use crate::ui::workers::live::LiveLink;
 
 /// The freshness group of the top bar (in its right-to-left layout).
-pub fn freshness(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
-    let l = &tr.live;
+pub fn freshness(ui: &mut Ui, status: &BoardStatus<'_>, live: &LiveLink, commands: &mut Commands) {
+    let l = &status.tr.live;
+    let clock = status.clock;
     let worst = live.worst().unwrap_or(Health::Connecting);
-    let age = live.data_time().map(|t| (Utc::now() - t).num_seconds());
-    let contact = live.sources.iter().filter_map(|s| s.last_success).max().map(|t| (Utc::now() - t).num_seconds());
+    let age = live.data_time().map(|t| (clock - t).num_seconds());
+    let contact = live.sources.iter().filter_map(|s| s.last_success).max().map(|t| (clock - t).num_seconds());
     let colour = health_colour(worst);
     let badge =
         RichText::new(format!(" {} ", l.badge(worst, age, contact))).color(theme::BG).background_color(colour).strong();
     ui.label(badge).on_hover_text(l.age_hint);
-    match live.play {
+    match status.timeline.play_state() {
         PlayState::Following => {
             ui.label(RichText::new(format!("● {}", l.following)).color(theme::OK)).on_hover_text(l.following_hint);
+        }
+        PlayState::Playing(_) => {
+            if ui
+                .button(RichText::new(l.jump_to_live).color(theme::ACCENT))
+                .on_hover_text(l.jump_to_live_hint)
+                .clicked()
+            {
+                commands.push(UiCommand::FollowLive);
+            }
         }
         PlayState::Paused => {
             if ui
@@ -228,7 +240,7 @@ pub fn health_colour(h: Health) -> Color32 {
 /// not today.
 fn clock(t: DateTime<Utc>) -> String {
     let local = t.with_timezone(&china());
-    let today = Utc::now().with_timezone(&china()).date_naive();
+    let today = Utc::now().with_timezone(&china()).date_naive(); // the sources window shows wall-clock times
     if local.date_naive() == today {
         format!("{} UTC+8", local.format("%H:%M:%S"))
     } else {

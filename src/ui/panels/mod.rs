@@ -7,13 +7,13 @@
 
 mod checkpoints;
 pub mod curves;
-mod date_control;
 mod directives;
 mod live;
 pub mod map;
 mod overview;
 mod problems;
 mod region_picker;
+mod timeline_bar;
 mod top_bar;
 mod wall;
 
@@ -21,11 +21,11 @@ use egui::Ui;
 
 pub use self::checkpoints::CheckpointsPanel;
 pub use self::curves::CurvesPanel;
-pub use self::date_control::DateControlPanel;
 pub use self::directives::DirectivesPanel;
 pub use self::map::MapPanel;
 pub use self::overview::OverviewPanel;
 pub use self::region_picker::RegionPickerPanel;
+pub use self::timeline_bar::TimelineBarPanel;
 pub use self::wall::WallPanel;
 use super::command::{Commands, UiCommand};
 use super::context::{BoardStatus, ViewerContext};
@@ -48,7 +48,7 @@ pub struct Panels {
     pub wall: WallPanel,
     pub directives: DirectivesPanel,
     pub region_picker: RegionPickerPanel,
-    pub date_control: DateControlPanel,
+    pub timeline_bar: TimelineBarPanel,
 }
 
 impl Panels {
@@ -112,9 +112,9 @@ pub fn board(
         return;
     }
 
-    egui::Panel::bottom("date_control")
+    egui::Panel::bottom("timeline_bar")
         .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 8)))
-        .show(ui, |ui| panels.date_control.ui(ui, view, commands));
+        .show(ui, |ui| panels.timeline_bar.ui(ui, view, commands));
 
     egui::Panel::left("region_picker")
         .default_size(300.0)

@@ -64,7 +64,7 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                 }
                 // Freshness: file sources replay a chosen day; live feeds show their age.
                 if let Some(live) = status.live {
-                    super::live::freshness(ui, live, tr, commands);
+                    super::live::freshness(ui, status, live, commands);
                 } else {
                     let badge = RichText::new(format!(" {} ", tr.board.freshness_replay))
                         .color(theme::BG)

@@ -1,9 +1,8 @@
 //! The board's side of live feeds: a thread that starts the [`LiveFeed`] service, prepares
 //! the map geometry once, and forwards datasets and source states to the UI, asking for a
 //! repaint only when something on screen changes (a new dataset, a source turning stale or
-//! recovering, a new error) — so the board stays idle between polls. Also holds the play
-//! state: *Following* (show the newest day as data arrives) or *Paused* (stay on the day the
-//! person chose, with a "jump to live" button).
+//! recovering, a new error) — so the board stays idle between polls. It only delivers data:
+//! where the board looks (following the newest data, paused, playing) is the app's timeline.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,13 +16,6 @@ use super::load::{self, LoadResult};
 use crate::feed::live::{Health, LiveConfig, LiveControl, LiveEvent, LiveFeed, SourceStatus};
 use crate::settings::Settings;
 
-/// Rerun's words: the board follows the newest data, or stays where the person put it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlayState {
-    Following,
-    Paused,
-}
-
 enum LiveMsg {
     Control(LiveControl),
     Data(LoadResult, Instant),
@@ -35,7 +27,6 @@ pub struct LiveLink {
     control: Option<LiveControl>,
     /// State of every URL source, in the order of the settings.
     pub sources: Vec<SourceStatus>,
-    pub play: PlayState,
     /// Whether the sources window is open.
     pub show_sources: bool,
     details_open: Arc<AtomicBool>,
@@ -62,7 +53,6 @@ impl LiveLink {
             rx,
             control: None,
             sources: Vec::new(),
-            play: PlayState::Following,
             show_sources: false,
             details_open,
             got_data: false,

@@ -16,7 +16,7 @@ pub mod push;
 use std::sync::{Arc, OnceLock};
 
 pub use journal::{JournalLink, JournalRequest, JournalStatus};
-pub use live::{LiveLink, PlayState};
+pub use live::LiveLink;
 pub use load::{LoadLink, LoadResult};
 pub use push::{PushLink, PushStatus};
 

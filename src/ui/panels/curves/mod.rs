@@ -20,6 +20,7 @@ mod series;
 mod single;
 
 use self::compare::compare_chart;
+pub use self::multiples::multiple_plot_id;
 use self::multiples::small_multiples;
 use self::series::*;
 pub(crate) use self::single::single_chart;

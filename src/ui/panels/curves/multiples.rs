@@ -35,7 +35,9 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
         .fold(1.0, f64::max);
     let y_top = y_of(y_max, log) * 1.05;
     let today = day_x(v.sit.date());
-    let link = egui::Id::unique("sitboard.multiples_x");
+    // The charts share their x axis; the group is per period, so switching period starts the
+    // new one on its own days (one group for all periods kept the old period's axis).
+    let link = egui::Id::unique(("sitboard.multiples_x", cache.x_range.0 as i64));
     for chunk in cache.regions.chunks(cols) {
         ui.horizontal(|ui| {
             for r in chunk {
@@ -53,6 +55,7 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
                         commands.push(UiCommand::SelectRegion(r.code));
                     }
                     let plot = Plot::new(("multiple", r.code.value(), cache.x_range.0 as i64, log, per_100k))
+                        .id(multiple_plot_id(r.code, cache.x_range.0, log, per_100k))
                         .width(w)
                         .height(h - 26.0)
                         .show_axes([true, true])
@@ -102,4 +105,9 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
         });
     }
     ui.label(RichText::new(tr.curves.multiples_note).small().color(theme::TEXT_DIM));
+}
+
+/// The id of a region's small chart for a period starting at `x0` (tests read its bounds).
+pub fn multiple_plot_id(code: Adcode, x0: f64, log: bool, per_100k: bool) -> egui::Id {
+    egui::Id::unique(("sitboard.multiple", code.value(), x0 as i64, log, per_100k))
 }

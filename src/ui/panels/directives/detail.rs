@@ -31,7 +31,7 @@ pub(super) fn detail(
         return;
     };
     let d = entry.directive();
-    let now = Utc::now();
+    let now = v.sit.last_instant();
     widgets::card(ui, ui.available_width(), |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&d.content.number).size(theme::TITLE).strong().color(theme::ACCENT));
@@ -158,7 +158,7 @@ pub(super) fn logged_detail(
                 journal: v.sit.journal(),
                 registry: &v.sit.data().registry,
                 feed: v.sit.data().directives(),
-                now: Utc::now(),
+                now: v.status.clock,
             };
             match prep.action(r, a.kind, &state.officer, &a.text) {
                 Ok(event) => {
@@ -187,7 +187,7 @@ pub(super) fn logged_detail(
     ui.add_space(8.0);
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(j.history).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
-        let now = Utc::now();
+        let now = v.status.clock;
         let registry = Some(&v.sit.data().registry);
         let en = v.lang.is_en();
         let safe: String = r.number().chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect();

@@ -149,7 +149,7 @@ pub(super) fn form(
             journal: v.sit.journal(),
             registry: &v.sit.data().registry,
             feed: v.sit.data().directives(),
-            now: Utc::now(),
+            now: v.status.clock,
         };
         let result = match record {
             Some(r) => prep.amend(r, &f.input, &state.officer, kind),

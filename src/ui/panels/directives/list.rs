@@ -41,25 +41,35 @@ pub(super) fn list(
     });
     ui.horizontal_wrapped(|ui| {
         let cat = state.filter.category.map(|c| tr.journal.directive_category(c)).unwrap_or(j.all_categories);
-        ComboBox::from_id_salt("directive_category_filter").selected_text(cat).show_ui(ui, |ui| {
-            ui.selectable_value(&mut state.filter.category, None, j.all_categories);
-            for c in DirectiveCategory::ALL {
-                ui.selectable_value(&mut state.filter.category, Some(c), tr.journal.directive_category(c));
-            }
-        });
+        let cat_label = ui.label(RichText::new(j.category).small().color(theme::TEXT_DIM));
+        ComboBox::from_id_salt("directive_category_filter")
+            .selected_text(cat)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.filter.category, None, j.all_categories);
+                for c in DirectiveCategory::ALL {
+                    ui.selectable_value(&mut state.filter.category, Some(c), tr.journal.directive_category(c));
+                }
+            })
+            .response
+            .labelled_by(cat_label.id);
         let st = state.filter.status.map(|s| j.status(s)).unwrap_or(j.all_statuses);
-        ComboBox::from_id_salt("directive_status_filter").selected_text(st).show_ui(ui, |ui| {
-            ui.selectable_value(&mut state.filter.status, None, j.all_statuses);
-            for s in [
-                DirectiveStatus::Draft,
-                DirectiveStatus::InForce,
-                DirectiveStatus::Lifted,
-                DirectiveStatus::Revoked,
-                DirectiveStatus::Superseded,
-            ] {
-                ui.selectable_value(&mut state.filter.status, Some(s), j.status(s));
-            }
-        });
+        let status_label = ui.label(RichText::new(j.status).small().color(theme::TEXT_DIM));
+        ComboBox::from_id_salt("directive_status_filter")
+            .selected_text(st)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.filter.status, None, j.all_statuses);
+                for s in [
+                    DirectiveStatus::Draft,
+                    DirectiveStatus::InForce,
+                    DirectiveStatus::Lifted,
+                    DirectiveStatus::Revoked,
+                    DirectiveStatus::Superseded,
+                ] {
+                    ui.selectable_value(&mut state.filter.status, Some(s), j.status(s));
+                }
+            })
+            .response
+            .labelled_by(status_label.id);
         ui.label(RichText::new(j.n_directives(entries.len())).small().color(theme::TEXT_DIM));
     });
     ui.horizontal_wrapped(|ui| {
@@ -76,13 +86,13 @@ pub(super) fn list(
             .collect();
         let registry = Some(&v.sit.data().registry);
         let en = v.lang.is_en();
-        let stamp = now.with_timezone(&crate::model::time::china()).format("%Y%m%d-%H%M%S");
+        let stamp = v.status.clock.with_timezone(&crate::model::time::china()).format("%Y%m%d-%H%M%S");
         if ui.small_button(j.export_list_csv).on_hover_text(j.export_hint).clicked() {
             let contents = export::list_csv(&rows, tr, registry, en);
             send_export(state, commands, format!("directives-{stamp}.csv"), contents);
         }
         if ui.small_button(j.export_list_html).on_hover_text(j.export_hint).clicked() {
-            let contents = export::list_html(&rows, tr, registry, en, now);
+            let contents = export::list_html(&rows, tr, registry, en, v.status.clock);
             send_export(state, commands, format!("directives-{stamp}.html"), contents);
         }
     });

@@ -134,7 +134,8 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, command
     take_outcome(v, status, state);
     toolbar(ui, v, status, state, commands);
     ui.add_space(6.0);
-    let now = Utc::now();
+    // "In force" means at the instant in view (the timeline's), as on every other panel.
+    let now = v.sit.last_instant();
     let entries = filtered(v, state, now);
     // Open on the newest directive rather than on an empty detail.
     if state.selected.is_none()
