@@ -88,6 +88,10 @@ pub enum ArchiveError {
     /// The body to record is not a JSON object; nothing was recorded.
     #[error("not recorded: the document is not a JSON object ({0})")]
     BadDocument(String),
+    /// The received instant cannot be stored (outside the years 0000–9999); nothing was
+    /// recorded.
+    #[error("not recorded: the received time {0} is outside the years 0000–9999")]
+    BadTime(String),
     #[error("{path} already exists; it was left untouched: choose another output file, or move it aside")]
     Exists { path: PathBuf },
     /// An export's time range selects nothing (the text says why).

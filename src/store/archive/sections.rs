@@ -12,7 +12,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-use super::format_instant;
+use super::{format_instant, parse_stored_instant};
 
 /// zstd level: a good ratio at a speed that keeps up with any feed (sections are stored
 /// once, so each is compressed once).
@@ -153,9 +153,10 @@ pub(super) fn as_of_of(sections: &[Section]) -> Option<DateTime<Utc>> {
     }
 }
 
-/// `as_of` as stored (same form as `received`).
+/// `as_of` as stored (same form as `received`; `None` when it cannot be stored so, e.g.
+/// a year before 0000 in UTC).
 pub(super) fn stored_as_of(as_of: Option<DateTime<Utc>>) -> Option<String> {
-    as_of.map(format_instant)
+    as_of.map(format_instant).filter(|s| parse_stored_instant(s).is_some())
 }
 
 /// The key as it appears in the reassembled body.

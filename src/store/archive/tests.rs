@@ -74,6 +74,8 @@ fn records_and_reads_back_in_key_order() {
     assert!(r2.bytes_added < 1024, "{r2:?}");
     assert!(matches!(w.record("x", received, "[1, 2]"), Err(ArchiveError::BadDocument(_))));
     assert!(matches!(w.record("x", received, "{\"a\": "), Err(ArchiveError::BadDocument(_))));
+    let far = Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap();
+    assert!(matches!(w.record("x", far, "{}"), Err(ArchiveError::BadTime(_))));
     drop(w);
 
     let r = ArchiveReader::open(&path).unwrap();
@@ -97,10 +99,12 @@ fn records_and_reads_back_in_key_order() {
     // Reopened for appending, the chain goes on.
     let mut w = ArchiveWriter::create_or_open(&path).unwrap();
     assert_eq!(w.record("other", received, r#"{"as_of": 5}"#).unwrap().seq, 3);
+    w.record("other", received, r#"{"as_of": "0000-01-01T00:00:00+01:00"}"#).unwrap();
     drop(w);
     let r = ArchiveReader::open(&path).unwrap();
     assert_eq!(r.snapshots()[2].as_of, None, "not an RFC 3339 string");
-    assert_eq!(r.verify().unwrap().snapshots, 3);
+    assert_eq!(r.snapshots()[3].as_of, None, "before the year 0000 in UTC");
+    assert_eq!(r.verify().unwrap().snapshots, 4);
 }
 
 #[test]
@@ -380,22 +384,28 @@ fn a_reader_follows_a_writer_without_blocking_it() {
     let path = dir.path().join("live.sitarchive");
     let mut w = ArchiveWriter::create_or_open(&path).unwrap();
     w.record("a", at_minute(0), &doc("2022-11-19T16:00:00Z", json!(0))).unwrap();
+    drop(w);
+    // Opened while no one writes (the file alone), then a writer comes.
     let mut r = ArchiveReader::open(&path).unwrap();
     assert_eq!(r.snapshots().len(), 1);
     assert!(!r.refresh().unwrap());
+    let mut w = ArchiveWriter::create_or_open(&path).unwrap();
+    w.record("b", at_minute(0), &doc("2022-11-19T16:00:00Z", json!(0))).unwrap();
+    assert!(r.refresh().unwrap());
+    assert_eq!(r.snapshots().len(), 2);
 
     // A reader in the middle of a read does not hold up the writer (no waiting allowed).
     r.conn.execute_batch("BEGIN").unwrap();
     let n: i64 = r.conn.query_row("SELECT count(*) FROM snapshots", [], |row| row.get(0)).unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n, 2);
     w.conn.busy_timeout(Duration::ZERO).unwrap();
     w.record("a", at_minute(1), &doc("2022-11-19T16:00:00Z", json!(1))).unwrap();
     r.conn.execute_batch("COMMIT").unwrap();
     assert!(r.refresh().unwrap());
-    assert_eq!(r.snapshots().len(), 2);
+    assert_eq!(r.snapshots().len(), 3);
 
     let writer = std::thread::spawn(move || {
-        for i in 2..40 {
+        for i in 3..40 {
             w.record(["a", "b"][i % 2], at_minute(i as i64), &doc("2022-11-19T16:00:00Z", json!(i))).unwrap();
             std::thread::sleep(Duration::from_millis(2));
         }

@@ -11,7 +11,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavio
 
 use super::schema::{self, FileKind};
 use super::sections::{self, Section, SectionRef};
-use super::{ArchiveError, Recorded, format_instant, io_error, sql_error};
+use super::{ArchiveError, Recorded, format_instant, io_error, parse_stored_instant, sql_error};
 
 /// How long a writer waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(20);
@@ -61,7 +61,11 @@ impl ArchiveWriter {
             }
         }
         schema::check_archive(&conn, &path)?;
-        head_in(&conn, &path)?;
+        {
+            // One read transaction: another writer may commit between the two reads.
+            let tx = conn.unchecked_transaction().map_err(|e| sql_error(&path, "read", e))?;
+            head_in(&tx, &path)?;
+        }
         // Ours, of a known format, its end as recorded: now it is safe to set its modes.
         let mode: String =
             conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| sql_error(&path, "open", e))?;
@@ -82,12 +86,16 @@ impl ArchiveWriter {
     /// Record one feed document (its JSON text, an object) from `source` (a name or URL),
     /// received at `received` (kept to the millisecond).
     pub fn record(&mut self, source: &str, received: DateTime<Utc>, body: &str) -> Result<Recorded, ArchiveError> {
+        let received_text = format_instant(received);
+        if parse_stored_instant(&received_text).is_none() {
+            return Err(ArchiveError::BadTime(received.to_rfc3339()));
+        }
         let sections = sections::split_document(body).map_err(ArchiveError::BadDocument)?;
         let refs: Vec<SectionRef> =
             sections.iter().map(|s| (s.key.clone(), sections::sha256_hex(s.text.as_bytes()))).collect();
         let row = NewRow {
             source,
-            received: format_instant(received),
+            received: received_text,
             as_of: sections::stored_as_of(sections::as_of_of(&sections)),
             body_len: sections::body_len(&sections),
             refs,
