@@ -11,6 +11,7 @@ use crate::i18n::Lang;
 use crate::secret::Secret;
 use crate::settings::{MapMode, Overrides, Settings, StartOptions, StartView, parse_date_arg};
 
+pub mod archive;
 mod check;
 pub mod journal;
 mod report;
@@ -123,6 +124,11 @@ pub enum Command {
         #[command(subcommand)]
         command: journal::JournalCommand,
     },
+    /// The snapshot archive: what it holds, verify it, export a time range.
+    Archive {
+        #[command(subcommand)]
+        command: archive::ArchiveCommand,
+    },
 }
 
 impl Cli {
@@ -171,6 +177,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Some(Command::Check { paths, all }) => check::run(&settings, paths, *all),
         Some(Command::Report { date, region, json }) => report::run(&settings, date, region, *json),
         Some(Command::Journal { command }) => journal::run(&settings, command),
+        Some(Command::Archive { command }) => archive::run(command),
         None => crate::ui::run_native(settings, cli.start_options()),
     }
 }

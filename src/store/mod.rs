@@ -2,6 +2,7 @@
 //! directive events in the data dir, and its outbox (which events the hub has taken).
 //! Depends on `model` only; callers run it off the UI thread.
 
+pub mod archive;
 pub mod journal;
 pub mod outbox;
 
