@@ -12,6 +12,8 @@ pub mod hub_client;
 pub mod i18n;
 pub mod logging;
 pub mod model;
+pub mod recorder;
+pub mod replay;
 pub mod secret;
 pub mod settings;
 pub mod store;

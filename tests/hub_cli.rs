@@ -37,7 +37,7 @@ impl Drop for HubProcess {
 fn spawn_hub(args: &[&str]) -> HubProcess {
     let mut child = Command::new(HUB)
         .args(args)
-        .args(["--listen", "127.0.0.1:0"])
+        .args(["--listen", "127.0.0.1:0", "--no-archive"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -229,7 +229,7 @@ fn journal_issue_queues_while_the_hub_is_down_and_sync_pushes_it_when_it_is_back
     let port = url.rsplit(':').next().unwrap();
     let mut child = Command::new(HUB)
         .args(&args)
-        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--no-archive"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -112,12 +112,17 @@ fn draft_issue_see_in_force_lift_and_read_the_history() {
     click(&mut h, "Issue");
     wait_for(&mut h, "the issue to be saved", |h| has_label(h, "Saved: event #2 (issued SZ-12)"));
 
-    // In the in-force list.
+    // Listed, with its badge. "In force now" means at the instant in view (the demo's last
+    // day, 2022-11-30), as on the overview: a directive issued today is not in force in that
+    // scene, and neither are the 2020 ones.
+    assert!(has_label(&h, "SZ-12  Close the Beilin exits"));
+    assert!(h.query_all_by_label("Logged here").next().is_some(), "locally logged directives carry their badge");
     h.get_by_label("In force now").click();
     h.run_steps(3);
-    assert!(has_label(&h, "SZ-12  Close the Beilin exits"), "the new directive is in force now");
-    assert!(!has_label(&h, "绥指公4号  关于绥化市北林区实行交通管制的公告"), "2020 directives are not in force now");
-    assert!(h.query_all_by_label("Logged here").next().is_some(), "locally logged directives carry their badge");
+    assert!(!has_label(&h, "SZ-12  Close the Beilin exits"), "issued after the instant in view");
+    assert!(!has_label(&h, "绥指公4号  关于绥化市北林区实行交通管制的公告"), "2020 directives are not in force then");
+    h.get_by_label("In force now").click();
+    h.run_steps(3);
 
     // Lift it, with a reason.
     click(&mut h, "Lift…");
@@ -127,7 +132,6 @@ fn draft_issue_see_in_force_lift_and_read_the_history() {
     type_into(&mut h, "Reason", "Stable for 14 days");
     click(&mut h, "Confirm lift");
     wait_for(&mut h, "the lift to be saved", |h| has_label(h, "Saved: event #3 (lifted SZ-12)"));
-    assert!(!has_label(&h, "SZ-12  Close the Beilin exits"), "a lifted directive leaves the in-force list");
 
     // The history shows every event, with the officer and the reason.
     for label in ["#1", "#2", "#3", "Drafted", "Issued", "Lifted", "Reason: Stable for 14 days"] {

@@ -46,6 +46,15 @@ struct Cli {
     #[arg(long, value_name = "YYYY-MM-DD", requires = "demo_speed")]
     demo_start: Option<String>,
 
+    /// The snapshot archive every published version is recorded into (default:
+    /// `archive.sqlite` in the hub's folder of the platform data dir).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_archive")]
+    archive: Option<PathBuf>,
+
+    /// Do not record the published versions.
+    #[arg(long)]
+    no_archive: bool,
+
     /// Seconds between checks of the data folder for changed files.
     #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_speed)]
     rescan: Duration,
@@ -119,6 +128,14 @@ fn main() -> ExitCode {
         demo_start,
         rescan: cli.rescan,
         journal_dir: cli.journal_dir.clone(),
+        archive: if cli.no_archive {
+            None
+        } else {
+            cli.archive.clone().or_else(|| {
+                sitboard::settings::paths::data_dir()
+                    .map(|d| d.join("hub").join(sitboard::settings::paths::ARCHIVE_FILE))
+            })
+        },
     };
     match hub::start(config) {
         Ok(handle) => {

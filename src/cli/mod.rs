@@ -14,6 +14,7 @@ use crate::settings::{MapMode, Overrides, Settings, StartOptions, StartView, par
 pub mod archive;
 mod check;
 pub mod journal;
+mod record;
 mod report;
 
 #[derive(Debug, Parser)]
@@ -43,6 +44,15 @@ pub struct Cli {
     /// ~/.local/share/sitboard).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// Board: replay a snapshot archive (read-only, offline) instead of following sources.
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub replay: Option<PathBuf>,
+
+    /// Board: record what the board follows (its http(s) sources) into this archive file
+    /// (or `record = true` in sitboard.toml: `archive.sqlite` in the data dir).
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 
     /// Board: start on this reporting day (YYYY-MM-DD); default: the latest day.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -109,14 +119,28 @@ pub enum Command {
     /// Print the overview figures for a region and day, without opening a window.
     Report {
         /// Reporting day (YYYY-MM-DD, Asia/Shanghai, as of 24:00).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        date: String,
+        #[arg(long, value_name = "YYYY-MM-DD", required_unless_present = "at", conflicts_with = "at")]
+        date: Option<String>,
+        /// An instant instead of a day: the board as it stood then (RFC 3339, or
+        /// `YYYY-MM-DD HH:MM` Beijing time); with an archive (`--data FILE.sqlite`), as
+        /// recorded at that instant on the archive's clock.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
         /// Region code (adcode), e.g. 230000 for Heilongjiang.
         #[arg(long, value_name = "ADCODE")]
         region: String,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Record the http(s) sources into a snapshot archive, without a window (for a server).
+    Record {
+        /// The archive file (created when missing, appended to otherwise).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Stop after this many seconds (default: until stopped).
+        #[arg(long = "for", value_name = "SECONDS", value_parser = parse_interval)]
+        duration: Option<std::time::Duration>,
     },
     /// The directive journal: issue, acknowledge, lift or revoke directives, list them,
     /// show a history, export, and verify the hash chain.
@@ -144,6 +168,8 @@ impl Cli {
             hub: self.hub.clone(),
             token: self.token.clone().map(Secret::new),
             interval: self.interval,
+            replay: self.replay.clone(),
+            record: self.record.clone(),
         }
     }
 
@@ -175,7 +201,10 @@ pub fn run(cli: &Cli) -> ExitCode {
     }
     match &cli.command {
         Some(Command::Check { paths, all }) => check::run(&settings, paths, *all),
-        Some(Command::Report { date, region, json }) => report::run(&settings, date, region, *json),
+        Some(Command::Report { date, at, region, json }) => {
+            report::run(&settings, date.as_deref(), at.as_deref(), region, *json)
+        }
+        Some(Command::Record { out, duration }) => record::run(&settings, out, *duration),
         Some(Command::Journal { command }) => journal::run(&settings, command),
         Some(Command::Archive { command }) => archive::run(command),
         None => crate::ui::run_native(settings, cli.start_options()),

@@ -3,15 +3,29 @@
 
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
+
 use crate::export::overview::{overview_json, overview_text};
 use crate::feed::LoadOutcome;
 use crate::model::overview::Overview;
+use crate::model::time::{end_of_day, parse_time_input};
 use crate::model::{Adcode, Situation};
+use crate::replay;
 use crate::settings::{Settings, parse_date_arg};
 
-/// Read the sources; rejected rows are warnings, nothing usable is an error.
-fn load_for_cli(settings: &Settings) -> Result<LoadOutcome, String> {
-    let outcome = settings.load()?;
+/// Read the sources (an archive at `at` when `--data` is one archive file); rejected rows
+/// are warnings, nothing usable is an error.
+fn load_for_cli(settings: &Settings, at: Option<DateTime<Utc>>) -> Result<LoadOutcome, String> {
+    let outcome = match (settings.replay.clone(), at) {
+        (Some(path), Some(t)) => replay::outcome_at(&path, t, settings.registry()?)?,
+        (Some(path), None) => {
+            return Err(format!(
+                "{} is a snapshot archive: give --at TIME (see `sitboard archive info`)",
+                path.display()
+            ));
+        }
+        (None, _) => settings.load()?,
+    };
     for r in &outcome.reports {
         if r.fatal.is_some() || !r.rejected.is_empty() {
             eprintln!("warning: {}", r.summary());
@@ -24,11 +38,29 @@ fn load_for_cli(settings: &Settings) -> Result<LoadOutcome, String> {
     Ok(outcome)
 }
 
-/// Print the overview of `region` on `date`; exit 2 on a bad argument or no usable data.
-pub fn run(settings: &Settings, date: &str, region: &str, as_json: bool) -> ExitCode {
-    let Some(date) = parse_date_arg(date) else {
-        eprintln!("error: --date {date:?} is not a date (YYYY-MM-DD)");
-        return ExitCode::from(2);
+/// Print the overview of `region` at the end of `date`, or at the instant `at` (the board
+/// as it stood then: the last reporting day that had ended, the levels and directives in
+/// force at that instant); exit 2 on a bad argument or no usable data.
+pub fn run(settings: &Settings, date: Option<&str>, at: Option<&str>, region: &str, as_json: bool) -> ExitCode {
+    let instant = match (date, at) {
+        (_, Some(a)) => match parse_time_input(a) {
+            Some(t) => t,
+            None => {
+                eprintln!("error: --at {a:?} is not a time (RFC 3339, or YYYY-MM-DD HH:MM Beijing time)");
+                return ExitCode::from(2);
+            }
+        },
+        (Some(d), None) => match parse_date_arg(d) {
+            Some(d) => end_of_day(d),
+            None => {
+                eprintln!("error: --date {d:?} is not a date (YYYY-MM-DD)");
+                return ExitCode::from(2);
+            }
+        },
+        (None, None) => {
+            eprintln!("error: give --date YYYY-MM-DD or --at TIME");
+            return ExitCode::from(2);
+        }
     };
     let code: Adcode = match region.parse() {
         Ok(c) => c,
@@ -37,7 +69,7 @@ pub fn run(settings: &Settings, date: &str, region: &str, as_json: bool) -> Exit
             return ExitCode::from(2);
         }
     };
-    let outcome = match load_for_cli(settings) {
+    let outcome = match load_for_cli(settings, at.map(|_| instant)) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -49,13 +81,13 @@ pub fn run(settings: &Settings, date: &str, region: &str, as_json: bool) -> Exit
         eprintln!("error: --region {code} is not a known region");
         return ExitCode::from(2);
     };
-    let dates = data.dates();
-    if !dates.contains(&date) {
+    let sit = Situation::at_instant(data.clone(), instant);
+    let date = sit.date();
+    if !data.dates().contains(&date) {
         let ranges: Vec<String> = data.episodes().iter().map(|(a, b)| format!("{a} … {b}")).collect();
         eprintln!("error: no data for {date}; the data covers {}", ranges.join(", "));
         return ExitCode::from(2);
     }
-    let sit = Situation::at_end_of(data.clone(), date);
     let ov = Overview::compute(&sit, code);
     if as_json {
         match serde_json::to_string_pretty(&overview_json(&ov, &sit)) {

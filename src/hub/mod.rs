@@ -50,6 +50,9 @@ pub struct HubConfig {
     /// Where the hub's directive journal lives (default with `--tokens`: the platform data
     /// dir's `hub` folder). Without tokens and without this, the hub takes no directives.
     pub journal_dir: Option<PathBuf>,
+    /// The snapshot archive every published version is recorded into: the command center's
+    /// official record (`sitboard-hub` records by default; none here by default).
+    pub archive: Option<PathBuf>,
 }
 
 impl HubConfig {
@@ -62,6 +65,7 @@ impl HubConfig {
             demo_start: None,
             rescan: Duration::from_secs(2),
             journal_dir: None,
+            archive: None,
         }
     }
 }
@@ -103,6 +107,8 @@ pub(crate) struct Shared {
     refresh: tokio::sync::Notify,
     feed_requests: AtomicU64,
     not_modified: AtomicU64,
+    /// Where published versions are recorded (none without an archive, or once it failed).
+    record: Mutex<Option<std::sync::mpsc::Sender<crate::feed::live::ReceivedDocument>>>,
 }
 
 impl Shared {
@@ -114,9 +120,28 @@ impl Shared {
     }
 
     fn set_published(&self, p: Arc<Published>) {
+        self.record(&p);
         match self.published.write() {
             Ok(mut g) => *g = p,
             Err(poisoned) => *poisoned.into_inner() = p,
+        }
+    }
+
+    /// Record a published version in the archive (when recording).
+    fn record(&self, p: &Published) {
+        let mut guard = match self.record.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let Some(tx) = guard.as_ref() else { return };
+        let doc = crate::feed::live::ReceivedDocument {
+            index: 0,
+            source: format!("{}/v1/feed", self.config.listen),
+            received: chrono::Utc::now(),
+            body: String::from_utf8_lossy(&p.body).into_owned(),
+        };
+        if tx.send(doc).is_err() {
+            *guard = None;
         }
     }
 }
@@ -124,6 +149,7 @@ impl Shared {
 /// A running hub.
 pub struct HubHandle {
     addr: SocketAddr,
+    recorder: Option<crate::recorder::Recorder>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     shared: Arc<Shared>,
@@ -191,6 +217,15 @@ impl HubHandle {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        if let Some(r) = self.recorder.take() {
+            let status = r.finish();
+            tracing::info!("recorded {} versions into {}", status.recorded, status.path.display());
+        }
+    }
+
+    /// How the recording is going (none without an archive).
+    pub fn recording(&self) -> Option<crate::recorder::RecorderStatus> {
+        self.recorder.as_ref().map(crate::recorder::Recorder::status)
     }
 }
 
@@ -278,6 +313,14 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         None => None,
     };
     let demo_day = clock.as_ref().map(|c| c.day(now));
+    let recorder = match &config.archive {
+        Some(path) => {
+            let r = crate::recorder::Recorder::start(path).map_err(|e| e.to_string())?;
+            tracing::info!("recording every published version into {}", path.display());
+            Some(r)
+        }
+        None => None,
+    };
     let first = build_version(&data, &extra, demo_day);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -302,7 +345,9 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         refresh: tokio::sync::Notify::new(),
         feed_requests: AtomicU64::new(0),
         not_modified: AtomicU64::new(0),
+        record: Mutex::new(recorder.as_ref().map(crate::recorder::Recorder::sender)),
     });
+    shared.record(&shared.published());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let task_shared = shared.clone();
     let thread = std::thread::Builder::new()
@@ -325,7 +370,7 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
             rt.shutdown_timeout(Duration::from_secs(1));
         })
         .map_err(|e| format!("cannot start the hub's thread: {e}"))?;
-    Ok(HubHandle { addr, stop: Some(stop_tx), thread: Some(thread), shared })
+    Ok(HubHandle { addr, recorder, stop: Some(stop_tx), thread: Some(thread), shared })
 }
 
 /// Print the address line that scripts and tests wait for (always the first line).

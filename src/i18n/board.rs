@@ -29,6 +29,11 @@ tr_table! {
         // Freshness of file data (live feeds: `tr.live`).
         freshness_replay: "回放", "Replay";
         freshness_replay_hint: "数据来自文件，显示所选日期的态势", "Data from files; the board shows the selected day";
+        replay_archive_hint: "回放快照存档（只读，不联网）", "Replaying a snapshot archive (read-only, offline)";
+        snapshots: "个快照", "snapshots";
+        recording: "录制中", "Recording";
+        recording_hint: "本屏所跟踪的数据正被录入快照存档", "What this board follows is being recorded into a snapshot archive";
+        recording_stopped: "录制已停止", "Recording stopped";
         freshness_current: "最新", "Current";
         freshness_stale: "数据过期", "Stale";
         synthetic_data: "含模拟数据", "includes synthetic data";

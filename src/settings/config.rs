@@ -27,6 +27,17 @@ pub struct Config {
     pub hub: Option<String>,
     /// The officer's token for the hub.
     pub hub_token: Option<Secret>,
+    /// Record what the board follows: `true` (into `archive.sqlite` in the data dir) or a
+    /// file path.
+    pub record: Option<Record>,
+}
+
+/// `record = true | false | "FILE"`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Record {
+    On(bool),
+    To(PathBuf),
 }
 
 /// One `[[source]]` of the config: a feed the board polls.

@@ -36,6 +36,10 @@ pub struct Overrides {
     pub token: Option<Secret>,
     /// Poll interval of http(s) sources.
     pub interval: Option<Duration>,
+    /// Replay this snapshot archive instead of following sources.
+    pub replay: Option<PathBuf>,
+    /// Record what the board follows into this archive.
+    pub record: Option<PathBuf>,
 }
 
 /// Everything the board and the commands need to start: settings merged from the command
@@ -57,6 +61,10 @@ pub struct Settings {
     /// Where the journal, exports and the tile cache live (`--data-dir`, else the platform
     /// data dir); resolved once here and passed down.
     pub data_dir: Option<PathBuf>,
+    /// A snapshot archive to replay (`--replay`): no sources are followed then.
+    pub replay: Option<PathBuf>,
+    /// Where the board records what it follows (`--record`, or `record` in sitboard.toml).
+    pub record: Option<PathBuf>,
 }
 
 /// Start-up choices of the board window, applied once data arrives.
@@ -110,6 +118,17 @@ impl Settings {
             data.iter().map(|d| FeedSource::parse(d)).collect()
         };
         let live = live_options(&sources, &cfg.sources, o.interval);
+        let data_dir = o.data_dir.clone().or_else(paths::data_dir);
+        let record = o.record.clone().or_else(|| match &cfg.record {
+            Some(config::Record::On(true)) => data_dir.as_ref().map(|d| d.join(paths::ARCHIVE_FILE)),
+            Some(config::Record::To(p)) => Some(p.clone()),
+            _ => None,
+        });
+        // One file that is an SQLite database is an archive to replay, not a feed document.
+        let replay = o.replay.clone().or_else(|| match sources.as_slice() {
+            [FeedSource::Path(p)] if p.is_file() && crate::replay::looks_like_archive(p) => Some(p.clone()),
+            _ => None,
+        });
         Settings {
             sources,
             lang: o.lang.or(cfg.lang()).unwrap_or_default(),
@@ -119,7 +138,9 @@ impl Settings {
             tiles: o.tiles.clone().or(cfg.tiles.clone()),
             live,
             hub,
-            data_dir: o.data_dir.clone().or_else(paths::data_dir),
+            data_dir,
+            replay,
+            record,
         }
     }
 
@@ -135,6 +156,8 @@ impl Settings {
             live: Default::default(),
             hub: None,
             data_dir: None,
+            replay: None,
+            record: None,
         }
     }
 
@@ -165,7 +188,7 @@ impl Settings {
                     })
                 })
                 .collect();
-        Some(feed::live::LiveConfig { sources, files: self.file_sources(), limits: self.live.limits })
+        Some(feed::live::LiveConfig { sources, files: self.file_sources(), limits: self.live.limits, tap: None })
     }
 
     /// The sources that are files or folders (read once; URLs are polled).

@@ -22,6 +22,9 @@ pub fn bundled_demo_dir() -> Option<PathBuf> {
     candidates.into_iter().find(|p| p.is_dir())
 }
 
+/// The board's own recording in the data dir (`record = true`).
+pub const ARCHIVE_FILE: &str = "archive.sqlite";
+
 fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("org", "sitboard", "sitboard")
 }

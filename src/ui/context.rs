@@ -44,6 +44,10 @@ pub struct BoardStatus<'a> {
     /// The wall clock as the app read it this frame: only for stamping new journal events,
     /// naming exports and the age of live data — never for what the scene shows.
     pub clock: DateTime<Utc>,
+    /// The board's own recording, when it records (`--record`).
+    pub recording: Option<crate::recorder::RecorderStatus>,
+    /// The archive being replayed, once opened.
+    pub replaying: Option<&'a crate::store::archive::ArchiveInfo>,
 }
 
 /// What every panel renders from: the situation, the selected region and checkpoint, the

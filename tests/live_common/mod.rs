@@ -95,6 +95,7 @@ pub fn follow(urls: &[String], interval: Duration) -> LiveFeed {
         sources: urls.iter().map(|u| SourceSpec::new(u.clone(), u.clone(), interval)).collect(),
         files: Vec::new(),
         limits: limits_for_tests(),
+        tap: None,
     };
     LiveFeed::start(config, registry::bundled().expect("bundled registry")).expect("live feed starts")
 }

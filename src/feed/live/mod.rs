@@ -21,7 +21,7 @@ pub mod state;
 use std::time::Duration;
 
 pub use fetch::{FetchLimits, Fetched};
-pub use service::{LiveConfig, LiveControl, LiveEvent, LiveFeed};
+pub use service::{LiveConfig, LiveControl, LiveEvent, LiveFeed, ReceivedDocument};
 pub use state::{Health, SourceState, SourceStatus};
 
 /// Poll interval of a URL source when neither the command line nor the config gives one.

@@ -27,6 +27,20 @@ pub struct LiveConfig {
     pub sources: Vec<SourceSpec>,
     pub files: Vec<PathBuf>,
     pub limits: FetchLimits,
+    /// Where every newly accepted document's text goes as well (a recorder), when set.
+    pub tap: Option<Sender<ReceivedDocument>>,
+}
+
+/// A document a source delivered and the service accepted (a new body that parsed), as
+/// received: what a recorder writes to the archive.
+#[derive(Clone, Debug)]
+pub struct ReceivedDocument {
+    /// Index into `LiveConfig::sources`.
+    pub index: usize,
+    /// The source's URL.
+    pub source: String,
+    pub received: chrono::DateTime<Utc>,
+    pub body: String,
 }
 
 /// What the service reports.
@@ -95,9 +109,10 @@ impl LiveFeed {
             .map_err(|e| format!("cannot start the live merge thread: {e}"))?;
         let sources = config.sources.clone();
         let limits = config.limits;
+        let tap = config.tap.clone();
         std::thread::Builder::new()
             .name("sitboard-live".into())
-            .spawn(move || run_pollers(sources, limits, ctrl_rx, events_tx, merge_tx))
+            .spawn(move || run_pollers(sources, limits, ctrl_rx, events_tx, merge_tx, tap))
             .map_err(|e| format!("cannot start the live feed thread: {e}"))?;
         Ok(LiveFeed { events, control: LiveControl { tx: Arc::new(ctrl_tx) } })
     }
@@ -109,6 +124,7 @@ fn run_pollers(
     ctrl: watch::Receiver<Control>,
     events: Sender<LiveEvent>,
     merge: Sender<MergeInput>,
+    tap: Option<Sender<ReceivedDocument>>,
 ) {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -138,6 +154,7 @@ fn run_pollers(
                 jitter: Jitter::new(index as u64 + 1),
                 last_sent: None,
                 last_body: None,
+                tap: tap.clone(),
             };
             tasks.push(tokio::spawn(task.run()));
         }
@@ -171,6 +188,7 @@ struct SourceTask {
     last_sent: Option<SourceStatus>,
     /// Digest of the last accepted body: the same body again is not a change.
     last_body: Option<[u8; 32]>,
+    tap: Option<Sender<ReceivedDocument>>,
 }
 
 impl SourceTask {
@@ -238,6 +256,8 @@ impl SourceTask {
                     return;
                 }
                 let origin = spec.url.clone();
+                let received = Utc::now();
+                let copy = self.tap.as_ref().map(|_| text.clone());
                 let parsed = tokio::task::spawn_blocking(move || recognise(&origin, text)).await;
                 match parsed {
                     Ok(Ok(document)) => {
@@ -257,6 +277,13 @@ impl SourceTask {
                             bytes,
                         );
                         self.last_body = Some(digest);
+                        if let (Some(tap), Some(body)) = (&self.tap, copy) {
+                            let doc = ReceivedDocument { index: self.index, source: spec.url.clone(), received, body };
+                            // A recorder that stopped (its file failed) does not stop the feed.
+                            if tap.send(doc).is_err() {
+                                self.tap = None;
+                            }
+                        }
                         // The merger is gone only when the service is shutting down.
                         let _ = self.merge.send(MergeInput { index: self.index, document: Arc::new(document) });
                     }

@@ -11,7 +11,7 @@ use crate::feed::IngestReport;
 use crate::model::time::end_of_day;
 use crate::model::{Dataset, Situation};
 use crate::ui::command::UiCommand;
-use crate::ui::workers::{LiveLink, LoadResult};
+use crate::ui::workers::{LiveLink, LoadResult, ReplayLink, ReplayMsg};
 
 impl SitboardApp {
     /// The non-UI work of a frame: take in loaded data, apply commands. Never blocks.
@@ -33,6 +33,21 @@ impl SitboardApp {
         if let Some(push) = &mut self.push {
             push.poll();
         }
+        let replayed = self.replay.as_mut().map(ReplayLink::poll).unwrap_or_default();
+        for msg in replayed {
+            match msg {
+                ReplayMsg::Marks(marks, _) => {
+                    let opening = self.timeline.marks().is_empty();
+                    self.timeline.set_marks(marks);
+                    if opening {
+                        // A replay opens on its last instant and plays (from the first).
+                        self.timeline.play(self.speed);
+                    }
+                    self.show_cursor();
+                }
+                ReplayMsg::Data(result) => self.accept(result),
+            }
+        }
         if let Some(journal) = self.journal.poll() {
             self.situation = self.situation.take().map(|s| s.with_journal(journal));
         }
@@ -46,6 +61,10 @@ impl SitboardApp {
         }
         for cmd in self.commands.take() {
             self.apply(cmd);
+        }
+        // Replaying: the worker builds the data of the instant in view (when it changes).
+        if let (Some(replay), Some(t)) = (&mut self.replay, self.timeline.cursor()) {
+            replay.request(t);
         }
     }
 
@@ -155,14 +174,18 @@ impl SitboardApp {
             self.failed = Some("the data holds no case reports".into());
             return;
         }
-        // The timeline's marks: the end of every reporting day. Following live data, the
-        // cursor moves to the newest; otherwise it stays where the person put it.
-        self.timeline.set_marks(dates.iter().map(|d| end_of_day(*d)).collect());
-        let start_date = self.start.date.take();
+        // The timeline's marks: the end of every reporting day (a replay's are the archive's
+        // instants). Following live data, the cursor moves to the newest; otherwise it stays
+        // where the person put it.
+        if self.replay.is_none() {
+            self.timeline.set_marks(dates.iter().map(|d| end_of_day(*d)).collect());
+        }
+        let start_date = if self.replay.is_none() { self.start.date.take() } else { None };
         // A day asked for at start (`--date`), or the saved day of a file source, is where
         // the cursor goes first (a live source given `--date` starts paused there).
         let first_install = self.situation.is_none();
-        let wanted = start_date.or(if first_install && !self.timeline.live { self.state.date } else { None });
+        let restore = first_install && !self.timeline.live && self.replay.is_none();
+        let wanted = start_date.or(if restore { self.state.date } else { None });
         if let Some(d) = wanted
             && dates.contains(&d)
         {

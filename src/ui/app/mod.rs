@@ -15,7 +15,7 @@ use super::command::Commands;
 use super::context::{BoardStatus, ViewerContext};
 use super::panels::map::layer::MapLayer;
 use super::panels::{self, Panels};
-use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, Waker};
+use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, ReplayLink, Waker};
 use super::{fonts, theme};
 use crate::feed::{IngestReport, LoadOutcome};
 use crate::hub_client::HubTarget;
@@ -34,6 +34,10 @@ pub struct SitboardApp {
     failed: Option<String>,
     /// Live sources, when any source is a URL (else the data is read once).
     live: Option<LiveLink>,
+    /// A snapshot archive being replayed (`--replay`), instead of sources.
+    replay: Option<ReplayLink>,
+    /// Recording what the board follows (`--record`).
+    recorder: Option<crate::recorder::Recorder>,
     /// Pushes the directive journal to the hub, when there is one.
     push: Option<PushLink>,
     journal: JournalLink,
@@ -72,13 +76,25 @@ impl SitboardApp {
         let view = start.start_view();
         let map_mode = start.map_mode;
         let mut app = Self::with_settings(state, &settings, start, waker.clone());
-        // Live sources load through the live link; files alone through the one-shot loader.
-        match settings.live_config() {
-            Some(c) => {
-                app.live = Some(LiveLink::spawn(&settings, c, waker.clone()));
-                app.timeline.live = true;
+        // An archive replays through the replay worker; live sources load through the live
+        // link (recorded when asked); files alone through the one-shot loader.
+        if let Some(path) = settings.replay.clone() {
+            app.source_note = path.display().to_string();
+            app.replay = Some(ReplayLink::spawn(path, settings.registry(), waker.clone()));
+        } else if let Some(mut c) = settings.live_config() {
+            if let Some(path) = &settings.record {
+                match crate::recorder::Recorder::start(path) {
+                    Ok(r) => {
+                        c.tap = Some(r.sender());
+                        app.recorder = Some(r);
+                    }
+                    Err(e) => app.config_problem = Some(format!("not recording: {e}")),
+                }
             }
-            None => app.load = LoadLink::spawn(settings.clone(), waker.clone()),
+            app.live = Some(LiveLink::spawn(&settings, c, waker.clone()));
+            app.timeline.live = true;
+        } else {
+            app.load = LoadLink::spawn(settings.clone(), waker.clone());
         }
         match settings.data_dir.clone() {
             Some(dir) => {
@@ -113,6 +129,8 @@ impl SitboardApp {
             load: LoadLink::default(),
             failed: None,
             live: None,
+            replay: None,
+            recorder: None,
             push: None,
             journal: JournalLink::default(),
             waker,
@@ -219,6 +237,22 @@ impl SitboardApp {
         self.live.as_ref()
     }
 
+    /// The replayed archive's worker, when replaying (tests read its state).
+    pub fn replay(&self) -> Option<&ReplayLink> {
+        self.replay.as_ref()
+    }
+
+    /// The app replaying an archive, without a window (tests drive it frame by frame).
+    pub fn replay_for_tests(settings: Settings, lang: Lang) -> Self {
+        let state = BoardState { lang, ..Default::default() };
+        let mut app = Self::with_settings(state, &settings, StartOptions::default(), Waker::default());
+        if let Some(path) = settings.replay.clone() {
+            app.replay = Some(ReplayLink::spawn(path, settings.registry(), Waker::default()));
+        }
+        app.manual_clock = true;
+        app
+    }
+
     /// The timeline: the instant in view and the play state.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
@@ -265,6 +299,8 @@ impl SitboardApp {
             timeline: &self.timeline,
             speed: self.speed,
             clock: chrono::Utc::now(),
+            recording: self.recorder.as_ref().map(crate::recorder::Recorder::status),
+            replaying: self.replay.as_ref().and_then(|r| r.info.as_ref()),
         };
         let checkpoint = self.state.checkpoint.as_deref();
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| ViewerContext {

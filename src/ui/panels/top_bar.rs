@@ -62,6 +62,19 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                 if let Some(sync) = status.push {
                     super::live::sync_badge(ui, sync, tr);
                 }
+                if let Some(rec) = &status.recording {
+                    let (text, colour) = match &rec.stopped {
+                        None => (format!("● {} {}", tr.board.recording, rec.recorded), theme::ALERT),
+                        Some(_) => (format!("⚠ {}", tr.board.recording_stopped), theme::WARN),
+                    };
+                    let hover = format!(
+                        "{}\n{}{}",
+                        tr.board.recording_hint,
+                        rec.path.display(),
+                        rec.stopped.as_ref().map(|w| format!("\n{w}")).unwrap_or_default()
+                    );
+                    ui.label(RichText::new(text).color(colour).strong()).on_hover_text(hover);
+                }
                 // Freshness: file sources replay a chosen day; live feeds show their age.
                 if let Some(live) = status.live {
                     super::live::freshness(ui, status, live, commands);
@@ -70,7 +83,19 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                         .color(theme::BG)
                         .background_color(theme::ACCENT)
                         .strong();
-                    ui.label(badge).on_hover_text(tr.board.freshness_replay_hint);
+                    let hint = match status.replaying {
+                        Some(info) => format!(
+                            "{}\n{}\n{} … {} · {} {}",
+                            tr.board.replay_archive_hint,
+                            info.path.display(),
+                            info.first.map(format_as_of).unwrap_or_default(),
+                            info.last.map(format_as_of).unwrap_or_default(),
+                            info.snapshots,
+                            tr.board.snapshots
+                        ),
+                        None => tr.board.freshness_replay_hint.to_owned(),
+                    };
+                    ui.label(badge).on_hover_text(hint);
                 }
                 ui.separator();
                 let synthetic = data.sources.iter().any(|s| s.synthetic);

@@ -6,12 +6,14 @@
 //! - [`load`]: read the file sources once (and prepare the map geometry);
 //! - [`live`]: follow http(s) sources (the feed client runs on its own runtime);
 //! - [`journal`]: the directive journal's writes, reads and exports;
-//! - [`push`]: send the local journal to the hub.
+//! - [`push`]: send the local journal to the hub;
+//! - [`replay`]: read a snapshot archive back, instant by instant.
 
 pub mod journal;
 pub mod live;
 pub mod load;
 pub mod push;
+pub mod replay;
 
 use std::sync::{Arc, OnceLock};
 
@@ -19,6 +21,7 @@ pub use journal::{JournalLink, JournalRequest, JournalStatus};
 pub use live::LiveLink;
 pub use load::{LoadLink, LoadResult};
 pub use push::{PushLink, PushStatus};
+pub use replay::{ReplayLink, ReplayMsg};
 
 /// How a worker asks for a repaint. Made before the UI runs (the app's constructor, tests)
 /// it can be given the egui context later; without one, waking does nothing (headless

@@ -1,0 +1,106 @@
+//! Recording what the board saw: a thread that writes every document a live feed accepts
+//! into the snapshot archive, as it was received. The hub, the board (`--record FILE`) and
+//! the headless `sitboard record` all use it. A recording that fails (the disk is full, the
+//! file is refused) stops with a message; the feed and the board go on, and nothing already
+//! recorded is damaged.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::feed::live::ReceivedDocument;
+use crate::store::archive::{ArchiveError, ArchiveWriter};
+
+/// How a recording is going.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecorderStatus {
+    pub path: PathBuf,
+    /// Snapshots written, and the bytes they added to the file.
+    pub recorded: u64,
+    pub bytes: u64,
+    /// Documents that were the same as their source's previous one (cost only a row).
+    pub unchanged: u64,
+    /// Why recording stopped, if it did.
+    pub stopped: Option<String>,
+}
+
+/// A running recorder: send it documents; read its status.
+pub struct Recorder {
+    tx: Sender<ReceivedDocument>,
+    status: Arc<Mutex<RecorderStatus>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Recorder {
+    /// Open (or create) the archive at `path` and start the recording thread. An archive that
+    /// cannot be opened is refused here, before anything runs.
+    pub fn start(path: &Path) -> Result<Recorder, ArchiveError> {
+        let writer = ArchiveWriter::create_or_open(path)?;
+        let (tx, rx) = channel();
+        let status = Arc::new(Mutex::new(RecorderStatus { path: path.to_path_buf(), ..Default::default() }));
+        let shared = status.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_seen = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("sitboard-record".into())
+            .spawn(move || run(writer, &rx, &shared, &stop_seen))
+            .map_err(|e| ArchiveError::Io(format!("cannot start the recording thread: {e}")))?;
+        Ok(Recorder { tx, status, stop, thread: Some(thread) })
+    }
+
+    /// Where documents go: give it to the live feed as its tap.
+    pub fn sender(&self) -> Sender<ReceivedDocument> {
+        self.tx.clone()
+    }
+
+    pub fn status(&self) -> RecorderStatus {
+        self.status.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Stop, after writing every document sent so far, and say how it went.
+    pub fn finish(mut self) -> RecorderStatus {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        self.status()
+    }
+}
+
+fn run(mut writer: ArchiveWriter, rx: &Receiver<ReceivedDocument>, status: &Mutex<RecorderStatus>, stop: &AtomicBool) {
+    loop {
+        let doc = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(doc) => doc,
+            // Asked to stop: write what is still queued, then stop.
+            Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Relaxed) => match rx.try_recv() {
+                Ok(doc) => doc,
+                Err(_) => return,
+            },
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let result = writer.record(&doc.source, doc.received, &doc.body);
+        let mut s = status.lock().unwrap_or_else(PoisonError::into_inner);
+        match result {
+            Ok(r) => {
+                s.recorded += 1;
+                s.bytes += r.bytes_added;
+                s.unchanged += u64::from(r.unchanged);
+                tracing::info!("recorded snapshot {} from {} (+{} bytes)", r.seq, doc.source, r.bytes_added);
+            }
+            Err(ArchiveError::BadDocument(why)) => {
+                // Not a JSON document (a CSV source): it is shown, but cannot be archived.
+                tracing::warn!("not recorded: a document from {} is not a JSON feed document ({why})", doc.source);
+            }
+            Err(e) => {
+                let msg = format!("recording to {} stopped: {e}", writer.path().display());
+                tracing::error!("{msg}");
+                s.stopped = Some(msg);
+                return;
+            }
+        }
+    }
+}
