@@ -116,9 +116,20 @@ impl Situation {
         daily_new(self.history(region))
     }
 
-    /// Derived indicators of the region's curve for the day in view.
+    /// The first day of the period (run of consecutive reporting days) the day in view is
+    /// in, or follows: 2020-01-21 for a day of the 2020 outbreak, 2022-11-04 for Harbin.
+    pub fn period_start(&self) -> Option<NaiveDate> {
+        self.data.episodes().into_iter().map(|(a, _)| a).filter(|a| *a <= self.date).max()
+    }
+
+    /// Derived indicators of the region's curve for the day in view, over its period only:
+    /// the days between two periods were not reported, so they count as nothing (not as
+    /// days without a case).
     pub fn indicators(&self, region: Adcode) -> Option<Indicators> {
-        let series = self.daily_new(region);
+        let mut series = self.daily_new(region);
+        if let Some(start) = self.period_start() {
+            series.retain(|(d, _)| *d >= start);
+        }
         (!series.is_empty()).then(|| Indicators::compute(&series, self.date))
     }
 
@@ -126,8 +137,16 @@ impl Situation {
         self.data.risk_at(region, self.last_instant())
     }
 
+    /// The emergency response level in force, as published. A level last published before
+    /// the period in view began (and not vouched for since) is not the level of this period:
+    /// none is published for it then.
     pub fn response(&self, region: Adcode) -> Option<&ResponseLevelChange> {
-        self.data.response_at(region, self.last_instant())
+        let c = self.data.response_at(region, self.last_instant())?;
+        let period = self.period_start().map(time::start_of_day);
+        match period {
+            Some(start) if c.since < start && c.known_until.is_none_or(|k| k < start) => None,
+            _ => Some(c),
+        }
     }
 
     /// Directives in force now whose scope touches the region, newest first.
