@@ -14,9 +14,9 @@ use crate::feed::source::{LoadOutcome, merge, recognise};
 use crate::model::RegionRegistry;
 use crate::store::archive::{ArchiveReader, SnapshotMeta};
 
-/// A snapshot's instant on the archive's clock.
+/// A snapshot's instant on the archive's clock ([`SnapshotMeta::clock`]).
 pub fn clock(s: &SnapshotMeta) -> DateTime<Utc> {
-    s.as_of.unwrap_or(s.received)
+    s.clock()
 }
 
 /// Every instant of the archive's clock, sorted, once each: the timeline's marks.

@@ -81,8 +81,9 @@ fn info_verify_and_export_through_the_binary() {
 
     let (out, _) = run(&["info", s(&path), "--json"], 0);
     let info: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(info["first"], "2022-11-20T00:00:00.000Z");
-    assert_eq!(info["last"], "2022-11-20T02:00:00.000Z");
+    // On the archive's clock: the documents' as_of (2020-04-30 24:00 … the second Harbin copy).
+    assert_eq!(info["first"], "2020-04-30T16:00:00.000Z");
+    assert_eq!(info["last"], "2022-12-02T16:00:00.000Z");
     assert_eq!(info["snapshots"], n as u64);
     assert_eq!(info["sources"].as_array().unwrap().len(), n - 2);
     let harbin = info["sources"].as_array().unwrap().iter().find(|s| s["name"].as_str().unwrap().starts_with("harbin"));
@@ -96,11 +97,12 @@ fn info_verify_and_export_through_the_binary() {
     let (out, _) = run(&["verify", s(&path)], 0);
     assert!(out.contains(&format!("{n} snapshots verified")), "{out}");
 
-    // Beijing time in, UTC out: 08:30–09:30 holds the first Harbin copy (09:00) only; the
-    // export adds every source's newest snapshot before 08:30.
+    // UTC and Beijing time in: 12-01 12:00 UTC … 12-02 20:00 Beijing holds the first Harbin
+    // copy (as of 12-01 16:00 UTC) only; the export adds every source's newest snapshot
+    // before the range.
     let out_path = dir.path().join("exports/morning.sitarchive");
     let (out, _) = run(
-        &["export", s(&path), "--from", "2022-11-20 08:30", "--to", "2022-11-20T01:30:00Z", "--out", s(&out_path)],
+        &["export", s(&path), "--from", "2022-12-01T12:00:00Z", "--to", "2022-12-02 20:00", "--out", s(&out_path)],
         0,
     );
     assert!(out.contains(&format!("exported {} snapshots", n - 1)) && out.contains("1 in the range"), "{out}");
@@ -109,7 +111,8 @@ fn info_verify_and_export_through_the_binary() {
     let export = ArchiveReader::open(&out_path).unwrap();
     let original = ArchiveReader::open(&path).unwrap();
     let bodies = |r: &ArchiveReader| -> Vec<(String, String)> {
-        r.documents_at(at(61)).unwrap().into_iter().map(|d| (d.source, d.body)).collect()
+        let t = Utc.with_ymd_and_hms(2022, 12, 2, 0, 0, 0).unwrap();
+        r.documents_at(t).unwrap().into_iter().map(|d| (d.source, d.body)).collect()
     };
     assert_eq!(bodies(&export), bodies(&original));
     assert!(std::fs::metadata(&out_path).unwrap().len() <= std::fs::metadata(&path).unwrap().len());

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use serde_json::{Value, json};
 
-use crate::model::time::{format_local, parse_time_input};
+use crate::model::time::{format_as_of, format_local, parse_time_input};
 use crate::store::archive::{ArchiveInfo, ArchiveReader, VerifiedArchive};
 
 #[derive(Debug, Subcommand)]
@@ -104,9 +104,10 @@ fn info_json(info: &ArchiveInfo, verified: &Result<VerifiedArchive, crate::store
 
 fn info_text(info: &ArchiveInfo, verified: &Result<VerifiedArchive, crate::store::archive::BadSnapshot>) -> String {
     let mut out = format!("archive    {} (format {}, {})\n", info.path.display(), info.format, bytes(info.file_bytes));
-    match (info.first, info.last) {
-        (Some(first), Some(last)) => {
-            out += &format!("received   {} … {}\n", format_local(first), format_local(last));
+    match (info.first, info.last, info.received) {
+        (Some(first), Some(last), Some((r0, r1))) => {
+            out += &format!("instants   {} … {} (the data's as_of)\n", format_as_of(first), format_as_of(last));
+            out += &format!("received   {} … {}\n", format_local(r0), format_local(r1));
         }
         _ => out += "received   nothing yet\n",
     }
@@ -166,7 +167,7 @@ fn export(file: &Path, from: Option<&str>, to: Option<&str>, out: &Path) -> Resu
     }
     let s = reader.export_range(from, to, out).map_err(|e| e.to_string())?;
     let range = match (s.first, s.last) {
-        (Some(a), Some(b)) => format!(", received {} … {}", format_local(a), format_local(b)),
+        (Some(a), Some(b)) => format!(", {} … {}", format_as_of(a), format_as_of(b)),
         _ => String::new(),
     };
     println!(

@@ -1,4 +1,4 @@
-//! Exporting part of an archive: the snapshots received in a time range plus, for each
+//! Exporting part of an archive: the snapshots in a time range (on the archive's clock) plus, for each
 //! source, its newest snapshot before the range (so the range's first instant is complete),
 //! into a new archive, renumbered and chained afresh, so it verifies on its own. Sections
 //! are copied compressed, each checked against its hash on the way.
@@ -27,7 +27,7 @@ pub struct ExportSummary {
     pub carried: u64,
     /// Sources with at least one snapshot written.
     pub sources: u64,
-    /// The earliest and latest `received` written.
+    /// The earliest and latest instant written, on the archive's clock.
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     /// The new file's size.
@@ -35,7 +35,7 @@ pub struct ExportSummary {
 }
 
 impl ArchiveReader {
-    /// Write a smaller, still verifiable archive to `out`: the snapshots received in
+    /// Write a smaller, still verifiable archive to `out`: the snapshots (by the archive's clock) in
     /// [`from`, `to`] (either end open when `None`) plus, for each source, its newest
     /// snapshot before `from`. Refuses to overwrite an existing file; leaves no file behind
     /// when it fails.
@@ -56,14 +56,14 @@ impl ArchiveReader {
         }
         let in_range = |t: DateTime<Utc>| from.is_none_or(|f| t >= f) && to.is_none_or(|e| t <= e);
         let snapshots = self.snapshots();
-        let mut chosen: Vec<usize> = (0..snapshots.len()).filter(|&i| in_range(snapshots[i].received)).collect();
+        let mut chosen: Vec<usize> = (0..snapshots.len()).filter(|&i| in_range(snapshots[i].clock())).collect();
         let in_range_count = chosen.len() as u64;
         if let Some(f) = from {
             let mut before: HashMap<&str, usize> = HashMap::new();
-            for (i, s) in snapshots.iter().enumerate().filter(|(_, s)| s.received < f) {
+            for (i, s) in snapshots.iter().enumerate().filter(|(_, s)| s.clock() < f) {
                 let newer = before.get(s.source.as_str()).is_none_or(|&j| {
                     let o = &snapshots[j];
-                    (s.received, s.seq) > (o.received, o.seq)
+                    (s.clock(), s.seq) > (o.clock(), o.seq)
                 });
                 if newer {
                     before.insert(&s.source, i);
@@ -108,8 +108,8 @@ impl ArchiveReader {
             in_range: in_range_count,
             carried: picked.len() as u64 - in_range_count,
             sources: sources.len() as u64,
-            first: picked.iter().map(|s| s.received).min(),
-            last: picked.iter().map(|s| s.received).max(),
+            first: picked.iter().map(|s| s.clock()).min(),
+            last: picked.iter().map(|s| s.clock()).max(),
             bytes: std::fs::metadata(out).map(|m| m.len()).unwrap_or(0),
         })
     }

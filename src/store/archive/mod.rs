@@ -130,6 +130,15 @@ pub struct SnapshotMeta {
     pub body_len: u64,
 }
 
+impl SnapshotMeta {
+    /// The snapshot's instant on the archive's clock: the time its data is current to
+    /// (`as_of`; for a recording of a live demo, the exercise clock), else when it was
+    /// received. Replay, `report --at`, `info` and `export` all use this clock.
+    pub fn clock(&self) -> DateTime<Utc> {
+        self.as_of.unwrap_or(self.received)
+    }
+}
+
 /// A snapshot with its body reassembled: compact JSON, top-level keys in the order
 /// received; it parses to the same JSON value as the document recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,9 +156,12 @@ pub struct ArchivedDocument {
 pub struct ArchiveInfo {
     pub path: PathBuf,
     pub format: u32,
-    /// The earliest and latest `received` of the readable snapshots.
+    /// The earliest and latest instant of the readable snapshots on the archive's clock
+    /// ([`SnapshotMeta::clock`]).
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
+    /// When the first and the last readable snapshot were received.
+    pub received: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Readable snapshots.
     pub snapshots: u64,
     /// Every source with its number of snapshots, by name.

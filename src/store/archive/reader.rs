@@ -95,14 +95,14 @@ impl ArchiveReader {
         self.damage.as_deref()
     }
 
-    /// The newest snapshot of every source received at or before `at`, bodies reassembled,
-    /// in seq order.
+    /// The newest snapshot of every source at or before `at` on the archive's clock
+    /// ([`SnapshotMeta::clock`]), bodies reassembled, in seq order.
     pub fn documents_at(&self, at: DateTime<Utc>) -> Result<Vec<ArchivedDocument>, ArchiveError> {
         let mut seqs: Vec<u64> = self
             .by_source
             .values()
             .filter_map(|list| {
-                let n = list.partition_point(|(received, _)| *received <= at);
+                let n = list.partition_point(|(clock, _)| *clock <= at);
                 n.checked_sub(1).map(|i| list[i].1)
             })
             .collect();
@@ -135,8 +135,14 @@ impl ArchiveReader {
         ArchiveInfo {
             path: self.path.clone(),
             format: self.format,
-            first: self.snapshots.iter().map(|s| s.received).min(),
-            last: self.snapshots.iter().map(|s| s.received).max(),
+            first: self.snapshots.iter().map(SnapshotMeta::clock).min(),
+            last: self.snapshots.iter().map(SnapshotMeta::clock).max(),
+            received: self
+                .snapshots
+                .iter()
+                .map(|s| s.received)
+                .min()
+                .zip(self.snapshots.iter().map(|s| s.received).max()),
             snapshots: self.snapshots.len() as u64,
             sources,
             file_bytes: bytes_on_disk(&self.path),
@@ -234,8 +240,8 @@ impl ArchiveReader {
         self.damage = self.describe_damage(prev_seq, &prev_hash, head, problem);
         for meta in loaded {
             let list = self.by_source.entry(meta.source.clone()).or_default();
-            let at = list.partition_point(|&(r, s)| (r, s) <= (meta.received, meta.seq));
-            list.insert(at, (meta.received, meta.seq));
+            let at = list.partition_point(|&(c, s)| (c, s) <= (meta.clock(), meta.seq));
+            list.insert(at, (meta.clock(), meta.seq));
             self.snapshots.push(meta);
         }
         Ok(())

@@ -45,7 +45,8 @@ fn sample(dir: &Path, n: u64) -> PathBuf {
     for i in 0..n {
         // Incompressible-ish rows so that the file spans many pages.
         let rows: Vec<String> = (0..40).map(|_| format!("{:016x}", next(&mut seed))).collect();
-        let body = doc(&format!("2022-11-{:02}T16:00:00Z", 1 + i % 28), json!({"i": i, "rows": rows}));
+        // The data is current to the instant it is received (the archive's clock is `as_of`).
+        let body = doc(&at_minute(i as i64).to_rfc3339(), json!({"i": i, "rows": rows}));
         w.record(["a", "b", "c"][(i % 3) as usize], at_minute(i as i64), &body).unwrap();
     }
     drop(w);
@@ -112,11 +113,14 @@ fn documents_at_takes_each_sources_newest_at_or_before() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.sitarchive");
     let mut w = ArchiveWriter::create_or_open(&path).unwrap();
-    w.record("cases", at_minute(0), &doc("2022-11-19T16:00:00Z", json!(0))).unwrap();
-    w.record("status", at_minute(5), &doc("2022-11-19T16:00:00Z", json!("s0"))).unwrap();
-    w.record("cases", at_minute(10), &doc("2022-11-20T16:00:00Z", json!(1))).unwrap();
-    // Received out of order (a late file): it is found by its instant, not its number.
-    w.record("cases", at_minute(7), &doc("2022-11-20T04:00:00Z", json!(2))).unwrap();
+    // The archive's clock is the data's `as_of`.
+    let asof = |m: i64| at_minute(m).to_rfc3339();
+    w.record("cases", at_minute(0), &doc(&asof(0), json!(0))).unwrap();
+    w.record("status", at_minute(5), &doc(&asof(5), json!("s0"))).unwrap();
+    w.record("cases", at_minute(10), &doc(&asof(10), json!(1))).unwrap();
+    // Received late (a file current to minute 7, arriving after minute 10): it is found by
+    // its instant, not its number.
+    w.record("cases", at_minute(12), &doc(&asof(7), json!(2))).unwrap();
     drop(w);
     let r = ArchiveReader::open(&path).unwrap();
     let at = |m: i64| -> Vec<(String, Value)> {
