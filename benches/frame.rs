@@ -8,6 +8,7 @@ use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
 use sitboard::settings::StartView;
+use sitboard::timeline::Speed;
 use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
 
 struct Stats {
@@ -31,6 +32,8 @@ fn stats(mut v: Vec<Duration>) -> Stats {
 
 /// Scenarios whose name contains this drag the pointer across the map (panning).
 const PANNING: &str = "panning";
+/// Scenarios whose name contains this play the timeline (10 instants a second, looping).
+const PLAYING: &str = "playing";
 
 fn input(frame: u64, size: egui::Vec2) -> egui::RawInput {
     // The pointer sweeps across the board, so hover effects are part of the cost.
@@ -221,6 +224,9 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
         return;
     }
     let panning = name.contains(PANNING);
+    // Playing: each frame is 1/60 s of wall time, so at 10 instants a second one frame in six
+    // moves the board to the next day (the p95 is those frames).
+    let playing = name.contains(PLAYING);
     for c in commands {
         app.apply(c.clone());
     }
@@ -235,6 +241,9 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
     let mut step = |app: &mut SitboardApp| {
         frame_no += 1;
         let start = Instant::now();
+        if playing {
+            app.tick(Duration::from_secs_f64(1.0 / 60.0));
+        }
         let mut raw = input(frame_no, size);
         if panning {
             // Hold the primary button over the map and drag it in a slow circle.
@@ -294,6 +303,17 @@ fn main() {
     run("curves, province, 101 days, 2020-04-30", Lang::Zh, &end(), Some(StartView::Curves), frames);
     run("curves, 13 cities compared x 101 days", Lang::Zh, &end(), Some(StartView::Compare), frames);
     run("curves, 13 city small multiples x 101 days", Lang::Zh, &end(), Some(StartView::Multiples), frames);
+    let play = || {
+        vec![
+            UiCommand::SetDate(d("2020-01-21")),
+            UiCommand::SelectRegion(code(230000)),
+            UiCommand::SetSpeed(Speed::MarksPerSecond(10.0)),
+            UiCommand::SetLoop(true),
+            UiCommand::TogglePlay,
+        ]
+    };
+    run("overview, playing 10 days/s, province", Lang::Zh, &play(), Some(StartView::Overview), frames);
+    run("wall, playing 10 days/s, province", Lang::Zh, &play(), Some(StartView::Wall), frames);
     let day = || vec![UiCommand::SetDate(d("2020-03-04")), UiCommand::SelectRegion(code(230000))];
     run("map, province, 136 regions + checkpoints", Lang::Zh, &day(), Some(StartView::Map), frames);
     run("map, province, panning (drag every frame)", Lang::Zh, &day(), Some(StartView::Map), frames);

@@ -10,7 +10,7 @@ use egui::{ComboBox, RichText, Sense, Slider, TextEdit, Ui};
 
 use super::Panel;
 use crate::i18n::Tr;
-use crate::model::time::{end_of_day, format_as_of, parse_time_input};
+use crate::model::time::{end_of_day, format_as_of, parse_time_input, start_of_day};
 use crate::timeline::{Speed, StepUnit};
 use crate::ui::command::{Commands, UiCommand};
 use crate::ui::context::ViewerContext;
@@ -119,11 +119,14 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
             });
         }
 
-        if let Some((start, end)) = episode {
+        if let Some((start, _)) = episode {
+            // The period's marks: from its first day up to the next period (a replay's data
+            // grows while it plays, so the period runs to the last mark).
+            let next = episodes.iter().map(|(a, _)| *a).find(|a| *a > start).map(start_of_day);
             let span: Vec<DateTime<Utc>> =
-                marks.iter().copied().filter(|m| end_of_day(start) <= *m && *m <= end_of_day(end)).collect();
+                marks.iter().copied().filter(|m| end_of_day(start) <= *m && next.is_none_or(|n| *m < n)).collect();
             if span.len() > 1 {
-                let width = (ui.available_width() - 900.0).clamp(160.0, 900.0);
+                let width = (ui.available_width() - 1000.0).clamp(160.0, 900.0);
                 period_slider(ui, v, &span, width, label.id, commands);
             }
         }
