@@ -14,10 +14,18 @@ pub mod source;
 
 pub use document::{FeedDocument, ingest_document_refs, ingest_documents};
 pub use ingest_report::{IngestReport, Issue};
-pub use source::{FeedSource, LoadError, LoadOutcome, load, load_sources};
+pub use source::{FeedSource, LoadError, LoadOutcome, load_sources};
 
 /// The schema identifier this build writes and reads (major version 1).
 pub const SCHEMA_V1: &str = "sitboard.feed/1";
+
+/// The one loader of the board, `check`, `report` and `journal`: read every source once over
+/// the registry in `regions` (the bundled one when `None`). An error only when the registry
+/// cannot be read; a source that fails is reported in the outcome, the others are kept.
+pub fn load(sources: &[FeedSource], regions: Option<&std::path::Path>) -> Result<LoadOutcome, String> {
+    let registry = registry::load(regions)?;
+    Ok(load_sources(sources, registry))
+}
 
 /// Parse a reporting day written `YYYY-MM-DD`.
 pub fn source_date(s: &str) -> Option<chrono::NaiveDate> {

@@ -71,14 +71,6 @@ impl LoadOutcome {
     }
 }
 
-/// The one loader of the board, `check`, `report` and `journal`: read every source once over
-/// the registry in `regions` (the bundled one when `None`). An error only when the registry
-/// cannot be read; a source that fails is reported in the outcome, the others are kept.
-pub fn load(sources: &[FeedSource], regions: Option<&Path>) -> Result<LoadOutcome, String> {
-    let registry = super::registry::load(regions)?;
-    Ok(load_sources(sources, registry))
-}
-
 /// Read every source, validate, and merge into one dataset over the given registry.
 pub fn load_sources(sources: &[FeedSource], registry: RegionRegistry) -> LoadOutcome {
     let mut texts: Vec<(String, Result<String, String>)> = Vec::new();

@@ -13,8 +13,14 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 
 use super::schema::{self, FileKind};
 use super::sections::{self, Section, SectionRef};
-use super::verify::{BadReason, RawSnapshot, SELECT_SNAPSHOTS, check_sections, raw_blob, raw_snapshot, row_unreadable};
-use super::{ArchiveError, ArchiveInfo, ArchivedDocument, GENESIS_HASH, SnapshotMeta, bytes_on_disk, sql_error};
+use super::verify::{
+    BadReason, BadSnapshot, RawSnapshot, SELECT_SNAPSHOTS, VerifiedArchive, check_sections, raw_blob, raw_snapshot,
+    row_unreadable,
+};
+use super::{
+    ArchiveError, ArchiveInfo, ArchivedDocument, GENESIS_HASH, SnapshotMeta, bytes_on_disk, parse_stored_instant,
+    sql_error,
+};
 
 /// How long a reader waits when a writer briefly holds the file (WAL recovery, checkpoint).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -287,5 +293,49 @@ impl ArchiveReader {
                 .push(format!("its head record cannot be read ({e}), so lost snapshots at the end would go unnoticed")),
         }
         (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+impl ArchiveReader {
+    /// Recompute every hash and the chain, decompress every section and check it against
+    /// its hash, and check that no snapshot was removed from the end. Reads the file as it
+    /// is now (snapshots appended since the reader opened included).
+    pub fn verify(&self) -> Result<VerifiedArchive, BadSnapshot> {
+        let bad = |seq: u64, raw: Option<&RawSnapshot>, reason: BadReason| BadSnapshot {
+            seq,
+            source: raw.map(|r| r.source.clone()),
+            received: raw.and_then(|r| parse_stored_instant(&r.received)),
+            reason,
+        };
+        let unreadable = |seq: u64, e: &dyn std::fmt::Display| bad(seq, None, BadReason::Unreadable(e.to_string()));
+        let conn: &Connection = &self.conn;
+        let tx = conn.unchecked_transaction().map_err(|e| unreadable(1, &e))?;
+        let head = schema::head_record(&tx, &self.path).map_err(|e| unreadable(1, &e))?;
+        let mut stmt = tx.prepare(&format!("{SELECT_SNAPSHOTS} ORDER BY s.seq")).map_err(|e| unreadable(1, &e))?;
+        let mut rows = stmt.query([]).map_err(|e| unreadable(1, &e))?;
+        let mut prev_seq = 0u64;
+        let mut prev_hash = GENESIS_HASH.to_owned();
+        let mut verified: HashSet<String> = HashSet::new();
+        let mut last: Option<RawSnapshot> = None;
+        loop {
+            let raw = match rows.next() {
+                Ok(None) => break,
+                Ok(Some(row)) => raw_snapshot(row).map_err(|e| bad(prev_seq + 1, None, row_unreadable(&e)))?,
+                Err(e) => return Err(unreadable(prev_seq + 1, &e)),
+            };
+            let seq = u64::try_from(raw.seq).unwrap_or(0);
+            let (meta, refs) = raw.check(prev_seq, &prev_hash).map_err(|reason| bad(seq, Some(&raw), reason))?;
+            if meta.seq > head.0 {
+                return Err(bad(meta.seq, Some(&raw), BadReason::NotInHead { head_seq: head.0 }));
+            }
+            check_sections(conn, &refs, &mut verified).map_err(|reason| bad(meta.seq, Some(&raw), reason))?;
+            prev_seq = meta.seq;
+            prev_hash = meta.hash;
+            last = Some(raw);
+        }
+        if head.0 > prev_seq || head.1 != prev_hash {
+            return Err(bad(prev_seq, last.as_ref(), BadReason::Truncated { head_seq: head.0 }));
+        }
+        Ok(VerifiedArchive { snapshots: prev_seq, sections: verified.len() as u64, head: prev_hash })
     }
 }

@@ -1,7 +1,8 @@
 //! Checking an archive: a snapshot row as stored and the checks every reader applies to it
 //! (its number follows the one before, its chain hash recomputes, its fields read), and
 //! [`ArchiveReader::verify`], which also decompresses every section and checks it against
-//! its hash, and checks that nothing was removed from the end.
+//! its hash, and checks that nothing was removed from the end (the reader's `verify` runs
+//! these checks).
 
 use std::collections::HashSet;
 use std::fmt;
@@ -9,9 +10,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension as _};
 
-use super::reader::ArchiveReader;
 use super::sections::{self, SectionRef};
-use super::{GENESIS_HASH, SnapshotMeta, parse_stored_instant, schema};
+use super::{SnapshotMeta, parse_stored_instant};
 
 /// An archive that verified: how many snapshots and distinct sections, and the last hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -188,48 +188,4 @@ pub(super) fn check_sections(
         verified.insert(hash.clone());
     }
     Ok(())
-}
-
-impl ArchiveReader {
-    /// Recompute every hash and the chain, decompress every section and check it against
-    /// its hash, and check that no snapshot was removed from the end. Reads the file as it
-    /// is now (snapshots appended since the reader opened included).
-    pub fn verify(&self) -> Result<VerifiedArchive, BadSnapshot> {
-        let bad = |seq: u64, raw: Option<&RawSnapshot>, reason: BadReason| BadSnapshot {
-            seq,
-            source: raw.map(|r| r.source.clone()),
-            received: raw.and_then(|r| parse_stored_instant(&r.received)),
-            reason,
-        };
-        let unreadable = |seq: u64, e: &dyn fmt::Display| bad(seq, None, BadReason::Unreadable(e.to_string()));
-        let conn: &Connection = &self.conn;
-        let tx = conn.unchecked_transaction().map_err(|e| unreadable(1, &e))?;
-        let head = schema::head_record(&tx, &self.path).map_err(|e| unreadable(1, &e))?;
-        let mut stmt = tx.prepare(&format!("{SELECT_SNAPSHOTS} ORDER BY s.seq")).map_err(|e| unreadable(1, &e))?;
-        let mut rows = stmt.query([]).map_err(|e| unreadable(1, &e))?;
-        let mut prev_seq = 0u64;
-        let mut prev_hash = GENESIS_HASH.to_owned();
-        let mut verified: HashSet<String> = HashSet::new();
-        let mut last: Option<RawSnapshot> = None;
-        loop {
-            let raw = match rows.next() {
-                Ok(None) => break,
-                Ok(Some(row)) => raw_snapshot(row).map_err(|e| bad(prev_seq + 1, None, row_unreadable(&e)))?,
-                Err(e) => return Err(unreadable(prev_seq + 1, &e)),
-            };
-            let seq = u64::try_from(raw.seq).unwrap_or(0);
-            let (meta, refs) = raw.check(prev_seq, &prev_hash).map_err(|reason| bad(seq, Some(&raw), reason))?;
-            if meta.seq > head.0 {
-                return Err(bad(meta.seq, Some(&raw), BadReason::NotInHead { head_seq: head.0 }));
-            }
-            check_sections(conn, &refs, &mut verified).map_err(|reason| bad(meta.seq, Some(&raw), reason))?;
-            prev_seq = meta.seq;
-            prev_hash = meta.hash;
-            last = Some(raw);
-        }
-        if head.0 > prev_seq || head.1 != prev_hash {
-            return Err(bad(prev_seq, last.as_ref(), BadReason::Truncated { head_seq: head.0 }));
-        }
-        Ok(VerifiedArchive { snapshots: prev_seq, sections: verified.len() as u64, head: prev_hash })
-    }
 }
