@@ -78,6 +78,7 @@ macro_rules! tr_table {
 
 pub mod board;
 pub mod checkpoints;
+pub mod compare;
 pub mod curves;
 pub mod dates;
 pub mod journal;
@@ -146,6 +147,8 @@ pub struct Tr {
     pub live: live::LiveTr,
     /// The directive journal: panel, command line, exports.
     pub journal: journal::JournalTr,
+    /// Compare two moments.
+    pub compare: compare::CompareTr,
 }
 
 pub static ZH: Tr = Tr {
@@ -160,6 +163,7 @@ pub static ZH: Tr = Tr {
     checkpoints: checkpoints::CheckpointsTr::ZH,
     live: live::LiveTr::ZH,
     journal: journal::JournalTr::ZH,
+    compare: compare::CompareTr::ZH,
 };
 
 pub static EN: Tr = Tr {
@@ -174,6 +178,7 @@ pub static EN: Tr = Tr {
     checkpoints: checkpoints::CheckpointsTr::EN,
     live: live::LiveTr::EN,
     journal: journal::JournalTr::EN,
+    compare: compare::CompareTr::EN,
 };
 
 impl Tr {
@@ -195,6 +200,7 @@ impl Tr {
             ("checkpoints", self.checkpoints.entries()),
             ("live", self.live.entries()),
             ("journal", self.journal.entries()),
+            ("compare", self.compare.entries()),
         ];
         areas
             .into_iter()

@@ -15,6 +15,8 @@ pub enum MainTab {
     /// The wall display (大屏): key figures, map, curve and directives on one screen.
     Wall,
     Directives,
+    /// Two moments side by side.
+    Compare,
 }
 
 /// What the case-curves tab draws.
@@ -59,6 +61,8 @@ pub enum StartView {
     Checkpoints,
     Wall,
     Directives,
+    /// Compare two moments (the instant in view and a week before).
+    Moments,
 }
 
 impl StartView {
@@ -71,6 +75,7 @@ impl StartView {
             StartView::Checkpoints => MainTab::Checkpoints,
             StartView::Wall => MainTab::Wall,
             StartView::Directives => MainTab::Directives,
+            StartView::Moments => MainTab::Compare,
         }
     }
 

@@ -6,6 +6,7 @@
 //! optional context.
 
 mod checkpoints;
+mod compare;
 pub mod curves;
 mod directives;
 mod live;
@@ -20,6 +21,7 @@ mod wall;
 use egui::Ui;
 
 pub use self::checkpoints::CheckpointsPanel;
+pub use self::compare::ComparePanel;
 pub use self::curves::CurvesPanel;
 pub use self::directives::DirectivesPanel;
 pub use self::map::MapPanel;
@@ -47,6 +49,7 @@ pub struct Panels {
     pub checkpoints: CheckpointsPanel,
     pub wall: WallPanel,
     pub directives: DirectivesPanel,
+    pub compare: ComparePanel,
     pub region_picker: RegionPickerPanel,
     pub timeline_bar: TimelineBarPanel,
 }
@@ -61,12 +64,13 @@ impl Panels {
             MainTab::Checkpoints => &mut self.checkpoints,
             MainTab::Wall => &mut self.wall,
             MainTab::Directives => &mut self.directives,
+            MainTab::Compare => &mut self.compare,
         }
     }
 }
 
 /// The tabs of the central area, in order, with their labels.
-fn tabs(status: &BoardStatus<'_>) -> [(MainTab, &'static str); 6] {
+fn tabs(status: &BoardStatus<'_>) -> [(MainTab, &'static str); 7] {
     let tr = status.tr;
     [
         (MainTab::Overview, tr.board.tab_overview),
@@ -75,6 +79,7 @@ fn tabs(status: &BoardStatus<'_>) -> [(MainTab, &'static str); 6] {
         (MainTab::Checkpoints, tr.board.tab_checkpoints),
         (MainTab::Wall, tr.board.tab_wall),
         (MainTab::Directives, tr.journal.tab),
+        (MainTab::Compare, tr.compare.tab),
     ]
 }
 

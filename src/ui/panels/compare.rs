@@ -1,0 +1,351 @@
+//! Compare two moments: instant A and instant B (by default B is the instant in view and A a
+//! week before it) for the selected region — the key figures side by side with the change,
+//! the day each shows, the response level and risk counts, the case curve with both instants
+//! marked, the directives issued between them, and the subregions ranked by how much their
+//! active cases changed. Works the same for live, file and archive sources: both instants
+//! are read from the data on screen.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use egui::{Grid, RichText, ScrollArea, TextEdit, Ui};
+use egui_plot::{Bar, BarChart, Line, LineStyle, Plot, PlotPoints, VLine};
+
+use super::Panel;
+use crate::i18n::{fmt_count, fmt_delta};
+use crate::model::overview::Overview;
+use crate::model::time::{format_as_of, format_time_input, parse_time_input};
+use crate::model::{Adcode, CaseField, Directive, Situation};
+use crate::ui::command::Commands;
+use crate::ui::context::ViewerContext;
+use crate::ui::plot::{date_label, day_x, instant_x};
+use crate::ui::{theme, widgets};
+
+/// The two instants and the comparison computed for them.
+pub struct ComparePanel {
+    /// B follows the timeline's cursor.
+    pub b_is_now: bool,
+    a: Option<DateTime<Utc>>,
+    b: Option<DateTime<Utc>>,
+    a_input: String,
+    b_input: String,
+    error: Option<String>,
+    cache: Option<(CacheKey, Arc<Comparison>)>,
+}
+
+impl Default for ComparePanel {
+    fn default() -> Self {
+        ComparePanel {
+            b_is_now: true,
+            a: None,
+            b: None,
+            a_input: String::new(),
+            b_input: String::new(),
+            error: None,
+            cache: None,
+        }
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct CacheKey {
+    data: usize,
+    journal: usize,
+    region: Adcode,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+}
+
+/// Everything the view shows, computed once per (data, region, A, B).
+struct Comparison {
+    a: Overview,
+    b: Overview,
+    /// Subregions: name, active at A, active at B.
+    subregions: Vec<(String, Option<u32>, Option<u32>)>,
+    /// Directives issued in (A, B]: time, number, title.
+    directives: Vec<(DateTime<Utc>, String, String)>,
+    /// The region's new cases per day and active cases, up to B.
+    new_cases: Vec<(f64, f64)>,
+    active: Vec<[f64; 2]>,
+}
+
+impl Panel for ComparePanel {
+    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, _commands: &mut Commands) {
+        show(ui, v, self);
+    }
+}
+
+impl ComparePanel {
+    /// Set both instants (tests, and a future "compare with" action elsewhere).
+    pub fn set(&mut self, a: DateTime<Utc>, b: Option<DateTime<Utc>>) {
+        self.a = Some(a);
+        self.b_is_now = b.is_none();
+        self.b = b;
+    }
+
+    /// The instants compared now: A, and B (the instant in view when B follows it).
+    fn instants(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let b = if self.b_is_now { now } else { self.b.unwrap_or(now) };
+        let a = self.a.unwrap_or(b - Duration::days(7));
+        (a, b)
+    }
+}
+
+fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel) {
+    let tr = v.tr;
+    let c = &tr.compare;
+    let (a, b) = state.instants(v.sit.as_of());
+    toolbar(ui, v, state, a, b);
+    let (a, b) = state.instants(v.sit.as_of());
+    let key = CacheKey {
+        data: Arc::as_ptr(v.sit.dataset_arc()) as usize,
+        journal: Arc::as_ptr(v.sit.journal_arc()) as usize,
+        region: v.region,
+        a,
+        b,
+    };
+    let cmp = match &state.cache {
+        Some((k, cmp)) if *k == key => cmp.clone(),
+        _ => {
+            let cmp = Arc::new(compare(v, a, b));
+            state.cache = Some((key, cmp.clone()));
+            cmp
+        }
+    };
+    ui.add_space(6.0);
+    ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        let width = ui.available_width() - 14.0;
+        let gap = ui.spacing().item_spacing.x;
+        ui.horizontal_top(|ui| {
+            widgets::card(ui, width * 0.46, |ui| figures(ui, v, &cmp, a, b));
+            widgets::card(ui, width * 0.52 - gap, |ui| {
+                ui.label(RichText::new(c.curve).small().color(theme::TEXT_DIM));
+                curve(ui, &cmp, a, b);
+            });
+        });
+        ui.horizontal_top(|ui| {
+            widgets::card(ui, width * 0.46, |ui| {
+                ui.label(RichText::new(c.directives_between).size(theme::HEADING));
+                if cmp.directives.is_empty() {
+                    ui.label(RichText::new(c.none_between).color(theme::TEXT_DIM));
+                }
+                for (t, number, title) in &cmp.directives {
+                    ui.label(RichText::new(format!("{number}  {title}")).strong().color(theme::ACCENT));
+                    ui.label(RichText::new(format_as_of(*t)).small().color(theme::TEXT_DIM));
+                }
+            });
+            widgets::card(ui, width * 0.52 - gap, |ui| subregions(ui, v, &cmp));
+        });
+        ui.label(RichText::new(c.same_data).small().color(theme::TEXT_DIM));
+    });
+}
+
+/// The two instant fields, "7 days before B" and "B = the instant in view".
+fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel, a: DateTime<Utc>, b: DateTime<Utc>) {
+    let c = &v.tr.compare;
+    ui.horizontal_wrapped(|ui| {
+        let label_a = ui.label(RichText::new(c.instant_a).strong().color(theme::WARN));
+        if state.a_input.is_empty() && !ui.memory(|m| m.has_focus(egui::Id::unique("compare_a"))) {
+            state.a_input = format_time_input(a);
+        }
+        let resp = ui
+            .add(
+                TextEdit::singleline(&mut state.a_input)
+                    .id(egui::Id::unique("compare_a"))
+                    .hint_text(c.input_hint)
+                    .desired_width(150.0),
+            )
+            .labelled_by(label_a.id);
+        if resp.lost_focus() {
+            match parse_time_input(&state.a_input) {
+                Some(t) => {
+                    state.a = Some(t);
+                    state.error = None;
+                }
+                None => state.error = Some(format!("{}: {}", c.input_invalid, state.a_input)),
+            }
+            state.a_input.clear();
+        }
+        if ui.button(c.a_week_before).clicked() {
+            state.a = Some(b - Duration::days(7));
+            state.a_input.clear();
+        }
+        ui.separator();
+        let label_b = ui.label(RichText::new(c.instant_b).strong().color(theme::ACCENT));
+        if state.b_is_now || (state.b_input.is_empty() && !ui.memory(|m| m.has_focus(egui::Id::unique("compare_b")))) {
+            state.b_input = format_time_input(b);
+        }
+        let resp = ui
+            .add_enabled(
+                !state.b_is_now,
+                TextEdit::singleline(&mut state.b_input)
+                    .id(egui::Id::unique("compare_b"))
+                    .hint_text(c.input_hint)
+                    .desired_width(150.0),
+            )
+            .labelled_by(label_b.id);
+        if resp.lost_focus() {
+            match parse_time_input(&state.b_input) {
+                Some(t) => {
+                    state.b = Some(t);
+                    state.error = None;
+                }
+                None => state.error = Some(format!("{}: {}", c.input_invalid, state.b_input)),
+            }
+            state.b_input.clear();
+        }
+        let mut now = state.b_is_now;
+        if ui.checkbox(&mut now, c.b_is_now).on_hover_text(c.b_is_now_hint).changed() {
+            state.b_is_now = now;
+            state.b = Some(b);
+        }
+        if let Some(e) = &state.error {
+            ui.label(RichText::new(e).color(theme::WARN).small());
+        }
+    });
+}
+
+/// Compute both overviews and everything else the view shows.
+fn compare(v: &ViewerContext<'_>, a: DateTime<Utc>, b: DateTime<Utc>) -> Comparison {
+    let data = v.sit.dataset_arc().clone();
+    let journal = v.sit.journal_arc().clone();
+    let sa = Situation::at_instant(data.clone(), a).with_journal(journal.clone());
+    let sb = Situation::at_instant(data, b).with_journal(journal);
+    let active = |s: &Situation, c: Adcode| s.report(c).and_then(|r| r.get(CaseField::Active));
+    let mut subregions: Vec<(String, Option<u32>, Option<u32>)> =
+        sb.data().registry.children(v.region).iter().map(|c| (v.name(*c), active(&sa, *c), active(&sb, *c))).collect();
+    let change = |(_, x, y): &(String, Option<u32>, Option<u32>)| match (x, y) {
+        (Some(x), Some(y)) => (i64::from(*y) - i64::from(*x)).abs(),
+        _ => -1,
+    };
+    subregions.sort_by_key(|r| std::cmp::Reverse(change(r)));
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    let mut directives: Vec<(DateTime<Utc>, String, String)> = sb
+        .directives()
+        .filter(|d: &&Directive| lo < d.issued_at && d.issued_at <= hi)
+        .map(|d| (d.issued_at, d.content.number.clone(), d.content.title.clone()))
+        .collect();
+    directives.sort_by_key(|d| d.0);
+    let period = sb.period_start();
+    let in_period = |d: &chrono::NaiveDate| period.is_none_or(|p| *d >= p);
+    let new_cases = sb
+        .daily_new(v.region)
+        .into_iter()
+        .filter(|(d, _)| in_period(d))
+        .filter_map(|(d, n)| n.map(|n| (day_x(d), f64::from(n))))
+        .collect();
+    let active_line = sb
+        .history(v.region)
+        .filter(|(d, _)| in_period(d))
+        .filter_map(|(d, r)| r.get(CaseField::Active).map(|n| [day_x(*d), f64::from(n)]))
+        .collect();
+    Comparison {
+        a: Overview::compute(&sa, v.region),
+        b: Overview::compute(&sb, v.region),
+        subregions,
+        directives,
+        new_cases,
+        active: active_line,
+    }
+}
+
+/// Figure | A | B | change, then the day each shows, the response level and risk counts.
+fn figures(ui: &mut Ui, v: &ViewerContext<'_>, cmp: &Comparison, a: DateTime<Utc>, b: DateTime<Utc>) {
+    let tr = v.tr;
+    let c = &tr.compare;
+    let value = |x: Option<u32>| x.map(|n| fmt_count(u64::from(n))).unwrap_or_else(|| "—".into());
+    Grid::new("compare_figures").num_columns(4).striped(true).spacing([18.0, 6.0]).show(ui, |ui| {
+        ui.label(RichText::new(c.figure).color(theme::TEXT_DIM));
+        ui.label(RichText::new(format!("A  {}", format_as_of(a))).color(theme::WARN));
+        ui.label(RichText::new(format!("B  {}", format_as_of(b))).color(theme::ACCENT));
+        ui.label(RichText::new(c.change).color(theme::TEXT_DIM));
+        ui.end_row();
+        ui.label(c.day_shown);
+        ui.label(cmp.a.date.to_string());
+        ui.label(cmp.b.date.to_string());
+        ui.label("");
+        ui.end_row();
+        for (f, fb) in &cmp.b.figures {
+            let fa = cmp.a.figures.iter().find(|(g, _)| g == f).map(|(_, x)| x.value);
+            let va = fa.flatten();
+            let vb = fb.value;
+            ui.label(tr.case_field(*f));
+            ui.label(value(va));
+            ui.label(RichText::new(value(vb)).strong());
+            match (va, vb) {
+                (Some(x), Some(y)) => ui.label(fmt_delta(i64::from(y) - i64::from(x))),
+                _ => ui.label("—"),
+            };
+            ui.end_row();
+        }
+        let response = |ov: &Overview| match &ov.response {
+            Some(r) => tr.overview.response(r.level).to_owned(),
+            None => tr.overview.response_none.to_owned(),
+        };
+        ui.label(c.response);
+        ui.label(response(&cmp.a));
+        ui.label(response(&cmp.b));
+        ui.label("");
+        ui.end_row();
+        let risk = |ov: &Overview| {
+            ov.risk
+                .as_ref()
+                .map(|r| format!("{}/{}/{}", r.counts.high, r.counts.medium, r.counts.low))
+                .unwrap_or_default()
+        };
+        ui.label(c.risk_counts);
+        ui.label(risk(&cmp.a));
+        ui.label(risk(&cmp.b));
+        ui.label("");
+        ui.end_row();
+    });
+}
+
+/// The region's curve of B's period with A and B marked.
+fn curve(ui: &mut Ui, cmp: &Comparison, a: DateTime<Utc>, b: DateTime<Utc>) {
+    let bars: Vec<Bar> =
+        cmp.new_cases.iter().map(|(x, y)| Bar::new(*x, *y).width(0.8).fill(theme::ALERT.gamma_multiply(0.7))).collect();
+    Plot::new("compare_curve")
+        .height(260.0)
+        .show_grid([false, true])
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_formatter(|m, _| date_label(m))
+        .include_x(instant_x(a.min(b)) - 1.0)
+        .include_x(instant_x(a.max(b)) + 2.0)
+        .show(ui, |pui| {
+            pui.bar_chart(BarChart::new("new", bars));
+            pui.line(Line::new("active", PlotPoints::from(cmp.active.clone())).color(theme::WARN).width(2.0));
+            pui.vline(VLine::new("A", instant_x(a)).color(theme::WARN).style(LineStyle::dashed_loose()).width(2.0));
+            pui.vline(VLine::new("B", instant_x(b)).color(theme::ACCENT).style(LineStyle::dashed_loose()).width(2.0));
+        });
+}
+
+/// The subregions, ranked by how much their active cases changed from A to B.
+fn subregions(ui: &mut Ui, v: &ViewerContext<'_>, cmp: &Comparison) {
+    let tr = v.tr;
+    ui.label(RichText::new(tr.compare.subregions).size(theme::HEADING));
+    if cmp.subregions.is_empty() {
+        ui.label(RichText::new(tr.curves.no_subregions).color(theme::TEXT_DIM));
+        return;
+    }
+    let value = |x: Option<u32>| x.map(|n| fmt_count(u64::from(n))).unwrap_or_else(|| "—".into());
+    Grid::new("compare_subregions").num_columns(4).striped(true).spacing([18.0, 4.0]).show(ui, |ui| {
+        ui.label(RichText::new(tr.regions.region).color(theme::TEXT_DIM));
+        ui.label(RichText::new("A").color(theme::WARN));
+        ui.label(RichText::new("B").color(theme::ACCENT));
+        ui.label(RichText::new(tr.compare.change).color(theme::TEXT_DIM));
+        ui.end_row();
+        for (name, x, y) in cmp.subregions.iter().take(20) {
+            ui.label(name);
+            ui.label(value(*x));
+            ui.label(value(*y));
+            match (x, y) {
+                (Some(x), Some(y)) => ui.label(fmt_delta(i64::from(*y) - i64::from(*x))),
+                _ => ui.label("—"),
+            };
+            ui.end_row();
+        }
+    });
+}

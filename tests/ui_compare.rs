@@ -1,0 +1,95 @@
+//! UI test of the compare view with egui_kittest, on the bundled demo: both instants'
+//! figures side by side with the change, the directives issued between them, A typed by a
+//! person, and B following the timeline.
+
+use chrono::NaiveDate;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use sitboard::feed::{FeedSource, load_sources, registry};
+use sitboard::i18n::{Lang, fmt_count, fmt_delta};
+use sitboard::model::overview::Overview;
+use sitboard::model::time::{end_of_day, format_as_of};
+use sitboard::model::{Adcode, CaseField, Situation};
+use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
+
+fn harness() -> Harness<'static, SitboardApp> {
+    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().expect("registry"));
+    Harness::builder()
+        .with_size([1920.0, 1080.0])
+        .with_context_setup(|ctx| {
+            fonts::install(ctx);
+            theme::apply(ctx);
+        })
+        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), SitboardApp::from_outcome(outcome, Lang::En))
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn province() -> Adcode {
+    Adcode::new(230000).unwrap()
+}
+
+fn active_at(h: &Harness<'static, SitboardApp>, day: &str) -> u32 {
+    let data = h.state().situation().unwrap().dataset_arc().clone();
+    let ov = Overview::compute(&Situation::at_end_of(data, date(day)), province());
+    ov.figure(CaseField::Active).value.expect("active cases reported")
+}
+
+fn has(h: &Harness<'static, SitboardApp>, label: &str) -> bool {
+    h.query_all_by_label(label).next().is_some()
+}
+
+#[test]
+fn two_moments_side_by_side_with_the_change_and_the_directives_between() {
+    let mut h = harness();
+    h.state_mut().apply(UiCommand::SetDate(date("2020-03-03")));
+    h.state_mut().apply(UiCommand::SelectRegion(province()));
+    h.state_mut().apply(UiCommand::SetTab(MainTab::Compare));
+    h.run();
+    // B is the instant in view, A a week before it.
+    let (a, b) = (end_of_day(date("2020-02-25")), end_of_day(date("2020-03-03")));
+    assert!(has(&h, &format!("A  {}", format_as_of(a))), "A is a week before B");
+    assert!(has(&h, &format!("B  {}", format_as_of(b))));
+    let (va, vb) = (active_at(&h, "2020-02-25"), active_at(&h, "2020-03-03"));
+    assert_ne!(va, vb);
+    assert!(has(&h, &fmt_count(u64::from(va))) && has(&h, &fmt_count(u64::from(vb))));
+    assert!(has(&h, &fmt_delta(i64::from(vb) - i64::from(va))), "the change of active cases");
+    // The directives issued between A and B.
+    let sit = h.state().situation().unwrap();
+    let between: Vec<String> = sit
+        .directives()
+        .filter(|d| a < d.issued_at && d.issued_at <= b)
+        .map(|d| format!("{}  {}", d.content.number, d.content.title))
+        .collect();
+    if between.is_empty() {
+        assert!(has(&h, "No directive was issued in this time"));
+    }
+    for d in &between {
+        assert!(has(&h, d), "{d:?} was issued between A and B");
+    }
+
+    // A person types A.
+    h.get_by_label("Instant A").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Instant A").type_text("2020-02-20 00:00");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(has(&h, &format!("A  {}", format_as_of(end_of_day(date("2020-02-19"))))), "A as typed");
+    assert!(has(&h, &fmt_count(u64::from(active_at(&h, "2020-02-19")))));
+
+    // B follows the timeline.
+    h.state_mut().apply(UiCommand::SetDate(date("2020-03-10")));
+    h.run();
+    assert!(has(&h, &format!("B  {}", format_as_of(end_of_day(date("2020-03-10"))))));
+    // Unticked, B stays where it is.
+    h.get_by_role_and_label(Role::CheckBox, "B = the instant in view").click();
+    h.run();
+    h.state_mut().apply(UiCommand::SetDate(date("2020-03-12")));
+    h.run();
+    assert!(has(&h, &format!("B  {}", format_as_of(end_of_day(date("2020-03-10"))))), "B no longer follows");
+}
