@@ -243,3 +243,31 @@ fn restart_with(
     }
     panic!("the hub does not restart on {addr}")
 }
+
+#[test]
+fn a_source_whose_newest_day_goes_back_is_announced_not_followed_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    write_atomic(dir.path(), "cases.json", &feed_doc("cases", day("2020-03-01"), day("2020-03-10")));
+    let hub = start_hub(dir.path());
+    let mut h =
+        harness(SitboardApp::live_for_tests(live_settings(hub.feed_url(), Duration::from_millis(100)), Lang::En, None));
+    assert!(
+        frames_until(&mut h, Duration::from_secs(20), |h| shown_date(h) == Some(day("2020-03-10"))),
+        "the board follows the hub"
+    );
+    assert!(h.query_by_label_contains("newest day went back").is_none());
+    // The hub's data is replaced by an older run (as after a restart of a live demo).
+    write_atomic(dir.path(), "cases.json", &feed_doc("cases", day("2020-03-01"), day("2020-03-05")));
+    hub.refresh();
+    assert!(
+        frames_until(&mut h, Duration::from_secs(20), |h| shown_date(h) == Some(day("2020-03-05"))),
+        "the board shows the newest data"
+    );
+    h.run_steps(2);
+    let notice =
+        "⚠ The source's newest day went back; the board moved back with it to 2020-03-05 (the newest was 2020-03-10)";
+    assert!(h.query_by_label(notice).is_some(), "the move back is said in words");
+    h.get_by_role_and_label(Role::Button, "Close").click();
+    h.run_steps(2);
+    assert!(h.query_by_label(notice).is_none(), "and can be dismissed");
+}

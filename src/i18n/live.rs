@@ -7,6 +7,9 @@ use crate::feed::live::Health;
 tr_table! {
     /// Live feeds: freshness badge, stale banner, sources window, follow/pause, sync.
     pub struct LiveTr {
+        went_back: "数据源的最新日期倒退了，看板随之回到", "The source's newest day went back; the board moved back with it to";
+        went_back_from: "此前最新为", "the newest was";
+        went_back_hint: "数据源可能已重启或更换了数据；以前的数据仍可在存档回放中查看", "The source may have restarted or replaced its data; what was shown before can be replayed from a recording";
         following: "跟随最新", "Following";
         following_hint: "新数据到达时，看板自动显示最新一天", "The board moves to the newest day when data arrives";
         paused: "已暂停", "Paused";

@@ -33,8 +33,10 @@ pub enum UiCommand {
     SetTab(MainTab),
     SelectCheckpoint(Option<String>),
     ShowProblems(bool),
-    /// Leave the wall display (Esc): the picker and date control come back.
+    /// Leave the wall display (Esc): the picker and timeline bar come back.
     LeaveWall,
+    /// Close the notice that a live source's data went back.
+    DismissNotice,
     /// Write to the directive journal (off the UI thread).
     Journal(JournalRequest),
     /// The officer recorded with journal events.

@@ -48,6 +48,9 @@ pub struct BoardStatus<'a> {
     pub recording: Option<crate::recorder::RecorderStatus>,
     /// The archive being replayed, once opened.
     pub replaying: Option<&'a crate::store::archive::ArchiveInfo>,
+    /// A live source's newest day went back from the first day to the second (shown until
+    /// dismissed).
+    pub went_back: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 /// What every panel renders from: the situation, the selected region and checkpoint, the

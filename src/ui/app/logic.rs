@@ -140,6 +140,7 @@ impl SitboardApp {
             UiCommand::SelectCheckpoint(c) => self.state.checkpoint = c,
             UiCommand::ShowProblems(b) => self.panels.show_problems = b,
             UiCommand::LeaveWall => self.wall_mode = false,
+            UiCommand::DismissNotice => self.notice = None,
             UiCommand::Journal(req) => self.journal.send(req),
             UiCommand::SetOfficer(o) => self.state.officer = o,
         }
@@ -161,6 +162,15 @@ impl SitboardApp {
                     return;
                 }
                 self.failed = None;
+                // A live source whose newest day goes back (a hub restarted, its data
+                // replaced) moves the board back: say so rather than jump silently.
+                let before = self.situation.as_ref().and_then(|s| s.data().dates().last().copied());
+                let after = outcome.dataset.dates().last().copied();
+                if let (true, Some(b), Some(a)) = (self.live.is_some(), before, after)
+                    && a < b
+                {
+                    self.notice = Some((b, a));
+                }
                 self.install(Arc::new(outcome.dataset));
             }
         }

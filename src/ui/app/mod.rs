@@ -57,6 +57,8 @@ pub struct SitboardApp {
     start: StartOptions,
     /// Wall display: the wall layout alone (Esc leaves).
     wall_mode: bool,
+    /// A live source's newest day went back: (from, to), until dismissed.
+    notice: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     source_note: String,
     config_problem: Option<String>,
     frame_cpu_ms: Option<f32>,
@@ -142,6 +144,7 @@ impl SitboardApp {
             panels,
             start,
             wall_mode: false,
+            notice: None,
             source_note: names.join(", "),
             config_problem: settings.config_problem.clone(),
             frame_cpu_ms: None,
@@ -301,6 +304,7 @@ impl SitboardApp {
             clock: chrono::Utc::now(),
             recording: self.recorder.as_ref().map(crate::recorder::Recorder::status),
             replaying: self.replay.as_ref().and_then(|r| r.info.as_ref()),
+            went_back: self.notice,
         };
         let checkpoint = self.state.checkpoint.as_deref();
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| ViewerContext {

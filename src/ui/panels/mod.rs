@@ -95,6 +95,20 @@ pub fn board(
     egui::Panel::top("top_bar")
         .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 10)))
         .show(ui, |ui| top_bar::ui(ui, status, view, commands));
+    if let Some((from, to)) = status.went_back {
+        egui::Panel::top("went_back")
+            .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 6)))
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let l = &tr.live;
+                    let text = format!("⚠ {} {to} ({} {from})", l.went_back, l.went_back_from);
+                    ui.label(egui::RichText::new(text).color(theme::WARN).strong()).on_hover_text(l.went_back_hint);
+                    if ui.small_button(tr.board.close).clicked() {
+                        commands.push(UiCommand::DismissNotice);
+                    }
+                });
+            });
+    }
     if let Some(l) = status.live {
         live::banner(ui, l, tr, commands);
         live::sources_window(ui.ctx(), l, tr, commands);
