@@ -79,19 +79,27 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                 if let Some(live) = status.live {
                     super::live::freshness(ui, status, live, commands);
                 } else {
-                    let badge = RichText::new(format!(" {} ", tr.board.freshness_replay))
+                    // A damaged archive replays what could be read: the badge says so.
+                    let damaged = status.replaying.is_some_and(|i| i.damage.is_some());
+                    let text = if damaged {
+                        format!(" ⚠ {} ", tr.board.freshness_replay)
+                    } else {
+                        format!(" {} ", tr.board.freshness_replay)
+                    };
+                    let badge = RichText::new(text)
                         .color(theme::BG)
-                        .background_color(theme::ACCENT)
+                        .background_color(if damaged { theme::WARN } else { theme::ACCENT })
                         .strong();
                     let hint = match status.replaying {
                         Some(info) => format!(
-                            "{}\n{}\n{} … {} · {} {}",
+                            "{}\n{}\n{} … {} · {} {}{}",
                             tr.board.replay_archive_hint,
                             info.path.display(),
                             info.first.map(format_as_of).unwrap_or_default(),
                             info.last.map(format_as_of).unwrap_or_default(),
                             info.snapshots,
-                            tr.board.snapshots
+                            tr.board.snapshots,
+                            info.damage.as_ref().map(|d| format!("\n⚠ {d}")).unwrap_or_default()
                         ),
                         None => tr.board.freshness_replay_hint.to_owned(),
                     };
