@@ -183,3 +183,36 @@ fn a_recorded_live_demo_replays_and_report_at_gives_what_the_live_board_showed()
     assert_eq!(h.state().timeline().cursor(), marks.first().copied(), "looping");
     assert!(h.state().timeline().is_playing());
 }
+
+#[test]
+fn a_damaged_archive_replays_what_can_be_read_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("damaged.sqlite");
+    let mut w = sitboard::store::archive::ArchiveWriter::create_or_open(&path).unwrap();
+    for (i, last) in ["2020-03-03", "2020-03-04", "2020-03-05", "2020-03-06"].iter().enumerate() {
+        let received = chrono::Utc::now() + chrono::Duration::seconds(i as i64);
+        w.record("cases", received, &feed_doc("cases", day("2020-03-01"), day(last))).unwrap();
+    }
+    drop(w);
+    // Changed outside Sitboard: snapshot 3 no longer matches its hash.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch("DROP TRIGGER snapshots_no_update; UPDATE snapshots SET source = 'forged' WHERE seq = 3;").unwrap();
+    drop(c);
+    let before = std::fs::read(&path).unwrap();
+
+    let mut settings = Settings::for_sources(Vec::new(), Lang::En);
+    settings.replay = Some(path.clone());
+    let mut h = harness(SitboardApp::replay_for_tests(settings, Lang::En));
+    let started = Instant::now();
+    while h.state().situation().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the readable part did not open");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().timeline().marks().len(), 2, "the two snapshots before the damage");
+    let info = h.state().replay().and_then(|r| r.info.clone()).expect("archive info");
+    assert!(info.damage.as_deref().is_some_and(|d| d.contains("snapshot 3")), "{:?}", info.damage);
+    assert!(h.query_by_label_contains("⚠ Replay").is_some(), "the badge says the archive is damaged");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "replay never writes to the file");
+}
