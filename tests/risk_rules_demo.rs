@@ -77,3 +77,44 @@ fn strict_nine_units_in_the_demo() {
     let early = sit("2020-02-17");
     assert_eq!(Overview::compute(&early, code(230000)).risk.unwrap().yan_jiu_tiao_units, 0);
 }
+
+/// The rule reads only a county's last 14 reports (and the one before them); the level must
+/// be the one read from its whole history, for every county on every day of the demo.
+#[test]
+fn the_last_fifteen_reports_give_the_same_level_as_the_whole_history() {
+    use sitboard::model::CaseField;
+    use sitboard::model::indicators::daily_new;
+    use sitboard::model::risk_rules::RuleDay;
+    let first = sit("2020-01-21");
+    let data = first.dataset_arc().clone();
+    let counties: Vec<Adcode> = data
+        .registry
+        .iter_sorted()
+        .filter(|r| r.level == sitboard::model::RegionLevel::County)
+        .map(|r| r.adcode)
+        .collect();
+    let mut compared = 0;
+    for date in data.dates() {
+        let s = Situation::at_end_of(data.clone(), *date);
+        for c in &counties {
+            let daily: std::collections::HashMap<NaiveDate, Option<u32>> =
+                daily_new(s.history(*c)).into_iter().collect();
+            let whole: Vec<RuleDay> = s
+                .history(*c)
+                .map(|(d, r)| RuleDay {
+                    date: *d,
+                    new_confirmed: daily.get(d).copied().flatten(),
+                    cumulative: r.get(CaseField::CumulativeConfirmed),
+                    new_clusters: None,
+                })
+                .collect();
+            assert_eq!(
+                risk_rules::computed_level(&s, *c),
+                risk_rules::county_level_2020(&whole, *date),
+                "{c} on {date}"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 10_000, "{compared} county-days compared");
+}

@@ -103,10 +103,19 @@ pub fn yan_jiu_tiao(cumulative: Option<u32>, date: NaiveDate) -> bool {
     date >= yan_jiu_tiao_start() && cumulative.is_some_and(|c| c >= YAN_JIU_TIAO_THRESHOLD)
 }
 
-/// A county's rule history from the situation (up to the day in view).
+/// A county's rule history from the situation (up to the day in view). The rule reads the
+/// last 14 reports only, so only those are taken, with the one before them (a day's new
+/// cases may be derived from the cumulative count of the day before): the same days as from
+/// the whole history, without walking it (the board computes this for every county each
+/// time the day changes, e.g. 10 times a second while playing).
 pub fn rule_days(sit: &Situation, county: Adcode) -> Vec<RuleDay> {
-    let daily: std::collections::HashMap<NaiveDate, Option<u32>> = sit.daily_new(county).into_iter().collect();
-    sit.history(county)
+    let history: Vec<_> = sit.history(county).collect();
+    let recent = &history[history.len().saturating_sub(CLEAR_DAYS as usize + 1)..];
+    let daily: std::collections::HashMap<NaiveDate, Option<u32>> =
+        super::indicators::daily_new(recent.iter().copied()).into_iter().collect();
+    recent
+        .iter()
+        .copied()
         .map(|(d, r)| RuleDay {
             date: *d,
             new_confirmed: daily.get(d).copied().flatten(),
