@@ -70,6 +70,8 @@ pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
             "yan_jiu_tiao": r.yan_jiu_tiao,
             "counts": r.counts,
             "computed_counts": r.computed_counts,
+            "shown_counts": r.shown_counts,
+            "shown_computed": r.shown_computed,
             "disagreements": r.disagreements,
             "yan_jiu_tiao_units": r.yan_jiu_tiao_units,
         })),

@@ -91,6 +91,10 @@ pub struct RiskSummary {
     pub counts: RiskCounts,
     /// Counts of the levels computed by the rule (`unknown`: the rule could not be applied).
     pub computed_counts: RiskCounts,
+    /// Counts of the levels as the map's risk colouring shows them: published, else computed
+    /// (one screen, one answer), and how many of those are computed.
+    pub shown_counts: RiskCounts,
+    pub shown_computed: u32,
     /// County-level units whose published and computed levels differ.
     pub disagreements: u32,
     /// County-level units under the "Strict Nine".
@@ -220,6 +224,8 @@ impl Overview {
         let risk = if data.has_risk_levels() || has_counties {
             let mut counts = RiskCounts::default();
             let mut computed_counts = RiskCounts::default();
+            let mut shown_counts = RiskCounts::default();
+            let mut shown_computed = 0;
             let mut disagreements = 0;
             let mut yan_jiu_tiao_units = 0;
             for county in data.registry.counties_under(region) {
@@ -227,6 +233,10 @@ impl Overview {
                 let computed = risk_rules::computed_level(sit, county).map(|c| c.level);
                 counts.add(published);
                 computed_counts.add(computed);
+                shown_counts.add(published.or(computed));
+                if published.is_none() && computed.is_some() {
+                    shown_computed += 1;
+                }
                 if let (Some(p), Some(c)) = (published, computed)
                     && p != c
                 {
@@ -248,6 +258,8 @@ impl Overview {
                 yan_jiu_tiao: is_county && risk_rules::yan_jiu_tiao(own_cum, sit.date()),
                 counts,
                 computed_counts,
+                shown_counts,
+                shown_computed,
                 disagreements,
                 yan_jiu_tiao_units,
             })

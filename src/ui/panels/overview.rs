@@ -191,7 +191,9 @@ pub(super) fn risk_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width
     let tr = v.tr;
     let Some(risk) = &ov.risk else { return };
     widgets::card(ui, width, |ui| {
-        let c = &risk.counts;
+        // The same levels as the map's risk colouring: published, else computed by the rule
+        // (and how many are computed is said).
+        let c = &risk.shown_counts;
         if let Some(level) = risk.level {
             ui.label(RichText::new(tr.risk.risk_of_region).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
             ui.label(
@@ -234,6 +236,14 @@ pub(super) fn risk_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width
                     widgets::swatch(ui, theme::UNKNOWN, format!("{} {}", tr.risk.risk_unknown, c.unknown));
                 }
             });
+            if risk.shown_computed > 0 {
+                ui.label(
+                    RichText::new(format!("{} {}", risk.shown_computed, tr.map.map_computed_fallback))
+                        .small()
+                        .color(theme::WARN),
+                )
+                .on_hover_text(tr.risk.risk_computed);
+            }
         }
     });
 }
