@@ -2,41 +2,15 @@
 //! assert on what a person reads. The harness fails on any missing glyph, so these tests
 //! also prove the bundled font covers the interface in both languages.
 
-use chrono::NaiveDate;
+mod ui_common;
+
+use ui_common::*;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
-use sitboard::model::Adcode;
-use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
-
-fn demo_app(lang: Lang) -> SitboardApp {
-    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
-    let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().expect("registry"));
-    for r in &outcome.reports {
-        assert!(r.fatal.is_none() && r.rejected.is_empty(), "demo data must load cleanly: {}", r.render(20));
-    }
-    SitboardApp::from_outcome(outcome, lang)
-}
-
-fn harness(app: SitboardApp) -> Harness<'static, SitboardApp> {
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
-}
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn code(c: u32) -> Adcode {
-    Adcode::new(c).unwrap()
-}
+use sitboard::ui::{SitboardApp, UiCommand};
 
 /// Move the board to a day and region through the same commands the panels emit.
 fn goto(h: &mut Harness<'static, SitboardApp>, day: &str, region: u32) {

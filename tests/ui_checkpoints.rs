@@ -2,27 +2,17 @@
 //! demo's checkpoints, sorts by alarms, selecting 南风井收费站 shows its lanes' charts, and
 //! Suihua's exits read as closed after 绥指公4号 (2020-02-01 22:00).
 
+mod ui_common;
+
+use ui_common::*;
+
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::{Adcode, Overview};
-use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
-
-fn harness() -> Harness<'static, SitboardApp> {
-    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
-    let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
-    let app = SitboardApp::from_outcome(outcome, Lang::Zh);
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
-}
+use sitboard::ui::{MainTab, SitboardApp, UiCommand};
 
 fn go(h: &mut Harness<'static, SitboardApp>, day: &str, region: u32) {
     h.state_mut().apply(UiCommand::SetDate(NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()));
@@ -38,7 +28,7 @@ fn row_top(h: &Harness<'static, SitboardApp>, name: &str) -> f32 {
 
 #[test]
 fn table_lists_sorts_and_selects() {
-    let mut h = harness();
+    let mut h = harness(demo_app(Lang::Zh));
     go(&mut h, "2022-11-29", 230000);
     for name in [
         "禧龙物流园区",
@@ -87,7 +77,7 @@ fn table_lists_sorts_and_selects() {
 
 #[test]
 fn selecting_nanfengjing_shows_its_lane_charts() {
-    let mut h = harness();
+    let mut h = harness(demo_app(Lang::Zh));
     go(&mut h, "2020-02-10", 230000);
     h.get_by_role_and_label(Role::Button, "南风井收费站（南风井留验站）").click();
     h.run();
@@ -107,7 +97,7 @@ fn selecting_nanfengjing_shows_its_lane_charts() {
 
 #[test]
 fn suihua_exits_close_with_directive_4() {
-    let mut h = harness();
+    let mut h = harness(demo_app(Lang::Zh));
     // 2020-01-31: open.
     go(&mut h, "2020-01-31", 231202);
     let status_of = |h: &Harness<'static, SitboardApp>, name: &str| {

@@ -2,32 +2,18 @@
 //! figures side by side with the change, the directives issued between them, A typed by a
 //! person, and B following the timeline.
 
-use chrono::NaiveDate;
+mod ui_common;
+
+use ui_common::*;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::{Lang, fmt_count, fmt_delta};
 use sitboard::model::overview::Overview;
 use sitboard::model::time::{end_of_day, format_as_of};
 use sitboard::model::{Adcode, CaseField, Situation};
-use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
-
-fn harness() -> Harness<'static, SitboardApp> {
-    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
-    let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().expect("registry"));
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), SitboardApp::from_outcome(outcome, Lang::En))
-}
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use sitboard::ui::{MainTab, SitboardApp, UiCommand};
 
 fn province() -> Adcode {
     Adcode::new(230000).unwrap()
@@ -45,7 +31,7 @@ fn has(h: &Harness<'static, SitboardApp>, label: &str) -> bool {
 
 #[test]
 fn two_moments_side_by_side_with_the_change_and_the_directives_between() {
-    let mut h = harness();
+    let mut h = harness(demo_app(Lang::En));
     h.state_mut().apply(UiCommand::SetDate(date("2020-03-03")));
     h.state_mut().apply(UiCommand::SelectRegion(province()));
     h.state_mut().apply(UiCommand::SetTab(MainTab::Compare));

@@ -1,26 +1,16 @@
 //! Case-curves panel, driven through the UI with egui_kittest on the bundled demo.
 
+mod ui_common;
+
+use ui_common::*;
+
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
-use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
-
-fn harness(lang: Lang) -> Harness<'static, SitboardApp> {
-    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
-    let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
-    let app = SitboardApp::from_outcome(outcome, lang);
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
-}
+use sitboard::ui::{MainTab, SitboardApp, UiCommand};
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -34,7 +24,7 @@ fn go(h: &mut Harness<'static, SitboardApp>, day: &str, region: u32) {
 
 #[test]
 fn province_chart_has_legend_readout_and_directive_markers() {
-    let mut h = harness(Lang::Zh);
+    let mut h = harness(demo_app(Lang::Zh));
     go(&mut h, "2020-03-03", 230000);
     // Open the tab as a person would.
     h.get_by_label("病例曲线").click();
@@ -67,7 +57,7 @@ fn province_chart_has_legend_readout_and_directive_markers() {
 
 #[test]
 fn toggling_a_legend_entry_shows_a_series() {
-    let mut h = harness(Lang::En);
+    let mut h = harness(demo_app(Lang::En));
     go(&mut h, "2020-03-03", 230000);
     h.state_mut().apply(UiCommand::SetTab(MainTab::Curves));
     h.run();
@@ -80,7 +70,7 @@ fn toggling_a_legend_entry_shows_a_series() {
 
 #[test]
 fn compare_and_small_multiples_show_the_13_cities() {
-    let mut h = harness(Lang::Zh);
+    let mut h = harness(demo_app(Lang::Zh));
     go(&mut h, "2020-03-03", 230000);
     h.state_mut().apply(UiCommand::SetTab(MainTab::Curves));
     h.run();

@@ -3,6 +3,8 @@
 //! list, lift it, read both events in its history; invalid input shows the form's messages
 //! and saves nothing; a directive logged here reaches the overview and the case curves.
 
+mod ui_common;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -16,22 +18,13 @@ use sitboard::model::journal::{DirectiveContent, EventKind, NewEvent};
 use sitboard::model::{Adcode, DirectiveCategory, Priority};
 use sitboard::store::journal::{JournalStore, journal_path};
 use sitboard::ui::workers::journal::JournalState;
-use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
+use sitboard::ui::{MainTab, SitboardApp, UiCommand};
+use ui_common::harness;
 
 fn demo_app(lang: Lang, data_dir: &Path) -> SitboardApp {
     let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
     let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().expect("registry"));
     SitboardApp::from_outcome(outcome, lang).with_journal(data_dir.to_path_buf())
-}
-
-fn harness(app: SitboardApp) -> Harness<'static, SitboardApp> {
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
 }
 
 /// Run frames until `cond` holds (the journal worker answers on its own thread).

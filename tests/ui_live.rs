@@ -5,6 +5,7 @@
 //! while the hub is down is shown as pending sync until the hub is back.
 
 mod live_common;
+mod ui_common;
 
 use std::time::{Duration, Instant};
 
@@ -18,17 +19,8 @@ use sitboard::hub::{self, HubConfig};
 use sitboard::i18n::Lang;
 use sitboard::settings::Settings;
 use sitboard::timeline::PlayState;
-use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
-
-fn harness(app: SitboardApp) -> Harness<'static, SitboardApp> {
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
-}
+use sitboard::ui::{MainTab, SitboardApp, UiCommand};
+use ui_common::harness;
 
 /// Run frames until `done` holds (at most `timeout`, at most 2,000 frames). Single steps:
 /// while loading, the spinner repaints continuously.

@@ -2,6 +2,10 @@
 //! the whole board, hovering shows its name, levels and cases, and no network is touched
 //! unless a tile server is configured.
 
+mod ui_common;
+
+use ui_common::*;
+
 use std::io::Read as _;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -14,22 +18,12 @@ use egui_kittest::kittest::Queryable as _;
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
-use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
+use sitboard::ui::{MainTab, SitboardApp, UiCommand};
 
 fn app(tiles: Option<String>) -> SitboardApp {
     let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
     let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().unwrap());
     SitboardApp::from_outcome_with_tiles(outcome, Lang::Zh, tiles)
-}
-
-fn harness(app: SitboardApp) -> Harness<'static, SitboardApp> {
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
 }
 
 fn code(c: u32) -> Adcode {

@@ -2,30 +2,20 @@
 //! the wall's risk card count the levels the map colours by — computed by the February 2020
 //! rule — and say how many are computed, instead of "not rated" beside a coloured map.
 
+mod ui_common;
+
+use ui_common::*;
+
 use chrono::NaiveDate;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
 use sitboard::model::overview::Overview;
-use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
-
-fn harness() -> Harness<'static, SitboardApp> {
-    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
-    let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().expect("registry"));
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), SitboardApp::from_outcome(outcome, Lang::En))
-}
+use sitboard::ui::{MainTab, UiCommand};
 
 #[test]
 fn the_risk_card_counts_what_the_map_shows() {
-    let mut h = harness();
+    let mut h = harness(demo_app(Lang::En));
     let province = Adcode::new(230000).unwrap();
     h.state_mut().apply(UiCommand::SetDate(NaiveDate::from_ymd_opt(2020, 2, 16).unwrap()));
     h.state_mut().apply(UiCommand::SelectRegion(province));

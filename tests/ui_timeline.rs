@@ -3,44 +3,22 @@
 //! Directives tab's "in force now" means the instant in view, as on the overview, not the
 //! wall clock; the small multiples follow a switch of period.
 
+mod ui_common;
+
+use ui_common::*;
+
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
-use sitboard::model::Adcode;
 use sitboard::model::time::end_of_day;
 use sitboard::timeline::PlayState;
 use sitboard::ui::panels::curves::multiple_plot_id;
 use sitboard::ui::plot::day_x;
-use sitboard::ui::{MainTab, SitboardApp, UiCommand, fonts, theme};
-
-fn demo_app(lang: Lang) -> SitboardApp {
-    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
-    let outcome = load_sources(&[FeedSource::Path(dir)], registry::bundled().expect("registry"));
-    SitboardApp::from_outcome(outcome, lang)
-}
-
-fn harness(app: SitboardApp) -> Harness<'static, SitboardApp> {
-    Harness::builder()
-        .with_size([1920.0, 1080.0])
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            theme::apply(ctx);
-        })
-        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
-}
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn code(c: u32) -> Adcode {
-    Adcode::new(c).unwrap()
-}
+use sitboard::ui::{MainTab, SitboardApp, UiCommand};
 
 fn shown(h: &Harness<'static, SitboardApp>) -> NaiveDate {
     h.state().situation().expect("data on screen").date()

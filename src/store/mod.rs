@@ -5,5 +5,6 @@
 pub mod archive;
 pub mod journal;
 pub mod outbox;
+mod sqlite;
 
 pub use journal::{BadEvent, JournalStore, StoreError, Verified};

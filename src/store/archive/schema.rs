@@ -6,7 +6,7 @@
 use std::io::Read as _;
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension as _, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension as _};
 
 use super::{APP_ID, ArchiveError, FORMAT_VERSION, GENESIS_HASH, companion, io_error, sql_error};
 
@@ -135,15 +135,8 @@ pub(super) fn last_row(conn: &Connection, path: &Path) -> Result<(u64, String), 
 /// archive at the same moment finds them made).
 pub(super) fn init(conn: &mut Connection, path: &Path) -> Result<(), ArchiveError> {
     conn.execute_batch(&format!("PRAGMA page_size={PAGE_SIZE}")).map_err(|e| sql_error(path, "create", e))?;
-    conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).map_err(|e| sql_error(path, "create", e))?;
-    let tx =
-        conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| sql_error(path, "create", e))?;
-    let existing: i64 = tx
-        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
-        .map_err(|e| sql_error(path, "create", e))?;
-    if existing == 0 {
-        tx.execute_batch(&format!(
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    let ddl = format!(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              INSERT INTO meta (key, value) VALUES ('app', '{APP_ID}'), ('format', '{FORMAT_VERSION}'),
                  ('head_seq', '0'), ('head_hash', '{GENESIS_HASH}');
              CREATE TABLE blobs (
@@ -180,8 +173,6 @@ pub(super) fn init(conn: &mut Connection, path: &Path) -> Result<(), ArchiveErro
                  BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;
              CREATE TRIGGER layouts_no_delete BEFORE DELETE ON layouts
                  BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;"
-        ))
-        .map_err(|e| sql_error(path, "create", e))?;
-    }
-    tx.commit().map_err(|e| sql_error(path, "create", e))
+    );
+    crate::store::sqlite::create_tables_once(conn, &ddl).map(|_| ()).map_err(|e| sql_error(path, "create", e))
 }

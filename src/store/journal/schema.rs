@@ -4,7 +4,7 @@
 use std::io::Read as _;
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 
 use super::{APP_ID, BUSY_TIMEOUT, GENESIS_HASH, JournalStore, SCHEMA_VERSION, StoreError, journal_path, sql_error};
 
@@ -118,20 +118,8 @@ impl JournalStore {
     /// Create the tables of a new journal (one transaction; a second process creating the
     /// same journal at the same moment finds them made).
     fn init(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
-            .map_err(|e| sql_error(&self.path, "create", e))?;
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| sql_error(&path, "create", e))?;
-        let existing: i64 = tx
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
-            .map_err(|e| sql_error(&path, "create", e))?;
-        if existing == 0 {
-            tx.execute_batch(&format!(
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        let ddl = format!(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  INSERT INTO meta (key, value) VALUES ('app', '{APP_ID}'), ('schema_version', '{SCHEMA_VERSION}'),
                      ('head_seq', '0'), ('head_hash', '{GENESIS_HASH}');
                  CREATE TABLE events (
@@ -152,9 +140,9 @@ impl JournalStore {
                      BEGIN SELECT RAISE(ABORT, 'the directive journal is append-only'); END;
                  CREATE TRIGGER events_no_delete BEFORE DELETE ON events
                      BEGIN SELECT RAISE(ABORT, 'the directive journal is append-only'); END;"
-            ))
-            .map_err(|e| sql_error(&path, "create", e))?;
-        }
-        tx.commit().map_err(|e| sql_error(&path, "create", e))
+        );
+        crate::store::sqlite::create_tables_once(&mut self.conn, &ddl)
+            .map(|_| ())
+            .map_err(|e| sql_error(&self.path, "create", e))
     }
 }

@@ -16,13 +16,7 @@ pub(super) fn find<'a>(v: &ViewerContext<'a>, key: &Key) -> Option<Entry<'a>> {
     }
 }
 
-pub(super) fn detail(
-    ui: &mut Ui,
-    v: &ViewerContext<'_>,
-    status: &BoardStatus<'_>,
-    state: &mut DirectivesPanel,
-    commands: &mut Commands,
-) {
+pub(super) fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, commands: &mut Commands) {
     let tr = v.tr;
     let j = &tr.journal;
     let Some(entry) = state.selected.as_ref().and_then(|k| find(v, k)) else {
@@ -85,18 +79,18 @@ pub(super) fn detail(
                 ui.label(RichText::new(format!("{}: {r}", tr.overview.reported_from)).small().color(theme::TEXT_DIM));
             }
         }
-        Entry::Logged(r) => logged_detail(ui, v, status, state, r, commands),
+        Entry::Logged(r) => logged_detail(ui, v, state, r, commands),
     }
 }
 
 pub(super) fn logged_detail(
     ui: &mut Ui,
     v: &ViewerContext<'_>,
-    status: &BoardStatus<'_>,
     state: &mut DirectivesPanel,
     r: &DirectiveRecord,
     commands: &mut Commands,
 ) {
+    let status = v.status;
     let tr = v.tr;
     let j = &tr.journal;
     let key = Key { issuer: r.issuer().to_owned(), number: r.number().to_owned(), logged: true };

@@ -43,13 +43,8 @@ pub(super) fn problems(ui: &mut Ui, v: &ViewerContext<'_>, list: &[Problem]) {
     }
 }
 
-pub(super) fn form(
-    ui: &mut Ui,
-    v: &ViewerContext<'_>,
-    status: &BoardStatus<'_>,
-    state: &mut DirectivesPanel,
-    commands: &mut Commands,
-) {
+pub(super) fn form(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, commands: &mut Commands) {
+    let status = v.status;
     let tr = v.tr;
     let j = &tr.journal;
     let can_write = journal_ready(status) && state.pending.is_none();

@@ -131,8 +131,8 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, command
         state.officer = status.officer.to_owned();
         state.officer_loaded = true;
     }
-    take_outcome(v, status, state);
-    toolbar(ui, v, status, state, commands);
+    take_outcome(v, state);
+    toolbar(ui, v, state, commands);
     ui.add_space(6.0);
     // "In force" means at the instant in view (the timeline's), as on every other panel.
     let now = v.sit.last_instant();
@@ -155,8 +155,8 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, command
             ui.set_width((width - list_width - gap).max(200.0));
             ScrollArea::vertical().id_salt("directive_detail").auto_shrink([false, false]).show(ui, |ui| {
                 match &mut state.mode {
-                    Mode::Form(_) => form(ui, v, status, state, commands),
-                    _ => detail(ui, v, status, state, commands),
+                    Mode::Form(_) => form(ui, v, state, commands),
+                    _ => detail(ui, v, state, commands),
                 }
             });
         });
@@ -164,7 +164,8 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, command
 }
 
 /// React once to the outcome of the request this panel sent.
-fn take_outcome(v: &ViewerContext<'_>, status: &BoardStatus<'_>, state: &mut DirectivesPanel) {
+fn take_outcome(v: &ViewerContext<'_>, state: &mut DirectivesPanel) {
+    let status = v.status;
     let j = &v.tr.journal;
     let Some((id, outcome)) = &status.journal.outcome else { return };
     if state.pending != Some(*id) {
@@ -196,13 +197,8 @@ fn journal_ready(status: &BoardStatus<'_>) -> bool {
     status.journal.state == JournalState::Ready
 }
 
-fn toolbar(
-    ui: &mut Ui,
-    v: &ViewerContext<'_>,
-    status: &BoardStatus<'_>,
-    state: &mut DirectivesPanel,
-    commands: &mut Commands,
-) {
+fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, commands: &mut Commands) {
+    let status = v.status;
     let j = &v.tr.journal;
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new(j.officer).color(theme::TEXT_DIM));
