@@ -126,7 +126,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
             let span: Vec<DateTime<Utc>> =
                 marks.iter().copied().filter(|m| end_of_day(start) <= *m && next.is_none_or(|n| *m < n)).collect();
             if span.len() > 1 {
-                let width = (ui.available_width() - 1000.0).clamp(160.0, 900.0);
+                let width = (ui.available_width() - 1180.0).clamp(160.0, 800.0);
                 period_slider(ui, v, &span, width, label.id, commands);
             }
         }
