@@ -14,13 +14,14 @@ use crate::export::{self, ListRow};
 use crate::feed::{self, FeedSource};
 use crate::hub_client::{HubTarget, client, push_pending};
 use crate::i18n::Tr;
+use crate::model::journal::Stamp;
 use crate::model::journal::{
     DirectiveContent, DirectiveRecord, DraftInput, EventKind, Journal, JournalEvent, NewEvent, Prepare, Problem,
 };
 use crate::model::time::format_local;
 use crate::model::{Adcode, Directive, DirectiveCategory, Priority, RegionRegistry};
 use crate::settings::Settings;
-use crate::store::journal::{JournalStore, StoreError, journal_path};
+use crate::store::journal::{JournalKind, JournalStore, StoreError, journal_path_of};
 
 const CATEGORIES: [&str; 6] = ["traffic_control", "residential_control", "testing", "reopening", "supplies", "other"];
 
@@ -137,13 +138,71 @@ pub struct ActionArgs {
     pub issuer: Option<String>,
 }
 
-/// Run a journal command on the journal of the settings' data dir.
-pub fn run(settings: &Settings, cmd: &JournalCommand) -> ExitCode {
+/// Which journal a command works on: the real one, or (`--exercise`) the exercise (演练)
+/// journal beside it, whose writes carry the exercise clock (`--exercise-at`).
+pub struct Place {
+    pub dir: PathBuf,
+    pub kind: JournalKind,
+    pub exercise_at: Option<chrono::DateTime<Utc>>,
+}
+
+impl Place {
+    fn path(&self) -> PathBuf {
+        journal_path_of(&self.dir, self.kind)
+    }
+
+    fn open(&self, create: bool) -> Result<JournalStore, StoreError> {
+        JournalStore::open_kind(&self.path(), create, self.kind)
+    }
+
+    /// "Now" for a list's "in force": the wall clock for the real journal; for an exercise
+    /// journal the exercise clock given, else the newest record's.
+    fn now(&self, journal: &Journal) -> chrono::DateTime<Utc> {
+        match self.kind {
+            JournalKind::Real => Utc::now(),
+            JournalKind::Exercise => self.exercise_at.unwrap_or_else(|| {
+                journal
+                    .records()
+                    .iter()
+                    .flat_map(|r| r.events.iter().map(JournalEvent::effective_at))
+                    .max()
+                    .unwrap_or_else(Utc::now)
+            }),
+        }
+    }
+
+    /// How a write made `now` is stamped: an exercise record carries the exercise clock.
+    fn stamp(&self, now: chrono::DateTime<Utc>) -> Result<Stamp, Vec<String>> {
+        match (self.kind, self.exercise_at) {
+            (JournalKind::Real, _) => Ok(Stamp::real(now)),
+            (JournalKind::Exercise, Some(t)) => Ok(Stamp::exercise(now, t)),
+            (JournalKind::Exercise, None) => Err(vec![
+                "an exercise record needs the exercise clock: give --exercise-at TIME (RFC 3339 or \
+                 `YYYY-MM-DD HH:MM`, Beijing time)"
+                    .into(),
+            ]),
+        }
+    }
+}
+
+/// Run a journal command on the journal of the settings' data dir: the real one, or the
+/// exercise journal with `exercise` (writes stamped with `exercise_at`, the exercise clock).
+pub fn run(settings: &Settings, cmd: &JournalCommand, exercise: bool, exercise_at: Option<&str>) -> ExitCode {
     let tr = settings.lang.tr();
-    let Some(dir) = settings.data_dir.clone() else {
+    let Some(data_dir) = settings.data_dir.clone() else {
         eprintln!("error: no data dir on this system: give --data-dir DIR");
         return ExitCode::from(2);
     };
+    let exercise_at = match exercise_at.map(|t| (t, crate::model::time::parse_time_input(t))) {
+        None => None,
+        Some((_, Some(t))) => Some(t),
+        Some((text, None)) => {
+            eprintln!("error: --exercise-at {text:?}: not a time (use RFC 3339 or `YYYY-MM-DD HH:MM`, Beijing time)");
+            return ExitCode::from(2);
+        }
+    };
+    let kind = if exercise || exercise_at.is_some() { JournalKind::Exercise } else { JournalKind::Real };
+    let dir = Place { dir: data_dir, kind, exercise_at };
     let result = match cmd {
         JournalCommand::Issue(a) => create(settings, &dir, a, true, tr),
         JournalCommand::Draft(a) => create(settings, &dir, a, false, tr),
@@ -204,8 +263,8 @@ fn problems(ps: Vec<Problem>, tr: &Tr) -> Vec<String> {
 }
 
 /// Open an existing journal (reading commands never create one).
-fn open_existing(dir: &Path, tr: &Tr) -> Result<JournalStore, Vec<String>> {
-    JournalStore::open(&journal_path(dir), false).map_err(|e| store_error(e, tr))
+fn open_existing(dir: &Place, tr: &Tr) -> Result<JournalStore, Vec<String>> {
+    dir.open(false).map_err(|e| store_error(e, tr))
 }
 
 /// The region registry and the directives of the local feeds (their numbers are taken).
@@ -219,7 +278,7 @@ fn registry_and_feed(settings: &Settings) -> Result<(RegionRegistry, Vec<Directi
     Ok((outcome.dataset.registry, directives))
 }
 
-fn create(settings: &Settings, dir: &Path, a: &DirectiveArgs, issue: bool, tr: &Tr) -> CmdResult {
+fn create(settings: &Settings, dir: &Place, a: &DirectiveArgs, issue: bool, tr: &Tr) -> CmdResult {
     let (registry, feed) = registry_and_feed(settings)?;
     // Check against the journal as it is, creating nothing until the input passes.
     let journal = load_journal(dir, tr)?.unwrap_or_default();
@@ -239,8 +298,9 @@ fn create(settings: &Settings, dir: &Path, a: &DirectiveArgs, issue: bool, tr: &
     let event = prep.create(&input, &a.officer, issue).map_err(|ps| problems(ps, tr))?;
     // The store checks the lifecycle again under its write lock (another process may have
     // written the same number meanwhile).
-    let mut store = JournalStore::open_in(dir).map_err(|e| store_error(e, tr))?;
-    let saved = store.append(event, now).map_err(|e| store_error(e, tr))?;
+    let stamp = dir.stamp(now)?;
+    let mut store = dir.open(true).map_err(|e| store_error(e, tr))?;
+    let saved = store.append(event, stamp).map_err(|e| store_error(e, tr))?;
     print_saved(&saved, tr);
     Ok(ExitCode::SUCCESS)
 }
@@ -249,7 +309,7 @@ fn print_saved(ev: &JournalEvent, tr: &Tr) {
     println!("{} · {} · {}", tr.journal.saved(ev.seq, ev.event.kind, &ev.event.number), format_local(ev.at), ev.hash);
 }
 
-fn action(dir: &Path, a: &ActionArgs, kind: EventKind, text: &str, tr: &Tr) -> CmdResult {
+fn action(dir: &Place, a: &ActionArgs, kind: EventKind, text: &str, tr: &Tr) -> CmdResult {
     let mut store = open_existing(dir, tr)?;
     let journal = store.load().map_err(|e| store_error(e, tr))?;
     let record = journal.find(&a.number, a.issuer.as_deref()).map_err(|p| vec![tr.journal.problem(&p)])?;
@@ -257,13 +317,13 @@ fn action(dir: &Path, a: &ActionArgs, kind: EventKind, text: &str, tr: &Tr) -> C
     let now = Utc::now();
     let prep = Prepare { journal: &journal, registry: &registry, feed: &[], now };
     let event = prep.action(record, kind, &a.officer, text).map_err(|ps| problems(ps, tr))?;
-    let saved = store.append(event, now).map_err(|e| store_error(e, tr))?;
+    let saved = store.append(event, dir.stamp(now)?).map_err(|e| store_error(e, tr))?;
     print_saved(&saved, tr);
     Ok(ExitCode::SUCCESS)
 }
 
-fn load_journal(dir: &Path, tr: &Tr) -> Result<Option<Journal>, Vec<String>> {
-    match JournalStore::open(&journal_path(dir), false) {
+fn load_journal(dir: &Place, tr: &Tr) -> Result<Option<Journal>, Vec<String>> {
+    match dir.open(false) {
         Ok(s) => s.load().map(Some).map_err(|e| store_error(e, tr)),
         Err(StoreError::NotFound { .. }) => Ok(None),
         Err(e) => Err(store_error(e, tr)),
@@ -288,6 +348,7 @@ fn event_json(e: &JournalEvent) -> Value {
     json!({
         "seq": e.seq,
         "at": e.at.to_rfc3339(),
+        "exercise_at": e.exercise_at.map(|t| t.to_rfc3339()),
         "kind": e.event.kind.wire_name(),
         "officer": e.event.officer,
         "unit": e.event.unit,
@@ -300,6 +361,7 @@ fn event_json(e: &JournalEvent) -> Value {
 
 fn record_json(r: &DirectiveRecord, now: chrono::DateTime<Utc>) -> Value {
     let mut v = content_json(&r.content);
+    v["exercise"] = json!(r.is_exercise());
     v["status"] = json!(r.status);
     v["in_force_now"] = json!(r.in_force_at(now));
     v["issued_at"] = json!(r.issued_at.map(|t| t.to_rfc3339()));
@@ -314,18 +376,32 @@ fn record_json(r: &DirectiveRecord, now: chrono::DateTime<Utc>) -> Value {
     v
 }
 
-fn list(settings: &Settings, dir: &Path, in_force: bool, as_json: bool, tr: &Tr) -> CmdResult {
+fn list(settings: &Settings, dir: &Place, in_force: bool, as_json: bool, tr: &Tr) -> CmdResult {
     let j = &tr.journal;
     let journal = load_journal(dir, tr)?.unwrap_or_default();
-    let now = Utc::now();
+    let now = dir.now(&journal);
     let records: Vec<&DirectiveRecord> = journal.records().iter().filter(|r| !in_force || r.in_force_at(now)).collect();
+    // Exercise records are kept apart: the real list says how many there are and where.
+    let exercises_elsewhere = match dir.kind {
+        JournalKind::Real => {
+            let other = Place { dir: dir.dir.clone(), kind: JournalKind::Exercise, exercise_at: None };
+            load_journal(&other, tr).ok().flatten().map_or(0, |x| x.records().len())
+        }
+        JournalKind::Exercise => 0,
+    };
     if as_json {
         let v: Vec<Value> = records.iter().map(|r| record_json(r, now)).collect();
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| vec![e.to_string()])?);
         return Ok(ExitCode::SUCCESS);
     }
+    if dir.kind == JournalKind::Exercise {
+        println!("{}", j.exercise_heading(&dir.path().display().to_string()));
+    }
     if journal.event_count() == 0 {
         println!("{}", j.nothing_logged);
+        if exercises_elsewhere > 0 {
+            println!("{}", j.exercise_elsewhere(exercises_elsewhere));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let registry = settings.registry().ok();
@@ -356,6 +432,9 @@ fn list(settings: &Settings, dir: &Path, in_force: bool, as_json: bool, tr: &Tr)
         );
     }
     println!("{}", j.n_directives(records.len()));
+    if exercises_elsewhere > 0 {
+        println!("{}", j.exercise_elsewhere(exercises_elsewhere));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -368,12 +447,12 @@ fn find_record<'a>(
     journal.find(number, issuer).map_err(|p| vec![tr.journal.problem(&p)])
 }
 
-fn history(dir: &Path, number: &str, issuer: Option<&str>, as_json: bool, tr: &Tr) -> CmdResult {
+fn history(dir: &Place, number: &str, issuer: Option<&str>, as_json: bool, tr: &Tr) -> CmdResult {
     let j = &tr.journal;
     let journal = load_journal(dir, tr)?.unwrap_or_default();
     let r = find_record(&journal, number, issuer, tr)?;
     if as_json {
-        let mut v = record_json(r, Utc::now());
+        let mut v = record_json(r, dir.now(&journal));
         v["events"] = r.events.iter().map(event_json).collect();
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| vec![e.to_string()])?);
         return Ok(ExitCode::SUCCESS);
@@ -396,7 +475,7 @@ fn history(dir: &Path, number: &str, issuer: Option<&str>, as_json: bool, tr: &T
 
 fn export_cmd(
     settings: &Settings,
-    dir: &Path,
+    dir: &Place,
     csv: Option<&Path>,
     html: Option<&Path>,
     number: Option<&str>,
@@ -434,7 +513,7 @@ fn export_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(dir: &Path, tr: &Tr) -> CmdResult {
+fn verify(dir: &Place, tr: &Tr) -> CmdResult {
     let j = &tr.journal;
     let store = open_existing(dir, tr)?;
     match store.verify().map_err(|e| store_error(e, tr))? {
@@ -451,9 +530,10 @@ fn verify(dir: &Path, tr: &Tr) -> CmdResult {
 
 /// Issue one directive, then acknowledge it `count` times; after each durable write print
 /// `saved SEQ HASH` (what the kill and concurrency tests check against the journal).
-fn soak(dir: &Path, count: u64, tag: &str) -> CmdResult {
+fn soak(dir: &Place, count: u64, tag: &str) -> CmdResult {
     let err = |e: StoreError| vec![e.to_string()];
-    let mut store = JournalStore::open_in(dir).map_err(err)?;
+    let mut store = dir.open(true).map_err(err)?;
+    let stamp_of = |now| dir.stamp(now);
     let number = format!("SOAK-{tag}");
     let content = DirectiveContent {
         number: number.clone(),
@@ -480,7 +560,7 @@ fn soak(dir: &Path, count: u64, tag: &str) -> CmdResult {
             reason: None,
             content,
         };
-        let saved = store.append(ev, Utc::now()).map_err(err)?;
+        let saved = store.append(ev, stamp_of(Utc::now())?).map_err(err)?;
         writeln!(out, "saved {} {}", saved.seq, saved.hash).and_then(|()| out.flush()).map_err(|e| vec![e.to_string()])
     };
     write(EventKind::Issued, None, Some(content))?;
@@ -492,12 +572,12 @@ fn soak(dir: &Path, count: u64, tag: &str) -> CmdResult {
 
 /// The command line's push after a journal write (or `sitboard journal sync`): prints what
 /// happened in plain words. Returns whether nothing is left queued.
-pub fn push_and_report(data_dir: &Path, hub: &HubTarget, tr: &crate::i18n::Tr) -> bool {
+pub fn push_and_report(place: &Place, hub: &HubTarget, tr: &crate::i18n::Tr) -> bool {
     let l = &tr.live;
-    let store = match JournalStore::open(&journal_path(data_dir), false) {
+    let store = match place.open(false) {
         Ok(s) => s,
         Err(StoreError::NotFound { .. }) => {
-            println!("{}", l.nothing_to_push(&data_dir.display().to_string()));
+            println!("{}", l.nothing_to_push(&place.dir.display().to_string()));
             return true;
         }
         Err(e) => {

@@ -145,6 +145,13 @@ pub enum Command {
     /// The directive journal: issue, acknowledge, lift or revoke directives, list them,
     /// show a history, export, and verify the hash chain.
     Journal {
+        /// Work on the exercise (演练) journal, kept apart from the real one.
+        #[arg(long, global = true)]
+        exercise: bool,
+        /// The exercise clock for an exercise record (RFC 3339 or `YYYY-MM-DD HH:MM`, Beijing
+        /// time); implies --exercise.
+        #[arg(long, global = true, value_name = "TIME")]
+        exercise_at: Option<String>,
         #[command(subcommand)]
         command: journal::JournalCommand,
     },
@@ -205,7 +212,9 @@ pub fn run(cli: &Cli) -> ExitCode {
             report::run(&settings, date.as_deref(), at.as_deref(), region, *json)
         }
         Some(Command::Record { out, duration }) => record::run(&settings, out, *duration),
-        Some(Command::Journal { command }) => journal::run(&settings, command),
+        Some(Command::Journal { command, exercise, exercise_at }) => {
+            journal::run(&settings, command, *exercise, exercise_at.as_deref())
+        }
         Some(Command::Archive { command }) => archive::run(command),
         None => crate::ui::run_native(settings, cli.start_options()),
     }

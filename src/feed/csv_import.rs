@@ -272,6 +272,7 @@ pub fn import_long_csv(text: &str, origin: &str, source_id: &str, builder: &mut 
             synthetic: false,
             generated_at: None,
             as_of: Some(end_of_day(last)),
+            exercise: false,
         });
     }
     report

@@ -22,10 +22,10 @@ use sha2::{Digest as _, Sha256};
 use super::Shared;
 use crate::i18n::Lang;
 use crate::model::RegionRegistry;
-use crate::model::journal::{Journal, JournalEvent};
+use crate::model::journal::{Journal, JournalEvent, Problem, Stamp};
 use crate::model::journal_wire::WireEvent;
-use crate::store::JournalStore;
 use crate::store::outbox::AppendOnce;
+use crate::store::{JournalKind, JournalStore};
 
 /// Largest request body accepted.
 pub const MAX_EVENT_BYTES: usize = 256 * 1024;
@@ -40,8 +40,8 @@ pub(crate) struct HubJournal {
 }
 
 impl HubJournal {
-    pub(crate) fn open(dir: &Path) -> Result<HubJournal, String> {
-        let store = JournalStore::open_in(dir).map_err(|e| format!("the hub's directive journal: {e}"))?;
+    pub(crate) fn open(dir: &Path, kind: JournalKind) -> Result<HubJournal, String> {
+        let store = JournalStore::open_kind_in(dir, kind).map_err(|e| format!("the hub's directive journal: {e}"))?;
         match store.verify() {
             Ok(Ok(v)) => {
                 tracing::info!("directive journal {}: {} events, chain verified", store.path().display(), v.events)
@@ -218,12 +218,23 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
         Ok(v) => Sha256::digest(&v).iter().map(|b| format!("{b:02x}")).collect(),
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the event: {e}")),
     };
+    // In a live demo (an exercise) the hub stamps its own exercise clock; an exercise
+    // record never enters a real journal, nor a real one an exercise journal.
+    let exercise_now = shared.exercise_now();
+    if exercise_now.is_some() != wire.exercise_at.is_some() {
+        let msg = words.problem(&Problem::ExerciseMix { exercise: wire.exercise_at.is_some() });
+        return answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": format!("the event was refused: {msg}"), "problems": [msg]}),
+        );
+    }
+    let stamp = Stamp { at: now, exercise_at: exercise_now };
     let event = wire.to_event(&officer);
     let task_journal = journal.clone();
     let task_key = key.clone();
     let result = tokio::task::spawn_blocking(move || {
         let mut store = task_journal.lock();
-        store.append_once(&task_key, &digest, event, now)
+        store.append_once(&task_key, &digest, event, stamp)
     })
     .await;
     let outcome = match result {

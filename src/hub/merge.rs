@@ -113,6 +113,9 @@ pub fn signature(path: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime
     out
 }
 
+/// What a live demo calls itself in the feed's `exercise` object.
+pub const EXERCISE_NAME: &str = "演练（实时演示）/ Exercise (live demo)";
+
 /// Extra rows the hub publishes itself (e.g. directives logged by officers), as one more
 /// member of the merged document.
 #[derive(Clone, Debug, Default)]
@@ -154,8 +157,9 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
         members.push(Value::Object(src));
         doc_as_of = doc_as_of.max(Some(as_of));
     }
-    // Directives logged at the hub are current now, also while a demo replays old days.
-    let hub_as_of = now;
+    // Directives logged at the hub are current now; in a live demo (an exercise, 演练) "now"
+    // is the exercise clock, and the hub's directives are exercise records on that clock.
+    let hub_as_of = cut.unwrap_or(now);
     if !extra.directives.is_empty() {
         members.push(json!({
             "id": HUB_SOURCE_ID,
@@ -181,6 +185,11 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
     out.insert("source".into(), json!({"id": HUB_SOURCE_ID, "name": "Sitboard hub"}));
     out.insert("generated_at".into(), json!(now.to_rfc3339()));
     out.insert("as_of".into(), json!(as_of.to_rfc3339()));
+    if cut.is_some() {
+        // Boards following this feed are in an exercise: their "now" is `as_of`, and the
+        // directives they log are exercise records.
+        out.insert("exercise".into(), json!({"name": EXERCISE_NAME}));
+    }
     out.insert("sources".into(), Value::Array(members));
     let mut rows = 0;
     for section in SECTIONS {

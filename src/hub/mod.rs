@@ -112,6 +112,12 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The exercise clock now, when the hub runs a demo: the last instant of the live demo's
+    /// day (the feed is "as of 24:00" of that day).
+    pub(crate) fn exercise_now(&self) -> Option<chrono::DateTime<Utc>> {
+        self.clock.as_ref().map(|c| crate::model::time::just_before(end_of_day(c.day(Instant::now()))))
+    }
+
     fn published(&self) -> Arc<Published> {
         match self.published.read() {
             Ok(p) => p.clone(),
@@ -287,15 +293,6 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         ),
         (None, None) => None,
     };
-    let journal = match &journal_dir {
-        Some(d) => Some(Arc::new(directives::HubJournal::open(d)?)),
-        None => None,
-    };
-    let (hub_rows, events) = match &journal {
-        Some(j) => j.feed_rows()?,
-        None => (Vec::new(), 0),
-    };
-    let extra = HubRows { directives: hub_rows, version: 0 };
     let now = Instant::now();
     let clock = match config.demo_speed {
         Some(speed) => {
@@ -313,6 +310,18 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         None => None,
     };
     let demo_day = clock.as_ref().map(|c| c.day(now));
+    // A live demo is an exercise (演练): its directives go to the exercise journal, never
+    // into the real one.
+    let kind = if clock.is_some() { crate::store::JournalKind::Exercise } else { crate::store::JournalKind::Real };
+    let journal = match &journal_dir {
+        Some(d) => Some(Arc::new(directives::HubJournal::open(d, kind)?)),
+        None => None,
+    };
+    let (hub_rows, events) = match &journal {
+        Some(j) => j.feed_rows()?,
+        None => (Vec::new(), 0),
+    };
+    let extra = HubRows { directives: hub_rows, version: 0 };
     let recorder = match &config.archive {
         Some(path) => {
             let r = crate::recorder::Recorder::start(path).map_err(|e| e.to_string())?;

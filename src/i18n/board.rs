@@ -28,6 +28,10 @@ tr_table! {
         close: "关闭", "Close";
         // Freshness of file data (live feeds: `tr.live`).
         freshness_replay: "回放", "Replay";
+        exercise: "演练", "EXERCISE";
+        exercise_hint:
+            "数据源正在演练（如枢纽的实时演示）：“现在”是演练时钟；此时记录的指令是演练记录，单独保存，不与正式指令混合。",
+            "The source runs an exercise (e.g. the hub's live demo): \"now\" is the exercise clock; directives logged now are exercise records, kept apart from real ones.";
         freshness_replay_hint: "数据来自文件，显示所选日期的态势", "Data from files; the board shows the selected day";
         replay_archive_hint: "回放快照存档（只读，不联网）", "Replaying a snapshot archive (read-only, offline)";
         snapshots: "个快照", "snapshots";

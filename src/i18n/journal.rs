@@ -17,8 +17,12 @@ tr_table! {
         new_directive: "起草新指令…", "New directive…";
         in_force_now: "现行有效", "In force now";
         in_force_now_hint:
-            "此刻（按当前时钟，而非所看日期）仍有效的指令",
-            "In force at this moment (by the clock, not the day in view)";
+            "在所看时刻（时间轴所在时刻）有效的指令",
+            "In force at the instant in view (where the timeline is)";
+        exercise_badge: "演练", "Exercise";
+        exercise_banner:
+            "演练记录：本机正在跟随演练（实时演示），这里记录的指令是演练记录，按演练时钟生效，单独保存在演练日志中，不会与正式指令混在一起。",
+            "Exercise records: this board follows an exercise (a live demo). Directives logged here are exercise records, take effect on the exercise clock, and are kept in a separate exercise journal, never mixed with real directives.";
         only_region: "仅所选地区", "Only the selected region";
         all_categories: "全部类别", "All categories";
         all_statuses: "全部状态", "All statuses";
@@ -276,6 +280,14 @@ impl JournalTr {
             Problem::FeedReadOnly { number } => format!("{number} 由数据源发布，只读"),
             Problem::Mismatch if en => "The event does not match its directive".into(),
             Problem::Mismatch => "事件与指令不符".into(),
+            Problem::ExerciseMix { exercise: true } if en => "An exercise record cannot be written to the real \
+                directive journal: exercise records go to the exercise journal"
+                .into(),
+            Problem::ExerciseMix { exercise: true } => "演练记录不能写入正式指令日志：演练记录写入演练日志".into(),
+            Problem::ExerciseMix { exercise: false } if en => "This journal holds exercise (演练) records only: \
+                a real directive cannot be written to it"
+                .into(),
+            Problem::ExerciseMix { exercise: false } => "这是演练日志，只记录演练：正式指令不能写入".into(),
         }
     }
 
@@ -317,6 +329,26 @@ impl JournalTr {
     }
 
     /// "12 directives".
+    /// `journal list` on the real journal, when the exercise journal beside it holds records.
+    pub fn exercise_elsewhere(&self, n: usize) -> String {
+        match self.lang {
+            Lang::Zh => {
+                format!("另有 {n} 条演练记录（不在此列，与正式指令分开保存）：sitboard journal --exercise list")
+            }
+            Lang::En => {
+                format!("{n} exercise records are kept apart and not listed here: sitboard journal --exercise list")
+            }
+        }
+    }
+
+    /// `journal --exercise list`: the heading.
+    pub fn exercise_heading(&self, path: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("演练记录（非正式指令）· {path}"),
+            Lang::En => format!("Exercise records (not real directives) · {path}"),
+        }
+    }
+
     pub fn n_directives(&self, n: usize) -> String {
         match self.lang {
             Lang::Zh => format!("共 {n} 条"),

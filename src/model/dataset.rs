@@ -25,6 +25,9 @@ pub struct SourceInfo {
     pub synthetic: bool,
     pub generated_at: Option<DateTime<Utc>>,
     pub as_of: Option<DateTime<Utc>>,
+    /// The source runs an exercise (演练; e.g. a hub's live demo): its `as_of` is the
+    /// exercise clock, and directives logged while following it are exercise records.
+    pub exercise: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -43,6 +46,11 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Whether the data comes from an exercise (演练): its clock is the exercise clock.
+    pub fn is_exercise(&self) -> bool {
+        self.sources.iter().any(|s| s.exercise)
+    }
+
     pub fn report(&self, region: Adcode, date: NaiveDate) -> Option<&CaseReport> {
         self.cases.get(&region)?.get(&date)
     }

@@ -14,6 +14,14 @@ pub fn local_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&china()).date_naive()
 }
 
+/// The last instant a record can carry before `t` (the journal keeps microseconds). An
+/// exercise record logged while the exercise clock reads "24:00" of a day is stamped here, so
+/// that it belongs to that day, as the board shows it (a change exactly at 24:00 belongs to
+/// the next day).
+pub fn just_before(t: DateTime<Utc>) -> DateTime<Utc> {
+    t - chrono::Duration::microseconds(1)
+}
+
 /// The instant a reporting day ends ("as of 24:00" local time).
 pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
     let next = date.succ_opt().unwrap_or(date);

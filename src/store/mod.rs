@@ -7,4 +7,4 @@ pub mod journal;
 pub mod outbox;
 mod sqlite;
 
-pub use journal::{BadEvent, JournalStore, StoreError, Verified};
+pub use journal::{BadEvent, JournalKind, JournalStore, StoreError, Verified};

@@ -5,11 +5,11 @@
 //! were refused by it for good); the local journal itself is the queue, so an event is
 //! durable before any attempt to send it.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 
 use super::journal::{JournalStore, StoreError, append_in, sql_error};
-use crate::model::journal::{JournalEvent, NewEvent};
+use crate::model::journal::{JournalEvent, NewEvent, Stamp};
 
 /// How an idempotent append ended.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,8 +56,10 @@ impl JournalStore {
         key: &str,
         digest: &str,
         event: NewEvent,
-        at: DateTime<Utc>,
+        stamp: impl Into<Stamp>,
     ) -> Result<AppendOnce, StoreError> {
+        let stamp = stamp.into();
+        let at = stamp.at;
         let path = self.path.clone();
         let e = |err| sql_error(&path, "write to", err);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
@@ -83,7 +85,7 @@ impl JournalStore {
             })?;
             return Ok(AppendOnce::Replay(written));
         }
-        let written = append_in(&tx, &path, event, at)?;
+        let written = append_in(&tx, &path, event, stamp)?;
         tx.execute(
             "INSERT INTO idempotency (key, digest, seq, issuer, number, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![key, digest, written.seq as i64, written.event.issuer, written.event.number, at.to_rfc3339()],

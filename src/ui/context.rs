@@ -51,6 +51,9 @@ pub struct BoardStatus<'a> {
     /// A live source's newest day went back from the first day to the second (shown until
     /// dismissed).
     pub went_back: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// The data is an exercise (演练): "now" is the exercise clock, records are exercise
+    /// records.
+    pub exercise: bool,
 }
 
 /// What every panel renders from: the situation, the selected region and checkpoint, the

@@ -53,10 +53,16 @@ impl FeedDocument {
         let hdr = |r: FieldResult<DateTime<Utc>>| r.map_err(|i| i.to_string());
         let generated_at = hdr(header.instant("generated_at"))?;
         let as_of = hdr(header.instant("as_of"))?;
-        let info = match body.get("source") {
+        let mut info = match body.get("source") {
             Some(Value::Object(src)) => parse_source(src, "source", 0, origin, generated_at, as_of)?,
             Some(other) => return Err(format!("source: expected an object, found {}", type_name(other))),
             None => return Err("source: missing".into()),
+        };
+        // An exercise (演练, e.g. a hub's live demo): `as_of` is the exercise clock.
+        info.exercise = match body.get("exercise") {
+            None | Some(Value::Null) => false,
+            Some(Value::Object(_)) => true,
+            Some(other) => return Err(format!("exercise: expected an object, found {}", type_name(other))),
         };
         let mut members: Vec<SourceInfo> = Vec::new();
         match body.get("sources") {
@@ -74,6 +80,10 @@ impl FeedDocument {
                 }
             }
             Some(other) => return Err(format!("sources: expected an array, found {}", type_name(other))),
+        }
+        // A merged document's members are on the same (exercise) clock.
+        for m in &mut members {
+            m.exercise = info.exercise;
         }
         Ok(FeedDocument { origin: origin.to_owned(), info, as_of, generated_at, members, body })
     }
@@ -141,6 +151,7 @@ fn parse_source(
         synthetic,
         generated_at: Some(member_generated),
         as_of: Some(member_as_of),
+        exercise: false,
     })
 }
 

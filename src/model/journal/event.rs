@@ -65,16 +65,57 @@ pub struct NewEvent {
     pub content: Option<DirectiveContent>,
 }
 
+/// When an event is written: the wall clock, and for an exercise (演练) record the exercise
+/// clock too (the instant the exercise was at when the officer logged it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub at: DateTime<Utc>,
+    pub exercise_at: Option<DateTime<Utc>>,
+}
+
+impl Stamp {
+    /// A real record, stamped with the wall clock.
+    pub fn real(at: DateTime<Utc>) -> Stamp {
+        Stamp { at, exercise_at: None }
+    }
+
+    /// An exercise record: written at `at` (wall clock) when the exercise was at `exercise_at`.
+    pub fn exercise(at: DateTime<Utc>, exercise_at: DateTime<Utc>) -> Stamp {
+        Stamp { at, exercise_at: Some(exercise_at) }
+    }
+}
+
+impl From<DateTime<Utc>> for Stamp {
+    fn from(at: DateTime<Utc>) -> Stamp {
+        Stamp::real(at)
+    }
+}
+
 /// An event as written in the journal: numbered, stamped and chained to the one before.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JournalEvent {
     /// 1, 2, 3, … in the order written.
     pub seq: u64,
-    /// When it was written (UTC).
+    /// When it was written (UTC, the wall clock).
     pub at: DateTime<Utc>,
+    /// For an exercise record: the exercise clock when it was written (the exercise's "now";
+    /// the record takes effect then, in the exercise). `None` for a real record.
+    pub exercise_at: Option<DateTime<Utc>>,
     pub event: NewEvent,
     /// SHA-256 of the previous event (hex), all zeros for the first.
     pub prev_hash: String,
     /// SHA-256 of this event's fields and `prev_hash` (hex).
     pub hash: String,
+}
+
+impl JournalEvent {
+    /// When the event takes effect: the exercise clock for an exercise record, else when it
+    /// was written.
+    pub fn effective_at(&self) -> DateTime<Utc> {
+        self.exercise_at.unwrap_or(self.at)
+    }
+
+    pub fn is_exercise(&self) -> bool {
+        self.exercise_at.is_some()
+    }
 }

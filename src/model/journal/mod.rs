@@ -21,7 +21,7 @@ mod tests;
 
 /// The content of a directive (declared with [`Directive`](crate::model::Directive)).
 pub use crate::model::directive::DirectiveContent;
-pub use event::{EventKind, JournalEvent, NewEvent};
+pub use event::{EventKind, JournalEvent, NewEvent, Stamp};
 pub use input::{
     DraftInput, MAX_BODY_CHARS, MAX_LINE_CHARS, MAX_REASON_CHARS, MAX_SCOPE, MAX_SHORT_CHARS, Prepare, check_officer,
     validate_input,

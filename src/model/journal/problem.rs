@@ -72,6 +72,11 @@ pub enum Problem {
     },
     /// An event whose content names another directive than the event itself.
     Mismatch,
+    /// An exercise (演练) record offered to the real journal (`exercise: true`), or a real
+    /// record offered to an exercise journal (`exercise: false`): the two never mix.
+    ExerciseMix {
+        exercise: bool,
+    },
 }
 
 impl Problem {

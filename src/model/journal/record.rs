@@ -43,12 +43,19 @@ impl DirectiveRecord {
         &self.content.issuer
     }
 
-    /// When it was first recorded (drafted or issued).
+    /// When it was first recorded (drafted or issued; the exercise clock for an exercise
+    /// record).
     pub fn created_at(&self) -> DateTime<Utc> {
-        self.events.first().map(|e| e.at).unwrap_or(self.directive.issued_at)
+        self.events.first().map(|e| e.effective_at()).unwrap_or(self.directive.issued_at)
     }
 
-    /// Whether it was in force at `t`, as the journal knew at `t`: issued by then, effective,
+    /// Whether it is an exercise (演练) record.
+    pub fn is_exercise(&self) -> bool {
+        self.events.iter().any(JournalEvent::is_exercise)
+    }
+
+    /// Whether it was in force at `t` (on the exercise clock for an exercise record), as the
+    /// journal knew at `t`: issued by then, effective,
     /// not past its end, not yet lifted or revoked.
     pub fn in_force_at(&self, t: DateTime<Utc>) -> bool {
         let Some(issued) = self.issued_at else { return false };
@@ -60,13 +67,16 @@ impl DirectiveRecord {
             .events
             .iter()
             .rev()
-            .filter(|e| e.at <= t)
+            .filter(|e| e.effective_at() <= t)
             .find_map(|e| e.event.content.as_ref())
             .unwrap_or(&self.content);
         if content.effective_from.is_some_and(|f| t < f) || content.effective_until.is_some_and(|u| t >= u) {
             return false;
         }
-        !self.events.iter().any(|e| matches!(e.event.kind, EventKind::Lifted | EventKind::Revoked) && e.at <= t)
+        !self
+            .events
+            .iter()
+            .any(|e| matches!(e.event.kind, EventKind::Lifted | EventKind::Revoked) && e.effective_at() <= t)
     }
 
     /// The directive as the board's other directives see it (a lift ends its validity).

@@ -52,7 +52,8 @@ impl Journal {
         check_transition(idx.and_then(|i| self.records.get(i)), &e.event)?;
         self.events += 1;
         self.last_seq = self.last_seq.max(e.seq);
-        let at = e.at;
+        // An exercise record takes effect at the exercise clock it was logged at.
+        let at = e.effective_at();
         let record = match idx.and_then(|i| self.records.get_mut(i)) {
             Some(r) => r,
             None => {

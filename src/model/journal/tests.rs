@@ -38,6 +38,7 @@ impl Log {
     fn push(&mut self, e: NewEvent, at: &str) -> Result<(), Problem> {
         self.seq += 1;
         self.journal.apply(JournalEvent {
+            exercise_at: None,
             seq: self.seq,
             at: t(at),
             event: e,
@@ -135,6 +136,7 @@ fn cannot_amend_a_revoked_directive() {
     };
     let mut events: Vec<JournalEvent> = r.events.clone();
     events.push(JournalEvent {
+        exercise_at: None,
         seq: 3,
         at: t("2020-02-03 00:00"),
         event: forged,
@@ -226,6 +228,7 @@ fn a_feed_directive_number_is_taken() {
         .map(|e| {
             let mut j = Journal::default();
             j.apply(JournalEvent {
+                exercise_at: None,
                 seq: 1,
                 at: t("2020-02-01 20:00"),
                 event: e,

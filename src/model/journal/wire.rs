@@ -32,6 +32,10 @@ pub struct WireEvent {
     pub local_seq: u64,
     pub local_at: DateTime<Utc>,
     pub local_hash: String,
+    /// An exercise (演练) record: the exercise clock on the sender when it was logged. Only
+    /// an exercise hub (a live demo) takes it, and stamps its own exercise clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exercise_at: Option<DateTime<Utc>>,
 }
 
 impl WireEvent {
@@ -48,6 +52,7 @@ impl WireEvent {
             local_seq: e.seq,
             local_at: e.at,
             local_hash: e.hash.clone(),
+            exercise_at: e.exercise_at,
         }
     }
 
@@ -145,6 +150,7 @@ mod tests {
             local_seq: 7,
             local_at: Utc::now(),
             local_hash: "ab".repeat(32),
+            exercise_at: None,
         }
     }
 

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 
 use super::rows::{RawRow, SELECT_ROWS, format_at, raw_row};
 use super::{GENESIS_HASH, JournalStore, StoreError, sql_error};
-use crate::model::journal::{Journal, JournalEvent, NewEvent, check_transition};
+use crate::model::journal::{Journal, JournalEvent, NewEvent, Problem, Stamp, check_transition};
 
 impl JournalStore {
     pub(super) fn rows(&self, filter: Option<(&str, &str)>) -> Result<Vec<RawRow>, StoreError> {
@@ -69,16 +69,17 @@ impl JournalStore {
         self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| self.err("read", e))
     }
 
-    /// Write one event, stamped `at`, after checking it against the directive's events so
+    /// Write one event, stamped `at` (a wall-clock time, or a [`Stamp`] with the exercise
+    /// clock for an exercise journal), after checking it against the directive's events so
     /// far (under the write lock, so a concurrent writer cannot slip in between). Returns
     /// once the event is durably on disk.
-    pub fn append(&mut self, event: NewEvent, at: DateTime<Utc>) -> Result<JournalEvent, StoreError> {
+    pub fn append(&mut self, event: NewEvent, at: impl Into<Stamp>) -> Result<JournalEvent, StoreError> {
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|err| sql_error(&path, "write to", err))?;
-        let written = append_in(&tx, &path, event, at)?;
+        let written = append_in(&tx, &path, event, at.into())?;
         tx.commit().map_err(|err| sql_error(&path, "write to", err))?;
         Ok(written)
     }
@@ -86,15 +87,23 @@ impl JournalStore {
 
 /// Append one event inside a write transaction the caller commits: check it against the
 /// directive's events so far, number it, chain it to the last event, move the head record.
+/// An exercise record goes only into an exercise journal, a real one only into a real one.
 /// (The hub's idempotent append writes its key in the same transaction.)
 pub(in crate::store) fn append_in(
     tx: &rusqlite::Transaction<'_>,
     path: &Path,
     event: NewEvent,
-    at: DateTime<Utc>,
+    stamp: Stamp,
 ) -> Result<JournalEvent, StoreError> {
     let path = path.to_path_buf();
     let e = |err| sql_error(&path, "write to", err);
+    let purpose: Option<String> =
+        tx.query_row("SELECT value FROM meta WHERE key = 'purpose'", [], |r| r.get(0)).optional().map_err(e)?;
+    let exercise_journal = purpose.as_deref() == Some(super::PURPOSE_EXERCISE);
+    if exercise_journal != stamp.exercise_at.is_some() {
+        return Err(StoreError::Rejected(Problem::ExerciseMix { exercise: stamp.exercise_at.is_some() }));
+    }
+    let at = stamp.at;
     let mut stmt = tx.prepare(&format!("{SELECT_ROWS} WHERE issuer = ?1 AND number = ?2 ORDER BY seq")).map_err(e)?;
     let rows = stmt
         .query_map(params![event.issuer, event.number], raw_row)
@@ -136,13 +145,14 @@ pub(in crate::store) fn append_in(
         unit: event.unit.clone(),
         reason: event.reason.clone(),
         content,
+        exercise_at: stamp.exercise_at.map(format_at),
         prev_hash,
         hash: String::new(),
     };
     let hash = row.hash_now();
     tx.execute(
-        "INSERT INTO events (seq, at, kind, issuer, number, officer, unit, reason, content, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO events (seq, at, kind, issuer, number, officer, unit, reason, content, prev_hash, hash, exercise_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             row.seq,
             row.at,
@@ -154,7 +164,8 @@ pub(in crate::store) fn append_in(
             row.reason,
             row.content,
             row.prev_hash,
-            hash
+            hash,
+            row.exercise_at
         ],
     )
     .map_err(e)?;
@@ -163,6 +174,12 @@ pub(in crate::store) fn append_in(
     Ok(JournalEvent {
         seq: u64::try_from(row.seq).unwrap_or(0),
         at: DateTime::parse_from_rfc3339(&row.at).map(|t| t.with_timezone(&Utc)).unwrap_or(at),
+        exercise_at: row
+            .exercise_at
+            .as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .or(stamp.exercise_at),
         event,
         prev_hash: row.prev_hash,
         hash,

@@ -29,8 +29,14 @@ pub use verify::{BadEvent, BadReason, Verified};
 
 /// The journal's file name inside the data dir.
 pub const FILE_NAME: &str = "journal.sqlite";
-/// The schema this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The exercise (演练) journal's file name inside the data dir: exercise records never go
+/// into the real journal.
+pub const EXERCISE_FILE_NAME: &str = "exercise-journal.sqlite";
+/// The schema this build writes and reads (2 added the exercise time; a schema 1 journal is
+/// upgraded on opening by adding the empty column, no record is changed).
+pub const SCHEMA_VERSION: u32 = 2;
+/// `meta.purpose` of an exercise journal (a real journal has none).
+pub(super) const PURPOSE_EXERCISE: &str = "exercise";
 /// `meta.app`: what the file is.
 const APP_ID: &str = "sitboard.journal";
 /// `prev_hash` of the first event.
@@ -38,9 +44,35 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// How long a writer waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// The journal file in a data dir.
+/// Which journal: the real record of command decisions, or an exercise's (演练).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum JournalKind {
+    #[default]
+    Real,
+    Exercise,
+}
+
+impl JournalKind {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            JournalKind::Real => FILE_NAME,
+            JournalKind::Exercise => EXERCISE_FILE_NAME,
+        }
+    }
+
+    pub fn is_exercise(self) -> bool {
+        self == JournalKind::Exercise
+    }
+}
+
+/// The (real) journal file in a data dir.
 pub fn journal_path(data_dir: &Path) -> PathBuf {
     data_dir.join(FILE_NAME)
+}
+
+/// The journal file of a kind in a data dir.
+pub fn journal_path_of(data_dir: &Path, kind: JournalKind) -> PathBuf {
+    data_dir.join(kind.file_name())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +94,12 @@ pub enum StoreError {
          {SCHEMA_VERSION}); it was left untouched: open it with a newer sitboard"
     )]
     NewerSchema { path: PathBuf, found: u32 },
+    #[error(
+        "{path} is {}, not {}; it was left untouched",
+        if *exercise { "an exercise (演练) journal" } else { "a real directive journal" },
+        if *exercise { "a real directive journal" } else { "an exercise journal" }
+    )]
+    WrongKind { path: PathBuf, exercise: bool },
     #[error("{path} has an unknown journal schema {found:?}; it was left untouched")]
     UnknownSchema { path: PathBuf, found: String },
     #[error(
@@ -93,11 +131,16 @@ pub enum StoreError {
 pub struct JournalStore {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
+    pub(super) kind: JournalKind,
 }
 
 impl JournalStore {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub fn kind(&self) -> JournalKind {
+        self.kind
     }
 
     fn err(&self, action: &'static str, e: rusqlite::Error) -> StoreError {

@@ -17,12 +17,14 @@ pub(super) struct RawRow {
     pub(super) unit: Option<String>,
     pub(super) reason: Option<String>,
     pub(super) content: Option<String>,
+    /// The exercise clock of an exercise record (RFC 3339, as `at`); NULL for a real one.
+    pub(super) exercise_at: Option<String>,
     pub(super) prev_hash: String,
     pub(super) hash: String,
 }
 
 pub(super) const SELECT_ROWS: &str =
-    "SELECT seq, at, kind, issuer, number, officer, unit, reason, content, prev_hash, hash FROM events";
+    "SELECT seq, at, kind, issuer, number, officer, unit, reason, content, prev_hash, hash, exercise_at FROM events";
 
 pub(super) fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok(RawRow {
@@ -37,23 +39,31 @@ pub(super) fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         content: r.get(8)?,
         prev_hash: r.get(9)?,
         hash: r.get(10)?,
+        exercise_at: r.get(11)?,
     })
 }
 
 impl RawRow {
     pub(super) fn hash_now(&self) -> String {
-        chain_hash(&[
-            Some(&self.seq.to_string()),
-            Some(&self.at),
-            Some(&self.kind),
-            Some(&self.issuer),
-            Some(&self.number),
-            Some(&self.officer),
-            self.unit.as_deref(),
-            self.reason.as_deref(),
-            self.content.as_deref(),
-            Some(&self.prev_hash),
-        ])
+        let mut fields = vec![
+            Some(self.seq.to_string()),
+            Some(self.at.clone()),
+            Some(self.kind.clone()),
+            Some(self.issuer.clone()),
+            Some(self.number.clone()),
+            Some(self.officer.clone()),
+            self.unit.clone(),
+            self.reason.clone(),
+            self.content.clone(),
+            Some(self.prev_hash.clone()),
+        ];
+        // Schema 1 had no exercise time: a real record hashes the same fields as then, so
+        // journals written before exercises existed still verify.
+        if let Some(t) = &self.exercise_at {
+            fields.push(Some(format!("exercise_at={t}")));
+        }
+        let refs: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
+        chain_hash(&refs)
     }
 
     pub(super) fn parse(&self) -> Result<JournalEvent, String> {
@@ -61,6 +71,14 @@ impl RawRow {
         let at = DateTime::parse_from_rfc3339(&self.at)
             .map_err(|e| format!("time {:?} is not RFC 3339: {e}", self.at))?
             .with_timezone(&Utc);
+        let exercise_at = match &self.exercise_at {
+            None => None,
+            Some(t) => Some(
+                DateTime::parse_from_rfc3339(t)
+                    .map_err(|e| format!("exercise time {t:?} is not RFC 3339: {e}"))?
+                    .with_timezone(&Utc),
+            ),
+        };
         let kind = EventKind::parse(&self.kind).ok_or_else(|| format!("unknown event kind {:?}", self.kind))?;
         let content: Option<DirectiveContent> = match &self.content {
             None => None,
@@ -69,6 +87,7 @@ impl RawRow {
         Ok(JournalEvent {
             seq,
             at,
+            exercise_at,
             event: NewEvent {
                 kind,
                 issuer: self.issuer.clone(),

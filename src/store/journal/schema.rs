@@ -6,18 +6,32 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 
-use super::{APP_ID, BUSY_TIMEOUT, GENESIS_HASH, JournalStore, SCHEMA_VERSION, StoreError, journal_path, sql_error};
+use super::{
+    APP_ID, BUSY_TIMEOUT, GENESIS_HASH, JournalKind, JournalStore, PURPOSE_EXERCISE, SCHEMA_VERSION, StoreError,
+    journal_path, journal_path_of, sql_error,
+};
 
 impl JournalStore {
-    /// Open the journal in a data dir, creating the dir and the journal when missing.
+    /// Open the (real) journal in a data dir, creating the dir and the journal when missing.
     pub fn open_in(data_dir: &Path) -> Result<JournalStore, StoreError> {
         Self::open(&journal_path(data_dir), true)
     }
 
-    /// Open a journal file. With `create`, a missing (or empty) file becomes a new journal;
-    /// without, it is [`StoreError::NotFound`]. Anything that is not a journal of a schema
-    /// this build knows is refused without writing to it.
+    /// Open the journal of a kind in a data dir, creating the dir and the journal when missing.
+    pub fn open_kind_in(data_dir: &Path, kind: JournalKind) -> Result<JournalStore, StoreError> {
+        Self::open_kind(&journal_path_of(data_dir, kind), true, kind)
+    }
+
+    /// Open a real journal file. With `create`, a missing (or empty) file becomes a new
+    /// journal; without, it is [`StoreError::NotFound`]. Anything that is not a journal of a
+    /// schema this build knows is refused without writing to it.
     pub fn open(path: &Path, create: bool) -> Result<JournalStore, StoreError> {
+        Self::open_kind(path, create, JournalKind::Real)
+    }
+
+    /// Open a journal file of a kind (an exercise journal is refused as a real one and the
+    /// other way round).
+    pub fn open_kind(path: &Path, create: bool, kind: JournalKind) -> Result<JournalStore, StoreError> {
         let path = path.to_path_buf();
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => return Err(StoreError::NotADatabase { path }),
@@ -51,7 +65,7 @@ impl JournalStore {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
         let conn = Connection::open_with_flags(&path, flags).map_err(|e| sql_error(&path, "open", e))?;
-        let mut store = JournalStore { conn, path };
+        let mut store = JournalStore { conn, path, kind };
         store.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store.err("open", e))?;
         store.check_or_init(create)?;
         Ok(store)
@@ -76,7 +90,11 @@ impl JournalStore {
         } else if !(tables.iter().any(|t| t == "meta") && tables.iter().any(|t| t == "events")) {
             return Err(StoreError::NotAJournal { path: self.path.clone() });
         }
-        self.check_meta()?;
+        let version = self.check_meta()?;
+        let exercise = self.meta("purpose")?.as_deref() == Some(PURPOSE_EXERCISE);
+        if exercise != self.kind.is_exercise() {
+            return Err(StoreError::WrongKind { path: self.path.clone(), exercise });
+        }
         // Ours and of a known schema: now it is safe to set the file's modes.
         let mode: String =
             self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| self.err("open", e))?;
@@ -92,17 +110,46 @@ impl JournalStore {
         if check != "ok" {
             return Err(StoreError::Corrupt { path: self.path.clone(), detail: check });
         }
+        if version == 1 {
+            self.upgrade_from_1()?;
+        }
         Ok(())
     }
 
-    fn check_meta(&self) -> Result<(), StoreError> {
+    /// Schema 1 → 2: add the (empty) exercise-time column. No record changes, so every hash
+    /// stays valid; one transaction, so a crash leaves schema 1 as it was.
+    fn upgrade_from_1(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| sql_error(&path, "upgrade", e))?;
+        let version: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| sql_error(&path, "upgrade", e))?;
+        // Another process may have upgraded it while we waited for the lock.
+        if version.as_deref() == Some("1") {
+            tx.execute_batch(&format!(
+                "ALTER TABLE events ADD COLUMN exercise_at TEXT;
+                 UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';"
+            ))
+            .map_err(|e| sql_error(&path, "upgrade", e))?;
+        }
+        tx.commit().map_err(|e| sql_error(&path, "upgrade", e))?;
+        tracing::info!("directive journal {} upgraded to schema {SCHEMA_VERSION} (exercise time)", path.display());
+        Ok(())
+    }
+
+    /// The file's schema version, when this build reads it.
+    fn check_meta(&self) -> Result<u32, StoreError> {
         let app = self.meta("app")?;
         if app.as_deref() != Some(APP_ID) {
             return Err(StoreError::NotAJournal { path: self.path.clone() });
         }
         let version = self.meta("schema_version")?.unwrap_or_default();
         match version.parse::<u32>() {
-            Ok(v) if v == SCHEMA_VERSION => Ok(()),
+            Ok(v) if v == SCHEMA_VERSION || v == 1 => Ok(v),
             Ok(v) if v > SCHEMA_VERSION => Err(StoreError::NewerSchema { path: self.path.clone(), found: v }),
             _ => Err(StoreError::UnknownSchema { path: self.path.clone(), found: version }),
         }
@@ -118,10 +165,14 @@ impl JournalStore {
     /// Create the tables of a new journal (one transaction; a second process creating the
     /// same journal at the same moment finds them made).
     fn init(&mut self) -> Result<(), StoreError> {
+        let purpose = match self.kind {
+            JournalKind::Real => String::new(),
+            JournalKind::Exercise => format!(", ('purpose', '{PURPOSE_EXERCISE}')"),
+        };
         let ddl = format!(
             "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  INSERT INTO meta (key, value) VALUES ('app', '{APP_ID}'), ('schema_version', '{SCHEMA_VERSION}'),
-                     ('head_seq', '0'), ('head_hash', '{GENESIS_HASH}');
+                     ('head_seq', '0'), ('head_hash', '{GENESIS_HASH}'){purpose};
                  CREATE TABLE events (
                      seq INTEGER PRIMARY KEY,
                      at TEXT NOT NULL,
@@ -133,7 +184,8 @@ impl JournalStore {
                      reason TEXT,
                      content TEXT,
                      prev_hash TEXT NOT NULL,
-                     hash TEXT NOT NULL
+                     hash TEXT NOT NULL,
+                     exercise_at TEXT
                  );
                  CREATE INDEX events_by_directive ON events (issuer, number, seq);
                  CREATE TRIGGER events_no_update BEFORE UPDATE ON events

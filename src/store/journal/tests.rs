@@ -73,3 +73,66 @@ fn missing_file_without_create_is_not_found_and_not_created() {
     assert!(matches!(JournalStore::open(&p, false), Err(StoreError::NotFound { .. })));
     assert!(!p.exists());
 }
+
+#[test]
+fn exercise_records_and_real_ones_never_mix() {
+    use super::{JournalKind, journal_path_of};
+    use crate::model::journal::Stamp;
+    let dir = tempfile::tempdir().unwrap();
+    let exercise_clock = chrono::DateTime::parse_from_rfc3339("2020-02-10T15:59:59Z").unwrap().with_timezone(&Utc);
+    // The real journal refuses an exercise record, and writes nothing.
+    let mut real = JournalStore::open_in(dir.path()).unwrap();
+    let err = real.append(event(EventKind::Issued, "1号"), Stamp::exercise(Utc::now(), exercise_clock)).unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(Problem::ExerciseMix { exercise: true })), "{err}");
+    assert!(real.events().unwrap().is_empty());
+    // The exercise journal is another file; it refuses a real record.
+    let mut ex = JournalStore::open_kind_in(dir.path(), JournalKind::Exercise).unwrap();
+    assert_eq!(ex.path(), journal_path_of(dir.path(), JournalKind::Exercise));
+    assert_ne!(ex.path(), real.path());
+    let err = ex.append(event(EventKind::Issued, "1号"), Utc::now()).unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(Problem::ExerciseMix { exercise: false })), "{err}");
+    // An exercise record keeps both clocks, takes effect on the exercise clock, and verifies.
+    let written = ex.append(event(EventKind::Issued, "1号"), Stamp::exercise(Utc::now(), exercise_clock)).unwrap();
+    assert_eq!(written.exercise_at, Some(exercise_clock));
+    let j = ex.load().unwrap();
+    let r = &j.records()[0];
+    assert!(r.is_exercise());
+    assert_eq!(r.issued_at, Some(exercise_clock));
+    assert!(r.in_force_at(exercise_clock) && !r.in_force_at(exercise_clock - chrono::Duration::seconds(1)));
+    assert!(ex.verify().unwrap().is_ok());
+    // Reading back gives the same exercise time; the exercise time is covered by the chain.
+    assert_eq!(ex.events().unwrap()[0].exercise_at, Some(exercise_clock));
+    ex.conn
+        .execute_batch("DROP TRIGGER events_no_update; UPDATE events SET exercise_at = '2020-02-11T00:00:00.000000Z'")
+        .unwrap();
+    assert!(ex.verify().unwrap().is_err(), "a changed exercise time is found");
+    drop(ex);
+    // Each file is refused as the other kind.
+    let err = JournalStore::open_kind(&journal_path_of(dir.path(), JournalKind::Exercise), false, JournalKind::Real)
+        .err()
+        .unwrap();
+    assert!(matches!(err, StoreError::WrongKind { exercise: true, .. }), "{err}");
+    let err = JournalStore::open_kind(&journal_path(dir.path()), false, JournalKind::Exercise).err().unwrap();
+    assert!(matches!(err, StoreError::WrongKind { exercise: false, .. }), "{err}");
+}
+
+#[test]
+fn a_schema_1_journal_is_upgraded_and_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = journal_path(dir.path());
+    let mut s = JournalStore::open_in(dir.path()).unwrap();
+    s.append(event(EventKind::Issued, "1号"), Utc::now()).unwrap();
+    s.append(event(EventKind::Acknowledged, "1号"), Utc::now()).unwrap();
+    let head = s.events().unwrap()[1].hash.clone();
+    // Make it a schema 1 file, as written before exercises existed.
+    s.conn
+        .execute_batch(
+            "ALTER TABLE events DROP COLUMN exercise_at; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+        )
+        .unwrap();
+    drop(s);
+    let s = JournalStore::open(&p, false).unwrap();
+    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("2"));
+    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 2, head }));
+    assert!(s.events().unwrap().iter().all(|e| e.exercise_at.is_none()));
+}

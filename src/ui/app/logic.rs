@@ -11,6 +11,7 @@ use crate::feed::IngestReport;
 use crate::model::time::end_of_day;
 use crate::model::{Dataset, Situation};
 use crate::ui::command::UiCommand;
+use crate::ui::workers::journal::JournalRequest;
 use crate::ui::workers::{LiveLink, LoadResult, ReplayLink, ReplayMsg};
 
 impl SitboardApp {
@@ -141,6 +142,11 @@ impl SitboardApp {
             UiCommand::ShowProblems(b) => self.panels.show_problems = b,
             UiCommand::LeaveWall => self.wall_mode = false,
             UiCommand::DismissNotice => self.notice = None,
+            UiCommand::Journal(JournalRequest::Append { id, event, .. }) => {
+                // While following an exercise, a record carries the exercise clock.
+                let exercise_at = self.exercise_clock();
+                self.journal.send(JournalRequest::Append { id, event, exercise_at });
+            }
             UiCommand::Journal(req) => self.journal.send(req),
             UiCommand::SetOfficer(o) => self.state.officer = o,
         }
@@ -176,9 +182,37 @@ impl SitboardApp {
         }
     }
 
+    /// The exercise's "now" while the board follows an exercise: just before the timeline's
+    /// live edge (the end of the newest reporting day: the hub's exercise clock), whatever the
+    /// instant in view. `None` for real data.
+    fn exercise_clock(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        if !self.exercise {
+            return None;
+        }
+        let edge = self.timeline.marks().last().copied();
+        let clock = edge.or_else(|| self.situation.as_ref().and_then(|s| s.data().as_of())).or(self.timeline.cursor());
+        clock.map(crate::model::time::just_before)
+    }
+
+    /// The data became an exercise (or stopped being one), or is the first data: open the
+    /// journal, and its push to the hub, of that kind, so that exercise and real records
+    /// never mix.
+    fn set_exercise(&mut self, exercise: bool) {
+        self.exercise = exercise;
+        let kind = self.journal_kind();
+        if self.journal_kind_open == Some(kind) {
+            return;
+        }
+        if exercise {
+            tracing::info!("the data is an exercise (演练): directives logged now go to the exercise journal");
+        }
+        self.open_journal();
+    }
+
     /// Put a freshly loaded dataset on screen, keeping the user's region and day if they
     /// still exist in it.
     fn install(&mut self, data: Arc<Dataset>) {
+        self.set_exercise(data.is_exercise());
         let dates = data.dates();
         if dates.is_empty() {
             self.failed = Some("the data holds no case reports".into());

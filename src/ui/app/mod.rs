@@ -22,6 +22,7 @@ use crate::hub_client::HubTarget;
 use crate::i18n::Lang;
 use crate::model::{Adcode, Situation};
 use crate::settings::{Settings, StartOptions, StartView};
+use crate::store::JournalKind;
 use crate::timeline::{Speed, Timeline};
 
 pub struct SitboardApp {
@@ -41,6 +42,15 @@ pub struct SitboardApp {
     /// Pushes the directive journal to the hub, when there is one.
     push: Option<PushLink>,
     journal: JournalLink,
+    /// Where the journal lives and the hub it is pushed to (to reopen them as the other
+    /// kind when the data turns out to be an exercise, or stops being one).
+    journal_dir: Option<PathBuf>,
+    hub: Option<HubTarget>,
+    /// The data is an exercise (演练): its clock is the exercise clock, and the board writes
+    /// to the exercise journal.
+    exercise: bool,
+    /// The kind of journal open (none until the board knows: live data opens it).
+    journal_kind_open: Option<JournalKind>,
     /// Wakes the UI from the workers.
     waker: Waker,
     /// The board's one "now": the instant in view and how it moves.
@@ -101,9 +111,10 @@ impl SitboardApp {
         match settings.data_dir.clone() {
             Some(dir) => {
                 if let Some(hub) = settings.hub.clone() {
-                    app.push = Some(PushLink::spawn(dir.clone(), hub, waker.clone()));
+                    app.hub = Some(hub);
                 }
-                app.journal = JournalLink::spawn(dir, waker);
+                app.journal_dir = Some(dir);
+                app.open_journal_unless_waiting();
             }
             None => tracing::warn!("no data dir for the directive journal; give --data-dir"),
         }
@@ -135,6 +146,10 @@ impl SitboardApp {
             recorder: None,
             push: None,
             journal: JournalLink::default(),
+            journal_dir: None,
+            hub: None,
+            exercise: false,
+            journal_kind_open: None,
             waker,
             timeline: Timeline::default(),
             speed: Speed::default(),
@@ -189,14 +204,48 @@ impl SitboardApp {
 
     /// The same app with the directive journal of a data dir (tests).
     pub fn with_journal(mut self, data_dir: PathBuf) -> Self {
-        self.journal = JournalLink::spawn(data_dir, self.waker.clone());
+        self.journal_dir = Some(data_dir);
+        self.open_journal_unless_waiting();
         self
     }
 
     /// The same app pushing the directive journal of `data_dir` to a hub (tests).
     pub fn with_push(mut self, data_dir: PathBuf, hub: HubTarget) -> Self {
-        self.push = Some(PushLink::spawn(data_dir, hub, self.waker.clone()));
+        self.push = Some(PushLink::spawn(data_dir, hub.clone(), self.journal_kind(), self.waker.clone()));
+        self.hub = Some(hub);
         self
+    }
+
+    /// Open the journal (and its push to the hub) now, unless the board waits for its first
+    /// live data to know whether it follows an exercise: then the first data opens the right
+    /// one, and the real journal is not touched during an exercise.
+    fn open_journal_unless_waiting(&mut self) {
+        let waiting = (self.live.is_some() || self.replay.is_some()) && self.situation.is_none();
+        if !waiting {
+            self.open_journal();
+        }
+    }
+
+    /// (Re)open the journal of the current kind and its push to the hub.
+    pub(super) fn open_journal(&mut self) {
+        let kind = self.journal_kind();
+        self.journal_kind_open = Some(kind);
+        if let Some(dir) = &self.journal_dir {
+            self.journal = JournalLink::spawn(dir.clone(), kind, self.waker.clone());
+            if let Some(hub) = &self.hub {
+                self.push = Some(PushLink::spawn(dir.clone(), hub.clone(), kind, self.waker.clone()));
+            }
+        }
+    }
+
+    /// The journal the board writes to: the exercise journal while the data is an exercise.
+    pub fn journal_kind(&self) -> JournalKind {
+        if self.exercise { JournalKind::Exercise } else { JournalKind::Real }
+    }
+
+    /// Whether the board follows an exercise (演练).
+    pub fn is_exercise(&self) -> bool {
+        self.exercise
     }
 
     /// Wall mode: the wall layout alone, full screen (tests and benchmarks).
@@ -304,6 +353,7 @@ impl SitboardApp {
             clock: chrono::Utc::now(),
             recording: self.recorder.as_ref().map(crate::recorder::Recorder::status),
             replaying: self.replay.as_ref().and_then(|r| r.info.as_ref()),
+            exercise: self.exercise,
             went_back: self.notice,
         };
         let checkpoint = self.state.checkpoint.as_deref();

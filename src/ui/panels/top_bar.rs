@@ -75,6 +75,13 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                     );
                     ui.label(RichText::new(text).color(colour).strong()).on_hover_text(hover);
                 }
+                if status.exercise {
+                    let badge = RichText::new(format!(" {} ", tr.board.exercise))
+                        .color(theme::BG)
+                        .background_color(theme::WARN)
+                        .strong();
+                    ui.label(badge).on_hover_text(tr.board.exercise_hint);
+                }
                 // Freshness: file sources replay a chosen day; live feeds show their age.
                 if let Some(live) = status.live {
                     super::live::freshness(ui, status, live, commands);

@@ -8,18 +8,19 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use crate::model::journal::{Journal, JournalEvent, NewEvent, Problem};
-use crate::store::journal::{BadEvent, JournalStore, StoreError};
+use crate::model::journal::{Journal, JournalEvent, NewEvent, Problem, Stamp};
+use crate::store::journal::{BadEvent, JournalKind, JournalStore, StoreError};
 
 use super::Waker;
 
 /// What the UI asks the worker to do. `id` comes back with the outcome.
 #[derive(Clone, Debug, PartialEq)]
 pub enum JournalRequest {
-    /// Write an event (already checked by the same code as the command line).
-    Append { id: u64, event: Box<NewEvent> },
+    /// Write an event (already checked by the same code as the command line). The app fills
+    /// in `exercise_at` (the exercise clock) while the board follows an exercise.
+    Append { id: u64, event: Box<NewEvent>, exercise_at: Option<DateTime<Utc>> },
     /// Write an export file into the `exports` folder of the data dir.
     Export { id: u64, file_name: String, contents: String },
 }
@@ -52,6 +53,8 @@ pub enum JournalState {
 pub struct JournalStatus {
     pub state: JournalState,
     pub path: Option<PathBuf>,
+    /// The real journal, or the exercise journal while the board follows an exercise.
+    pub kind: JournalKind,
     /// The first bad event, when the journal failed verification on opening.
     pub integrity: Option<BadEvent>,
     /// The last request that finished, with its id.
@@ -75,14 +78,14 @@ pub struct JournalLink {
 }
 
 impl JournalLink {
-    /// Start the worker on the journal in `data_dir` (created when missing).
-    pub fn spawn(data_dir: PathBuf, waker: Waker) -> Self {
+    /// Start the worker on the journal of `kind` in `data_dir` (created when missing).
+    pub fn spawn(data_dir: PathBuf, kind: JournalKind, waker: Waker) -> Self {
         let (req_tx, req_rx) = channel();
         let (reply_tx, reply_rx) = channel();
-        let path = crate::store::journal::journal_path(&data_dir);
+        let path = crate::store::journal::journal_path_of(&data_dir, kind);
         let spawned = std::thread::Builder::new()
             .name("sitboard-journal".into())
-            .spawn(move || run(&data_dir, &req_rx, &reply_tx, &waker));
+            .spawn(move || run(&data_dir, kind, &req_rx, &reply_tx, &waker));
         let state = match spawned {
             Ok(_) => JournalState::Opening,
             Err(e) => JournalState::Failed(format!("cannot start the journal thread: {e}")),
@@ -91,7 +94,7 @@ impl JournalLink {
             tx: Some(req_tx),
             rx: Some(reply_rx),
             journal: Arc::default(),
-            status: JournalStatus { state, path: Some(path), ..Default::default() },
+            status: JournalStatus { state, path: Some(path), kind, ..Default::default() },
         }
     }
 
@@ -146,13 +149,19 @@ impl JournalLink {
     }
 }
 
-fn run(data_dir: &Path, requests: &Receiver<JournalRequest>, replies: &Sender<Reply>, waker: &Waker) {
+fn run(
+    data_dir: &Path,
+    kind: JournalKind,
+    requests: &Receiver<JournalRequest>,
+    replies: &Sender<Reply>,
+    waker: &Waker,
+) {
     let send = |r: Reply| {
         // The receiver is gone only when the app closed; nothing to do then.
         let _ = replies.send(r);
         waker.wake();
     };
-    let mut store = match JournalStore::open_in(data_dir) {
+    let mut store = match JournalStore::open_kind_in(data_dir, kind) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!("{e}");
@@ -185,21 +194,23 @@ fn run(data_dir: &Path, requests: &Receiver<JournalRequest>, replies: &Sender<Re
     };
     loop {
         match requests.recv_timeout(Duration::from_secs(2)) {
-            Ok(JournalRequest::Append { id, event }) => match store.append(*event, Utc::now()) {
-                Ok(ev) => {
-                    // The journal first, so that the UI finds the event when it reads "saved".
-                    reload(&store);
-                    send(Reply::Done(id, Outcome::Saved(Box::new(ev))));
+            Ok(JournalRequest::Append { id, event, exercise_at }) => {
+                match store.append(*event, Stamp { at: Utc::now(), exercise_at }) {
+                    Ok(ev) => {
+                        // The journal first, so that the UI finds the event when it reads "saved".
+                        reload(&store);
+                        send(Reply::Done(id, Outcome::Saved(Box::new(ev))));
+                    }
+                    Err(StoreError::Rejected(p)) => {
+                        reload(&store);
+                        send(Reply::Done(id, Outcome::Refused(p)));
+                    }
+                    Err(e) => {
+                        tracing::error!("{e}");
+                        send(Reply::Done(id, Outcome::Failed(e.to_string())));
+                    }
                 }
-                Err(StoreError::Rejected(p)) => {
-                    reload(&store);
-                    send(Reply::Done(id, Outcome::Refused(p)));
-                }
-                Err(e) => {
-                    tracing::error!("{e}");
-                    send(Reply::Done(id, Outcome::Failed(e.to_string())));
-                }
-            },
+            }
             Ok(JournalRequest::Export { id, file_name, contents }) => {
                 let outcome = match crate::export::write_into_exports(data_dir, &file_name, &contents) {
                     Ok(p) => Outcome::Exported(p),

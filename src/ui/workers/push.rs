@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::backoff::{Jitter, backoff};
 use crate::hub_client::{HubTarget, client, push_pending};
-use crate::store::journal::journal_path;
+use crate::store::journal::{JournalKind, journal_path_of};
 use crate::store::{JournalStore, StoreError};
 
 use super::Waker;
@@ -52,14 +52,15 @@ impl PushLink {
     /// Push the journal of `data_dir` to `hub` in the background: at once, then whenever
     /// the journal changes, with backoff while the hub is unreachable. `waker` is asked for
     /// a repaint after each status change.
-    pub fn spawn(data_dir: PathBuf, hub: HubTarget, waker: Waker) -> PushLink {
+    /// `kind`: the real journal, or the exercise journal while the board follows an exercise.
+    pub fn spawn(data_dir: PathBuf, hub: HubTarget, kind: JournalKind, waker: Waker) -> PushLink {
         let (tx, rx) = channel();
         let (wake_tx, wake_rx) = channel();
         let status = PushStatus { hub: hub.url.clone(), ..Default::default() };
         let first = status.clone();
         let spawned = std::thread::Builder::new()
             .name("sitboard-sync".into())
-            .spawn(move || run_worker(&data_dir, &hub, &tx, &wake_rx, &waker, first));
+            .spawn(move || run_worker(&data_dir, kind, &hub, &tx, &wake_rx, &waker, first));
         if let Err(e) = spawned {
             tracing::error!("cannot start the directive sync thread: {e}");
         }
@@ -84,6 +85,7 @@ impl PushLink {
 
 fn run_worker(
     data_dir: &Path,
+    kind: JournalKind,
     hub: &HubTarget,
     tx: &Sender<PushStatus>,
     wake: &Receiver<()>,
@@ -99,7 +101,7 @@ fn run_worker(
             return;
         }
     };
-    let path = journal_path(data_dir);
+    let path = journal_path_of(data_dir, kind);
     let mut store: Option<JournalStore> = None;
     let mut seen_version: Option<i64> = None;
     let mut failures = 0u32;
@@ -108,7 +110,7 @@ fn run_worker(
     let base = Duration::from_secs(2);
     loop {
         if store.is_none() {
-            match JournalStore::open(&path, false) {
+            match JournalStore::open_kind(&path, false, kind) {
                 Ok(s) => store = Some(s),
                 Err(StoreError::NotFound { .. }) => {}
                 Err(e) => {

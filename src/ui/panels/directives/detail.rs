@@ -158,8 +158,11 @@ pub(super) fn logged_detail(
                 Ok(event) => {
                     state.next_id += 1;
                     state.pending = Some(state.next_id);
-                    commands
-                        .push(UiCommand::Journal(JournalRequest::Append { id: state.next_id, event: Box::new(event) }));
+                    commands.push(UiCommand::Journal(JournalRequest::Append {
+                        id: state.next_id,
+                        event: Box::new(event),
+                        exercise_at: None,
+                    }));
                 }
                 Err(ps) => a.problems = ps,
             }

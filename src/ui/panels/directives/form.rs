@@ -156,7 +156,11 @@ pub(super) fn form(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPan
                 f.problems.clear();
                 state.next_id += 1;
                 state.pending = Some(state.next_id);
-                commands.push(UiCommand::Journal(JournalRequest::Append { id: state.next_id, event: Box::new(event) }));
+                commands.push(UiCommand::Journal(JournalRequest::Append {
+                    id: state.next_id,
+                    event: Box::new(event),
+                    exercise_at: None,
+                }));
             }
             Err(ps) => {
                 f.problems = ps;

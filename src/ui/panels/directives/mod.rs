@@ -252,6 +252,17 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, comm
             ui.label(RichText::new(j.saving).color(theme::WARN));
         }
     });
+    if status.journal.kind.is_exercise() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!(" {} ", j.exercise_badge))
+                    .color(theme::BG)
+                    .background_color(theme::WARN)
+                    .strong(),
+            );
+            ui.label(RichText::new(j.exercise_banner).color(theme::WARN));
+        });
+    }
     if let Some(bad) = &status.journal.integrity {
         ui.label(RichText::new(j.labelled(j.broken, &j.bad_event(bad))).color(theme::ALERT));
     }
