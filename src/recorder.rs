@@ -24,7 +24,14 @@ pub struct RecorderStatus {
     pub unchanged: u64,
     /// Why recording stopped, if it did.
     pub stopped: Option<String>,
+    /// Snapshots removed by the retention setting (keep the last N days), and the last
+    /// problem pruning met (recording goes on).
+    pub pruned: u64,
+    pub prune_problem: Option<String>,
 }
+
+/// How often a recorder with a retention setting prunes (and once at start).
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// A running recorder: send it documents; read its status.
 pub struct Recorder {
@@ -38,6 +45,12 @@ impl Recorder {
     /// Open (or create) the archive at `path` and start the recording thread. An archive that
     /// cannot be opened is refused here, before anything runs.
     pub fn start(path: &Path) -> Result<Recorder, ArchiveError> {
+        Self::start_keeping(path, None)
+    }
+
+    /// As [`Recorder::start`], keeping only the last `keep` of the archive's clock (pruned at
+    /// start and every hour; `None` keeps everything).
+    pub fn start_keeping(path: &Path, keep: Option<chrono::Duration>) -> Result<Recorder, ArchiveError> {
         let writer = ArchiveWriter::create_or_open(path)?;
         let (tx, rx) = channel();
         let status = Arc::new(Mutex::new(RecorderStatus { path: path.to_path_buf(), ..Default::default() }));
@@ -46,7 +59,7 @@ impl Recorder {
         let stop_seen = stop.clone();
         let thread = std::thread::Builder::new()
             .name("sitboard-record".into())
-            .spawn(move || run(writer, &rx, &shared, &stop_seen))
+            .spawn(move || run(writer, keep, &rx, &shared, &stop_seen))
             .map_err(|e| ArchiveError::Io(format!("cannot start the recording thread: {e}")))?;
         Ok(Recorder { tx, status, stop, thread: Some(thread) })
     }
@@ -70,8 +83,29 @@ impl Recorder {
     }
 }
 
-fn run(mut writer: ArchiveWriter, rx: &Receiver<ReceivedDocument>, status: &Mutex<RecorderStatus>, stop: &AtomicBool) {
+fn run(
+    mut writer: ArchiveWriter,
+    keep: Option<chrono::Duration>,
+    rx: &Receiver<ReceivedDocument>,
+    status: &Mutex<RecorderStatus>,
+    stop: &AtomicBool,
+) {
+    let mut pruned_at: Option<std::time::Instant> = None;
     loop {
+        if let Some(keep) = keep
+            && pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY)
+        {
+            pruned_at = Some(std::time::Instant::now());
+            let result = writer.prune(keep);
+            let mut s = status.lock().unwrap_or_else(PoisonError::into_inner);
+            match result {
+                Ok(p) => s.pruned += p.snapshots,
+                Err(e) => {
+                    tracing::warn!("keeping the last {} days of {}: {e}", keep.num_days(), writer.path().display());
+                    s.prune_problem = Some(e.to_string());
+                }
+            }
+        }
         let doc = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(doc) => doc,
             // Asked to stop: write what is still queued, then stop.
@@ -102,5 +136,32 @@ fn run(mut writer: ArchiveWriter, rx: &Receiver<ReceivedDocument>, status: &Mute
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    #[test]
+    fn a_recorder_with_a_retention_setting_prunes_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sqlite");
+        let day = |d: i64| chrono::Utc.with_ymd_and_hms(2020, 2, 1, 16, 0, 0).unwrap() + chrono::Duration::days(d);
+        {
+            let mut w = ArchiveWriter::create_or_open(&path).unwrap();
+            for d in 0..10 {
+                let body = serde_json::json!({"schema": "sitboard.feed/1", "as_of": day(d).to_rfc3339(), "d": d});
+                w.record("cases", day(d), &body.to_string()).unwrap();
+            }
+        }
+        let kept_all = Recorder::start(&path).unwrap().finish();
+        assert_eq!(kept_all.pruned, 0, "no retention setting: everything is kept");
+        let status = Recorder::start_keeping(&path, Some(chrono::Duration::days(3))).unwrap().finish();
+        assert_eq!((status.pruned, status.prune_problem), (6, None));
+        let r = crate::store::archive::ArchiveReader::open(&path).unwrap();
+        assert_eq!(r.snapshots().len(), 4);
+        assert!(r.verify().is_ok());
     }
 }

@@ -142,3 +142,28 @@ fn info_verify_and_export_through_the_binary() {
     let (_, err) = run(&["verify", s(&dir.path().join("missing.sitarchive"))], 2);
     assert!(err.contains("no archive at"), "{err}");
 }
+
+#[test]
+fn prune_keeps_the_last_days_and_what_is_left_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("days.sitarchive");
+    {
+        let mut w = ArchiveWriter::create_or_open(&path).unwrap();
+        for d in 0..10 {
+            let t = at(d * 24 * 60);
+            let body = serde_json::json!({"schema": "sitboard.feed/1", "as_of": t.to_rfc3339(), "day": d}).to_string();
+            w.record("cases", t, &body).unwrap();
+        }
+    }
+    let (_, err) = run(&["prune", s(&path)], 2);
+    assert!(err.contains("--keep-days"), "{err}");
+    let (out, _) = run(&["prune", s(&path), "--keep-days", "3"], 0);
+    assert!(out.contains("removed 6 snapshots"), "{out}");
+    let (out, _) = run(&["verify", s(&path)], 0);
+    assert!(out.contains("4 snapshots verified"), "{out}");
+    let r = ArchiveReader::open(&path).unwrap();
+    assert_eq!(r.snapshots().first().map(|m| m.seq), Some(7));
+    assert_eq!(r.snapshots().len(), 4);
+    let (out, _) = run(&["prune", s(&path), "--keep-days", "3"], 0);
+    assert!(out.contains("nothing is older"), "{out}");
+}

@@ -216,3 +216,85 @@ fn a_damaged_archive_replays_what_can_be_read_and_says_so() {
     assert!(h.query_by_label_contains("⚠ Replay").is_some(), "the badge says the archive is damaged");
     assert_eq!(std::fs::read(&path).unwrap(), before, "replay never writes to the file");
 }
+
+/// A recording board archives its own journal too: a replay shows the directives logged on
+/// it, in force from the instant they were logged, and not before.
+#[test]
+fn a_board_recording_archives_its_own_journal_and_a_replay_shows_those_directives() {
+    use sitboard::model::journal::{DirectiveContent, EventKind, NewEvent};
+    use sitboard::model::{DirectiveCategory, Priority};
+    use sitboard::ui::workers::journal::{JournalRequest, JournalState, Outcome};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    write_atomic(&data, "cases.json", &feed_doc("cases", day("2020-03-01"), day("2020-03-03")));
+    let hub = hub::start(HubConfig::new(&data, "127.0.0.1:0")).unwrap();
+    let archive = tmp.path().join("board.sqlite");
+    let url = hub.feed_url();
+    let mut settings = Settings::for_sources(vec![FeedSource::Url(url.clone())], Lang::En);
+    settings.live = LiveOptions {
+        specs: vec![SourceSpec::new("hub", url, Duration::from_millis(200))],
+        limits: live_common::limits_for_tests(),
+    };
+    settings.record = Some(archive.clone());
+    let app = SitboardApp::live_for_tests(settings, Lang::En, None).with_journal(tmp.path().join("desk"));
+    let mut h = harness(app);
+    let until = |h: &mut Harness<'static, SitboardApp>, what: &str, cond: &dyn Fn(&SitboardApp) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !cond(h.state()) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(20));
+            h.step();
+        }
+    };
+    until(&mut h, "data and the journal", &|a| {
+        a.situation().is_some() && a.journal_status().state == JournalState::Ready
+    });
+    let number = "哈指1号";
+    let content = DirectiveContent {
+        number: number.into(),
+        issuer: "哈尔滨市指挥部".into(),
+        title: "交通管制".into(),
+        body: String::new(),
+        category: DirectiveCategory::TrafficControl,
+        scope: vec![province()],
+        effective_from: None,
+        effective_until: None,
+        priority: Priority::High,
+    };
+    let event = NewEvent {
+        kind: EventKind::Issued,
+        issuer: content.issuer.clone(),
+        number: number.into(),
+        officer: "值班员".into(),
+        unit: None,
+        reason: None,
+        content: Some(content),
+    };
+    h.state_mut().apply(UiCommand::Journal(JournalRequest::Append {
+        id: 7,
+        event: Box::new(event),
+        exercise_at: None,
+    }));
+    until(&mut h, "the directive to be saved", &|a| a.journal_status().outcome.is_some());
+    let issued_at = match &h.state().journal_status().outcome {
+        Some((7, Outcome::Saved(ev))) => ev.at,
+        other => panic!("not saved: {other:?}"),
+    };
+    // The feed's document and the journal's, both recorded.
+    until(&mut h, "the journal to be recorded", &|a| a.recording().is_some_and(|r| r.recorded >= 2));
+    drop(h);
+
+    let reader = ArchiveReader::open(&archive).unwrap();
+    let sources: Vec<String> = reader.snapshots().iter().map(|s| s.source.clone()).collect();
+    assert!(sources.iter().any(|s| s.starts_with("journal:")), "{sources:?}");
+    let registry = sitboard::feed::registry::bundled().unwrap();
+    let has = |t: chrono::DateTime<chrono::Utc>| {
+        let outcome = sitboard::replay::outcome_at(&archive, t, registry.clone()).unwrap();
+        outcome.dataset.directives().iter().any(|d| d.content.number == number)
+    };
+    assert!(has(issued_at + chrono::Duration::seconds(1)), "the replay shows the directive once logged");
+    assert!(!has(issued_at - chrono::Duration::seconds(1)), "and not before");
+    assert!(!has(sitboard::model::time::end_of_day(day("2020-03-03"))), "nor on the data's day");
+}

@@ -55,6 +55,11 @@ struct Cli {
     #[arg(long)]
     no_archive: bool,
 
+    /// Keep the last N days of the archive (pruned at start and every hour; the chain of
+    /// what is kept still verifies). Default: keep everything.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "no_archive")]
+    archive_keep_days: Option<u32>,
+
     /// Seconds between checks of the data folder for changed files.
     #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_speed)]
     rescan: Duration,
@@ -136,6 +141,7 @@ fn main() -> ExitCode {
                     .map(|d| d.join("hub").join(sitboard::settings::paths::ARCHIVE_FILE))
             })
         },
+        archive_keep: cli.archive_keep_days.map(|d| chrono::Duration::days(i64::from(d))),
     };
     match hub::start(config) {
         Ok(handle) => {

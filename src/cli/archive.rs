@@ -46,12 +46,21 @@ pub enum ArchiveCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Keep the last --keep-days N days of an archive (on its clock) and remove what is older,
+    /// keeping the state at the cut whole; what is kept still verifies. The file does not
+    /// shrink (new snapshots reuse the space); `archive export` writes a smaller copy.
+    Prune {
+        /// The archive file (written: stop the recorder first, or let it prune with
+        /// --keep-days itself).
+        file: PathBuf,
+    },
 }
 
 /// Run an archive command: 0 when done (and intact), 1 when the archive does not verify,
 /// 2 when it cannot be done.
-pub fn run(cmd: &ArchiveCommand) -> ExitCode {
+pub fn run(cmd: &ArchiveCommand, keep: Option<chrono::Duration>) -> ExitCode {
     let result = match cmd {
+        ArchiveCommand::Prune { file } => prune(file, keep),
         ArchiveCommand::Info { file, json } => info(file, *json),
         ArchiveCommand::Verify { file } => verify(file),
         ArchiveCommand::Export { file, from, to, out } => export(file, from.as_deref(), to.as_deref(), out),
@@ -133,6 +142,27 @@ fn bytes(n: u64) -> String {
         n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
         n => format!("{n} bytes"),
     }
+}
+
+fn prune(file: &Path, keep: Option<chrono::Duration>) -> Result<ExitCode, String> {
+    let keep = keep.ok_or("give --keep-days N: how many days to keep")?;
+    if !file.exists() {
+        return Err(format!("no archive at {}", file.display()));
+    }
+    let mut writer = crate::store::archive::ArchiveWriter::create_or_open(file).map_err(|e| e.to_string())?;
+    let p = writer.prune(keep).map_err(|e| e.to_string())?;
+    match p.cut {
+        Some(cut) if p.snapshots > 0 => println!(
+            "{}: removed {} snapshots (through snapshot {}) older than {} and {} unused sections; the rest verifies from there",
+            file.display(),
+            p.snapshots,
+            p.through,
+            crate::model::time::format_as_of(cut),
+            p.sections
+        ),
+        _ => println!("{}: nothing is older than the last {} days", file.display(), keep.num_days()),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn verify(file: &Path) -> Result<ExitCode, String> {

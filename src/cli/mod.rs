@@ -54,6 +54,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
 
+    /// Recording (`--record`, `sitboard record`): keep the last N days of the archive, pruned
+    /// at start and every hour (default: keep everything; or `record_keep_days` in
+    /// sitboard.toml).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep_days: Option<u32>,
+
     /// Board: start on this reporting day (YYYY-MM-DD); default: the latest day.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
@@ -177,6 +183,7 @@ impl Cli {
             interval: self.interval,
             replay: self.replay.clone(),
             record: self.record.clone(),
+            keep_days: self.keep_days,
         }
     }
 
@@ -215,7 +222,7 @@ pub fn run(cli: &Cli) -> ExitCode {
         Some(Command::Journal { command, exercise, exercise_at }) => {
             journal::run(&settings, command, *exercise, exercise_at.as_deref())
         }
-        Some(Command::Archive { command }) => archive::run(command),
+        Some(Command::Archive { command }) => archive::run(command, settings.record_keep),
         None => crate::ui::run_native(settings, cli.start_options()),
     }
 }

@@ -18,7 +18,7 @@ pub fn run(settings: &Settings, out: &Path, duration: Option<Duration>) -> ExitC
         eprintln!("error: nothing to record: give http(s) sources with --data URL (files need no recording)");
         return ExitCode::from(2);
     };
-    let recorder = match Recorder::start(out) {
+    let recorder = match Recorder::start_keeping(out, settings.record_keep) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

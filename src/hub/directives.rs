@@ -22,7 +22,7 @@ use sha2::{Digest as _, Sha256};
 use super::Shared;
 use crate::i18n::Lang;
 use crate::model::RegionRegistry;
-use crate::model::journal::{Journal, JournalEvent, Problem, Stamp};
+use crate::model::journal::{JournalEvent, Problem, Stamp};
 use crate::model::journal_wire::WireEvent;
 use crate::store::outbox::AppendOnce;
 use crate::store::{JournalKind, JournalStore};
@@ -72,46 +72,8 @@ impl HubJournal {
     /// The issued directives as feed rows, and the number of events.
     pub(crate) fn feed_rows(&self) -> Result<(Vec<Value>, usize), String> {
         let journal = self.lock().load().map_err(|e| e.to_string())?;
-        Ok((feed_rows(&journal), journal.event_count()))
+        Ok((crate::export::journal_feed::feed_rows(&journal), journal.event_count()))
     }
-}
-
-/// Issued directives of a journal as rows of the feed's `directives` section (drafts are
-/// not published; a lifted one ends when it was lifted).
-pub fn feed_rows(journal: &Journal) -> Vec<Value> {
-    journal
-        .issued()
-        .map(|r| {
-            let d = &r.directive;
-            let last = r.events.last();
-            let mut row = json!({
-                "number": d.content.number,
-                "issuer": d.content.issuer,
-                "title": d.content.title,
-                "category": d.content.category.wire_name(),
-                "scope": d.content.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-                "issued_at": d.issued_at.to_rfc3339(),
-                "status": d.status,
-                "priority": d.content.priority,
-                "ref": format!(
-                    "sitboard-hub directive journal, {} events, last {} (hash {})",
-                    r.events.len(),
-                    last.map(|e| e.seq).unwrap_or(0),
-                    last.map(|e| e.hash.get(..16).unwrap_or(&e.hash)).unwrap_or("")
-                ),
-            });
-            if !d.content.body.is_empty() {
-                row["body"] = json!(d.content.body);
-            }
-            if let Some(f) = d.content.effective_from {
-                row["effective_from"] = json!(f.to_rfc3339());
-            }
-            if let Some(u) = d.content.effective_until {
-                row["effective_until"] = json!(u.to_rfc3339());
-            }
-            row
-        })
-        .collect()
 }
 
 fn answer(status: StatusCode, body: Value) -> Response {

@@ -53,6 +53,8 @@ pub struct HubConfig {
     /// The snapshot archive every published version is recorded into: the command center's
     /// official record (`sitboard-hub` records by default; none here by default).
     pub archive: Option<PathBuf>,
+    /// Keep the last N days of the archive (`None`: everything).
+    pub archive_keep: Option<chrono::Duration>,
 }
 
 impl HubConfig {
@@ -66,6 +68,7 @@ impl HubConfig {
             rescan: Duration::from_secs(2),
             journal_dir: None,
             archive: None,
+            archive_keep: None,
         }
     }
 }
@@ -324,7 +327,7 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
     let extra = HubRows { directives: hub_rows, version: 0 };
     let recorder = match &config.archive {
         Some(path) => {
-            let r = crate::recorder::Recorder::start(path).map_err(|e| e.to_string())?;
+            let r = crate::recorder::Recorder::start_keeping(path, config.archive_keep).map_err(|e| e.to_string())?;
             tracing::info!("recording every published version into {}", path.display());
             Some(r)
         }

@@ -76,6 +76,9 @@ tr_table! {
         no_journal:
             "未打开指令日志：只能查看数据源发布的指令",
             "No directive journal open: only feed directives can be viewed";
+        replay_no_journal:
+            "回放：显示录制时的指令（含录制端本机记录的指令），回放时不能记录新指令",
+            "Replay: the directives as recorded (those logged on the recording board included); no new directive can be logged while replaying";
         journal_file: "日志文件", "Journal file";
         broken: "指令日志校验未通过", "The directive journal failed verification";
         history: "事件记录", "History";

@@ -30,6 +30,8 @@ pub struct Config {
     /// Record what the board follows: `true` (into `archive.sqlite` in the data dir) or a
     /// file path.
     pub record: Option<Record>,
+    /// Keep the last N days of the recording (default: everything).
+    pub record_keep_days: Option<u32>,
 }
 
 /// `record = true | false | "FILE"`.

@@ -40,6 +40,8 @@ pub struct Overrides {
     pub replay: Option<PathBuf>,
     /// Record what the board follows into this archive.
     pub record: Option<PathBuf>,
+    /// Recordings keep the last N days (default: everything).
+    pub keep_days: Option<u32>,
 }
 
 /// Everything the board and the commands need to start: settings merged from the command
@@ -65,6 +67,9 @@ pub struct Settings {
     pub replay: Option<PathBuf>,
     /// Where the board records what it follows (`--record`, or `record` in sitboard.toml).
     pub record: Option<PathBuf>,
+    /// How much a recording keeps (`--keep-days`, or `record_keep_days`): `None` keeps
+    /// everything.
+    pub record_keep: Option<chrono::Duration>,
 }
 
 /// Start-up choices of the board window, applied once data arrives.
@@ -141,6 +146,7 @@ impl Settings {
             data_dir,
             replay,
             record,
+            record_keep: o.keep_days.or(cfg.record_keep_days).map(|d| chrono::Duration::days(i64::from(d))),
         }
     }
 
@@ -158,6 +164,7 @@ impl Settings {
             data_dir: None,
             replay: None,
             record: None,
+            record_keep: None,
         }
     }
 

@@ -39,10 +39,15 @@ use rusqlite::ErrorCode;
 pub use export::ExportSummary;
 pub use reader::ArchiveReader;
 pub use verify::{BadReason, BadSnapshot, VerifiedArchive};
-pub use writer::ArchiveWriter;
+pub use writer::{ArchiveWriter, Pruned};
 
-/// The archive format this build writes and reads (`meta.format`).
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest archive format this build reads (`meta.format`). A new archive is format 1;
+/// pruning (keeping the last N days) makes it format 2: its chain starts after the pruned
+/// snapshots, from the hash recorded in `meta.pruned_hash` (an older build refuses it rather
+/// than report the pruned start as damage).
+pub const FORMAT_VERSION: u32 = 2;
+/// The format of a new (never pruned) archive.
+pub const FORMAT_NEW: u32 = 1;
 /// `meta.app`: what the file is.
 pub const APP_ID: &str = "sitboard.archive";
 /// `prev_hash` of the first snapshot.

@@ -18,8 +18,7 @@ use super::verify::{
     row_unreadable,
 };
 use super::{
-    ArchiveError, ArchiveInfo, ArchivedDocument, GENESIS_HASH, SnapshotMeta, bytes_on_disk, parse_stored_instant,
-    sql_error,
+    ArchiveError, ArchiveInfo, ArchivedDocument, SnapshotMeta, bytes_on_disk, parse_stored_instant, sql_error,
 };
 
 /// How long a reader waits when a writer briefly holds the file (WAL recovery, checkpoint).
@@ -30,6 +29,8 @@ pub struct ArchiveReader {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
     format: u32,
+    /// Where the chain starts: after the pruned snapshots (their last number and hash).
+    base: (u64, String),
     snapshots: Vec<SnapshotMeta>,
     /// Per source, `(received, seq)` of its snapshots in time order: `documents_at` looks
     /// up each source in O(log n).
@@ -64,10 +65,12 @@ impl ArchiveReader {
         };
         conn.execute_batch(pragmas).map_err(|e| sql_error(&path, "open", e))?;
         let format = schema::check_archive(&conn, &path)?;
+        let base = schema::chain_base(&conn, &path)?;
         let mut reader = ArchiveReader {
             conn,
             path,
             format,
+            base,
             snapshots: Vec::new(),
             by_source: HashMap::new(),
             cut,
@@ -159,11 +162,11 @@ impl ArchiveReader {
     /// A loaded snapshot and its section list, read again and checked against its hash.
     pub(super) fn snapshot_sections(&self, seq: u64) -> Result<(&SnapshotMeta, Vec<SectionRef>), ArchiveError> {
         let count = self.snapshots.len() as u64;
-        let index = usize::try_from(seq.wrapping_sub(1)).unwrap_or(usize::MAX);
+        let index = usize::try_from(seq.wrapping_sub(self.base.0 + 1)).unwrap_or(usize::MAX);
         let Some(meta) = self.snapshots.get(index) else {
             return Err(ArchiveError::NoSnapshot { path: self.path.clone(), seq, count });
         };
-        let prev_hash = index.checked_sub(1).map_or(GENESIS_HASH, |i| self.snapshots[i].hash.as_str());
+        let prev_hash = index.checked_sub(1).map_or(self.base.1.as_str(), |i| self.snapshots[i].hash.as_str());
         let damaged = |detail: String| ArchiveError::Damaged { path: self.path.clone(), detail };
         let raw: RawSnapshot = self
             .conn
@@ -202,10 +205,17 @@ impl ArchiveReader {
     fn load_more(&mut self) -> Result<(), ArchiveError> {
         let path = self.path.clone();
         let tx = self.conn.unchecked_transaction().map_err(|e| sql_error(&path, "read", e))?;
+        // A writer that pruned since the last load moved the chain's start: load afresh.
+        let base = schema::chain_base(&tx, &path)?;
+        if base != self.base {
+            self.base = base;
+            self.snapshots.clear();
+            self.by_source.clear();
+        }
         let head = schema::head_record(&tx, &path);
         let head_seq = head.as_ref().map_or(u64::MAX, |h| h.0);
         let (mut prev_seq, mut prev_hash) =
-            self.snapshots.last().map_or((0, GENESIS_HASH.to_owned()), |s| (s.seq, s.hash.clone()));
+            self.snapshots.last().map_or_else(|| self.base.clone(), |s| (s.seq, s.hash.clone()));
         let mut problem: Option<String> = None;
         let mut loaded: Vec<SnapshotMeta> = Vec::new();
         let mut verified = std::mem::take(&mut self.verified);
@@ -313,10 +323,10 @@ impl ArchiveReader {
         let head = schema::head_record(&tx, &self.path).map_err(|e| unreadable(1, &e))?;
         let mut stmt = tx.prepare(&format!("{SELECT_SNAPSHOTS} ORDER BY s.seq")).map_err(|e| unreadable(1, &e))?;
         let mut rows = stmt.query([]).map_err(|e| unreadable(1, &e))?;
-        let mut prev_seq = 0u64;
-        let mut prev_hash = GENESIS_HASH.to_owned();
+        let (mut prev_seq, mut prev_hash) = schema::chain_base(&tx, &self.path).map_err(|e| unreadable(1, &e))?;
         let mut verified: HashSet<String> = HashSet::new();
         let mut last: Option<RawSnapshot> = None;
+        let mut count = 0u64;
         loop {
             let raw = match rows.next() {
                 Ok(None) => break,
@@ -332,10 +342,11 @@ impl ArchiveReader {
             prev_seq = meta.seq;
             prev_hash = meta.hash;
             last = Some(raw);
+            count += 1;
         }
         if head.0 > prev_seq || head.1 != prev_hash {
             return Err(bad(prev_seq, last.as_ref(), BadReason::Truncated { head_seq: head.0 }));
         }
-        Ok(VerifiedArchive { snapshots: prev_seq, sections: verified.len() as u64, head: prev_hash })
+        Ok(VerifiedArchive { snapshots: count, sections: verified.len() as u64, head: prev_hash })
     }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension as _};
 
-use super::{APP_ID, ArchiveError, FORMAT_VERSION, GENESIS_HASH, companion, io_error, sql_error};
+use super::{APP_ID, ArchiveError, FORMAT_NEW, FORMAT_VERSION, GENESIS_HASH, companion, io_error, sql_error};
 
 /// Small pages: the file grows by little for a poll that brings nothing new (one short row)
 /// and wastes little after each section (SQLite allocates whole pages); measured in the
@@ -89,11 +89,36 @@ pub(super) fn check_archive(conn: &Connection, path: &Path) -> Result<u32, Archi
     }
     let format = meta(conn, path, "format")?.unwrap_or_default();
     match format.parse::<u32>() {
-        Ok(v) if v == FORMAT_VERSION => Ok(v),
+        Ok(v) if (1..=FORMAT_VERSION).contains(&v) => Ok(v),
         Ok(v) if v > FORMAT_VERSION => {
             Err(ArchiveError::NewerFormat { path: path.to_path_buf(), found: v, supported: FORMAT_VERSION })
         }
         _ => Err(ArchiveError::Damaged { path: path.to_path_buf(), detail: format!("unknown format {format:?}") }),
+    }
+}
+
+/// The triggers that refuse deletes (pruning lifts them inside its transaction).
+pub(super) const TRIGGERS: &str = "CREATE TRIGGER snapshots_no_delete BEFORE DELETE ON snapshots
+                 BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;
+             CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
+                 BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;
+             CREATE TRIGGER layouts_no_delete BEFORE DELETE ON layouts
+                 BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;";
+
+/// Where the chain starts: after the pruned snapshots (their last number and hash), else
+/// at the beginning (0 and the genesis hash).
+pub(super) fn chain_base(conn: &Connection, path: &Path) -> Result<(u64, String), ArchiveError> {
+    let seq = meta(conn, path, "pruned_seq")?;
+    let hash = meta(conn, path, "pruned_hash")?;
+    match (seq, hash) {
+        (None, None) => Ok((0, GENESIS_HASH.to_owned())),
+        (Some(seq), Some(hash)) if seq.parse::<u64>().is_ok() && hash.len() == 64 => {
+            Ok((seq.parse::<u64>().unwrap_or(0), hash))
+        }
+        _ => Err(ArchiveError::Damaged {
+            path: path.to_path_buf(),
+            detail: "its record of pruned snapshots cannot be read".into(),
+        }),
     }
 }
 
@@ -137,7 +162,7 @@ pub(super) fn init(conn: &mut Connection, path: &Path) -> Result<(), ArchiveErro
     conn.execute_batch(&format!("PRAGMA page_size={PAGE_SIZE}")).map_err(|e| sql_error(path, "create", e))?;
     let ddl = format!(
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             INSERT INTO meta (key, value) VALUES ('app', '{APP_ID}'), ('format', '{FORMAT_VERSION}'),
+             INSERT INTO meta (key, value) VALUES ('app', '{APP_ID}'), ('format', '{FORMAT_NEW}'),
                  ('head_seq', '0'), ('head_hash', '{GENESIS_HASH}');
              CREATE TABLE blobs (
                  id INTEGER PRIMARY KEY,
@@ -163,16 +188,11 @@ pub(super) fn init(conn: &mut Connection, path: &Path) -> Result<(), ArchiveErro
              CREATE INDEX snapshots_by_source ON snapshots (source, received, seq);
              CREATE TRIGGER snapshots_no_update BEFORE UPDATE ON snapshots
                  BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;
-             CREATE TRIGGER snapshots_no_delete BEFORE DELETE ON snapshots
-                 BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;
              CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
-                 BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;
-             CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
                  BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;
              CREATE TRIGGER layouts_no_update BEFORE UPDATE ON layouts
                  BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;
-             CREATE TRIGGER layouts_no_delete BEFORE DELETE ON layouts
-                 BEGIN SELECT RAISE(ABORT, 'the snapshot archive is append-only'); END;"
+             {TRIGGERS}"
     );
     crate::store::sqlite::create_tables_once(conn, &ddl).map(|_| ()).map_err(|e| sql_error(path, "create", e))
 }

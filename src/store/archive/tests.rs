@@ -93,7 +93,7 @@ fn records_and_reads_back_in_key_order() {
     assert!(matches!(r.document(3), Err(ArchiveError::NoSnapshot { seq: 3, count: 2, .. })));
     assert!(matches!(r.document(0), Err(ArchiveError::NoSnapshot { .. })));
     let info = r.info();
-    assert_eq!((info.format, info.snapshots), (FORMAT_VERSION, 2));
+    assert_eq!((info.format, info.snapshots), (FORMAT_NEW, 2));
     assert_eq!(info.sources, vec![("harbin".to_owned(), 2)]);
     assert_eq!(r.verify().unwrap().snapshots, 2);
 
@@ -327,7 +327,7 @@ fn bad_files_give_clear_errors_and_stay_untouched() {
     Connection::open(&newer).unwrap().execute("UPDATE meta SET value = '99' WHERE key = 'format'", []).unwrap();
     let before = std::fs::read(&newer).unwrap();
     let err = ArchiveReader::open(&newer).err().unwrap();
-    assert!(matches!(err, ArchiveError::NewerFormat { found: 99, supported: 1, .. }), "{err}");
+    assert!(matches!(err, ArchiveError::NewerFormat { found: 99, supported: 2, .. }), "{err}");
     assert!(err.to_string().contains("newer sitboard"), "{err}");
     assert!(matches!(ArchiveWriter::create_or_open(&newer), Err(ArchiveError::NewerFormat { .. })));
     assert_eq!(std::fs::read(&newer).unwrap(), before);
@@ -481,4 +481,67 @@ fn exports_a_range_with_the_state_at_its_start() {
     assert!(!nowhere.exists());
     let all = r.export_range(None, None, &dir.path().join("all.sitarchive")).unwrap();
     assert_eq!((all.snapshots, all.carried), (30, 0));
+}
+
+fn v_first(r: &ArchiveReader) -> u64 {
+    let conn = Connection::open(r.path()).unwrap();
+    conn.query_row("SELECT value FROM meta WHERE key = 'pruned_seq'", [], |row| row.get::<_, String>(0))
+        .unwrap()
+        .parse::<u64>()
+        .unwrap()
+        + 1
+}
+
+#[test]
+fn pruning_keeps_the_last_days_complete_and_verifiable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keep.sitarchive");
+    let mut w = ArchiveWriter::create_or_open(&path).unwrap();
+    let day = |d: i64| Utc.with_ymd_and_hms(2020, 2, 1, 16, 0, 0).unwrap() + chrono::Duration::days(d);
+    // "cases" changes every day; "checkpoints" was published once, on day 0, and is polled
+    // (unchanged) every day; "gone" stopped on day 2.
+    let checkpoints = doc(&day(0).to_rfc3339(), json!({"checkpoints": [1, 2, 3]}));
+    for d in 0..10 {
+        w.record("cases", day(d), &doc(&day(d).to_rfc3339(), json!({"day": d, "rows": vec![d; 50]}))).unwrap();
+        w.record("checkpoints", day(d), &checkpoints).unwrap();
+        if d <= 2 {
+            w.record("gone", day(d), &doc(&day(d).to_rfc3339(), json!({"gone": d}))).unwrap();
+        }
+    }
+    let before = ArchiveReader::open(&path).unwrap();
+    let at_cut_before: Vec<String> = before.documents_at(day(6)).unwrap().into_iter().map(|d| d.body).collect();
+    drop(before);
+
+    let pruned = w.prune(chrono::Duration::days(3)).unwrap();
+    assert_eq!(pruned.cut, Some(day(6)));
+    assert!(pruned.snapshots > 0 && pruned.sections > 0, "{pruned:?}");
+    // Nothing more to prune until the archive grows.
+    assert_eq!(w.prune(chrono::Duration::days(3)).unwrap().snapshots, 0);
+
+    let r = ArchiveReader::open(&path).unwrap();
+    let v = r.verify().unwrap();
+    assert_eq!(r.snapshots().first().map(|m| m.seq), Some(v_first(&r)), "numbers go on after the pruned head");
+    assert_eq!(v.snapshots, r.snapshots().len() as u64, "the chain verifies from the pruned head");
+    assert_eq!(r.info().format, FORMAT_VERSION);
+    // The state at the cut is whole: the day-6 cases and the day-0 checkpoints (still current).
+    let at_cut: Vec<String> = r.documents_at(day(6)).unwrap().into_iter().map(|d| d.body).collect();
+    let without_gone: Vec<String> = at_cut_before.into_iter().filter(|b| !b.contains("\"gone\"")).collect();
+    assert_eq!(at_cut, without_gone);
+    assert!(at_cut.iter().any(|b| b.contains("\"checkpoints\"")), "a slow source's state at the cut is kept");
+    assert!(r.snapshots().iter().all(|s| s.source != "gone"), "a source no longer received is dropped");
+    assert!(r.documents_at(day(5)).unwrap().iter().all(|d| !d.body.contains("\"day\":5")), "before the cut: gone");
+    drop(r);
+
+    // Recording goes on after pruning, and the chain still verifies.
+    w.record("cases", day(10), &doc(&day(10).to_rfc3339(), json!({"day": 10}))).unwrap();
+    drop(w);
+    let r = ArchiveReader::open(&path).unwrap();
+    assert!(r.verify().is_ok());
+    assert_eq!(r.snapshots().last().unwrap().seq, 24);
+    // A changed snapshot is still found after pruning.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TRIGGER snapshots_no_update; UPDATE snapshots SET source = 'x' WHERE seq = (SELECT min(seq) FROM snapshots)").unwrap();
+    drop(conn);
+    let r = ArchiveReader::open(&path).unwrap();
+    assert!(matches!(r.verify(), Err(BadSnapshot { reason: BadReason::HashMismatch, .. })));
 }

@@ -9,9 +9,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavior, params};
 
+use super::schema::TRIGGERS;
 use super::schema::{self, FileKind};
 use super::sections::{self, Section, SectionRef};
-use super::{ArchiveError, Recorded, format_instant, io_error, parse_stored_instant, sql_error};
+use super::{ArchiveError, FORMAT_VERSION, Recorded, format_instant, io_error, parse_stored_instant, sql_error};
 
 /// How long a writer waits for another process's write to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(20);
@@ -20,6 +21,18 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct ArchiveWriter {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
+}
+
+/// What [`ArchiveWriter::prune`] removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Snapshots removed, and sections no remaining snapshot used.
+    pub snapshots: u64,
+    pub sections: u64,
+    /// The last snapshot removed (the chain now starts after it).
+    pub through: u64,
+    /// The instant the archive's clock was cut at.
+    pub cut: Option<DateTime<Utc>>,
 }
 
 /// A snapshot ready to append: its fields as stored.
@@ -141,6 +154,133 @@ impl ArchiveWriter {
         let (seq, _hash, bytes_added) = append_in(&tx, &path, (head_seq, &head_hash), &row, &mut blob)?;
         tx.commit().map_err(|e| sql_error(&path, "write to", e))?;
         Ok(Recorded { seq, bytes_added, unchanged })
+    }
+
+    /// Keep the last `keep` of the archive's clock (counted back from its newest instant) and
+    /// remove the snapshots before, with the sections no remaining snapshot uses. The state
+    /// at the first kept instant stays complete: every source keeps its newest snapshot at or
+    /// before the cut (a source with nothing newer than the cut is dropped whole). Only a
+    /// prefix of the chain is removed, and the hash of its last snapshot is kept
+    /// (`meta.pruned_seq`, `meta.pruned_hash`, format 2), so what is left still verifies.
+    /// The file does not shrink; new snapshots reuse the freed pages.
+    pub fn prune(&mut self, keep: chrono::Duration) -> Result<Pruned, ArchiveError> {
+        let path = self.path.clone();
+        let e = |err| sql_error(&path, "prune", err);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
+        let base = schema::chain_base(&tx, &path)?;
+        // (seq, source, clock, received) of every snapshot.
+        let rows: Vec<(u64, String, DateTime<Utc>, DateTime<Utc>)> = {
+            let mut stmt = tx.prepare("SELECT seq, source, received, as_of FROM snapshots ORDER BY seq").map_err(e)?;
+            let mapped = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                })
+                .map_err(e)?;
+            let mut out = Vec::new();
+            for row in mapped {
+                let (seq, source, received, as_of) = row.map_err(e)?;
+                let received = parse_stored_instant(&received);
+                let clock = as_of.as_deref().and_then(parse_stored_instant).or(received);
+                let (Ok(seq), Some(clock), Some(received)) = (u64::try_from(seq), clock, received) else {
+                    return Err(ArchiveError::Damaged {
+                        path: path.clone(),
+                        detail: format!(
+                            "snapshot {seq} cannot be read; nothing was pruned (run `sitboard archive verify`)"
+                        ),
+                    });
+                };
+                out.push((seq, source, clock, received));
+            }
+            out
+        };
+        let Some(newest) = rows.iter().map(|r| r.2).max() else { return Ok(Pruned::default()) };
+        let newest_received = rows.iter().map(|r| r.3).max().unwrap_or(newest);
+        let cut = newest - keep;
+        // Per source: its state at the cut (its newest snapshot at or before the cut, by clock
+        // then number, as a replay picks it), and when it was last received. A source not
+        // received within `keep` (of the recording's own time) is gone, and is dropped whole.
+        let mut state_at_cut: HashMap<&str, (DateTime<Utc>, u64)> = HashMap::new();
+        let mut last_received: HashMap<&str, DateTime<Utc>> = HashMap::new();
+        for (seq, source, clock, received) in &rows {
+            let r = last_received.entry(source).or_insert(*received);
+            *r = (*r).max(*received);
+            if *clock <= cut {
+                let c = state_at_cut.entry(source).or_insert((*clock, *seq));
+                *c = (*c).max((*clock, *seq));
+            }
+        }
+        let live = |source: &str| last_received.get(source).is_some_and(|r| *r > newest_received - keep);
+        // The first snapshot still needed: of a live source, its state at the cut or later.
+        let needed = rows
+            .iter()
+            .filter(|(seq, source, clock, _)| {
+                live(source) && state_at_cut.get(source.as_str()).is_none_or(|c| (*clock, *seq) >= *c)
+            })
+            .map(|r| r.0)
+            .min();
+        let last = rows.last().map_or(base.0, |r| r.0);
+        let through = needed.map_or(last, |n| n - 1).min(last.saturating_sub(1));
+        if through <= base.0 {
+            return Ok(Pruned::default());
+        }
+        let hash: String = tx
+            .query_row("SELECT hash FROM snapshots WHERE seq = ?1", [i64::try_from(through).unwrap_or(i64::MAX)], |r| {
+                r.get(0)
+            })
+            .map_err(e)?;
+        let removed = rows.iter().filter(|r| r.0 <= through).count() as u64;
+        let blobs_before: i64 = tx.query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)).map_err(e)?;
+        tx.execute_batch(
+            "DROP TRIGGER snapshots_no_delete; DROP TRIGGER layouts_no_delete; DROP TRIGGER blobs_no_delete;
+             CREATE TEMP TABLE IF NOT EXISTS keep_blobs (hash TEXT PRIMARY KEY); DELETE FROM keep_blobs;",
+        )
+        .map_err(e)?;
+        tx.execute("DELETE FROM snapshots WHERE seq <= ?1", [i64::try_from(through).unwrap_or(i64::MAX)]).map_err(e)?;
+        tx.execute_batch("DELETE FROM layouts WHERE id NOT IN (SELECT DISTINCT layout FROM snapshots)").map_err(e)?;
+        {
+            let mut stmt = tx.prepare("SELECT sections FROM layouts").map_err(e)?;
+            let texts: Vec<String> =
+                stmt.query_map([], |r| r.get(0)).map_err(e)?.collect::<Result<_, _>>().map_err(e)?;
+            let mut insert = tx.prepare("INSERT OR IGNORE INTO keep_blobs (hash) VALUES (?1)").map_err(e)?;
+            for text in texts {
+                let refs = sections::parse_sections(&text).map_err(|why| ArchiveError::Damaged {
+                    path: path.clone(),
+                    detail: format!("a section list cannot be read ({why}); nothing was pruned"),
+                })?;
+                for (_, hash) in refs {
+                    insert.execute([hash]).map_err(e)?;
+                }
+            }
+        }
+        tx.execute_batch(&format!(
+            "DELETE FROM blobs WHERE hash NOT IN (SELECT hash FROM keep_blobs);
+             DELETE FROM keep_blobs;
+             {TRIGGERS}
+             INSERT OR REPLACE INTO meta (key, value) VALUES ('format', '{FORMAT_VERSION}');"
+        ))
+        .map_err(e)?;
+        tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pruned_seq', ?1)", [through.to_string()])
+            .map_err(e)?;
+        tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pruned_hash', ?1)", [&hash]).map_err(e)?;
+        let blobs_after: i64 = tx.query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)).map_err(e)?;
+        tx.commit().map_err(e)?;
+        tracing::info!(
+            "{}: pruned {removed} snapshots (through {through}) older than {} and {} unused sections",
+            path.display(),
+            format_instant(cut),
+            blobs_before - blobs_after
+        );
+        Ok(Pruned {
+            snapshots: removed,
+            sections: u64::try_from(blobs_before - blobs_after).unwrap_or(0),
+            through,
+            cut: Some(cut),
+        })
     }
 
     /// Move everything from the write-ahead log into the archive file, so that the file

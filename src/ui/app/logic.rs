@@ -50,6 +50,7 @@ impl SitboardApp {
             }
         }
         if let Some(journal) = self.journal.poll() {
+            self.record_journal(&journal);
             self.situation = self.situation.take().map(|s| s.with_journal(journal));
         }
         if self.timeline.is_playing() && !self.manual_clock {
@@ -67,6 +68,28 @@ impl SitboardApp {
         if let (Some(replay), Some(t)) = (&mut self.replay, self.timeline.cursor()) {
             replay.request(t);
         }
+    }
+
+    /// A recording board archives its own journal too, as one more source (the directives
+    /// as the feed publishes them, as of the newest event), so that a replay shows which
+    /// directives were in force at every recorded instant. Unchanged journals cost a row.
+    fn record_journal(&self, journal: &crate::model::journal::Journal) {
+        let Some(recorder) = &self.recorder else { return };
+        let now = chrono::Utc::now();
+        let Some((body, _)) = crate::export::journal_feed::journal_document(journal, self.exercise, now) else {
+            return;
+        };
+        let source = match &self.journal.status.path {
+            Some(p) => format!("journal:{}", p.display()),
+            None => "journal".to_owned(),
+        };
+        // The recorder thread has stopped only when recording failed (its status says why).
+        let _ = recorder.sender().send(crate::feed::live::ReceivedDocument {
+            index: usize::MAX,
+            source,
+            received: now,
+            body,
+        });
     }
 
     /// Advance a playing timeline by `elapsed` wall time (the logic step measures it; tests
@@ -199,6 +222,11 @@ impl SitboardApp {
     /// never mix.
     fn set_exercise(&mut self, exercise: bool) {
         self.exercise = exercise;
+        // A replay shows the directives as recorded; this board's own journal stays out of
+        // the scene (and nothing is logged while replaying).
+        if self.replay.is_some() {
+            return;
+        }
         let kind = self.journal_kind();
         if self.journal_kind_open == Some(kind) {
             return;

@@ -93,18 +93,8 @@ impl SitboardApp {
         if let Some(path) = settings.replay.clone() {
             app.source_note = path.display().to_string();
             app.replay = Some(ReplayLink::spawn(path, settings.registry(), waker.clone()));
-        } else if let Some(mut c) = settings.live_config() {
-            if let Some(path) = &settings.record {
-                match crate::recorder::Recorder::start(path) {
-                    Ok(r) => {
-                        c.tap = Some(r.sender());
-                        app.recorder = Some(r);
-                    }
-                    Err(e) => app.config_problem = Some(format!("not recording: {e}")),
-                }
-            }
-            app.live = Some(LiveLink::spawn(&settings, c, waker.clone()));
-            app.timeline.live = true;
+        } else if settings.live_config().is_some() {
+            app.follow_live(&settings);
         } else {
             app.load = LoadLink::spawn(settings.clone(), waker.clone());
         }
@@ -192,12 +182,34 @@ impl SitboardApp {
         self
     }
 
+    /// Follow the live sources of the settings, recording what arrives when asked
+    /// (`--record`, `record = …`).
+    fn follow_live(&mut self, settings: &Settings) {
+        let Some(mut c) = settings.live_config() else { return };
+        if let Some(path) = &settings.record {
+            match crate::recorder::Recorder::start_keeping(path, settings.record_keep) {
+                Ok(r) => {
+                    c.tap = Some(r.sender());
+                    self.recorder = Some(r);
+                }
+                Err(e) => self.config_problem = Some(format!("not recording: {e}")),
+            }
+        }
+        self.live = Some(LiveLink::spawn(settings, c, self.waker.clone()));
+        self.timeline.live = true;
+    }
+
+    /// How the board's own recording goes, when it records.
+    pub fn recording(&self) -> Option<crate::recorder::RecorderStatus> {
+        self.recorder.as_ref().map(crate::recorder::Recorder::status)
+    }
+
     /// The app following live sources, without a window (tests drive it frame by frame).
     pub fn live_for_tests(settings: Settings, lang: Lang, ctx: Option<egui::Context>) -> Self {
         let state = BoardState { lang, ..Default::default() };
         let waker = Waker::new(ctx);
-        let mut app = Self::with_settings(state, &settings, StartOptions::default(), waker.clone());
-        app.live = settings.live_config().map(|c| LiveLink::spawn(&settings, c, waker));
+        let mut app = Self::with_settings(state, &settings, StartOptions::default(), waker);
+        app.follow_live(&settings);
         app.timeline.live = app.live.is_some();
         app
     }

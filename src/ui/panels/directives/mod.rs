@@ -239,6 +239,9 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, comm
                 ui.spinner();
                 ui.label(RichText::new(j.opening).small());
             }
+            JournalState::None if status.replaying.is_some() => {
+                ui.label(RichText::new(j.replay_no_journal).small().color(theme::TEXT_DIM));
+            }
             JournalState::None => {
                 ui.label(RichText::new(j.no_journal).small().color(theme::WARN));
             }
