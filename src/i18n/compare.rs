@@ -20,6 +20,7 @@ tr_table! {
         directives_between: "A 与 B 之间发布的指令", "Directives issued between A and B";
         none_between: "这段时间没有发布指令", "No directive was issued in this time";
         subregions: "下辖地区：现有确诊的变化（按变化排序）", "Subregions: change in active cases (largest first)";
+        map_at: "地图", "Map at";
         curve: "新增确诊（柱）与现有确诊（线），虚线为 A 和 B", "New cases (bars) and active cases (line); dashed lines mark A and B";
         same_data: "两个时刻都按当前数据计算（回放时为画面时刻所含的快照）", "Both instants are read from the data on screen (in a replay, the snapshots of the instant in view)";
     }

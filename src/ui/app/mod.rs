@@ -337,6 +337,11 @@ impl SitboardApp {
         &self.panels.map
     }
 
+    /// The compare view (tests read where its two maps look).
+    pub fn compare_state(&self) -> &panels::ComparePanel {
+        &self.panels.compare
+    }
+
     /// Draw the board (the UI part of a frame).
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let started = Instant::now();

@@ -12,6 +12,7 @@ use egui::{Grid, RichText, ScrollArea, TextEdit, Ui};
 use egui_plot::{Bar, BarChart, Line, LineStyle, Plot, PlotPoints, VLine};
 
 use super::Panel;
+use super::map::{MapPanel, MapView};
 use crate::i18n::{fmt_count, fmt_delta};
 use crate::model::overview::Overview;
 use crate::model::time::{format_as_of, format_time_input, parse_time_input};
@@ -31,6 +32,10 @@ pub struct ComparePanel {
     b_input: String,
     error: Option<String>,
     cache: Option<(CacheKey, Arc<Comparison>)>,
+    /// One map per instant, linked: panning or zooming one moves the other.
+    map_a: MapPanel,
+    map_b: MapPanel,
+    linked_view: Option<MapView>,
 }
 
 impl Default for ComparePanel {
@@ -43,6 +48,9 @@ impl Default for ComparePanel {
             b_input: String::new(),
             error: None,
             cache: None,
+            map_a: MapPanel::compact(),
+            map_b: MapPanel::compact(),
+            linked_view: None,
         }
     }
 }
@@ -58,6 +66,9 @@ struct CacheKey {
 
 /// Everything the view shows, computed once per (data, region, A, B).
 struct Comparison {
+    /// The situations at A and at B (their maps are drawn from them).
+    sa: Situation,
+    sb: Situation,
     a: Overview,
     b: Overview,
     /// Subregions: name, active at A, active at B.
@@ -70,8 +81,8 @@ struct Comparison {
 }
 
 impl Panel for ComparePanel {
-    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, _commands: &mut Commands) {
-        show(ui, v, self);
+    fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
+        show(ui, v, self, commands);
     }
 }
 
@@ -83,6 +94,11 @@ impl ComparePanel {
         self.b = b;
     }
 
+    /// Where the map at A and the map at B look (tests check they stay linked).
+    pub fn map_views(&self) -> (MapView, MapView) {
+        (self.map_a.view(), self.map_b.view())
+    }
+
     /// The instants compared now: A, and B (the instant in view when B follows it).
     fn instants(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
         let b = if self.b_is_now { now } else { self.b.unwrap_or(now) };
@@ -91,7 +107,7 @@ impl ComparePanel {
     }
 }
 
-fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel) {
+fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel, commands: &mut Commands) {
     let tr = v.tr;
     let c = &tr.compare;
     let (a, b) = state.instants(v.sit.as_of());
@@ -118,11 +134,12 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel) {
         let gap = ui.spacing().item_spacing.x;
         ui.horizontal_top(|ui| {
             widgets::card(ui, width * 0.46, |ui| figures(ui, v, &cmp, a, b));
-            widgets::card(ui, width * 0.52 - gap, |ui| {
+            widgets::card(ui, width * 0.51 - gap, |ui| {
                 ui.label(RichText::new(c.curve).small().color(theme::TEXT_DIM));
                 curve(ui, &cmp, a, b);
             });
         });
+        maps(ui, v, state, &cmp, commands, width, a, b);
         ui.horizontal_top(|ui| {
             widgets::card(ui, width * 0.46, |ui| {
                 ui.label(RichText::new(c.directives_between).size(theme::HEADING));
@@ -134,7 +151,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel) {
                     ui.label(RichText::new(format_as_of(*t)).small().color(theme::TEXT_DIM));
                 }
             });
-            widgets::card(ui, width * 0.52 - gap, |ui| subregions(ui, v, &cmp));
+            widgets::card(ui, width * 0.51 - gap, |ui| subregions(ui, v, &cmp));
         });
         ui.label(RichText::new(c.same_data).small().color(theme::TEXT_DIM));
     });
@@ -242,10 +259,56 @@ fn compare(v: &ViewerContext<'_>, a: DateTime<Utc>, b: DateTime<Utc>) -> Compari
     Comparison {
         a: Overview::compute(&sa, v.region),
         b: Overview::compute(&sb, v.region),
+        sa,
+        sb,
         subregions,
         directives,
         new_cases,
         active: active_line,
+    }
+}
+
+/// The map at A and the map at B, side by side and linked (the same pan and zoom).
+#[allow(clippy::too_many_arguments)]
+fn maps(
+    ui: &mut Ui,
+    v: &ViewerContext<'_>,
+    state: &mut ComparePanel,
+    cmp: &Comparison,
+    commands: &mut Commands,
+    width: f32,
+    a: DateTime<Utc>,
+    b: DateTime<Utc>,
+) {
+    let c = &v.tr.compare;
+    let gap = ui.spacing().item_spacing.x;
+    let half = (width - gap) / 2.0;
+    let height = (half * 0.55).clamp(260.0, 460.0);
+    ui.horizontal_top(|ui| {
+        for (label, colour, sit, map) in
+            [("A", theme::WARN, &cmp.sa, &mut state.map_a), ("B", theme::ACCENT, &cmp.sb, &mut state.map_b)]
+        {
+            widgets::card(ui, half - 16.0, |ui| {
+                let when = if label == "A" { a } else { b };
+                ui.label(RichText::new(format!("{label}  {} · {}", c.map_at, format_as_of(when))).color(colour));
+                let ctx = ViewerContext { sit, ..*v };
+                ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
+                    ui.set_min_height(height);
+                    map.ui(ui, &ctx, commands);
+                });
+            });
+        }
+    });
+    // Linked: whichever map moved, the other follows.
+    let (va, vb) = (state.map_a.view(), state.map_b.view());
+    if state.linked_view != Some(va) {
+        state.map_b.set_view(va);
+        state.linked_view = Some(va);
+        ui.ctx().request_repaint();
+    } else if state.linked_view != Some(vb) {
+        state.map_a.set_view(vb);
+        state.linked_view = Some(vb);
+        ui.ctx().request_repaint();
     }
 }
 

@@ -103,6 +103,32 @@ impl MapPanel {
     }
 }
 
+/// Where a map looks: its centre (when moved off the default) and zoom. Two maps showing
+/// the same view can be linked by copying it ([`MapPanel::view`], [`MapPanel::set_view`]).
+pub type MapView = (Option<walkers::Position>, f64);
+
+impl MapPanel {
+    /// A map without its toolbar (the wall, the compare view).
+    pub fn compact() -> Self {
+        MapPanel { compact: true, ..Default::default() }
+    }
+
+    pub fn view(&self) -> MapView {
+        (self.memory.detached(), self.memory.zoom())
+    }
+
+    /// Look where another map looks (its pan and zoom), as if the user had moved there.
+    pub fn set_view(&mut self, (centre, zoom): MapView) {
+        if let Some(c) = centre {
+            self.memory.center_at(c);
+        }
+        // A zoom out of walkers' range is ignored; the map keeps its zoom.
+        let _ = self.memory.set_zoom(zoom);
+        self.fitted_once = true;
+        self.user_moved = true;
+    }
+}
+
 impl Panel for MapPanel {
     fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
         show(ui, v, v.status.map_layer, self, commands);
