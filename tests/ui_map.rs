@@ -124,3 +124,27 @@ fn a_configured_tile_server_is_asked_for_tiles() {
     // Failing tiles never block the map: the regions are still drawn and clickable.
     assert!(h.state().map_screen_pos(code(231202)).is_some());
 }
+
+/// Moving the day recolours the counties (the fill geometry is kept, only colours change):
+/// every county is filled as a board opened on that day fills it.
+#[test]
+fn a_new_day_recolours_every_county_as_a_fresh_board_would() {
+    let counties: Vec<Adcode> = registry::bundled()
+        .unwrap()
+        .iter_sorted()
+        .filter(|r| r.level == sitboard::model::RegionLevel::County && r.has_polygon)
+        .map(|r| r.adcode)
+        .collect();
+    let colours = |h: &Harness<'static, SitboardApp>| -> Vec<Option<egui::Color32>> {
+        counties.iter().map(|c| h.state().map_state().fill_colour(*c)).collect()
+    };
+    let mut moving = harness(app(None));
+    show_map(&mut moving, "2020-02-05");
+    let before = colours(&moving);
+    show_map(&mut moving, "2020-03-04");
+    let mut fresh = harness(app(None));
+    show_map(&mut fresh, "2020-03-04");
+    assert!(colours(&fresh).iter().all(Option::is_some), "every county is drawn");
+    assert_ne!(before, colours(&fresh), "the two days differ");
+    assert_eq!(colours(&moving), colours(&fresh));
+}

@@ -90,6 +90,11 @@ impl MapPanel {
         layer.get(code).and_then(|s| s.label).map(|w| tf.to_screen(w))
     }
 
+    /// The colour a county was filled with in the last frame.
+    pub fn fill_colour(&self, code: Adcode) -> Option<egui::Color32> {
+        self.scene.fill_colour(code)
+    }
+
     /// Whether the last frame drew the regions.
     pub fn drawn(&self) -> bool {
         self.regions_out.transform.is_some()

@@ -69,6 +69,10 @@ pub struct RegionsOutput {
 pub struct SceneCache {
     key: Option<SceneKey>,
     meshes: Vec<Arc<Mesh>>,
+    /// The vertices of each county in the fill mesh (`meshes[0]`), to recolour the counties
+    /// in place when only their colours change (a new day while playing): the borders and
+    /// the fill geometry stay.
+    fill_ranges: Vec<(Adcode, std::ops::Range<usize>)>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -79,6 +83,14 @@ struct SceneKey {
     lod: usize,
     colours: u64,
     ppp: u32,
+}
+
+impl SceneCache {
+    /// The colour a county was last filled with (tests check the map follows the day).
+    pub fn fill_colour(&self, code: Adcode) -> Option<Color32> {
+        let (_, range) = self.fill_ranges.iter().find(|(c, _)| *c == code)?;
+        self.meshes.first()?.vertices.get(range.start).map(|v| v.color)
+    }
 }
 
 pub struct RegionsPlugin<'a> {
@@ -117,19 +129,35 @@ impl Plugin for RegionsPlugin<'_> {
             colours: self.colours_key,
             ppp: ppp.to_bits(),
         };
+        let colour_of = |code: Adcode| {
+            self.states
+                .get(&code)
+                .map(|st| self.colours.get(self.mode.class_of(st)).copied().unwrap_or(theme::UNKNOWN))
+                .unwrap_or(theme::UNKNOWN)
+        };
+        let same_geometry = self.scene.key.is_some_and(|k| SceneKey { colours: key.colours, ..k } == key);
+        if self.scene.key != Some(key) && same_geometry && !self.scene.meshes.is_empty() {
+            let fills = Arc::make_mut(&mut self.scene.meshes[0]);
+            for (code, range) in &self.scene.fill_ranges {
+                let colour = colour_of(*code);
+                if let Some(vs) = fills.vertices.get_mut(range.clone()) {
+                    for v in vs {
+                        v.color = colour;
+                    }
+                }
+            }
+            self.scene.key = Some(key);
+        }
         if self.scene.key != Some(key) {
             let mut fills = Mesh::default();
+            let mut fill_ranges = Vec::new();
             let mut borders = [Mesh::default(), Mesh::default(), Mesh::default()];
             let mut tess = Tessellator::new(ppp, TessellationOptions::default(), [1, 1], Vec::new());
             tess.set_clip_rect(rect.expand(4.0));
             for s in layer.shapes.iter().filter(|s| visible(s)) {
                 let l = lod_of(s, lod_index);
                 if s.level == RegionLevel::County {
-                    let colour = self
-                        .states
-                        .get(&s.adcode)
-                        .map(|st| self.colours.get(self.mode.class_of(st)).copied().unwrap_or(theme::UNKNOWN))
-                        .unwrap_or(theme::UNKNOWN);
+                    let colour = colour_of(s.adcode);
                     let base = fills.vertices.len() as u32;
                     fills.vertices.extend(l.vertices.iter().map(|w| Vertex {
                         pos: tf.to_screen(*w),
@@ -137,6 +165,7 @@ impl Plugin for RegionsPlugin<'_> {
                         color: colour,
                     }));
                     fills.indices.extend(l.indices.iter().map(|i| base + i));
+                    fill_ranges.push((s.adcode, base as usize..fills.vertices.len()));
                 }
                 let (slot, stroke) = match s.level {
                     RegionLevel::County => (0, Stroke::new(0.7, Color32::from_rgba_unmultiplied(7, 18, 36, 200))),
@@ -149,6 +178,7 @@ impl Plugin for RegionsPlugin<'_> {
                 }
             }
             self.scene.meshes = std::iter::once(fills).chain(borders).map(Arc::new).collect();
+            self.scene.fill_ranges = fill_ranges;
             self.scene.key = Some(key);
         }
         let mut shapes: Vec<Shape> = self.scene.meshes.iter().map(|m| Shape::Mesh(m.clone())).collect();
