@@ -134,7 +134,10 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel, commands: 
         let gap = ui.spacing().item_spacing.x;
         ui.horizontal_top(|ui| {
             widgets::card(ui, width * 0.46, |ui| figures(ui, v, &cmp, a, b));
-            widgets::card(ui, width * 0.51 - gap, |ui| {
+            // The figures card grows with its labels (English is wider): the curve takes
+            // what is left of the row.
+            let rest = (ui.available_width() - 14.0).max(240.0);
+            widgets::card(ui, rest, |ui| {
                 ui.label(RichText::new(c.curve).small().color(theme::TEXT_DIM));
                 curve(ui, &cmp, a, b);
             });
