@@ -83,7 +83,14 @@ fn two_moments_side_by_side_with_the_change_and_the_directives_between() {
 /// One map per instant, linked: dragging the map at A moves the map at B the same way.
 #[test]
 fn the_two_maps_show_each_instant_and_move_together() {
-    let mut h = harness(demo_app(Lang::En));
+    // A tall window, so that both maps are on screen without scrolling.
+    let mut h = Harness::builder()
+        .with_size([1920.0, 1600.0])
+        .with_context_setup(|ctx| {
+            sitboard::ui::fonts::install(ctx);
+            sitboard::ui::theme::apply(ctx);
+        })
+        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), demo_app(Lang::En));
     h.state_mut().apply(UiCommand::SetDate(date("2020-03-03")));
     h.state_mut().apply(UiCommand::SelectRegion(province()));
     h.state_mut().apply(UiCommand::SetTab(MainTab::Compare));
@@ -91,26 +98,10 @@ fn the_two_maps_show_each_instant_and_move_together() {
     let a_label = format!("A  Map at · {}", format_as_of(end_of_day(date("2020-02-25"))));
     let b_label = format!("B  Map at · {}", format_as_of(end_of_day(date("2020-03-03"))));
     assert!(has(&h, &a_label) && has(&h, &b_label), "a map per instant");
-    // Each map's legend counts its own instant's levels: the two differ over that week.
-    // Scroll the maps into view, then drag the map at A.
-    for _ in 0..40 {
-        if h.get_by_label(&a_label).rect().bottom() < 500.0 {
-            break;
-        }
-        // At the right edge, over the scroll bar (over the map the wheel would zoom it).
-        h.hover_at(egui::pos2(1912.0, 700.0));
-        h.event(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Point,
-            delta: egui::vec2(0.0, -120.0),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Wheel,
-            modifiers: egui::Modifiers::NONE,
-        });
-        h.run();
-    }
     let before = h.state().compare_state().map_views();
     assert_eq!(before.0, before.1, "both maps start on the same view");
-    let start = h.get_by_label(&a_label).rect().center_bottom() + egui::vec2(120.0, 200.0);
+    // Right of the legend (which sits at the map's left edge, 270 px wide).
+    let start = h.get_by_label(&a_label).rect().left_bottom() + egui::vec2(420.0, 200.0);
     h.hover_at(start);
     h.run();
     h.drag_at(start);
