@@ -30,6 +30,8 @@ pub struct Config {
     /// Record what the board follows: `true` (into `archive.sqlite` in the data dir) or a
     /// file path.
     pub record: Option<Record>,
+    /// The board window's renderer: `auto` (default), `gpu`, `gl` or `cpu`.
+    pub renderer: Option<super::RendererChoice>,
 }
 
 /// `record = true | false | "FILE"`.
@@ -123,6 +125,17 @@ mod tests {
         assert!(e.contains("lnag"), "{e}");
         let e = parse("data = 3\n", p).unwrap_err();
         assert!(e.contains("sitboard.toml"), "{e}");
+        let e = parse("renderer = \"vulkan\"\n", p).unwrap_err();
+        assert!(e.contains("renderer") || e.contains("vulkan"), "{e}");
+    }
+
+    #[test]
+    fn renderer_in_the_config() {
+        let p = Path::new("sitboard.toml");
+        let cfg = parse("renderer = \"cpu\"\n", p).unwrap().unwrap();
+        assert_eq!(cfg.renderer, Some(super::super::RendererChoice::Cpu));
+        assert_eq!(parse("renderer = \"gl\"\n", p).unwrap().unwrap().renderer, Some(super::super::RendererChoice::Gl));
+        assert_eq!(parse("lang = \"en\"\n", p).unwrap().unwrap().renderer, None);
     }
 
     #[test]

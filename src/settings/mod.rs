@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
-pub use self::view::{CurveMode, MainTab, MapMode, StartView};
+pub use self::view::{CurveMode, MainTab, MapMode, RendererChoice, StartView};
 use crate::feed::{self, FeedSource, LoadOutcome};
 use crate::hub_client::HubTarget;
 use crate::i18n::Lang;
@@ -40,6 +40,8 @@ pub struct Overrides {
     pub replay: Option<PathBuf>,
     /// Record what the board follows into this archive.
     pub record: Option<PathBuf>,
+    /// The renderer of the board window (`--renderer`).
+    pub renderer: Option<RendererChoice>,
 }
 
 /// Everything the board and the commands need to start: settings merged from the command
@@ -65,6 +67,8 @@ pub struct Settings {
     pub replay: Option<PathBuf>,
     /// Where the board records what it follows (`--record`, or `record` in sitboard.toml).
     pub record: Option<PathBuf>,
+    /// The renderer of the board window (`--renderer`, or `renderer` in sitboard.toml).
+    pub renderer: RendererChoice,
 }
 
 /// Start-up choices of the board window, applied once data arrives.
@@ -141,6 +145,7 @@ impl Settings {
             data_dir,
             replay,
             record,
+            renderer: o.renderer.or(cfg.renderer).unwrap_or_default(),
         }
     }
 
@@ -158,6 +163,7 @@ impl Settings {
             data_dir: None,
             replay: None,
             record: None,
+            renderer: RendererChoice::default(),
         }
     }
 

@@ -51,6 +51,8 @@ pub struct BoardStatus<'a> {
     /// A live source's newest day went back from the first day to the second (shown until
     /// dismissed).
     pub went_back: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// The renderer drawing the window (none in tests): shown with the sources.
+    pub renderer: Option<&'a crate::ui::renderer::RendererInfo>,
 }
 
 /// What every panel renders from: the situation, the selected region and checkpoint, the
