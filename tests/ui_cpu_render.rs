@@ -119,7 +119,10 @@ fn dump(name: &str, gpu: &[u8], cpu: &[[u8; 4]], w: usize, h: usize) -> String {
 fn the_cpu_renderer_draws_what_wgpu_draws() {
     if sitboard::ui::renderer::probe_wgpu().is_none() {
         // No adapter at all (not even lavapipe): nothing to compare against.
-        assert!(std::env::var_os("SITBOARD_REQUIRE_WGPU").is_none(), "SITBOARD_REQUIRE_WGPU is set but wgpu has no adapter");
+        assert!(
+            std::env::var_os("SITBOARD_REQUIRE_WGPU").is_none(),
+            "SITBOARD_REQUIRE_WGPU is set but wgpu has no adapter"
+        );
         eprintln!("skipped: wgpu finds no adapter (install mesa-vulkan-drivers for lavapipe)");
         return;
     }

@@ -43,16 +43,13 @@ pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyho
     let ctx = egui::Context::default();
     let proxy: EventLoopProxy<UserEvent> = event_loop.create_proxy();
     ctx.set_request_repaint_callback(move |r| {
-        let _ = proxy.send_event(UserEvent::Repaint {
-            when: Instant::now() + r.delay,
-            pass_nr: r.current_cumulative_pass_nr,
-        });
+        let _ = proxy
+            .send_event(UserEvent::Repaint { when: Instant::now() + r.delay, pass_nr: r.current_cumulative_pass_nr });
     });
 
     let storage = RonStorage::open();
     let viewport = super::viewport(&start);
-    let mut app =
-        SitboardApp::create(&ctx, storage.as_ref().map(|s| s as &dyn eframe::Storage), settings, start);
+    let mut app = SitboardApp::create(&ctx, storage.as_ref().map(|s| s as &dyn eframe::Storage), settings, start);
     app.set_renderer(info);
 
     let mut runner = Runner {
@@ -117,9 +114,8 @@ struct Runner {
 
 impl Runner {
     fn open_window(&mut self, el: &ActiveEventLoop) -> anyhow::Result<()> {
-        let window = Rc::new(
-            egui_winit::create_window(&self.ctx, el, &self.viewport).context("cannot open the board window")?,
-        );
+        let window =
+            Rc::new(egui_winit::create_window(&self.ctx, el, &self.viewport).context("cannot open the board window")?);
         let surface = softbuffer::Surface::new(&self.softbuffer_ctx, window.clone())
             .map_err(|e| anyhow!("cannot draw into the window (softbuffer): {e}"))?;
         let input = egui_winit::State::new(
@@ -165,7 +161,13 @@ impl Runner {
         win.input.handle_platform_output_with_event_loop(&win.window, el, std::mem::take(&mut out.platform_output));
         if let Some(vo) = out.viewport_output.remove(&ViewportId::ROOT) {
             let mut actions = Vec::new();
-            egui_winit::process_viewport_commands(&self.ctx, &mut win.viewport_info, vo.commands, &win.window, &mut actions);
+            egui_winit::process_viewport_commands(
+                &self.ctx,
+                &mut win.viewport_info,
+                vo.commands,
+                &win.window,
+                &mut actions,
+            );
             if vo.repaint_delay < Duration::from_secs(3600 * 24) {
                 let when = Instant::now() + vo.repaint_delay;
                 self.next_repaint = Some(self.next_repaint.map_or(when, |t| t.min(when)));
@@ -224,7 +226,10 @@ impl Runner {
         let t3 = Instant::now();
         self.stats.add(t1 - t0, t2 - t1, t3 - t2, damage.iter().map(|r| (r[2] - r[0]) * (r[3] - r[1])).sum());
         if self.stats.frames == 1 {
-            tracing::info!("cpu renderer: first frame presented {:.0} ms after the runner started", self.started.elapsed().as_secs_f64() * 1000.0);
+            tracing::info!(
+                "cpu renderer: first frame presented {:.0} ms after the runner started",
+                self.started.elapsed().as_secs_f64() * 1000.0
+            );
         }
         if self.last_save.elapsed() >= AUTOSAVE {
             self.save();

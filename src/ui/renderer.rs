@@ -34,7 +34,9 @@ impl RendererInfo {
 /// Whether an adapter or `GL_RENDERER` name is a software rasterizer.
 pub fn is_software_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    ["llvmpipe", "lavapipe", "softpipe", "swiftshader", "swrast", "microsoft basic render"].iter().any(|s| n.contains(s))
+    ["llvmpipe", "lavapipe", "softpipe", "swiftshader", "swrast", "microsoft basic render"]
+        .iter()
+        .any(|s| n.contains(s))
 }
 
 /// What wgpu would draw with: the adapter's name and whether it is a software one. `None`

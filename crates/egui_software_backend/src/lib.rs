@@ -46,7 +46,6 @@ pub(crate) mod render;
 #[cfg(feature = "raster_stats")]
 pub mod stats;
 
-
 #[inline(always)]
 #[allow(dead_code)]
 pub(crate) fn sse41() -> bool {
@@ -220,7 +219,12 @@ impl EguiSoftwareRender {
         self.update_dirty_tiles();
         self.clear_unused_cached_prims();
 
-        if self.redraw_everything_this_frame || self.dirty_tiles.iter().any(|m| m & Self::DIRTY_TILE_MASK != 0) {
+        if self.redraw_everything_this_frame
+            || self
+                .dirty_tiles
+                .iter()
+                .any(|m| m & Self::DIRTY_TILE_MASK != 0)
+        {
             self.update_canvas_from_cached();
         }
 
@@ -799,7 +803,9 @@ impl EguiSoftwareRender {
         }
         let [tiles_x, tiles_y] = self.tiles_dim;
         let dirty = |tx: usize, ty: usize| {
-            self.dirty_tiles.get(tx + ty * tiles_x).is_some_and(|m| m & Self::DIRTY_TILE_MASK != 0)
+            self.dirty_tiles
+                .get(tx + ty * tiles_x)
+                .is_some_and(|m| m & Self::DIRTY_TILE_MASK != 0)
         };
         let mut out: Vec<[usize; 4]> = Vec::new();
         for ty in 0..tiles_y {
@@ -813,9 +819,17 @@ impl EguiSoftwareRender {
                 while tx < tiles_x && dirty(tx, ty) {
                     tx += 1;
                 }
-                let rect = [first * TILE_SIZE, ty * TILE_SIZE, (tx * TILE_SIZE).min(w), ((ty + 1) * TILE_SIZE).min(h)];
+                let rect = [
+                    first * TILE_SIZE,
+                    ty * TILE_SIZE,
+                    (tx * TILE_SIZE).min(w),
+                    ((ty + 1) * TILE_SIZE).min(h),
+                ];
                 // Runs over the same columns on consecutive tile rows become one rectangle.
-                match out.iter_mut().find(|r| r[0] == rect[0] && r[2] == rect[2] && r[3] == rect[1]) {
+                match out
+                    .iter_mut()
+                    .find(|r| r[0] == rect[0] && r[2] == rect[2] && r[3] == rect[1])
+                {
                     Some(r) => r[3] = rect[3],
                     None => out.push(rect),
                 }
@@ -893,7 +907,9 @@ impl EguiSoftwareRender {
         if delta.options.magnification != delta.options.minification {
             // Would need helper lanes to impl?
             #[cfg(feature = "log")]
-            log::warn!("TextureOptions magnification and minification not matching is unsupported.");
+            log::warn!(
+                "TextureOptions magnification and minification not matching is unsupported."
+            );
         }
         let egui::ImageData::Color(image) = &delta.image;
         let pixels = &image.pixels;
@@ -921,7 +937,8 @@ impl EguiSoftwareRender {
                 }
             }
         } else {
-            let new_texture = EguiTexture::new(self.output_field_order, delta.options, size, pixels);
+            let new_texture =
+                EguiTexture::new(self.output_field_order, delta.options, size, pixels);
             // A whole texture replaced: primitives cached with the old one are stale even when
             // their meshes (and so their hashes) did not change.
             if self.textures.insert(id, new_texture).is_some() {

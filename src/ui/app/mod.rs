@@ -15,8 +15,8 @@ use super::command::Commands;
 use super::context::{BoardStatus, ViewerContext};
 use super::panels::map::layer::MapLayer;
 use super::panels::{self, Panels};
-use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, ReplayLink, Waker};
 use super::renderer::RendererInfo;
+use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, ReplayLink, Waker};
 use super::{fonts, theme};
 use crate::feed::{IngestReport, LoadOutcome};
 use crate::hub_client::HubTarget;
@@ -85,8 +85,7 @@ impl SitboardApp {
     ) -> Self {
         fonts::install(ctx);
         theme::apply(ctx);
-        let mut state: BoardState =
-            storage.and_then(|s| eframe::get_value(s, state::STORAGE_KEY)).unwrap_or_default();
+        let mut state: BoardState = storage.and_then(|s| eframe::get_value(s, state::STORAGE_KEY)).unwrap_or_default();
         state.lang = start.lang_override.unwrap_or(if storage.is_some() { state.lang } else { settings.lang });
         let waker = Waker::new(Some(ctx.clone()));
         let view = start.start_view();
