@@ -24,6 +24,12 @@ struct CpuSide {
     frame: Option<(Vec<[u8; 4]>, usize, usize)>,
 }
 
+impl Drop for CpuSide {
+    fn drop(&mut self) {
+        self.pending.clear(); // what arrived after the last frame is never drawn
+    }
+}
+
 /// Feeds every texture change and every rendered frame to both wgpu and the CPU rasterizer.
 struct Tee {
     gpu: WgpuTestRenderer,
@@ -43,8 +49,9 @@ impl TestRenderer for Tee {
         let primitives = ctx.tessellate(output.shapes.clone(), ppp);
         {
             let mut cpu = self.cpu.borrow_mut();
-            let pending = std::mem::take(&mut cpu.pending);
+            let mut pending = std::mem::take(&mut cpu.pending);
             cpu.raster.render_to_canvas(w, h, &primitives, &pending, ppp);
+            pending.clear(); // applied
             let (px, cw, ch) = cpu.raster.canvas();
             let frame = (px.to_vec(), cw, ch);
             cpu.frame = Some(frame);
@@ -141,11 +148,17 @@ fn the_cpu_renderer_draws_what_wgpu_draws() {
         .build_ui_state(|ui, app: &mut sitboard::ui::SitboardApp| app.frame(ui), demo_app(Lang::Zh));
     harness.run();
 
+    let mut previous: Option<Vec<u8>> = None;
     for (name, tab) in [("overview", MainTab::Overview), ("map", MainTab::Map)] {
         harness.state_mut().apply(UiCommand::SetTab(tab));
         harness.run();
         let gpu = harness.render().expect("wgpu renders the board");
         let (w, h) = (gpu.width() as usize, gpu.height() as usize);
+        // The tab switch really drew something else (the comparison is not of a blank frame).
+        if let Some(prev) = previous.replace(gpu.as_raw().clone()) {
+            let changed = prev.chunks_exact(4).zip(gpu.as_raw().chunks_exact(4)).filter(|(a, b)| a != b).count();
+            assert!(changed > w * h / 10, "{name}: the frame barely changed from the previous tab ({changed} pixels)");
+        }
         let side = cpu.borrow();
         let Some((frame, cw, ch)) = &side.frame else { panic!("the CPU rasterizer saw no frame") };
         assert_eq!((*cw, *ch), (w, h), "{name}: both renderers draw the same size");

@@ -60,6 +60,7 @@ pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyho
         viewport,
         softbuffer_ctx,
         raster: EguiSoftwareRender::new(ColorFieldOrder::Bgra),
+        textures: egui::TexturesDelta::default(),
         next_repaint: None,
         we_asked: false,
         presented_size: None,
@@ -68,7 +69,9 @@ pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyho
         stats: FrameStats::default(),
         error: None,
     };
-    event_loop.run_app(&mut runner).context("the window system's event loop failed")?;
+    let ran = event_loop.run_app(&mut runner);
+    runner.textures.clear(); // the window is gone: nothing left to draw them into
+    ran.context("the window system's event loop failed")?;
     runner.stats.log();
     match runner.error.take() {
         Some(e) => Err(e),
@@ -99,6 +102,8 @@ struct Runner {
     viewport: egui::ViewportBuilder,
     softbuffer_ctx: softbuffer::Context<OwnedDisplayHandle>,
     raster: EguiSoftwareRender,
+    /// Texture changes not yet given to the rasterizer.
+    textures: egui::TexturesDelta,
     /// The earliest frame egui asked for.
     next_repaint: Option<Instant>,
     /// The next `RedrawRequested` is one we asked for (else the window system wants the
@@ -177,6 +182,8 @@ impl Runner {
             el.exit();
         }
         let primitives = self.ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
+        // Texture changes wait here until a frame is rasterized (none while minimized).
+        self.textures.append(std::mem::take(&mut out.textures_delta));
         let t1 = Instant::now();
 
         let size = win.window.inner_size();
@@ -187,9 +194,10 @@ impl Runner {
             w.get() as usize,
             h.get() as usize,
             &primitives,
-            &out.textures_delta,
+            &self.textures,
             out.pixels_per_point,
         );
+        self.textures.clear(); // applied
         let t2 = Instant::now();
         let new_size = self.presented_size != Some((w.get(), h.get()));
         if new_size {
