@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::i18n::Lang;
 use crate::secret::Secret;
-use crate::settings::{MapMode, Overrides, Settings, StartOptions, StartView, parse_date_arg};
+use crate::settings::{MapMode, Overrides, RendererChoice, Settings, StartOptions, StartView, parse_date_arg};
 
 pub mod archive;
 mod check;
@@ -89,6 +89,12 @@ pub struct Cli {
     /// Board: what the map colours counties by.
     #[arg(long, value_enum, value_name = "MODE")]
     pub map_colour: Option<MapMode>,
+
+    /// Board: the renderer. `auto` (default) uses the GPU, or the CPU rasterizer when the
+    /// only graphics adapter is a software one (llvmpipe, lavapipe, WARP: no GPU); `gpu`
+    /// (wgpu), `gl` (OpenGL) and `cpu` force one. Also `renderer = "…"` in sitboard.toml.
+    #[arg(long, value_enum, value_name = "RENDERER")]
+    pub renderer: Option<RendererChoice>,
 
     /// Board: window size in points, e.g. 1920x1080.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
@@ -184,6 +190,7 @@ impl Cli {
             replay: self.replay.clone(),
             record: self.record.clone(),
             keep_days: self.keep_days,
+            renderer: self.renderer,
         }
     }
 

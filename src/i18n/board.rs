@@ -49,6 +49,10 @@ tr_table! {
         tab_wall: "大屏", "Wall";
         // Frame-time overlay.
         frame_time: "每帧 CPU", "CPU per frame";
+        // The renderer line with the sources: "渲染器：cpu（软件，llvmpipe）".
+        renderer: "渲染器", "Renderer";
+        renderer_software: "软件渲染", "software";
+        renderer_hardware: "硬件加速", "hardware";
     }
 }
 

@@ -32,6 +32,8 @@ pub struct Config {
     pub record: Option<Record>,
     /// Keep the last N days of the recording (default: everything).
     pub record_keep_days: Option<u32>,
+    /// The board window's renderer: `auto` (default), `gpu`, `gl` or `cpu`.
+    pub renderer: Option<super::RendererChoice>,
 }
 
 /// `record = true | false | "FILE"`.
@@ -125,6 +127,17 @@ mod tests {
         assert!(e.contains("lnag"), "{e}");
         let e = parse("data = 3\n", p).unwrap_err();
         assert!(e.contains("sitboard.toml"), "{e}");
+        let e = parse("renderer = \"vulkan\"\n", p).unwrap_err();
+        assert!(e.contains("renderer") || e.contains("vulkan"), "{e}");
+    }
+
+    #[test]
+    fn renderer_in_the_config() {
+        let p = Path::new("sitboard.toml");
+        let cfg = parse("renderer = \"cpu\"\n", p).unwrap().unwrap();
+        assert_eq!(cfg.renderer, Some(super::super::RendererChoice::Cpu));
+        assert_eq!(parse("renderer = \"gl\"\n", p).unwrap().unwrap().renderer, Some(super::super::RendererChoice::Gl));
+        assert_eq!(parse("lang = \"en\"\n", p).unwrap().unwrap().renderer, None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
-pub use self::view::{CurveMode, MainTab, MapMode, StartView};
+pub use self::view::{CurveMode, MainTab, MapMode, RendererChoice, StartView};
 use crate::feed::{self, FeedSource, LoadOutcome};
 use crate::hub_client::HubTarget;
 use crate::i18n::Lang;
@@ -42,6 +42,8 @@ pub struct Overrides {
     pub record: Option<PathBuf>,
     /// Recordings keep the last N days (default: everything).
     pub keep_days: Option<u32>,
+    /// The renderer of the board window (`--renderer`).
+    pub renderer: Option<RendererChoice>,
 }
 
 /// Everything the board and the commands need to start: settings merged from the command
@@ -70,6 +72,8 @@ pub struct Settings {
     /// How much a recording keeps (`--keep-days`, or `record_keep_days`): `None` keeps
     /// everything.
     pub record_keep: Option<chrono::Duration>,
+    /// The renderer of the board window (`--renderer`, or `renderer` in sitboard.toml).
+    pub renderer: RendererChoice,
 }
 
 /// Start-up choices of the board window, applied once data arrives.
@@ -147,6 +151,7 @@ impl Settings {
             replay,
             record,
             record_keep: o.keep_days.or(cfg.record_keep_days).map(|d| chrono::Duration::days(i64::from(d))),
+            renderer: o.renderer.or(cfg.renderer).unwrap_or_default(),
         }
     }
 
@@ -165,6 +170,7 @@ impl Settings {
             replay: None,
             record: None,
             record_keep: None,
+            renderer: RendererChoice::default(),
         }
     }
 

@@ -88,3 +88,30 @@ impl StartView {
         }
     }
 }
+
+/// Which renderer draws the board window (`--renderer`, `renderer = "…"` in sitboard.toml).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum RendererChoice {
+    /// The GPU path on a hardware adapter; the CPU rasterizer when the only adapter is a
+    /// software one (llvmpipe, lavapipe, WARP…), where it costs the least.
+    #[default]
+    Auto,
+    /// eframe on wgpu (Vulkan, Metal, DX12…).
+    Gpu,
+    /// eframe on OpenGL (glow).
+    Gl,
+    /// egui's meshes rasterized on the CPU into the window (softbuffer), redrawing only what changed.
+    Cpu,
+}
+
+impl RendererChoice {
+    pub fn name(self) -> &'static str {
+        match self {
+            RendererChoice::Auto => "auto",
+            RendererChoice::Gpu => "gpu",
+            RendererChoice::Gl => "gl",
+            RendererChoice::Cpu => "cpu",
+        }
+    }
+}

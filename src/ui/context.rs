@@ -54,6 +54,8 @@ pub struct BoardStatus<'a> {
     /// The data is an exercise (演练): "now" is the exercise clock, records are exercise
     /// records.
     pub exercise: bool,
+    /// The renderer drawing the window (none in tests): shown with the sources.
+    pub renderer: Option<&'a crate::ui::renderer::RendererInfo>,
 }
 
 /// What every panel renders from: the situation, the selected region and checkpoint, the

@@ -7,9 +7,11 @@
 pub mod app;
 pub mod command;
 pub mod context;
+pub mod cpu_runner;
 pub mod fonts;
 pub mod panels;
 pub mod plot;
+pub mod renderer;
 pub mod theme;
 pub mod widgets;
 pub mod workers;
@@ -20,10 +22,10 @@ pub use crate::settings::MainTab;
 pub use app::{BoardState, SitboardApp};
 pub use command::UiCommand;
 
-use crate::settings::{Settings, StartOptions};
+use crate::settings::{RendererChoice, Settings, StartOptions};
 
-/// Open the board window (blocks until it is closed).
-pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
+/// The board window's viewport: title, size and full screen (every renderer opens the same).
+pub fn viewport(start: &StartOptions) -> egui::ViewportBuilder {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Sitboard")
         .with_inner_size(start.size.map(|(w, h)| [w, h]).unwrap_or([1600.0, 960.0]))
@@ -31,12 +33,45 @@ pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
     if start.fullscreen || start.wall {
         viewport = viewport.with_fullscreen(true);
     }
-    let options = eframe::NativeOptions { viewport, ..Default::default() };
-    let result = eframe::run_native(
-        "Sitboard",
-        options,
-        Box::new(move |cc| Ok(Box::new(SitboardApp::new(cc, settings, start)))),
-    );
+    viewport
+}
+
+/// The app id eframe stores the board state under (`eframe::storage_dir(APP_ID)/app.ron`);
+/// the CPU runner uses the same file.
+pub const APP_ID: &str = "Sitboard";
+
+/// Open the board window with the renderer the settings ask for (blocks until it is closed).
+pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
+    let asked = settings.renderer;
+    let (kind, probe) = renderer::resolve(asked);
+    match &probe {
+        Some((name, software)) => tracing::info!(
+            "renderer {}: wgpu adapter {name} ({}): {} path",
+            asked.name(),
+            if *software { "software" } else { "hardware" },
+            kind.name()
+        ),
+        None if asked == RendererChoice::Auto => {
+            tracing::info!("renderer auto: wgpu found no adapter: {} path", kind.name())
+        }
+        None => {}
+    }
+    let result = match kind {
+        RendererChoice::Cpu => {
+            let info = renderer::RendererInfo {
+                kind,
+                adapter: match probe {
+                    Some((name, _)) => format!("egui_software_backend; wgpu: {name}"),
+                    None => "egui_software_backend".to_owned(),
+                },
+                software: true,
+            };
+            tracing::info!("renderer: cpu (software rasterizer in this process)");
+            cpu_runner::run(settings, start, info).map_err(|e| e.to_string())
+        }
+        RendererChoice::Gl => run_eframe(settings, start, eframe::Renderer::Glow),
+        RendererChoice::Gpu | RendererChoice::Auto => run_eframe(settings, start, eframe::Renderer::Wgpu),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -44,4 +79,48 @@ pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The board in eframe, on wgpu or OpenGL.
+fn run_eframe(settings: Settings, start: StartOptions, renderer: eframe::Renderer) -> Result<(), String> {
+    let options = eframe::NativeOptions { viewport: viewport(&start), renderer, ..Default::default() };
+    eframe::run_native(
+        APP_ID,
+        options,
+        Box::new(move |cc| {
+            let info = eframe_renderer_info(cc);
+            tracing::info!(
+                "renderer: {} on {} ({})",
+                info.kind.name(),
+                info.adapter,
+                if info.software { "software" } else { "hardware" }
+            );
+            let mut app = SitboardApp::new(cc, settings, start);
+            app.set_renderer(info);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// What eframe draws with: the wgpu adapter, or OpenGL's `GL_RENDERER`.
+fn eframe_renderer_info(cc: &eframe::CreationContext<'_>) -> renderer::RendererInfo {
+    if let Some(rs) = &cc.wgpu_render_state {
+        let a = rs.adapter.get_info();
+        let software = a.device_type == eframe::wgpu::DeviceType::Cpu || renderer::is_software_name(&a.name);
+        return renderer::RendererInfo {
+            kind: RendererChoice::Gpu,
+            adapter: format!("{} ({:?})", a.name, a.backend),
+            software,
+        };
+    }
+    if let Some(gl) = &cc.gl {
+        use eframe::glow::HasContext as _;
+        // SAFETY: eframe made this GL context current before creating the app; reading the
+        // RENDERER string has no other precondition.
+        let name = unsafe { gl.get_parameter_string(eframe::glow::RENDERER) };
+        let software = renderer::is_software_name(&name);
+        return renderer::RendererInfo { kind: RendererChoice::Gl, adapter: name, software };
+    }
+    renderer::RendererInfo { kind: RendererChoice::Gpu, adapter: String::new(), software: false }
 }

@@ -15,6 +15,7 @@ use super::command::Commands;
 use super::context::{BoardStatus, ViewerContext};
 use super::panels::map::layer::MapLayer;
 use super::panels::{self, Panels};
+use super::renderer::RendererInfo;
 use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, ReplayLink, Waker};
 use super::{fonts, theme};
 use crate::feed::{IngestReport, LoadOutcome};
@@ -74,17 +75,29 @@ pub struct SitboardApp {
     frame_cpu_ms: Option<f32>,
     show_frame_time: bool,
     map_layer: Option<Arc<MapLayer>>,
+    /// The renderer drawing the window, as the runner reported it (none in tests).
+    renderer: Option<RendererInfo>,
 }
 
 impl SitboardApp {
     /// The app as eframe creates it: restore saved state, start the workers.
     pub fn new(cc: &eframe::CreationContext<'_>, settings: Settings, start: StartOptions) -> Self {
-        fonts::install(&cc.egui_ctx);
-        theme::apply(&cc.egui_ctx);
-        let mut state: BoardState =
-            cc.storage.and_then(|s| eframe::get_value(s, state::STORAGE_KEY)).unwrap_or_default();
-        state.lang = start.lang_override.unwrap_or(if cc.storage.is_some() { state.lang } else { settings.lang });
-        let waker = Waker::new(Some(cc.egui_ctx.clone()));
+        Self::create(&cc.egui_ctx, cc.storage, settings, start)
+    }
+
+    /// The app for a window's egui context, restoring the state saved in `storage` (eframe's
+    /// and the CPU runner's construction: both go through here), and starting the workers.
+    pub fn create(
+        ctx: &egui::Context,
+        storage: Option<&dyn eframe::Storage>,
+        settings: Settings,
+        start: StartOptions,
+    ) -> Self {
+        fonts::install(ctx);
+        theme::apply(ctx);
+        let mut state: BoardState = storage.and_then(|s| eframe::get_value(s, state::STORAGE_KEY)).unwrap_or_default();
+        state.lang = start.lang_override.unwrap_or(if storage.is_some() { state.lang } else { settings.lang });
+        let waker = Waker::new(Some(ctx.clone()));
         let view = start.start_view();
         let map_mode = start.map_mode;
         let mut app = Self::with_settings(state, &settings, start, waker.clone());
@@ -155,6 +168,7 @@ impl SitboardApp {
             frame_cpu_ms: None,
             show_frame_time: false,
             map_layer: None,
+            renderer: None,
         }
     }
 
@@ -332,6 +346,16 @@ impl SitboardApp {
         self.panels.map.checkpoint_screen_pos(id)
     }
 
+    /// The renderer drawing the window (shown with the sources).
+    pub fn set_renderer(&mut self, info: RendererInfo) {
+        self.renderer = Some(info);
+    }
+
+    /// Save what survives a restart (eframe's `save`, and the CPU runner's).
+    pub fn save_state(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, state::STORAGE_KEY, &self.state);
+    }
+
     /// The map panel's state (tests check that no tile layer exists without a tile URL).
     pub fn map_state(&self) -> &panels::MapPanel {
         &self.panels.map
@@ -372,6 +396,7 @@ impl SitboardApp {
             replaying: self.replay.as_ref().and_then(|r| r.info.as_ref()),
             exercise: self.exercise,
             went_back: self.notice,
+            renderer: self.renderer.as_ref(),
         };
         let checkpoint = self.state.checkpoint.as_deref();
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| ViewerContext {
@@ -404,6 +429,9 @@ impl SitboardApp {
                             .small()
                             .color(theme::TEXT_DIM),
                     );
+                    if let Some(r) = &self.renderer {
+                        ui.label(egui::RichText::new(r.describe(lang.tr())).small().color(theme::TEXT_DIM));
+                    }
                 });
         }
         self.frame_cpu_ms = Some(started.elapsed().as_secs_f32() * 1000.0);
@@ -434,7 +462,7 @@ impl eframe::App for SitboardApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, state::STORAGE_KEY, &self.state);
+        self.save_state(storage);
     }
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {

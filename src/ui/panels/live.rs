@@ -112,7 +112,13 @@ pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
 }
 
 /// The sources window: every live source with its full state.
-pub fn sources_window(ctx: &egui::Context, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
+pub fn sources_window(
+    ctx: &egui::Context,
+    live: &LiveLink,
+    tr: &Tr,
+    renderer: Option<&crate::ui::renderer::RendererInfo>,
+    commands: &mut Commands,
+) {
     if !live.show_sources {
         return;
     }
@@ -128,6 +134,10 @@ pub fn sources_window(ctx: &egui::Context, live: &LiveLink, tr: &Tr, commands: &
                 }
                 if ui.button(l.retry_now).on_hover_text(l.retry_now_hint).clicked() {
                     commands.push(UiCommand::RetryNow);
+                }
+                if let Some(r) = renderer {
+                    ui.separator();
+                    ui.label(RichText::new(r.describe(tr)).size(theme::SMALL).color(theme::TEXT_DIM));
                 }
             });
         },

@@ -111,7 +111,7 @@ pub fn board(
     }
     if let Some(l) = status.live {
         live::banner(ui, l, tr, commands);
-        live::sources_window(ui.ctx(), l, tr, commands);
+        live::sources_window(ui.ctx(), l, tr, status.renderer, commands);
     }
 
     let Some(view) = view else {

@@ -131,6 +131,9 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                         s.origin
                     ));
                 }
+                if let Some(r) = status.renderer {
+                    hover.push_str(&r.describe(tr));
+                }
                 let label = if synthetic {
                     format!("{}: {summary} ({})", tr.board.source, tr.board.synthetic_data)
                 } else {

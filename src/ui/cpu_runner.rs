@@ -1,0 +1,444 @@
+//! The board on the CPU (`--renderer cpu`, issue 19): a winit window, egui-winit for input,
+//! egui's meshes rasterized by the vendored `egui_software_backend` into a `softbuffer`
+//! surface. The rasterizer caches every clipped primitive it drew and recomposites only the
+//! 64 px tiles whose primitives changed; only those tiles are copied and presented (X11 SHM
+//! `put_image` per damaged rectangle), so a frame where a label changes costs a label.
+//!
+//! A frame is drawn only when egui asks for one (input, `request_repaint[_after]` from the
+//! board or its workers), as in eframe: nothing changing means no frames at all.
+//!
+//! The board state is saved where eframe saves it (`eframe::storage_dir("Sitboard")/app.ron`,
+//! the same RON key-value file, the same key), so switching renderers keeps the board's
+//! state. eframe's own `FileStorage` is private, hence [`RonStorage`].
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, anyhow};
+use egui::ViewportId;
+use egui_software_backend::{ColorFieldOrder, EguiSoftwareRender};
+use winit::application::ApplicationHandler;
+use winit::event::WindowEvent;
+use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, EventLoopProxy, OwnedDisplayHandle};
+use winit::window::{Window, WindowId};
+
+use super::SitboardApp;
+use super::renderer::RendererInfo;
+use crate::settings::{Settings, StartOptions};
+
+/// How often the state is saved while frames are drawn (eframe's autosave interval).
+const AUTOSAVE: Duration = Duration::from_secs(30);
+
+/// Open the board in a window drawn by the CPU rasterizer; blocks until it is closed.
+pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let event_loop: EventLoop<UserEvent> =
+        EventLoop::with_user_event().build().context("cannot start the window system's event loop")?;
+    let softbuffer_ctx = softbuffer::Context::new(event_loop.owned_display_handle())
+        .map_err(|e| anyhow!("softbuffer cannot use this display: {e}"))?;
+
+    let ctx = egui::Context::default();
+    let proxy: EventLoopProxy<UserEvent> = event_loop.create_proxy();
+    ctx.set_request_repaint_callback(move |r| {
+        let _ = proxy
+            .send_event(UserEvent::Repaint { when: Instant::now() + r.delay, pass_nr: r.current_cumulative_pass_nr });
+    });
+
+    let storage = RonStorage::open();
+    let viewport = super::viewport(&start);
+    let mut app = SitboardApp::create(&ctx, storage.as_ref().map(|s| s as &dyn eframe::Storage), settings, start);
+    app.set_renderer(info);
+
+    let mut runner = Runner {
+        window: None,
+        ctx,
+        app,
+        storage,
+        viewport,
+        softbuffer_ctx,
+        raster: EguiSoftwareRender::new(ColorFieldOrder::Bgra),
+        textures: egui::TexturesDelta::default(),
+        next_repaint: None,
+        we_asked: false,
+        presented_size: None,
+        last_save: Instant::now(),
+        started,
+        stats: FrameStats::default(),
+        error: None,
+    };
+    let ran = event_loop.run_app(&mut runner);
+    runner.textures.clear(); // the window is gone: nothing left to draw them into
+    ran.context("the window system's event loop failed")?;
+    runner.stats.log();
+    match runner.error.take() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+enum UserEvent {
+    /// egui asked for a frame at `when` (from the board, its workers or egui itself), during
+    /// pass `pass_nr`.
+    Repaint { when: Instant, pass_nr: u64 },
+}
+
+/// The window and what draws into it. Field order is drop order: the surface and egui-winit's
+/// clipboard go before the window they use.
+struct Win {
+    surface: softbuffer::Surface<OwnedDisplayHandle, Rc<Window>>,
+    input: egui_winit::State,
+    viewport_info: egui::ViewportInfo,
+    window: Rc<Window>,
+}
+
+struct Runner {
+    window: Option<Win>,
+    ctx: egui::Context,
+    app: SitboardApp,
+    storage: Option<RonStorage>,
+    viewport: egui::ViewportBuilder,
+    softbuffer_ctx: softbuffer::Context<OwnedDisplayHandle>,
+    raster: EguiSoftwareRender,
+    /// Texture changes not yet given to the rasterizer.
+    textures: egui::TexturesDelta,
+    /// The earliest frame egui asked for.
+    next_repaint: Option<Instant>,
+    /// The next `RedrawRequested` is one we asked for (else the window system wants the
+    /// whole window: an expose after being covered).
+    we_asked: bool,
+    /// The surface size last presented (a new size presents everything).
+    presented_size: Option<(u32, u32)>,
+    last_save: Instant,
+    started: Instant,
+    stats: FrameStats,
+    error: Option<anyhow::Error>,
+}
+
+impl Runner {
+    fn open_window(&mut self, el: &ActiveEventLoop) -> anyhow::Result<()> {
+        let window =
+            Rc::new(egui_winit::create_window(&self.ctx, el, &self.viewport).context("cannot open the board window")?);
+        let surface = softbuffer::Surface::new(&self.softbuffer_ctx, window.clone())
+            .map_err(|e| anyhow!("cannot draw into the window (softbuffer): {e}"))?;
+        let input = egui_winit::State::new(
+            self.ctx.clone(),
+            ViewportId::ROOT,
+            el,
+            Some(window.scale_factor() as f32),
+            window.theme(),
+            None,
+        );
+        let mut viewport_info = egui::ViewportInfo::default();
+        egui_winit::update_viewport_info(&mut viewport_info, &self.ctx, &window, true);
+        window.request_redraw();
+        self.we_asked = false;
+        self.window = Some(Win { surface, input, viewport_info, window });
+        Ok(())
+    }
+
+    fn save(&mut self) {
+        if let Some(s) = &mut self.storage {
+            self.app.save_state(s);
+            eframe::Storage::flush(s);
+        }
+        self.last_save = Instant::now();
+    }
+
+    fn request_redraw(&mut self) {
+        if let Some(w) = &self.window {
+            self.we_asked = true;
+            w.window.request_redraw();
+        }
+    }
+
+    /// One frame: run the board, rasterize what changed, present the damaged rectangles.
+    fn paint(&mut self, el: &ActiveEventLoop, whole_window: bool) -> anyhow::Result<()> {
+        let Some(win) = &mut self.window else { return Ok(()) };
+        let t0 = Instant::now();
+        egui_winit::update_viewport_info(&mut win.viewport_info, &self.ctx, &win.window, false);
+        let mut raw_input = win.input.take_egui_input(&win.window);
+        raw_input.viewports = std::iter::once((ViewportId::ROOT, win.viewport_info.clone())).collect();
+        let app = &mut self.app;
+        let mut out = self.ctx.run_ui(raw_input, |ui| app.frame(ui));
+        win.input.handle_platform_output_with_event_loop(&win.window, el, std::mem::take(&mut out.platform_output));
+        if let Some(vo) = out.viewport_output.remove(&ViewportId::ROOT) {
+            let mut actions = Vec::new();
+            egui_winit::process_viewport_commands(
+                &self.ctx,
+                &mut win.viewport_info,
+                vo.commands,
+                &win.window,
+                &mut actions,
+            );
+            if vo.repaint_delay < Duration::from_secs(3600 * 24) {
+                let when = Instant::now() + vo.repaint_delay;
+                self.next_repaint = Some(self.next_repaint.map_or(when, |t| t.min(when)));
+            }
+        }
+        if win.viewport_info.close_requested() {
+            el.exit();
+        }
+        let primitives = self.ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
+        // Texture changes wait here until a frame is rasterized (none while minimized).
+        self.textures.append(std::mem::take(&mut out.textures_delta));
+        let t1 = Instant::now();
+
+        let size = win.window.inner_size();
+        let (Some(w), Some(h)) = (NonZeroU32::new(size.width), NonZeroU32::new(size.height)) else {
+            return Ok(()); // minimized
+        };
+        self.raster.render_to_canvas(
+            w.get() as usize,
+            h.get() as usize,
+            &primitives,
+            &self.textures,
+            out.pixels_per_point,
+        );
+        self.textures.clear(); // applied
+        let t2 = Instant::now();
+        let new_size = self.presented_size != Some((w.get(), h.get()));
+        if new_size {
+            win.surface.resize(w, h).map_err(|e| anyhow!("cannot resize the window's buffer: {e}"))?;
+        }
+        let damage = {
+            let mut damage = self.raster.damage();
+            let mut buffer = win.surface.buffer_mut().map_err(|e| anyhow!("cannot draw into the window: {e}"))?;
+            // The buffer holds the last presented frame (age 1) unless it is new: then, after a
+            // resize or when the window system asks for the whole window, copy everything.
+            let full = whole_window || new_size || buffer.age() == 0;
+            if full {
+                damage = vec![[0, 0, w.get() as usize, h.get() as usize]];
+            }
+            if !damage.is_empty() {
+                self.raster.copy_canvas_to(&mut buffer, &damage);
+                let rects: Vec<softbuffer::Rect> = damage
+                    .iter()
+                    .filter_map(|r| {
+                        Some(softbuffer::Rect {
+                            x: u32::try_from(r[0]).ok()?,
+                            y: u32::try_from(r[1]).ok()?,
+                            width: NonZeroU32::new(u32::try_from(r[2].saturating_sub(r[0])).ok()?)?,
+                            height: NonZeroU32::new(u32::try_from(r[3].saturating_sub(r[1])).ok()?)?,
+                        })
+                    })
+                    .collect();
+                buffer.present_with_damage(&rects).map_err(|e| anyhow!("cannot present the frame: {e}"))?;
+                self.presented_size = Some((w.get(), h.get()));
+            }
+            damage
+        };
+        drop(primitives);
+        let t3 = Instant::now();
+        self.stats.add(t1 - t0, t2 - t1, t3 - t2, damage.iter().map(|r| (r[2] - r[0]) * (r[3] - r[1])).sum());
+        if self.stats.frames == 1 {
+            tracing::info!(
+                "cpu renderer: first frame presented {:.0} ms after the runner started",
+                self.started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        if self.last_save.elapsed() >= AUTOSAVE {
+            self.save();
+        }
+        Ok(())
+    }
+}
+
+impl ApplicationHandler<UserEvent> for Runner {
+    fn resumed(&mut self, el: &ActiveEventLoop) {
+        if self.window.is_none()
+            && let Err(e) = self.open_window(el)
+        {
+            self.error = Some(e);
+            el.exit();
+        }
+    }
+
+    fn user_event(&mut self, _el: &ActiveEventLoop, event: UserEvent) {
+        let UserEvent::Repaint { when, pass_nr } = event;
+        // A request made during a pass that has run since is already satisfied (eframe's rule).
+        let now_nr = self.ctx.cumulative_pass_nr_for(ViewportId::ROOT);
+        if now_nr == pass_nr || now_nr == pass_nr + 1 {
+            self.next_repaint = Some(self.next_repaint.map_or(when, |t| t.min(when)));
+        }
+    }
+
+    fn window_event(&mut self, el: &ActiveEventLoop, id: WindowId, event: WindowEvent) {
+        let Some(win) = &mut self.window else { return };
+        if win.window.id() != id {
+            return;
+        }
+        match event {
+            WindowEvent::CloseRequested => {
+                self.save();
+                el.exit();
+            }
+            WindowEvent::RedrawRequested => {
+                let whole = !std::mem::take(&mut self.we_asked);
+                if let Err(e) = self.paint(el, whole) {
+                    self.error = Some(e);
+                    el.exit();
+                }
+            }
+            other => {
+                let response = win.input.on_window_event(&win.window, &other);
+                if response.repaint {
+                    self.request_redraw();
+                }
+            }
+        }
+    }
+
+    fn about_to_wait(&mut self, el: &ActiveEventLoop) {
+        match self.next_repaint {
+            Some(t) if t <= Instant::now() => {
+                self.next_repaint = None;
+                self.request_redraw();
+                el.set_control_flow(ControlFlow::Wait);
+            }
+            Some(t) => el.set_control_flow(ControlFlow::WaitUntil(t)),
+            None => el.set_control_flow(ControlFlow::Wait),
+        }
+    }
+
+    fn exiting(&mut self, _el: &ActiveEventLoop) {
+        self.save();
+    }
+}
+
+/// Where the time of the CPU path goes (logged at exit; `RUST_LOG=sitboard=debug` also every
+/// 300 frames).
+#[derive(Default)]
+struct FrameStats {
+    frames: u64,
+    ui: Duration,
+    raster: Duration,
+    present: Duration,
+    pixels: u64,
+}
+
+impl FrameStats {
+    fn add(&mut self, ui: Duration, raster: Duration, present: Duration, pixels: usize) {
+        self.frames += 1;
+        self.ui += ui;
+        self.raster += raster;
+        self.present += present;
+        self.pixels += pixels as u64;
+        if self.frames.is_multiple_of(300) {
+            tracing::debug!("{}", self.summary());
+        }
+    }
+
+    fn summary(&self) -> String {
+        let n = self.frames.max(1) as f64;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0 / n;
+        format!(
+            "cpu renderer: {} frames; per frame: ui+tessellate {:.2} ms, rasterize {:.2} ms, copy+present {:.2} ms, {:.0} k pixels presented",
+            self.frames,
+            ms(self.ui),
+            ms(self.raster),
+            ms(self.present),
+            self.pixels as f64 / n / 1000.0
+        )
+    }
+
+    fn log(&self) {
+        if self.frames > 0 {
+            tracing::info!("{}", self.summary());
+        }
+    }
+}
+
+/// eframe's key-value RON file (`app.ron` in `eframe::storage_dir`), read and written the way
+/// eframe's `FileStorage` does, so both renderers share the saved board state.
+pub struct RonStorage {
+    path: PathBuf,
+    kv: HashMap<String, String>,
+    dirty: bool,
+}
+
+impl RonStorage {
+    /// The board's file, where eframe keeps it; `None` without a home or data dir.
+    pub fn open() -> Option<Self> {
+        let dir = eframe::storage_dir(super::APP_ID)?;
+        Some(Self::at(dir.join("app.ron")))
+    }
+
+    /// A storage file at `path` (read when it exists and parses; empty otherwise).
+    pub fn at(path: PathBuf) -> Self {
+        let kv = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| match ron::from_str::<HashMap<String, String>>(&text) {
+                Ok(kv) => Some(kv),
+                Err(e) => {
+                    tracing::warn!("{}: saved state not readable, starting fresh: {e}", path.display());
+                    None
+                }
+            })
+            .unwrap_or_default();
+        Self { path, kv, dirty: false }
+    }
+}
+
+impl eframe::Storage for RonStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.kv.get(key).cloned()
+    }
+
+    fn set_string(&mut self, key: &str, value: String) {
+        if self.kv.get(key) != Some(&value) {
+            self.kv.insert(key.to_owned(), value);
+            self.dirty = true;
+        }
+    }
+
+    fn remove_string(&mut self, key: &str) {
+        self.dirty |= self.kv.remove(key).is_some();
+    }
+
+    fn flush(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        let text = match ron::ser::to_string_pretty(&self.kv, ron::ser::PrettyConfig::default()) {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!("cannot encode the board state: {e}");
+                return;
+            }
+        };
+        let tmp = self.path.with_extension("ron.tmp");
+        let written = self
+            .path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&tmp, text))
+            .and_then(|()| std::fs::rename(&tmp, &self.path));
+        match written {
+            Ok(()) => self.dirty = false,
+            Err(e) => tracing::warn!("{}: cannot save the board state: {e}", self.path.display()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_file_round_trips_and_keeps_other_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.ron");
+        let mut s = RonStorage::at(path.clone());
+        eframe::Storage::set_string(&mut s, "egui", "(x: 1)".into());
+        eframe::set_value(&mut s, "sitboard", &vec![1, 2, 3]);
+        eframe::Storage::flush(&mut s);
+        let back = RonStorage::at(path.clone());
+        assert_eq!(eframe::get_value::<Vec<i32>>(&back, "sitboard"), Some(vec![1, 2, 3]));
+        assert_eq!(eframe::Storage::get_string(&back, "egui").as_deref(), Some("(x: 1)"));
+        std::fs::write(&path, "not ron").unwrap();
+        assert!(eframe::Storage::get_string(&RonStorage::at(path), "egui").is_none());
+    }
+}

@@ -1,0 +1,100 @@
+//! Which renderer draws the board window (issue 19): the GPU path (eframe on wgpu), OpenGL
+//! (eframe on glow) or the CPU rasterizer ([`super::cpu_runner`]). `auto` asks wgpu for the
+//! adapter it would use: a software one (llvmpipe, lavapipe, WARP…) means there is no GPU,
+//! and there the CPU rasterizer costs the least (README, "Performance without a GPU").
+
+use crate::i18n::Tr;
+use crate::settings::RendererChoice;
+
+/// The renderer in use, for the log and the sources line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RendererInfo {
+    /// `Gpu`, `Gl` or `Cpu` (never `Auto`).
+    pub kind: RendererChoice,
+    /// The adapter or driver (wgpu's adapter name, `GL_RENDERER`; for the CPU rasterizer,
+    /// what the probe found, if it ran).
+    pub adapter: String,
+    /// Whether the pixels are made on the CPU (a software adapter, or the CPU rasterizer).
+    pub software: bool,
+}
+
+impl RendererInfo {
+    /// "Renderer: cpu (software, llvmpipe)" in the board's language.
+    pub fn describe(&self, tr: &Tr) -> String {
+        let b = &tr.board;
+        let how = if self.software { b.renderer_software } else { b.renderer_hardware };
+        if self.adapter.is_empty() {
+            format!("{}: {} ({how})", b.renderer, self.kind.name())
+        } else {
+            format!("{}: {} ({how}, {})", b.renderer, self.kind.name(), self.adapter)
+        }
+    }
+}
+
+/// Whether an adapter or `GL_RENDERER` name is a software rasterizer.
+pub fn is_software_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["llvmpipe", "lavapipe", "softpipe", "swiftshader", "swrast", "microsoft basic render"]
+        .iter()
+        .any(|s| n.contains(s))
+}
+
+/// What wgpu would draw with: the adapter's name and whether it is a software one. `None`
+/// when wgpu finds no adapter at all (no GPU and no software driver either).
+pub fn probe_wgpu() -> Option<(String, bool)> {
+    use eframe::wgpu;
+    let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+    // The backends eframe's wgpu path uses (WGPU_BACKEND overrides, as there).
+    desc.backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY | wgpu::Backends::GL);
+    let instance = wgpu::Instance::new(desc);
+    let options = wgpu::RequestAdapterOptions {
+        power_preference: wgpu::PowerPreference::from_env().unwrap_or(wgpu::PowerPreference::HighPerformance),
+        force_fallback_adapter: false,
+        compatible_surface: None,
+        ..Default::default()
+    };
+    let adapter = pollster::block_on(instance.request_adapter(&options)).ok()?;
+    let info = adapter.get_info();
+    let software = info.device_type == wgpu::DeviceType::Cpu || is_software_name(&info.name);
+    Some((format!("{} ({:?})", info.name, info.backend), software))
+}
+
+/// The renderer to run for a choice: `auto` becomes the CPU rasterizer on a software adapter
+/// (or none), the GPU path otherwise. The probe's finding comes along for the log.
+pub fn resolve(choice: RendererChoice) -> (RendererChoice, Option<(String, bool)>) {
+    match choice {
+        RendererChoice::Auto => {
+            let found = probe_wgpu();
+            let pick = match &found {
+                Some((_, false)) => RendererChoice::Gpu,
+                Some((_, true)) | None => RendererChoice::Cpu,
+            };
+            (pick, found)
+        }
+        other => (other, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn software_adapters_are_recognised() {
+        assert!(is_software_name("llvmpipe (LLVM 19.1.7, 256 bits)"));
+        assert!(is_software_name("Microsoft Basic Render Driver"));
+        assert!(is_software_name("SwiftShader Device (Subzero)"));
+        assert!(!is_software_name("NVIDIA GeForce RTX 4070"));
+        assert!(!is_software_name("AMD Radeon Graphics (RADV GFX1103_R1)"));
+    }
+
+    #[test]
+    fn the_renderer_line_is_translated() {
+        let info = RendererInfo { kind: RendererChoice::Cpu, adapter: "llvmpipe".into(), software: true };
+        assert_eq!(info.describe(Lang::En.tr()), "Renderer: cpu (software, llvmpipe)");
+        assert_eq!(info.describe(Lang::Zh.tr()), "渲染器: cpu (软件渲染, llvmpipe)");
+        let gpu = RendererInfo { kind: RendererChoice::Gpu, adapter: String::new(), software: false };
+        assert_eq!(gpu.describe(Lang::En.tr()), "Renderer: gpu (hardware)");
+    }
+}
