@@ -98,6 +98,30 @@ fn event_json(status: &str, e: &JournalEvent) -> Value {
     })
 }
 
+/// How much of an oversized request body is read and discarded before answering 413 (past
+/// this the hub answers anyway and closes the connection).
+const MAX_DRAIN_BYTES: usize = 8 * 1024 * 1024;
+
+/// The body, when it is at most `limit` bytes; `None` for a larger one (read on, and thrown
+/// away, up to `drain` bytes in all) or one that breaks off.
+async fn read_bounded(mut body: Body, limit: usize, drain: usize) -> Option<Vec<u8>> {
+    use http_body_util::BodyExt as _;
+    let mut out = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return None };
+        if let Some(data) = frame.data_ref() {
+            seen += data.len();
+            if seen <= limit {
+                out.extend_from_slice(data);
+            } else if seen > drain {
+                return None;
+            }
+        }
+    }
+    (seen <= limit).then_some(out)
+}
+
 /// The bearer token of a request, if it carries one.
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
@@ -140,22 +164,17 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
             );
         }
     };
+    // An oversized event is read to the end (up to a bound) and discarded before the 413, so
+    // that a client still sending sees the answer rather than a connection reset.
     let too_large = || {
-        error(
+        let mut r = error(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("the event is larger than {} KB; nothing was written", MAX_EVENT_BYTES / 1024),
-        )
+        );
+        r.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+        r
     };
-    if headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > MAX_EVENT_BYTES)
-    {
-        return too_large();
-    }
-    let body: Body = req.into_body();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_EVENT_BYTES).await else { return too_large() };
+    let Some(bytes) = read_bounded(req.into_body(), MAX_EVENT_BYTES, MAX_DRAIN_BYTES).await else { return too_large() };
     let wire: WireEvent = match serde_json::from_slice(&bytes) {
         Ok(w) => w,
         Err(e) => {
