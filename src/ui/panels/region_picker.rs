@@ -40,8 +40,9 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut RegionPickerPanel, comma
     });
     ui.add_space(4.0);
     let registry = &v.sit.data().registry;
-    // Open the path to a region selected elsewhere (map, tables, curves).
-    if state.followed != Some(v.region) {
+    // Open the path to a region selected elsewhere (map, tables, curves), and scroll to it.
+    let newly_selected = state.followed != Some(v.region);
+    if newly_selected {
         for code in registry.path(v.region) {
             if code != v.region {
                 state.expanded.insert(code);
@@ -63,11 +64,21 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut RegionPickerPanel, comma
     } else {
         registry
             .iter_sorted()
-            .filter(|r| r.name_zh.to_lowercase().contains(&query) || r.name_en.to_lowercase().contains(&query))
+            .filter(|r| {
+                // By name (either language) or by region code, as the directive form asks for.
+                r.name_zh.to_lowercase().contains(&query)
+                    || r.name_en.to_lowercase().contains(&query)
+                    || r.adcode.to_string().starts_with(&query)
+            })
             .map(|r| (r.adcode, 0))
             .collect()
     };
-    ScrollArea::vertical().auto_shrink([false, false]).show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+    let mut area = ScrollArea::vertical().auto_shrink([false, false]);
+    if newly_selected && let Some(i) = rows.iter().position(|(c, _)| *c == v.region) {
+        // The row a few rows from the top, so its city stays in view above it.
+        area = area.vertical_scroll_offset((i.saturating_sub(3) as f32) * ROW_HEIGHT);
+    }
+    area.show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
         for &(code, depth) in &rows[range] {
             row(ui, v, code, depth, state, commands);
         }
