@@ -256,7 +256,10 @@ impl SitboardApp {
         // A day asked for at start (`--date`), or the saved day of a file source, is where
         // the cursor goes first (a live source given `--date` starts paused there).
         let first_install = self.situation.is_none();
-        let restore = first_install && !self.timeline.live && self.replay.is_none();
+        // The saved day is restored only for the sources it was saved with: a new data
+        // source opens on its latest day.
+        let same_sources = self.state.date_sources.as_deref() == Some(self.source_note.as_str());
+        let restore = first_install && !self.timeline.live && self.replay.is_none() && same_sources;
         let wanted = start_date.or(if restore { self.state.date } else { None });
         if let Some(d) = wanted
             && dates.contains(&d)
@@ -269,6 +272,7 @@ impl SitboardApp {
             region_wanted.and_then(|r| data.registry.resolve(r)).or_else(|| data.registry.roots().first().copied());
         let sit = Situation::at_instant(data, cursor).with_journal(self.journal.journal());
         self.state.date = Some(sit.date());
+        self.state.date_sources = Some(self.source_note.clone());
         self.state.region = region;
         self.situation = Some(sit);
     }

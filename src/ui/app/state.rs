@@ -13,6 +13,9 @@ pub struct BoardState {
     pub lang: Lang,
     pub region: Option<Adcode>,
     pub date: Option<NaiveDate>,
+    /// The sources `date` was saved for: another source opens on its own latest day.
+    #[serde(default)]
+    pub date_sources: Option<String>,
     #[serde(default)]
     pub tab: MainTab,
     #[serde(default)]
