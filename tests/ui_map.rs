@@ -148,3 +148,14 @@ fn a_new_day_recolours_every_county_as_a_fresh_board_would() {
     assert_ne!(before, colours(&fresh), "the two days differ");
     assert_eq!(colours(&moving), colours(&fresh));
 }
+
+/// With a county picked, the legend still counts the province the map shows, not one county.
+#[test]
+fn the_legend_counts_the_province_when_a_county_is_picked() {
+    let mut h = harness(app(None));
+    show_map(&mut h, "2020-03-04");
+    h.state_mut().apply(UiCommand::SelectRegion(code(230184)));
+    h.run_steps(5);
+    assert!(h.query_by_label_contains("黑龙江省 · 125 个县级单位").is_some(), "the legend counts the province");
+    assert!(h.query_by_label_contains("1 个县级单位").is_none(), "not the one county");
+}

@@ -346,7 +346,13 @@ fn legend(ui: &mut Ui, v: &ViewerContext<'_>, mode: MapMode, states: &HashMap<Ad
     let tr = v.tr;
     let classes = mode.classes(tr);
     let mut counts = vec![0u32; classes.len()];
-    let total = v.sit.data().registry.counties_under(v.region);
+    // A county selected: the legend still counts the province the map shows around it.
+    let registry = &v.sit.data().registry;
+    let scope = match registry.get(v.region) {
+        Some(r) if r.level == RegionLevel::County => registry.path(v.region).first().copied().unwrap_or(v.region),
+        _ => v.region,
+    };
+    let total = registry.counties_under(scope);
     for code in &total {
         if let Some(st) = states.get(code) {
             let c = mode.class_of(st).min(classes.len() - 1);
@@ -363,7 +369,7 @@ fn legend(ui: &mut Ui, v: &ViewerContext<'_>, mode: MapMode, states: &HashMap<Ad
             .show(ui, |ui| {
                 ui.label(RichText::new(mode.label(tr)).strong());
                 ui.label(
-                    RichText::new(format!("{} · {} {}", v.name(v.region), total.len(), tr.risk.county_units))
+                    RichText::new(format!("{} · {} {}", v.name(scope), total.len(), tr.risk.county_units))
                         .small()
                         .color(theme::TEXT_DIM),
                 );
