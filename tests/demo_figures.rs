@@ -263,3 +263,20 @@ fn sitboard_check_reports_and_exits_by_usability() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 rejected, 0 documents refused"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What the board shows as a source cites public documents, never the project's working
+/// notes or file names (a user has none of them).
+#[test]
+fn the_demo_cites_public_sources_not_internal_files() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for internal in ["shared/", "seeds/", "rules.md", "panels.md", "seed 00"] {
+            assert!(!text.contains(internal), "{} shows {internal:?} to users", path.display());
+        }
+    }
+}

@@ -1127,9 +1127,9 @@ def checkpoints():
                  "on 2020-03-13. The seed does not name the exits: these four (one per direction on the main roads out of "
                  "北林区) and their positions are ours. 'restricted' from 03-13 is approximate (checks stayed in place)")
     suihua_status = [
-        {"since": S_OPEN_2020, "status": "open", "ref": "Suihua Level I response and road checkpoints from 2020-01-25 (seed 000); open = passes after inspection"},
-        {"since": S_CLOSE_4, "status": "closed", "ref": "绥指公4号 (seed 000)"},
-        {"since": S_REOPEN_21, "status": "restricted", "ref": "绥指公21号 (seed 000); time 00:00 and 'restricted' are approximate"},
+        {"since": S_OPEN_2020, "status": "open", "ref": "Suihua Level I response and road checkpoints from 2020-01-25 (绥化日报《回眸绥化战“疫”》特刊, 2020年3月下旬); open = passes after inspection"},
+        {"since": S_CLOSE_4, "status": "closed", "ref": "绥指公4号 (绥化日报《回眸绥化战“疫”》特刊, 2020年3月下旬)"},
+        {"since": S_REOPEN_21, "status": "restricted", "ref": "绥指公21号 (绥化日报《回眸绥化战“疫”》特刊, 2020年3月下旬); time 00:00 and 'restricted' are approximate"},
     ]
     cps = []
 
@@ -1142,8 +1142,8 @@ def checkpoints():
         "id": "hegang-nanfengjing-toll", "name_zh": "南风井收费站（南风井留验站）", "name_en": "Nanfengjing toll station (holding station), Hegang",
         "kind": "toll_station", "region": HG, "lon": 130.29, "lat": 47.28, "position_approximate": True,
         "lanes": {"passenger": 2, "freight": 2, "green": 1},
-        "status": [{"since": S_OPEN_2020, "status": "open", "ref": "inspection of every vehicle (不漏一车、不漏一人、全面排查), seed 002; start date assumed = province Level I"}],
-        "ref": ("seed 002 (黑龙江日报 ~2020-02-21): separate passenger and freight lanes, a green channel for large trucks "
+        "status": [{"since": S_OPEN_2020, "status": "open", "ref": "inspection of every vehicle (不漏一车、不漏一人、全面排查), 黑龙江日报, 约2020-02-21, 专版《万众一心 群防群控 坚决打赢疫情防控阻击战》; start date assumed = province Level I"}],
+        "ref": ("黑龙江日报, 约2020-02-21, 专版《万众一心 群防群控 坚决打赢疫情防控阻击战》: separate passenger and freight lanes, a green channel for large trucks "
                 "(scan and record by phone), station head 王海滨. The toll station is on the expressway south of Hegang city; "
                 "position approximate; lane counts assumed; region given at city level (county not stated in the seed)")})
     exit_("suihua-beilin-exit-n", "北林区主城区出城口（北，海伦方向）", "Beilin urban exit north (towards Hailun)", 126.99, 46.70)
@@ -1155,20 +1155,20 @@ def checkpoints():
         "region": beilin, "lon": 126.98, "lat": 46.64, "position_approximate": True,
         "status": [
             {"since": S_OPEN_2020, "status": "open", "ref": "assumed open with temperature checks from 2020-01-25"},
-            {"since": S_CLOSE_4, "status": "closed", "ref": "绥指公4号: 关闭绥化火车站旅客进出通道，禁止旅客上下车 (seed 000)"},
+            {"since": S_CLOSE_4, "status": "closed", "ref": "绥指公4号: 关闭绥化火车站旅客进出通道，禁止旅客上下车 (绥化日报《回眸绥化战“疫”》特刊, 2020年3月下旬)"},
             {"since": S_REOPEN_21, "status": "restricted", "ref": "reopening date not in the sources; assumed with 绥指公21号 (approximate)"}],
         "ref": REFS["seed000"] + "; position approximate"})
     cps.append({
         "id": "harbin-nangang-jilinjie", "name_zh": "南岗区吉林街疫情防控检查点", "name_en": "Jilin Street checkpoint, Nangang",
         "kind": "community_gate", "region": cc(HRB, "南岗区"), "lon": 126.64, "lat": 45.76, "position_approximate": True,
         "status": [{"since": "2020-02-20T00:00:00+08:00", "status": "restricted",
-                    "ref": "start assumed after Harbin's 2020-02-19 night integrated management of the 4 main districts (seed 001); inspected 2020-02-26"}],
+                    "ref": "start assumed after Harbin's 2020-02-19 night integrated management of the 4 main districts (黑龙江日报 via 国际在线, 2020-03-04 20:27, 《曾接待湖北籍游客7万人次,如今10天零新增,黑龙江如何逆袭?》); inspected 2020-02-26"}],
         "ref": REFS["seed001"] + ": 团省委负责的南岗区吉林街疫情防控检查点 (patrols, registration of people in and out); position approximate (street level)"})
     d_ref = (REFS["seed003"] + ": 道外区3个高速公路卡口 (the city's 'east gate'): 落地检 for out-of-town freight drivers, GPS fitted on "
              "entering, multi-function kiosks and sampling kiosks (即停、即检、即走). The seed does not name them: numbered by us; "
              "positions approximate (eastern 道外区 expressway entrances)")
-    dw_status = [{"since": S_OPEN_2022, "status": "open", "ref": "landing tests in place (seed 003); start assumed 2022-11-01"},
-                 {"since": S_NO74, "status": "restricted", "ref": "Harbin HQ Announcement No. 74 (rules.md §2.6): leaving the main urban area only with two negative tests in 48 h and a green code"}]
+    dw_status = [{"since": S_OPEN_2022, "status": "open", "ref": "landing tests in place (哈尔滨日报, 哈尔滨市疫情防控专场新闻发布会 2022-11-29); start assumed 2022-11-01"},
+                 {"since": S_NO74, "status": "restricted", "ref": "哈尔滨市新冠肺炎疫情防控指挥部第74号公告 (2022-11-23; only copy found: https://woyaojiankangwang.com/Completesquaredancing/whkhunrlmi.html): leaving the main urban area only with two negative tests in 48 h and a green code"}]
     for i, (lon, lat) in enumerate([(126.80, 45.80), (126.86, 45.88), (126.78, 45.74)], start=1):
         cn = "一二三"[i - 1]
         cps.append({"id": f"harbin-daowai-expwy-{i}", "name_zh": f"道外区高速公路卡口（{cn}）",
@@ -1182,7 +1182,7 @@ def checkpoints():
         cps.append({"id": f"harbin-daowai-park-{pid}", "name_zh": f"{zh}物流园区", "name_en": f"{en} logistics park (Daowai)",
                     "kind": "logistics_park", "region": daowai, "lon": lon, "lat": lat, "position_approximate": True,
                     "lanes": {"passenger": 1, "freight": 2},
-                    "status": [{"since": S_OPEN_2022, "status": "open", "ref": "free testing station at the entrance, 手递手 closed loop for trucks from high-risk areas (seed 003)"}],
+                    "status": [{"since": S_OPEN_2022, "status": "open", "ref": "free testing station at the entrance, 手递手 closed loop for trucks from high-risk areas (哈尔滨日报, 哈尔滨市疫情防控专场新闻发布会 2022-11-29)"}],
                     "ref": REFS["seed003"] + f": one of 道外区's 6 big logistics parks ({zh}); the seed gives only the short name; "
                            "position approximate (道外区 logistics belt), not surveyed"})
     return cps
@@ -1615,7 +1615,7 @@ def main():
     d["case_reports"] = hrb_rows
     d["response_levels"] = [
         {"region": HRB, "level": "none", "since": "2021-10-15T00:00:00+08:00", "reported": True,
-         "ref": "rules.md §1.3 (https://school.ijiandao.com/sc/daxue/65914.html, repost): Harbin HQ announcement No. 31 of "
+         "ref": "(https://school.ijiandao.com/sc/daxue/65914.html, repost): Harbin HQ announcement No. 31 of "
                 "2021-10-14 ends the city-level emergency response from 2021-10-15 00:00; no later change is in the sources"},
     ]
     d["directives"] = hrb_dirs
