@@ -207,6 +207,7 @@ fn fuzz_mutated_documents_never_panic() {
     let mut rng = XorShift(0x5eed_1234_abcd_0001);
     let (_, reports) = ingest(&base);
     assert!(reports[0].rejected.is_empty(), "{:?}", reports[0].rejected);
+    let (mut mutated_refused, mut mutated_loaded) = (0, 0);
     for _ in 0..3000 {
         let mut m = bytes.to_vec();
         for _ in 0..=rng.below(6) {
@@ -220,10 +221,30 @@ fn fuzz_mutated_documents_never_panic() {
             }
         }
         let text = String::from_utf8_lossy(&m);
-        let (_, reports) = ingest(&text);
-        // Every outcome is a report; nothing panics.
-        assert_eq!(reports.len(), 1);
+        let (data, reports) = ingest(&text);
+        // Nothing panics, and every outcome says what happened: refused whole with a message
+        // naming where, or loaded with each rejected row named by section and message; the
+        // dataset never holds more case reports than the document had rows.
+        let r = &reports[0];
+        match &r.fatal {
+            Some(msg) => {
+                assert!(!msg.trim().is_empty(), "a refused document says why");
+                assert!(r.accepted.values().all(|n| *n == 0), "nothing accepted from a refused document");
+                mutated_refused += 1;
+            }
+            None => {
+                for issue in r.rejected.iter().chain(&r.warnings) {
+                    assert!(!issue.message.trim().is_empty(), "an issue without a message: {issue:?}");
+                    assert!(!issue.section.is_empty() || issue.row.is_none(), "{issue:?}");
+                }
+                assert!(r.accepted.get("case_reports").copied().unwrap_or(0) <= 1, "{:?}", r.accepted);
+                mutated_loaded += 1;
+            }
+        }
+        assert!(data.dates().len() <= 1);
     }
+    // Both outcomes occur: the mutations are not all fatal, nor all harmless.
+    assert!(mutated_refused > 100 && mutated_loaded > 100, "refused {mutated_refused}, loaded {mutated_loaded}");
 }
 
 #[test]
@@ -234,11 +255,17 @@ fn fuzz_random_bytes_and_csv_never_panic() {
         let n = rng.below(400);
         let bytes: Vec<u8> = (0..n).map(|_| (rng.next() & 0xff) as u8).collect();
         let text = String::from_utf8_lossy(&bytes);
-        let mut b = DatasetBuilder::new(reg.clone());
-        let _ = FeedDocument::parse(&text, "x").map(|d| ingest_documents(&[d], &mut b));
+        // Random bytes are never a feed document: refused with a message, nothing panics.
+        match FeedDocument::parse(&text, "x") {
+            Err(msg) => assert!(!msg.trim().is_empty()),
+            Ok(d) => panic!("random bytes parsed as a document: {:?}", d.info),
+        }
+        // Random bytes after a CSV header: every line is rejected with a message naming it,
+        // and no case report is loaded.
         let mut b = DatasetBuilder::new(reg.clone());
         let csv = format!("date,provinceCode,city,cityCode,confirmed,cured,dead\n{text}");
-        let _ = feed::csv_import::import_long_csv(&csv, "x.csv", "x", &mut b);
-        let _ = b.build();
+        let report = feed::csv_import::import_long_csv(&csv, "x.csv", "x", &mut b);
+        assert!(report.rejected.iter().all(|i| !i.message.trim().is_empty()), "{:?}", report.rejected);
+        assert!(b.build().dates().is_empty(), "random bytes gave case reports: {:?}", report.accepted);
     }
 }

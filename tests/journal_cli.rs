@@ -221,12 +221,15 @@ fn very_long_or_hostile_text_is_refused() {
     assert!(err.contains("U+202E"), "{err}");
     let err = fails(dir, &issue_args("SZ-6", "Bell\u{0007}"));
     assert!(err.contains("U+0007"), "{err}");
-    let err = fails(dir, &["journal", "ack", "SZ-6", "--officer", "\u{2066}W", "--unit", "u"]);
-    assert!(!err.is_empty());
     assert!(!journal_path(dir).exists(), "nothing hostile was written");
 
     // Markup is not hostile to the journal, but must come out escaped in HTML.
     ok(dir, &issue_args("SZ-7", "<script>alert(1)</script> & <b>bold</b>"));
+    // A hostile officer name on an acknowledgment of a directive that exists: refused, named.
+    let err = fails(dir, &["journal", "ack", "SZ-7", "--officer", "\u{2066}W", "--unit", "u"]);
+    assert!(err.contains("U+2066"), "{err}");
+    let events = sitboard::store::JournalStore::open(&journal_path(dir), false).unwrap().events().unwrap().len();
+    assert_eq!(events, 1, "the refused acknowledgment wrote nothing");
     let html_path = dir.join("list.html");
     ok(dir, &["journal", "export", "--html", html_path.to_str().unwrap()]);
     let html = std::fs::read_to_string(&html_path).unwrap();

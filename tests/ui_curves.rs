@@ -61,11 +61,28 @@ fn toggling_a_legend_entry_shows_a_series() {
     go(&mut h, "2020-03-03", 230000);
     h.state_mut().apply(UiCommand::SetTab(MainTab::Curves));
     h.run();
+    // The cured series is drawn in its colour once ticked, and not before.
+    let cured_colour = egui::Color32::from_rgb(0x3c, 0xc4, 0x7c);
+    assert!(!draws_in(&h, cured_colour), "the cured series is hidden at first");
     let cured = h.get_by_role_and_label(Role::CheckBox, "Cured");
     cured.click();
     h.run();
     let cured = h.get_by_role_and_label(Role::CheckBox, "Cured");
     assert_eq!(cured.accesskit_node().toggled(), Some(egui::accesskit::Toggled::True));
+    assert!(draws_in(&h, cured_colour), "the cured series is drawn");
+}
+
+/// Whether the last frame drew a line in `colour`.
+fn draws_in(h: &Harness<'static, SitboardApp>, colour: egui::Color32) -> bool {
+    fn any(shape: &egui::Shape, colour: egui::Color32) -> bool {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().any(|s| any(s, colour)),
+            egui::Shape::Path(p) => p.stroke.color == egui::epaint::ColorMode::Solid(colour) && p.points.len() > 2,
+            egui::Shape::LineSegment { stroke, .. } => stroke.color == colour,
+            _ => false,
+        }
+    }
+    h.output().shapes.iter().any(|c| any(&c.shape, colour))
 }
 
 #[test]
