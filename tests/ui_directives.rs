@@ -163,12 +163,17 @@ fn invalid_input_shows_the_message_and_saves_nothing() {
     assert!(h.state().journal_status().outcome.is_none());
     assert_eq!(events_in(tmp.path()), 0);
 
+    // Fixing a field takes its message away at once; the others stay until fixed.
+    type_into(&mut h, "标题", "临时标题");
+    assert!(!has_label(&h, "• 请填写标题"), "the title's message goes once a title is typed");
+    assert!(has_label(&h, "• 未知地区 999999：地区表中没有这个代码"), "the scope's stays");
+
     // A number the demo feed already uses for the same issuing body.
     type_into(&mut h, "值班人员（姓名/工号）", "王明");
     replace_text(&mut h, "文号", "绥指公4号");
     assert_eq!(h.get_by_label("文号").value().as_deref(), Some("绥指公4号"));
     replace_text(&mut h, "发布机构", "绥化市新型冠状病毒感染肺炎疫情防控工作指挥部");
-    type_into(&mut h, "标题", "重复的文号");
+    replace_text(&mut h, "标题", "重复的文号");
     click(&mut h, "发布");
     assert!(
         has_label(&h, "• 文号重复：绥化市新型冠状病毒感染肺炎疫情防控工作指挥部已有文号为 绥指公4号 的指令"),

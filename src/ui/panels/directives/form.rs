@@ -3,12 +3,14 @@
 
 use super::*;
 
-/// A labelled text field in the form's grid, outlined when a problem is about it.
-pub(super) fn text_field(ui: &mut Ui, label: &str, edit: TextEdit<'_>, enabled: bool, bad: bool) {
+/// A labelled text field in the form's grid, outlined when a problem is about it. Returns
+/// whether the person changed it this frame (its outline then goes: the problem may be fixed).
+pub(super) fn text_field(ui: &mut Ui, label: &str, edit: TextEdit<'_>, enabled: bool, bad: bool) -> bool {
     let l = ui.label(label);
     let r = ui.add_enabled(enabled, edit).labelled_by(l.id);
     mark(ui, &r, bad);
     ui.end_row();
+    r.changed()
 }
 
 pub(super) fn single(width: f32, text: &mut String) -> TextEdit<'_> {
@@ -62,19 +64,29 @@ pub(super) fn form(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPan
         let wide = (ui.available_width() - 220.0).max(200.0);
         let problems_now = f.problems.clone();
         let bad = |field: Field| problems_now.iter().any(|p| p.field() == Some(field));
+        // Fields the person edits this frame: their outlines and messages go.
+        let mut edited: Vec<Field> = Vec::new();
         Grid::new("directive_form").num_columns(2).spacing([14.0, 8.0]).show(ui, |ui| {
             let amending = f.of.is_some();
-            text_field(
+            if text_field(
                 ui,
                 j.number,
                 single(wide, &mut f.input.number).hint_text("绥指公4号"),
                 !amending,
                 bad(Field::Number),
-            );
-            text_field(ui, j.issuer, single(wide, &mut f.input.issuer), !amending, bad(Field::Issuer));
-            text_field(ui, j.title, single(wide, &mut f.input.title), true, bad(Field::Title));
+            ) {
+                edited.push(Field::Number);
+            }
+            if text_field(ui, j.issuer, single(wide, &mut f.input.issuer), !amending, bad(Field::Issuer)) {
+                edited.push(Field::Issuer);
+            }
+            if text_field(ui, j.title, single(wide, &mut f.input.title), true, bad(Field::Title)) {
+                edited.push(Field::Title);
+            }
             let body = TextEdit::multiline(&mut f.input.body).desired_rows(5).desired_width(wide);
-            text_field(ui, j.body, body, true, bad(Field::Body));
+            if text_field(ui, j.body, body, true, bad(Field::Body)) {
+                edited.push(Field::Body);
+            }
             ui.label(j.category);
             ComboBox::from_id_salt("directive_form_category")
                 .selected_text(tr.journal.directive_category(f.input.category))
@@ -100,6 +112,9 @@ pub(super) fn form(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPan
                     .add(TextEdit::singleline(&mut f.input.scope).hint_text(j.scope_hint).desired_width(wide))
                     .labelled_by(l.id);
                 mark(ui, &r, bad(Field::Scope));
+                if r.changed() {
+                    edited.push(Field::Scope);
+                }
                 if ui.small_button(format!("+ {} ({} {})", j.add_region, v.name(v.region), v.region)).clicked() {
                     let code = v.region.to_string();
                     if !f.input.scope.split([',', ' ', '，', '、', ';']).any(|p| p.trim() == code) {
@@ -111,9 +126,22 @@ pub(super) fn form(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPan
                 }
             });
             ui.end_row();
-            text_field(ui, j.from, single(wide, &mut f.input.from).hint_text(j.from_hint), true, bad(Field::From));
-            text_field(ui, j.until, single(wide, &mut f.input.until).hint_text(j.until_hint), true, bad(Field::Until));
+            if text_field(ui, j.from, single(wide, &mut f.input.from).hint_text(j.from_hint), true, bad(Field::From)) {
+                edited.push(Field::From);
+            }
+            if text_field(
+                ui,
+                j.until,
+                single(wide, &mut f.input.until).hint_text(j.until_hint),
+                true,
+                bad(Field::Until),
+            ) {
+                edited.push(Field::Until);
+            }
         });
+        if !edited.is_empty() {
+            f.problems.retain(|p| p.field().is_none_or(|field| !edited.contains(&field)));
+        }
         problems(ui, v, &f.problems);
         ui.horizontal(|ui| {
             match (&f.of, f.issue_draft) {
