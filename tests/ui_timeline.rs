@@ -149,3 +149,20 @@ fn small_multiples_follow_a_switch_of_period() {
         );
     }
 }
+
+/// A refused "go to" says why in the language on screen, also after switching language.
+#[test]
+fn a_refused_go_to_is_explained_in_the_language_on_screen() {
+    let mut h = harness(demo_app(Lang::Zh));
+    h.run();
+    let field = h.get_by_label("跳转到日期");
+    field.click();
+    field.type_text("not a date");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(h.query_by_label("格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM（北京时间）").is_some());
+    h.state_mut().apply(UiCommand::SetLang(Lang::En));
+    h.run();
+    assert!(h.query_by_label("Use YYYY-MM-DD or YYYY-MM-DD HH:MM (Beijing time)").is_some(), "worded in English now");
+}

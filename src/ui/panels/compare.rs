@@ -30,6 +30,7 @@ pub struct ComparePanel {
     b: Option<DateTime<Utc>>,
     a_input: String,
     b_input: String,
+    /// What was typed that is not a time (the message is worded each frame).
     error: Option<String>,
     cache: Option<(CacheKey, Arc<Comparison>)>,
     /// One map per instant, linked: panning or zooming one moves the other.
@@ -182,7 +183,7 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel, a: Date
                     state.a = Some(t);
                     state.error = None;
                 }
-                None => state.error = Some(format!("{}: {}", c.input_invalid, state.a_input)),
+                None => state.error = Some(state.a_input.clone()),
             }
             state.a_input.clear();
         }
@@ -210,7 +211,7 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel, a: Date
                     state.b = Some(t);
                     state.error = None;
                 }
-                None => state.error = Some(format!("{}: {}", c.input_invalid, state.b_input)),
+                None => state.error = Some(state.b_input.clone()),
             }
             state.b_input.clear();
         }
@@ -219,7 +220,8 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut ComparePanel, a: Date
             state.b_is_now = now;
             state.b = Some(b);
         }
-        if let Some(e) = &state.error {
+        // The text that was not a time; the words are those of the current language.
+        if let Some(e) = state.error.as_ref().map(|typed| format!("{}: {typed}", c.input_invalid)) {
             ui.label(RichText::new(e).color(theme::WARN).small());
         }
     });

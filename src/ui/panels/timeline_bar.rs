@@ -19,7 +19,8 @@ use crate::ui::theme;
 #[derive(Default)]
 pub struct TimelineBarPanel {
     pub input: String,
-    pub error: Option<String>,
+    /// Why the typed "go to" was refused (worded in the language of each frame).
+    error: Option<GoToError>,
 }
 
 impl Panel for TimelineBarPanel {
@@ -156,7 +157,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
             .labelled_by(input_label.id);
         if resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             match go_to(&state.input, dates, timeline.first(), timeline.last()) {
-                Err(e) => state.error = Some(e.message(tr)),
+                Err(e) => state.error = Some(e),
                 Ok(cmd) => {
                     state.error = None;
                     state.input.clear();
@@ -165,7 +166,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
             }
         }
         if let Some(e) = &state.error {
-            ui.label(RichText::new(e).color(theme::WARN).small());
+            ui.label(RichText::new(e.message(tr)).color(theme::WARN).small());
         }
 
         if episodes.len() > 1 {
