@@ -51,6 +51,32 @@ tr_table! {
 }
 
 impl LiveTr {
+    /// A feed error in the language on screen. The feed client words its errors in English
+    /// (they also go to the log); the common ones are said again in Chinese, keeping the
+    /// technical detail (the OS's own text) in brackets.
+    pub fn error_text(&self, msg: &str) -> String {
+        if self.lang == Lang::En {
+            return msg.to_owned();
+        }
+        let lower = msg.to_ascii_lowercase();
+        let what = if lower.contains("dns error") || lower.contains("failed to lookup address") {
+            "无法解析服务器地址（域名解析失败）：请检查地址和网络"
+        } else if lower.contains("connection refused") {
+            "连接被拒绝：服务器未运行，或地址、端口不对"
+        } else if lower.starts_with("cannot connect: no answer") {
+            "无法连接：连接超时，请检查地址和网络"
+        } else if lower.starts_with("timed out") || lower.contains("timed out") {
+            "超时：在限定时间内没有收到完整应答，服务器或网络太慢"
+        } else if lower.starts_with("cannot connect") || lower.contains("network is unreachable") {
+            "无法连接服务器：服务是否在运行，地址是否正确？"
+        } else if lower.contains("connection reset") || lower.starts_with("the answer broke off") {
+            "连接中断：应答没有传完"
+        } else {
+            return msg.to_owned();
+        };
+        format!("{what}（{msg}）")
+    }
+
     pub fn health(&self, h: Health) -> &'static str {
         let (zh, en) = match h {
             Health::Connecting => ("连接中", "Connecting"),
@@ -198,5 +224,27 @@ impl LiveTr {
 
     pub fn sources_ok(&self, ok: usize, all: usize) -> String {
         format!("{} {ok}/{all}", self.sources_button)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Lang;
+
+    #[test]
+    fn common_feed_errors_are_said_in_chinese_with_the_detail_kept() {
+        let zh = &Lang::Zh.tr().live;
+        let refused = "cannot connect to the server (Connection refused (os error 111)); is it running, and is the address right?";
+        let t = zh.error_text(refused);
+        assert!(t.starts_with("连接被拒绝") && t.contains("os error 111"), "{t}");
+        let dns = "cannot connect to the server (dns error: failed to lookup address information: Name or service not known); is it running, and is the address right?";
+        assert!(zh.error_text(dns).starts_with("无法解析服务器地址"));
+        assert!(
+            zh.error_text("timed out: no complete answer within 30 s; the server or the network is too slow")
+                .starts_with("超时")
+        );
+        // English stays as written; an unknown message is shown as it is.
+        assert_eq!(Lang::En.tr().live.error_text(refused), refused);
+        assert_eq!(zh.error_text("HTTP 503 Service Unavailable"), "HTTP 503 Service Unavailable");
     }
 }

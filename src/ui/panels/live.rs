@@ -69,7 +69,8 @@ pub fn banner(ui: &mut Ui, live: &LiveLink, tr: &Tr, commands: &mut Commands) {
         .sources
         .iter()
         .filter_map(|s| {
-            let err = s.last_error.as_ref().map(|e| e.1.as_str());
+            let err_text = s.last_error.as_ref().map(|e| l.error_text(&e.1));
+            let err = err_text.as_deref();
             let line = match s.health {
                 Health::Stale => {
                     let since =
@@ -174,7 +175,7 @@ fn source_card(ui: &mut Ui, s: &SourceStatus, tr: &Tr) {
         row(ui, l.col_as_of, s.as_of.map(|t| zone(format_as_of(t))).unwrap_or_else(|| l.no_data_yet.into()));
         let err = match &s.last_error {
             Some((t, m)) => {
-                let mut v = format!("{} — {m}", zone(clock(*t)));
+                let mut v = format!("{} — {}", zone(clock(*t)), l.error_text(m));
                 if s.failures > 0 {
                     v.push_str(&format!(" ({})", l.failures(s.failures)));
                 }
