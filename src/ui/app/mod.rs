@@ -453,8 +453,7 @@ impl SitboardApp {
     /// about that many points (or `--scale`); leaving the wall restores the zoom before it.
     fn scale_wall(&mut self, ctx: &egui::Context) {
         if self.wall_mode {
-            let before = *self.zoom_before_wall.get_or_insert_with(|| ctx.zoom_factor());
-            let _ = before;
+            self.zoom_before_wall.get_or_insert_with(|| ctx.zoom_factor());
             let physical = ctx.content_rect().size() * ctx.pixels_per_point();
             let native = ctx.native_pixels_per_point().unwrap_or(1.0);
             let zoom = panels::wall::zoom_for(physical, native, self.wall_scale);

@@ -12,7 +12,6 @@ use crate::i18n::{fmt_count, fmt_delta};
 use crate::model::overview::{Figure, FigureSource, Overview};
 use crate::model::time::format_local;
 use crate::model::{Adcode, CaseField, RiskLevel};
-use crate::ui::command::{Commands, UiCommand};
 use crate::ui::context::ViewerContext;
 use crate::ui::{theme, widgets};
 
@@ -120,7 +119,7 @@ pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, body: Rec
             let colour = if fig.correction.is_some() { theme::WARN } else { theme::TEXT_DIM };
             text(ui, if line.is_empty() { " " } else { &line }, size::SMALL, colour, 1);
         });
-        let resp = ui.interact(rect, ui.id().with(("wall_tile", i)), Sense::hover());
+        let resp = ui.interact(rect, egui::Id::unique(("sitboard.wall_tile", i)), Sense::hover());
         let a11y = format!("{label}: {value}");
         resp.widget_info(|| WidgetInfo::labeled(egui::Role::Label, true, &a11y));
     }
@@ -194,11 +193,11 @@ pub(super) fn risk(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, rect: Rect
             &[(c.high, theme::RISK_HIGH), (c.medium, theme::RISK_MEDIUM), (c.low, theme::RISK_LOW), (c.unknown, theme::UNKNOWN)],
             16.0,
         );
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let mut parts = vec![(RiskLevel::High, c.high), (RiskLevel::Medium, c.medium), (RiskLevel::Low, c.low)];
             parts.retain(|(l, n)| *n > 0 || *l != RiskLevel::High || c.unknown == 0);
             for (level, n) in parts {
-                let label = RichText::new(format!("{} {}", tr.risk.risk_level(level), n)).size(size::HEADING).strong();
+                let label = RichText::new(format!("{} {}", tr.risk.risk_level(level), n)).size(size::BODY).strong();
                 widgets::swatch(ui, theme::risk_colour(Some(level)), label);
             }
             if c.unknown > 0 {
@@ -278,7 +277,6 @@ pub(super) fn subregions(
     children: &[Adcode],
     rect: Rect,
     frame: &Frame,
-    commands: &mut Commands,
 ) {
     let tr = v.tr;
     let s = ui.spacing().item_spacing.y;
@@ -327,7 +325,5 @@ pub(super) fn subregions(
                 ],
             );
         }
-        let _ = commands;
-        let _ = UiCommand::SelectRegion;
     });
 }

@@ -28,7 +28,6 @@ use crate::settings::WallSettings;
 use crate::settings::config::WallView;
 use crate::ui::command::Commands;
 use crate::ui::context::ViewerContext;
-use crate::ui::theme;
 
 pub use self::playlist::Rotation;
 
@@ -245,7 +244,7 @@ fn composition(
         cards::risk(ui, v, ov, risk);
         cards::directives(ui, v, ov, directives, frame);
         if with_subregions {
-            cards::subregions(ui, v, children, col(2.0), frame, commands);
+            cards::subregions(ui, v, children, col(2.0), frame);
         }
     }
 }
@@ -270,7 +269,6 @@ fn style(ui: &mut Ui) {
         (TextStyle::Monospace, FontId::new(size::BODY, FontFamily::Monospace)),
     ]
     .into();
-    let _ = theme::BG;
 }
 
 /// Draw into exactly `rect` (clipped to it).
