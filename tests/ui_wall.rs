@@ -66,6 +66,8 @@ fn the_wall_scales_and_nothing_runs_off_the_screen() {
             let want = (w / 1920.0f32).min(h / 1080.0);
             assert!((ppp - want).abs() < 1e-3, "{w}x{h}: {ppp} pixels per point, not {want}");
             let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h)).expand(1.0);
+            let areas = harness.state().wall_areas().to_vec();
+            assert!(areas.len() >= 10, "{w}x{h}: {areas:?}");
             let mut texts = 0;
             let text_of = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
                 n.label().or_else(|| n.value()).filter(|l| !l.trim().is_empty())
@@ -74,6 +76,9 @@ fn the_wall_scales_and_nothing_runs_off_the_screen() {
                 let label = text_of(&node.accesskit_node()).unwrap_or_default();
                 let r = node.rect() * ppp;
                 assert!(screen.contains_rect(r), "{lang:?} {w}x{h}: {label:?} at {r:?} runs off the screen");
+                // …nor out of its card (or the header, the map, the chart).
+                let inside = areas.iter().any(|a| a.expand(1.0).contains_rect(node.rect()));
+                assert!(inside, "{lang:?} {w}x{h}: {label:?} at {:?} is outside every card", node.rect());
                 // Nothing under 1/80 of the screen height (a label's rect is a text row).
                 assert!(r.height() >= h / 80.0 - 0.5, "{lang:?} {w}x{h}: {label:?} is {} px high", r.height());
                 texts += 1;
@@ -84,8 +89,11 @@ fn the_wall_scales_and_nothing_runs_off_the_screen() {
             let ov = Overview::compute(harness.state().situation().unwrap(), code(230000));
             assert_eq!(ov.directives_in_force.len(), 3);
             let paged = harness.query_by_label("1/2").is_some() || harness.query_by_label("1/3").is_some();
-            let shown =
-                ov.directives_in_force.iter().filter(|d| harness.query_all_by_label_contains(&d.number).next().is_some()).count();
+            let shown = ov
+                .directives_in_force
+                .iter()
+                .filter(|d| harness.query_all_by_label_contains(&d.number).next().is_some())
+                .count();
             assert!(paged || shown == 3, "{lang:?} {w}x{h}: {shown} directives shown, no page mark");
             assert!(shown >= 1, "{lang:?} {w}x{h}: no directive shown");
             // The key figures are at least 1/15 of the screen height (as a font size).
@@ -157,7 +165,8 @@ fn the_playlist_rotates_and_pauses_on_input() {
     app.apply(UiCommand::SetDate(date("2020-02-20")));
     app.apply(UiCommand::SelectRegion(code(230000)));
     app.set_clock(t0());
-    let entry = |view, region, dwell_s| PlaylistEntry { view, region: Some(region), dwell_s: Some(dwell_s), map_colour: None };
+    let entry =
+        |view, region, dwell_s| PlaylistEntry { view, region: Some(region), dwell_s: Some(dwell_s), map_colour: None };
     app.configure_wall(&WallSettings {
         scale: None,
         playlist: vec![
@@ -207,7 +216,10 @@ fn the_default_playlist_is_the_province_then_each_city_with_cases() {
     let sit = h.state().situation().unwrap();
     for e in &entries[1..] {
         let r = sit.report(e.region.unwrap()).unwrap();
-        assert!(r.get(sitboard::model::CaseField::Active).unwrap_or(0) > 0 || r.get(sitboard::model::CaseField::NewConfirmed).unwrap_or(0) > 0);
+        assert!(
+            r.get(sitboard::model::CaseField::Active).unwrap_or(0) > 0
+                || r.get(sitboard::model::CaseField::NewConfirmed).unwrap_or(0) > 0
+        );
     }
     h.state_mut().set_clock(t0() + chrono::Duration::seconds(21));
     h.run_steps(2);

@@ -295,6 +295,11 @@ impl SitboardApp {
         self.panels.wall.rotation()
     }
 
+    /// The rects of the wall's header, cards, map and chart on the last frame (tests).
+    pub fn wall_areas(&self) -> &[egui::Rect] {
+        self.panels.wall.areas()
+    }
+
     /// Whether the wall is shown alone (wall mode).
     pub fn wall_mode(&self) -> bool {
         self.wall_mode

@@ -43,13 +43,7 @@ fn text(ui: &mut Ui, text: &str, s: f32, colour: Color32, rows: usize) -> egui::
 
 /// A card framed at exactly `rect`, its content clipped to its inside.
 pub(super) fn card<R>(ui: &mut Ui, rect: Rect, add: impl FnOnce(&mut Ui) -> R) -> R {
-    ui.painter().rect(
-        rect,
-        6.0,
-        theme::CARD,
-        egui::Stroke::new(1.0, theme::CARD_BORDER),
-        egui::StrokeKind::Inside,
-    );
+    ui.painter().rect(rect, 6.0, theme::CARD, egui::Stroke::new(1.0, theme::CARD_BORDER), egui::StrokeKind::Inside);
     in_rect(ui, rect.shrink2(MARGIN), add)
 }
 
@@ -66,7 +60,7 @@ fn figure_colour(field: CaseField, fig: &Figure) -> Color32 {
 
 /// The key-figure tiles across the top of `body`; returns the bottom of the last row. As many
 /// per row as fit with the widest figure at full size (never a smaller figure).
-pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, body: Rect) -> f32 {
+pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, body: Rect, frame: &Frame) -> f32 {
     let tr = v.tr;
     let gap = 10.0;
     let n = ov.figures.len().max(1);
@@ -82,7 +76,9 @@ pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, body: Rec
         per_row = per_row.div_ceil(2);
     }
     let w = (body.width() - gap * (per_row as f32 - 1.0)) / per_row as f32;
-    let h = row_height(ui, size::KPI_LABEL) + row_height(ui, size::KPI_NUMBER) + row_height(ui, size::SMALL)
+    let h = row_height(ui, size::KPI_LABEL)
+        + row_height(ui, size::KPI_NUMBER)
+        + row_height(ui, size::SMALL)
         + 2.0 * MARGIN.y
         + 8.0;
     let mut bottom = body.top();
@@ -93,6 +89,7 @@ pub(super) fn tiles(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, body: Rec
             egui::vec2(w, h),
         );
         bottom = rect.bottom();
+        frame.area(rect);
         let label = tr.case_field(*field);
         let value = value_text(fig);
         card(ui, rect, |ui| {
@@ -190,7 +187,12 @@ pub(super) fn risk(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, rect: Rect
         text(ui, &head, size::KPI_LABEL, theme::TEXT_DIM, 1);
         widgets::stacked_bar(
             ui,
-            &[(c.high, theme::RISK_HIGH), (c.medium, theme::RISK_MEDIUM), (c.low, theme::RISK_LOW), (c.unknown, theme::UNKNOWN)],
+            &[
+                (c.high, theme::RISK_HIGH),
+                (c.medium, theme::RISK_MEDIUM),
+                (c.low, theme::RISK_LOW),
+                (c.unknown, theme::UNKNOWN),
+            ],
             16.0,
         );
         ui.horizontal_wrapped(|ui| {
@@ -215,7 +217,9 @@ pub(super) fn risk(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, rect: Rect
 fn title_with_page(ui: &mut Ui, title: &str, page: Page) {
     ui.horizontal(|ui| {
         let mark = (page.count > 1).then(|| format!("{}/{}", page.index + 1, page.count));
-        let mark_w = mark.as_ref().map_or(0.0, |m| galley(ui, m, size::KPI_LABEL, theme::TEXT, f32::INFINITY, 1).size().x + 12.0);
+        let mark_w = mark
+            .as_ref()
+            .map_or(0.0, |m| galley(ui, m, size::KPI_LABEL, theme::TEXT, f32::INFINITY, 1).size().x + 12.0);
         let w = ui.available_width() - mark_w;
         let g = galley(ui, title, size::KPI_LABEL, theme::TEXT_DIM, w, 1);
         ui.add(egui::Label::new(g).selectable(false));
@@ -271,13 +275,7 @@ pub(super) fn directives(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, rect
 }
 
 /// The subregions by active cases (ultra-wide walls), paged like the directives.
-pub(super) fn subregions(
-    ui: &mut Ui,
-    v: &ViewerContext<'_>,
-    children: &[Adcode],
-    rect: Rect,
-    frame: &Frame,
-) {
+pub(super) fn subregions(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], rect: Rect, frame: &Frame) {
     let tr = v.tr;
     let s = ui.spacing().item_spacing.y;
     let mut rows: Vec<Adcode> = children.to_vec();
@@ -302,17 +300,27 @@ pub(super) fn subregions(
             ui.horizontal(|ui| {
                 ui.spacing_mut().item_spacing.x = 0.0;
                 for ((t, c), cw) in cells.iter().zip(widths) {
-                    ui.allocate_ui_with_layout(egui::vec2(cw, row_h), egui::Layout::left_to_right(Align::Center), |ui| {
-                        ui.set_width(cw);
-                        let g = galley(ui, t, size::BODY, *c, cw - 8.0, 1);
-                        ui.add(egui::Label::new(g).selectable(false));
-                    });
+                    ui.allocate_ui_with_layout(
+                        egui::vec2(cw, row_h),
+                        egui::Layout::left_to_right(Align::Center),
+                        |ui| {
+                            ui.set_width(cw);
+                            let g = galley(ui, t, size::BODY, *c, cw - 8.0, 1);
+                            ui.add(egui::Label::new(g).selectable(false));
+                        },
+                    );
                 }
             });
         };
         row(ui, cols.map(|c| (c.to_owned(), theme::TEXT_DIM)));
         for code in rows.iter().skip(page.index * per_page).take(per_page) {
-            let n = |f| v.sit.report(*code).and_then(|r| r.get(f)).map(|x| fmt_count(u64::from(x))).unwrap_or_else(|| "—".into());
+            let n = |f| {
+                v.sit
+                    .report(*code)
+                    .and_then(|r| r.get(f))
+                    .map(|x| fmt_count(u64::from(x)))
+                    .unwrap_or_else(|| "—".into())
+            };
             let new = n(CaseField::NewConfirmed);
             let colour = if get(*code, CaseField::NewConfirmed) > 0 { theme::ALERT } else { theme::TEXT };
             row(

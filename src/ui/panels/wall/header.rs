@@ -64,7 +64,13 @@ pub(super) fn stale_banner(ui: &mut Ui, v: &ViewerContext<'_>, whole: Rect, alar
     let names: Vec<&str> = v
         .status
         .live
-        .map(|l| l.sources.iter().filter(|s| !s.is_fresh() && s.health != Health::Connecting).map(|s| s.name.as_str()).collect())
+        .map(|l| {
+            l.sources
+                .iter()
+                .filter(|s| !s.is_fresh() && s.health != Health::Connecting)
+                .map(|s| s.name.as_str())
+                .collect()
+        })
         .unwrap_or_default();
     let text = match alarm {
         Alarm::AllLost => format!("⚠ {}", tr.wall.all_lost),
@@ -72,8 +78,12 @@ pub(super) fn stale_banner(ui: &mut Ui, v: &ViewerContext<'_>, whole: Rect, alar
     };
     in_rect(ui, rect.shrink2(egui::vec2(14.0, 6.0)), |ui| {
         let g = ui.fonts_mut(|f| {
-            let mut job =
-                egui::text::LayoutJob::simple(text, egui::FontId::proportional(size::HEADING), theme::BG, rect.width() - 28.0);
+            let mut job = egui::text::LayoutJob::simple(
+                text,
+                egui::FontId::proportional(size::HEADING),
+                theme::BG,
+                rect.width() - 28.0,
+            );
             job.wrap.max_rows = 1;
             f.layout_job(job)
         });
@@ -190,7 +200,11 @@ fn chip(ui: &mut Ui, v: &ViewerContext<'_>, s: &SourceStatus) {
     for part in [state.map(str::to_owned), age].into_iter().flatten() {
         text.push_str(&format!(" · {part}"));
     }
-    let label = RichText::new(format!(" {text} ")).size(size::BODY).color(theme::BG).background_color(chip_colour(s.health)).strong();
+    let label = RichText::new(format!(" {text} "))
+        .size(size::BODY)
+        .color(theme::BG)
+        .background_color(chip_colour(s.health))
+        .strong();
     ui.label(label).on_hover_text(&s.url);
 }
 
@@ -201,20 +215,31 @@ pub(super) fn all_lost(ui: &mut Ui, v: &ViewerContext<'_>, whole: Rect) {
     let h = (whole.height() * 0.36).max(260.0).min(whole.height());
     let rect = Rect::from_center_size(whole.center(), egui::vec2(w, h));
     ui.painter().rect_filled(whole, 0.0, Color32::from_black_alpha(150));
-    ui.painter().rect(rect, 10.0, Color32::from_rgb(0x5a, 0x10, 0x16), egui::Stroke::new(4.0, theme::ALERT), egui::StrokeKind::Inside);
-    let last = v
-        .status
-        .live
-        .and_then(|l| l.sources.iter().filter_map(|s| s.last_success).max())
-        .map(|t| tr.wall.age((v.status.clock - t).num_seconds(), &tr.live.duration((v.status.clock - t).num_seconds())));
+    ui.painter().rect(
+        rect,
+        10.0,
+        Color32::from_rgb(0x5a, 0x10, 0x16),
+        egui::Stroke::new(4.0, theme::ALERT),
+        egui::StrokeKind::Inside,
+    );
+    let last = v.status.live.and_then(|l| l.sources.iter().filter_map(|s| s.last_success).max()).map(|t| {
+        tr.wall.age((v.status.clock - t).num_seconds(), &tr.live.duration((v.status.clock - t).num_seconds()))
+    });
     in_rect(ui, rect.shrink(24.0), |ui| {
         ui.vertical_centered(|ui| {
-            ui.label(RichText::new(format!("⚠ {}", tr.wall.all_lost)).size(size::KPI_NUMBER).strong().color(theme::ALERT));
-            ui.add(egui::Label::new(RichText::new(tr.wall.all_lost_note).size(size::HEADING).color(theme::TEXT)).wrap());
-            let as_of = format!("{} {}", tr.wall.data_as_of, format_as_of(v.sit.as_of()).replace("UTC+8", tr.board.zone_note));
+            ui.label(
+                RichText::new(format!("⚠ {}", tr.wall.all_lost)).size(size::KPI_NUMBER).strong().color(theme::ALERT),
+            );
+            ui.add(
+                egui::Label::new(RichText::new(tr.wall.all_lost_note).size(size::HEADING).color(theme::TEXT)).wrap(),
+            );
+            let as_of =
+                format!("{} {}", tr.wall.data_as_of, format_as_of(v.sit.as_of()).replace("UTC+8", tr.board.zone_note));
             ui.label(RichText::new(as_of).size(size::BODY).color(theme::TEXT_DIM));
             if let Some(a) = last {
-                ui.label(RichText::new(format!("{} {a}", tr.live.col_last_success)).size(size::BODY).color(theme::TEXT_DIM));
+                ui.label(
+                    RichText::new(format!("{} {a}", tr.live.col_last_success)).size(size::BODY).color(theme::TEXT_DIM),
+                );
             }
         });
     });

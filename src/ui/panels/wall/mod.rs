@@ -70,18 +70,24 @@ pub struct WallPanel {
     rotation: Rotation,
     /// Seconds per page of a list that does not fit.
     page_secs: u64,
+    /// The rects of the header, cards, map and chart laid out on the last frame (tests check
+    /// that every text stays inside one).
+    areas: Vec<Rect>,
 }
 
 impl Default for WallPanel {
     fn default() -> Self {
         let mut map = MapPanel::default();
         map.compact = true;
+        let mut curves = CurvesPanel::default();
+        curves.wall = true;
         WallPanel {
             overview: OverviewPanel::default(),
             map,
-            curves: CurvesPanel::default(),
+            curves,
             rotation: Rotation::default(),
             page_secs: crate::settings::DEFAULT_PAGE_SECS,
+            areas: Vec::new(),
         }
     }
 }
@@ -97,6 +103,11 @@ impl WallPanel {
     pub fn configure(&mut self, settings: &WallSettings) {
         self.rotation = Rotation::new(settings.playlist.clone());
         self.page_secs = settings.page_secs.max(1);
+    }
+
+    /// The rects of the header, cards, map and chart on the last frame, in points.
+    pub fn areas(&self) -> &[Rect] {
+        &self.areas
     }
 
     /// The rotation (tests read where it is).
@@ -142,6 +153,15 @@ pub(super) struct Frame {
     pub page_secs: u64,
     /// A list paged on this frame (the wall then asks for a repaint at the next turn).
     pub paged: std::cell::Cell<bool>,
+    /// The rects laid out (header, cards, map, chart).
+    pub areas: std::cell::RefCell<Vec<Rect>>,
+}
+
+impl Frame {
+    fn area(&self, r: Rect) -> Rect {
+        self.areas.borrow_mut().push(r);
+        r
+    }
 }
 
 fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, commands: &mut Commands) {
@@ -161,23 +181,26 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, commands: &mu
     } else {
         None
     };
-    let frame = Frame { clock, page_secs: state.page_secs, paged: false.into() };
+    let frame = Frame { clock, page_secs: state.page_secs, paged: false.into(), areas: Default::default() };
     let alarm = header::alarm(v.status);
 
     let whole = ui.available_rect_before_wrap();
     let mut top = whole.top();
     if alarm != header::Alarm::None {
         top = header::stale_banner(ui, v, whole, alarm);
+        frame.area(Rect::from_min_max(whole.min, egui::pos2(whole.right(), top)));
     }
+    let head_top = top;
     top = header::header(ui, v, &ov, Rect::from_min_max(egui::pos2(whole.left(), top), whole.max), rotation.as_ref());
+    frame.area(Rect::from_min_max(egui::pos2(whole.left(), head_top), egui::pos2(whole.right(), top)));
     let gap = 10.0;
     let body = Rect::from_min_max(egui::pos2(whole.left(), top + gap), whole.max);
     match state.rotation.view() {
         WallView::Map if v.status.wall_mode => {
-            in_rect(ui, body, |ui| state.map.ui(ui, v, commands));
+            in_rect(ui, frame.area(body), |ui| state.map.ui(ui, v, commands));
         }
         WallView::Curves if v.status.wall_mode => {
-            in_rect(ui, body, |ui| {
+            in_rect(ui, frame.area(body), |ui| {
                 curves::refresh_cache(v, &mut state.curves);
                 curves::single_chart(ui, v, &mut state.curves, commands);
             });
@@ -186,7 +209,9 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, commands: &mu
     }
     if alarm == header::Alarm::AllLost {
         header::all_lost(ui, v, whole);
+        frame.area(whole);
     }
+    state.areas = frame.areas.take();
     ui.allocate_rect(whole, egui::Sense::hover());
     if frame.paged.get() && !v.status.wall_mode {
         // As a tab (no clock running), a paged list asks for the frame of its next page only.
@@ -206,45 +231,48 @@ fn composition(
     commands: &mut Commands,
 ) {
     let gap = 10.0;
-    let tiles_bottom = cards::tiles(ui, v, ov, body);
+    let tiles_bottom = cards::tiles(ui, v, ov, body, frame);
     let rest = Rect::from_min_max(egui::pos2(body.left(), tiles_bottom + gap), body.max);
     let aspect = rest.width() / rest.height().max(1.0);
     let children = v.sit.data().registry.children(v.region);
     if aspect < 2.6 {
         // 16:9 (and narrower): map | curve over response + risk over directives.
         let (map_rect, right) = split_x(rest, 0.56, gap);
-        in_rect(ui, map_rect, |ui| state.map.ui(ui, v, commands));
-        let (chart, below) = split_y(right, 0.46, gap);
-        chart_card(ui, v, state, chart, commands);
+        in_rect(ui, frame.area(map_rect), |ui| state.map.ui(ui, v, commands));
+        let (chart, below) = split_y(right, 0.42, gap);
+        chart_card(ui, v, state, frame.area(chart), commands);
         let cards_h = cards::level_cards_height(ui);
         let (levels, directives) =
             split_y_at(below, (below.top() + cards_h).min(below.top() + below.height() * 0.5), gap);
         let (response, risk) = split_x(levels, 0.4, gap);
-        cards::response(ui, v, ov, response);
-        cards::risk(ui, v, ov, risk);
-        cards::directives(ui, v, ov, directives, frame);
+        cards::response(ui, v, ov, frame.area(response));
+        cards::risk(ui, v, ov, frame.area(risk));
+        cards::directives(ui, v, ov, frame.area(directives), frame);
     } else {
         // Ultra-wide: more columns at the same height instead of letterboxing.
         let map_w = (rest.height() * 1.25).min(rest.width() * 0.34);
         let map_rect = Rect::from_min_size(rest.min, egui::vec2(map_w, rest.height()));
-        in_rect(ui, map_rect, |ui| state.map.ui(ui, v, commands));
+        in_rect(ui, frame.area(map_rect), |ui| state.map.ui(ui, v, commands));
         let others = Rect::from_min_max(egui::pos2(map_rect.right() + gap, rest.top()), rest.max);
         let with_subregions = !children.is_empty() && others.width() > 3.0 * 620.0;
         let columns = if with_subregions { 3.0 } else { 2.0 };
         let col_w = (others.width() - gap * (columns - 1.0)) / columns;
         let col = |i: f32| {
-            Rect::from_min_size(egui::pos2(others.left() + i * (col_w + gap), others.top()), egui::vec2(col_w, others.height()))
+            Rect::from_min_size(
+                egui::pos2(others.left() + i * (col_w + gap), others.top()),
+                egui::vec2(col_w, others.height()),
+            )
         };
-        chart_card(ui, v, state, col(0.0), commands);
+        chart_card(ui, v, state, frame.area(col(0.0)), commands);
         let cards_col = col(1.0);
         let cards_h = cards::level_cards_height(ui);
         let (levels, directives) = split_y_at(cards_col, cards_col.top() + cards_h, gap);
         let (response, risk) = split_x(levels, 0.4, gap);
-        cards::response(ui, v, ov, response);
-        cards::risk(ui, v, ov, risk);
-        cards::directives(ui, v, ov, directives, frame);
+        cards::response(ui, v, ov, frame.area(response));
+        cards::risk(ui, v, ov, frame.area(risk));
+        cards::directives(ui, v, ov, frame.area(directives), frame);
         if with_subregions {
-            cards::subregions(ui, v, children, col(2.0), frame);
+            cards::subregions(ui, v, children, frame.area(col(2.0)), frame);
         }
     }
 }

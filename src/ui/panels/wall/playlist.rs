@@ -151,5 +151,7 @@ pub fn resolve(configured: &[PlaylistEntry], v: &ViewerContext<'_>) -> Vec<Entry
                 .any(|f| r.get(*f).unwrap_or(0) > 0)
         })
     };
-    std::iter::once(entry(root)).chain(registry.children(root).iter().filter(|c| with_cases(c)).map(|c| entry(*c))).collect()
+    std::iter::once(entry(root))
+        .chain(registry.children(root).iter().filter(|c| with_cases(c)).map(|c| entry(*c)))
+        .collect()
 }
