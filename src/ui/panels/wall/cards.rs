@@ -236,23 +236,43 @@ fn title_with_page(ui: &mut Ui, title: &str, page: Page) {
 pub(super) fn directives(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, rect: Rect, frame: &Frame) {
     let tr = v.tr;
     let s = ui.spacing().item_spacing.y;
-    let item_h = row_height(ui, size::BODY) * 3.0 + 3.0 * s + 6.0;
     let head_h = row_height(ui, size::KPI_LABEL) + s;
-    let inner_h = rect.height() - 2.0 * MARGIN.y - head_h;
-    let per_page = ((inner_h + s) / (item_h + s)).floor().max(1.0) as usize;
+    let inner = rect.shrink2(MARGIN);
+    let inner_h = inner.height() - head_h;
     let all = &ov.directives_in_force;
-    let pages = all.len().div_ceil(per_page).max(1);
-    let page = Page::at(frame.clock, frame.page_secs, pages);
-    if pages > 1 {
+    // Each directive's height as drawn (its title on one or two lines); pages are filled
+    // greedily, at least one directive each.
+    let heights: Vec<f32> = all
+        .iter()
+        .map(|d| {
+            let title = galley(ui, &d.title, size::BODY, theme::TEXT, inner.width(), 2).size().y;
+            4.0 + 1.0 + s + row_height(ui, size::BODY) + s + title + s
+        })
+        .collect();
+    let mut pages: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut used = 0.0;
+    for (i, h) in heights.iter().enumerate() {
+        if i > start && used + h > inner_h {
+            pages.push(start..i);
+            start = i;
+            used = 0.0;
+        }
+        used += h;
+    }
+    pages.push(start..all.len());
+    let page = Page::at(frame.clock, frame.page_secs, pages.len());
+    if pages.len() > 1 {
         frame.paged.set(true);
     }
+    let range = pages.get(page.index).cloned().unwrap_or(0..0);
     card(ui, rect, |ui| {
         title_with_page(ui, tr.overview.directives_in_force, page);
         if all.is_empty() {
             text(ui, tr.overview.no_directives, size::BODY, theme::TEXT_DIM, 2);
             return;
         }
-        for d in all.iter().skip(page.index * per_page).take(per_page) {
+        for d in &all[range] {
             let full = v.sit.directives().find(|x| x.content.number == d.number && x.content.issuer == d.issuer);
             ui.add_space(4.0);
             let (rect_line, _) = ui.allocate_exact_size(egui::vec2(ui.available_width(), 1.0), Sense::hover());
