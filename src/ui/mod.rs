@@ -31,7 +31,8 @@ pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
     if start.fullscreen || start.wall {
         viewport = viewport.with_fullscreen(true);
     }
-    let options = eframe::NativeOptions { viewport, ..Default::default() };
+    // A size given on the command line wins over the window size saved by the last run.
+    let options = eframe::NativeOptions { viewport, persist_window: start.size.is_none(), ..Default::default() };
     let result = eframe::run_native(
         "Sitboard",
         options,

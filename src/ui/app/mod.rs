@@ -495,6 +495,12 @@ impl eframe::App for SitboardApp {
         }
     }
 
+    /// egui's memory (its zoom factor among it) is not saved while the wall has set its own
+    /// zoom: the board opened next without `--wall` keeps the zoom it had before.
+    fn persist_egui_memory(&self) -> bool {
+        self.zoom_before_wall.is_none()
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, state::STORAGE_KEY, &self.state);
     }

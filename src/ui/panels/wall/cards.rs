@@ -147,7 +147,7 @@ pub(super) fn response(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, rect: 
                     crate::model::ResponseLevel::IV => theme::ACCENT,
                     crate::model::ResponseLevel::None => theme::TEXT_DIM,
                 };
-                text(ui, &tr.overview.response(r.level), size::KPI_NUMBER * 0.7, colour, 1);
+                text(ui, tr.overview.response(r.level), size::KPI_NUMBER * 0.7, colour, 1);
                 text(ui, &format!("{} {}", tr.overview.since, format_local(r.since)), size::SMALL, theme::TEXT_DIM, 1);
                 if let Some(k) = r.last_known_at {
                     let t = format!("{} {}", tr.overview.last_known, crate::model::time::format_as_of(k));

@@ -48,6 +48,13 @@ pub mod size {
     pub const SMALL: f32 = 16.0;
     /// The smallest text anywhere on the wall.
     pub const MIN: f32 = REF_H / 80.0;
+
+    // The minimums, checked when the code compiles.
+    const _: () = {
+        assert!(KPI_NUMBER >= REF_H / 15.0);
+        assert!(BODY >= REF_H / 50.0);
+        assert!(TITLE >= MIN && HEADING >= MIN && KPI_LABEL >= MIN && BODY >= MIN && SMALL >= MIN);
+    };
 }
 
 /// The zoom factor that makes a screen of `physical` pixels about 1920×1080 points (the
@@ -324,16 +331,6 @@ fn split_y_at(r: Rect, y: f32, gap: f32) -> (Rect, Rect) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn type_sizes_keep_the_minimums_at_16_9() {
-        // A point is screen height / 1080 pixels on a 16:9 wall.
-        assert!(size::KPI_NUMBER >= REF_H / 15.0);
-        assert!(size::BODY >= REF_H / 50.0);
-        for s in [size::TITLE, size::HEADING, size::KPI_LABEL, size::BODY, size::SMALL] {
-            assert!(s >= size::MIN, "{s} is under 1/80 of the screen height");
-        }
-    }
 
     #[test]
     fn the_zoom_fits_the_reference_layout() {
