@@ -17,7 +17,7 @@ tr_table! {
         all_lost_note: "屏幕上是最后一次成功获取的数据，不是当前态势", "What is shown is the last data received, not the current situation";
         /// The rotation is paused by a key or a click.
         paused: "轮播已暂停（无操作 1 分钟后继续）", "Rotation paused (resumes after a minute without input)";
-        /// The playlist position: "2/5".
+        /// Before the playlist position ("2/5").
         rotation: "轮播", "Rotation";
         /// The late and stale states of a source chip.
         late: "延迟", "late";
@@ -25,12 +25,6 @@ tr_table! {
         no_data: "无数据", "no data";
         /// Before a source's age: "更新于 3 分钟前".
         age_ago: "前", "ago";
-        /// The wall's note on leaving it.
-        leave_hint: "按 Esc 退出大屏", "Esc leaves the wall";
-        /// The directives card when more are in force than fit: the page mark follows.
-        page: "页", "page";
-        /// A county unit count after the number.
-        cities_with_cases: "有病例的市", "cities with cases";
         /// The ultra-wide wall's subregion ranking.
         subregions: "下辖地区（按现有确诊）", "Subregions (by active cases)";
     }
