@@ -1,5 +1,6 @@
 //! UI tests of the wall (大屏, issue 18) with egui_kittest, on the bundled demo: it scales to
-//! the screen and never runs off it at 1280×720, 1920×1080, 3840×2160 and 5760×1080; lists
+//! the screen and never runs off it (or out of a card) at 1280×720, 1920×1080, 3840×2160,
+//! 3840×1080 and 5760×1080; lists
 //! that do not fit page on the wall clock; the clock repaints once a second on the wall only;
 //! the playlist rotates and pauses on input. The wall clock is set by the tests
 //! (`SitboardApp::set_clock`), so nothing here sleeps.
@@ -60,7 +61,7 @@ fn wall(lang: Lang, w: f32, h: f32) -> Harness<'static, SitboardApp> {
 #[test]
 fn the_wall_scales_and_nothing_runs_off_the_screen() {
     for lang in [Lang::Zh, Lang::En] {
-        for (w, h) in [(1280.0, 720.0), (1920.0, 1080.0), (3840.0, 2160.0), (5760.0, 1080.0)] {
+        for (w, h) in [(1280.0, 720.0), (1920.0, 1080.0), (3840.0, 2160.0), (3840.0, 1080.0), (5760.0, 1080.0)] {
             let harness = wall(lang, w, h);
             let ppp = harness.ctx.pixels_per_point();
             let want = (w / 1920.0f32).min(h / 1080.0);
