@@ -1,8 +1,7 @@
 //! UI tests of the wall (大屏, issue 18) with egui_kittest, on the bundled demo: it scales to
 //! the screen and never runs off it (or out of a card) at 1280×720, 1920×1080, 3840×2160,
-//! 3840×1080 and 5760×1080; lists
-//! that do not fit page on the wall clock; the clock repaints once a second on the wall only;
-//! the playlist rotates and pauses on input. The wall clock is set by the tests
+//! 3840×1080 and 5760×1080; lists that do not fit page on the wall clock; the clock repaints
+//! once a second on the wall only; the playlist rotates and pauses on input. The wall clock is set by the tests
 //! (`SitboardApp::set_clock`), so nothing here sleeps.
 
 mod ui_common;
