@@ -77,6 +77,11 @@ pub struct Cli {
     #[arg(long)]
     pub wall: bool,
 
+    /// Board: the wall's scale: pixels per point of its 1920×1080 reference layout (2 on a 4K
+    /// wall; default: from the screen size, or `wall_scale` in sitboard.toml).
+    #[arg(long, value_name = "FACTOR", value_parser = parse_scale)]
+    pub scale: Option<f32>,
+
     /// Board: tile server URL template for a background map, e.g.
     /// `https://tile.example.org/{z}/{x}/{y}.png`. Off by default: the map is drawn offline.
     #[arg(long, value_name = "URL")]
@@ -191,6 +196,7 @@ impl Cli {
             record: self.record.clone(),
             keep_days: self.keep_days,
             renderer: self.renderer,
+            wall_scale: self.scale,
         }
     }
 
@@ -240,6 +246,13 @@ fn parse_size(s: &str) -> Result<(f32, f32), String> {
     match (parse(w), parse(h)) {
         (Some(w), Some(h)) => Ok((w, h)),
         _ => Err(format!("{s:?} is not WIDTHxHEIGHT with sizes between 200 and 20000")),
+    }
+}
+
+fn parse_scale(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(x) if x.is_finite() && crate::settings::config::WALL_SCALE_RANGE.contains(&x) => Ok(x),
+        _ => Err(format!("{s:?} is not a scale between 0.25 and 8")),
     }
 }
 

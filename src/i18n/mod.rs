@@ -16,6 +16,7 @@
 //! | checkpoints | `checkpoints.rs` | `tr.checkpoints` |
 //! | live feeds | `live.rs` | `tr.live` |
 //! | directive journal | `journal.rs` | `tr.journal` |
+//! | the wall (大屏): clock, freshness, alarms, paging, rotation | `wall.rs` | `tr.wall` |
 //!
 //! Names of the figures ([`Tr::case_field`]) are used by every area and stay on [`Tr`].
 
@@ -87,6 +88,7 @@ pub mod map;
 pub mod overview;
 pub mod regions;
 pub mod risk;
+pub mod wall;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 pub enum Lang {
@@ -149,6 +151,8 @@ pub struct Tr {
     pub journal: journal::JournalTr,
     /// Compare two moments.
     pub compare: compare::CompareTr,
+    /// The wall (大屏).
+    pub wall: wall::WallTr,
 }
 
 pub static ZH: Tr = Tr {
@@ -164,6 +168,7 @@ pub static ZH: Tr = Tr {
     live: live::LiveTr::ZH,
     journal: journal::JournalTr::ZH,
     compare: compare::CompareTr::ZH,
+    wall: wall::WallTr::ZH,
 };
 
 pub static EN: Tr = Tr {
@@ -179,6 +184,7 @@ pub static EN: Tr = Tr {
     live: live::LiveTr::EN,
     journal: journal::JournalTr::EN,
     compare: compare::CompareTr::EN,
+    wall: wall::WallTr::EN,
 };
 
 impl Tr {
@@ -201,6 +207,7 @@ impl Tr {
             ("live", self.live.entries()),
             ("journal", self.journal.entries()),
             ("compare", self.compare.entries()),
+            ("wall", self.wall.entries()),
         ];
         areas
             .into_iter()

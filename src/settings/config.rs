@@ -34,7 +34,55 @@ pub struct Config {
     pub record_keep_days: Option<u32>,
     /// The board window's renderer: `auto` (default), `gpu`, `gl` or `cpu`.
     pub renderer: Option<super::RendererChoice>,
+    /// The wall's scale (pixels per point of the 1920×1080 reference layout); default: from
+    /// the screen size.
+    pub wall_scale: Option<f32>,
+    /// The wall (大屏): `[wall]` with its playlist.
+    pub wall: Option<WallConfig>,
 }
+
+/// `[wall]`: the wall's rotation and paging.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WallConfig {
+    /// What the wall rotates through: `playlist = [{ view = "wall", region = 230100, dwell_s = 20 }, …]`.
+    /// Empty or missing: the province, then each city with cases.
+    #[serde(default)]
+    pub playlist: Vec<PlaylistEntry>,
+    /// Seconds each page of a list that does not fit stays (default 8).
+    pub page_s: Option<u64>,
+}
+
+/// One view of the wall's rotation.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PlaylistEntry {
+    /// `wall` (the composition, default), `map` or `curves`.
+    #[serde(default)]
+    pub view: WallView,
+    /// The region (adcode); default: the one in view.
+    pub region: Option<u32>,
+    /// What the map colours by (`risk`, `computed`, `active`, `new7`, `per100k`).
+    pub map_colour: Option<String>,
+    /// Seconds on this view (default 20).
+    pub dwell_s: Option<u64>,
+}
+
+/// The views the wall can show.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WallView {
+    /// Key figures, map, curve, response, risk and directives on one screen.
+    #[default]
+    Wall,
+    /// The county map alone.
+    Map,
+    /// The case curve alone.
+    Curves,
+}
+
+/// Smallest and largest wall scale accepted (`--scale`, `wall_scale`).
+pub const WALL_SCALE_RANGE: std::ops::RangeInclusive<f32> = 0.25..=8.0;
 
 /// `record = true | false | "FILE"`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -103,6 +151,25 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<Config>, String> {
             return Err(format!("{at}: interval_s = {x} is not between 0.1 and 86400 seconds"));
         }
     }
+    if let Some(x) = cfg.wall_scale
+        && !(x.is_finite() && WALL_SCALE_RANGE.contains(&x))
+    {
+        return Err(format!("{}: wall_scale = {x} is not between 0.25 and 8", path.display()));
+    }
+    for (i, e) in cfg.wall.iter().flat_map(|w| w.playlist.iter()).enumerate() {
+        let at = format!("{}: [wall] playlist entry {}", path.display(), i + 1);
+        if let Some(m) = &e.map_colour
+            && crate::settings::MapMode::parse(m).is_none()
+        {
+            return Err(format!("{at}: map_colour = {m:?} is not risk, computed, active, new7 or per100k"));
+        }
+        if e.dwell_s == Some(0) {
+            return Err(format!("{at}: dwell_s is 0"));
+        }
+    }
+    if cfg.wall.as_ref().and_then(|w| w.page_s) == Some(0) {
+        return Err(format!("{}: [wall] page_s is 0", path.display()));
+    }
     Ok(Some(cfg))
 }
 
@@ -153,5 +220,24 @@ mod tests {
         assert!(e.contains("interval_s"), "{e}");
         let e = parse("[[source]]\nurl = \"http://x\"\nintervall = 3\n", p).unwrap_err();
         assert!(e.contains("intervall"), "{e}");
+    }
+
+    #[test]
+    fn the_wall_in_the_config() {
+        let p = Path::new("sitboard.toml");
+        let text = "wall_scale = 1.5\n[wall]\npage_s = 5\nplaylist = [\n  { view = \"wall\", dwell_s = 30 },\n  { view = \"map\", region = 230100, map_colour = \"active\" },\n]\n";
+        let cfg = parse(text, p).unwrap().unwrap();
+        assert_eq!(cfg.wall_scale, Some(1.5));
+        let wall = cfg.wall.unwrap();
+        assert_eq!(wall.page_s, Some(5));
+        assert_eq!(wall.playlist.len(), 2);
+        assert_eq!(wall.playlist[1].view, WallView::Map);
+        assert_eq!(wall.playlist[1].region, Some(230100));
+        let e = parse("wall_scale = 20\n", p).unwrap_err();
+        assert!(e.contains("wall_scale"), "{e}");
+        let e = parse("[wall]\nplaylist = [{ view = \"map\", map_colour = \"blue\" }]\n", p).unwrap_err();
+        assert!(e.contains("blue"), "{e}");
+        let e = parse("[wall]\nplaylist = [{ view = \"tv\" }]\n", p).unwrap_err();
+        assert!(e.contains("tv"), "{e}");
     }
 }

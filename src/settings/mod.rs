@@ -44,6 +44,8 @@ pub struct Overrides {
     pub keep_days: Option<u32>,
     /// The renderer of the board window (`--renderer`).
     pub renderer: Option<RendererChoice>,
+    /// The wall's scale (`--scale`): pixels per point of its 1920×1080 reference layout.
+    pub wall_scale: Option<f32>,
 }
 
 /// Everything the board and the commands need to start: settings merged from the command
@@ -74,7 +76,23 @@ pub struct Settings {
     pub record_keep: Option<chrono::Duration>,
     /// The renderer of the board window (`--renderer`, or `renderer` in sitboard.toml).
     pub renderer: RendererChoice,
+    /// The wall (大屏): its scale, rotation and paging.
+    pub wall: WallSettings,
 }
+
+/// The wall's settings: `--scale` over `wall_scale`, and `[wall]` of the config.
+#[derive(Debug, Clone, Default)]
+pub struct WallSettings {
+    /// Pixels per point of the 1920×1080 reference layout; `None`: from the screen size.
+    pub scale: Option<f32>,
+    /// The rotation; empty: the province, then each city with cases.
+    pub playlist: Vec<config::PlaylistEntry>,
+    /// Seconds per page of a list that does not fit.
+    pub page_secs: u64,
+}
+
+/// Seconds per page of a wall list that does not fit, unless `[wall] page_s` says otherwise.
+pub const DEFAULT_PAGE_SECS: u64 = 8;
 
 /// Start-up choices of the board window, applied once data arrives.
 #[derive(Clone, Debug, Default)]
@@ -152,6 +170,11 @@ impl Settings {
             record,
             record_keep: o.keep_days.or(cfg.record_keep_days).map(|d| chrono::Duration::days(i64::from(d))),
             renderer: o.renderer.or(cfg.renderer).unwrap_or_default(),
+            wall: WallSettings {
+                scale: o.wall_scale.or(cfg.wall_scale),
+                playlist: cfg.wall.as_ref().map(|w| w.playlist.clone()).unwrap_or_default(),
+                page_secs: cfg.wall.as_ref().and_then(|w| w.page_s).unwrap_or(DEFAULT_PAGE_SECS),
+            },
         }
     }
 
@@ -171,6 +194,7 @@ impl Settings {
             record: None,
             record_keep: None,
             renderer: RendererChoice::default(),
+            wall: WallSettings { page_secs: DEFAULT_PAGE_SECS, ..Default::default() },
         }
     }
 

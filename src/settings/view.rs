@@ -50,6 +50,13 @@ pub enum MapMode {
     New7DaysPer100k,
 }
 
+impl MapMode {
+    /// A colouring by its command-line name (`risk`, `computed`, `active`, `new7`, `per100k`).
+    pub fn parse(s: &str) -> Option<MapMode> {
+        <MapMode as clap::ValueEnum>::from_str(s.trim(), true).ok()
+    }
+}
+
 /// Views of the board's central area, for `--view`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum StartView {

@@ -42,7 +42,8 @@ pub struct BoardStatus<'a> {
     /// The speed the play button plays at.
     pub speed: Speed,
     /// The wall clock as the app read it this frame: only for stamping new journal events,
-    /// naming exports and the age of live data — never for what the scene shows.
+    /// naming exports, the age of live data and the wall's clock, page turns and rotation —
+    /// never for what the scene shows.
     pub clock: DateTime<Utc>,
     /// The board's own recording, when it records (`--record`).
     pub recording: Option<crate::recorder::RecorderStatus>,

@@ -83,7 +83,13 @@ pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
 
 /// The board in eframe, on wgpu or OpenGL.
 fn run_eframe(settings: Settings, start: StartOptions, renderer: eframe::Renderer) -> Result<(), String> {
-    let options = eframe::NativeOptions { viewport: viewport(&start), renderer, ..Default::default() };
+    // A size given on the command line wins over the window size saved by the last run.
+    let options = eframe::NativeOptions {
+        viewport: viewport(&start),
+        renderer,
+        persist_window: start.size.is_none(),
+        ..Default::default()
+    };
     eframe::run_native(
         APP_ID,
         options,

@@ -77,6 +77,12 @@ pub struct SitboardApp {
     map_layer: Option<Arc<MapLayer>>,
     /// The renderer drawing the window, as the runner reported it (none in tests).
     renderer: Option<RendererInfo>,
+    /// The wall's scale (`--scale`, `wall_scale`); `None`: from the screen size.
+    wall_scale: Option<f32>,
+    /// The zoom factor before the wall set its own, restored when the wall is left.
+    zoom_before_wall: Option<f32>,
+    /// Tests set the wall clock (the wall's clock, paging and rotation read it).
+    clock_override: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl SitboardApp {
@@ -138,6 +144,7 @@ impl SitboardApp {
         panels.map.tile_url = settings.tile_url();
         panels.map.tile_cache = tile_cache.clone();
         panels.wall.set_tiles(settings.tile_url(), tile_cache);
+        panels.wall.configure(&settings.wall);
         SitboardApp {
             state,
             situation: None,
@@ -169,6 +176,9 @@ impl SitboardApp {
             show_frame_time: false,
             map_layer: None,
             renderer: None,
+            wall_scale: settings.wall.scale,
+            zoom_before_wall: None,
+            clock_override: None,
         }
     }
 
@@ -282,6 +292,33 @@ impl SitboardApp {
         }
     }
 
+    /// Set the wall clock the board reads (tests: the wall's clock, paging and rotation then
+    /// move only when the test moves it).
+    pub fn set_clock(&mut self, t: chrono::DateTime<chrono::Utc>) {
+        self.clock_override = Some(t);
+    }
+
+    /// The wall's settings (tests: a playlist, a scale, paging).
+    pub fn configure_wall(&mut self, wall: &crate::settings::WallSettings) {
+        self.wall_scale = wall.scale;
+        self.panels.wall.configure(wall);
+    }
+
+    /// The wall panel's rotation (tests read where it is).
+    pub fn wall_rotation(&self) -> &panels::wall::Rotation {
+        self.panels.wall.rotation()
+    }
+
+    /// The rects of the wall's header, cards, map and chart on the last frame (tests).
+    pub fn wall_areas(&self) -> &[egui::Rect] {
+        self.panels.wall.areas()
+    }
+
+    /// Whether the wall is shown alone (wall mode).
+    pub fn wall_mode(&self) -> bool {
+        self.wall_mode
+    }
+
     /// Switch the central area to a view (as the tabs and the curves toolbar do).
     pub fn show_view(&mut self, v: StartView) {
         self.state.tab = v.tab();
@@ -373,6 +410,8 @@ impl SitboardApp {
             self.show_frame_time = !self.show_frame_time;
         }
         self.waker.set_ctx(ui.ctx());
+        self.scale_wall(ui.ctx());
+        let clock = self.clock_override.unwrap_or_else(chrono::Utc::now);
         let lang = self.state.lang;
         let status = BoardStatus {
             lang,
@@ -391,7 +430,7 @@ impl SitboardApp {
             officer: &self.state.officer,
             timeline: &self.timeline,
             speed: self.speed,
-            clock: chrono::Utc::now(),
+            clock,
             recording: self.recorder.as_ref().map(crate::recorder::Recorder::status),
             replaying: self.replay.as_ref().and_then(|r| r.info.as_ref()),
             exercise: self.exercise,
@@ -411,6 +450,12 @@ impl SitboardApp {
         if let Some(wait) = self.timeline.next_wake() {
             // Playing: the next frame is due when the cursor reaches the next mark or day.
             ui.ctx().request_repaint_after(wait);
+        }
+        if self.wall_mode && view.is_some() {
+            // The wall's clock shows seconds: one frame at each new second, while the wall
+            // shows (the rest of the board stays idle).
+            let into = u64::from(clock.timestamp_subsec_millis());
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(1000 - into.min(999)));
         }
         if self.live.is_some() {
             // The data age is shown to the minute: one repaint a minute keeps it true.
@@ -437,6 +482,23 @@ impl SitboardApp {
         self.frame_cpu_ms = Some(started.elapsed().as_secs_f32() * 1000.0);
     }
 
+    /// The wall is laid out for a 1920×1080 screen: in wall mode the zoom makes the screen
+    /// about that many points (or `--scale`); leaving the wall restores the zoom before it.
+    fn scale_wall(&mut self, ctx: &egui::Context) {
+        if self.wall_mode {
+            self.zoom_before_wall.get_or_insert_with(|| ctx.zoom_factor());
+            let physical = ctx.content_rect().size() * ctx.pixels_per_point();
+            let native = ctx.native_pixels_per_point().unwrap_or(1.0);
+            let zoom = panels::wall::zoom_for(physical, native, self.wall_scale);
+            // Only a real change: rounding must not set it every frame (each set repaints).
+            if (zoom - ctx.zoom_factor()).abs() > 1e-3 {
+                ctx.set_zoom_factor(zoom);
+            }
+        } else if let Some(z) = self.zoom_before_wall.take() {
+            ctx.set_zoom_factor(z);
+        }
+    }
+
     /// Logic then UI: one full frame, as eframe and the tests run it.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         self.logic_step();
@@ -459,6 +521,12 @@ impl eframe::App for SitboardApp {
         if !self.commands.is_empty() {
             ui.ctx().request_repaint();
         }
+    }
+
+    /// egui's memory (its zoom factor among it) is not saved while the wall has set its own
+    /// zoom: the board opened next without `--wall` keeps the zoom it had before.
+    fn persist_egui_memory(&self) -> bool {
+        self.zoom_before_wall.is_none()
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

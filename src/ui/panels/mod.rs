@@ -16,7 +16,7 @@ mod problems;
 mod region_picker;
 mod timeline_bar;
 mod top_bar;
-mod wall;
+pub mod wall;
 
 use egui::Ui;
 
@@ -92,9 +92,13 @@ pub fn board(
     commands: &mut Commands,
 ) {
     let tr = status.tr;
-    egui::Panel::top("top_bar")
-        .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 10)))
-        .show(ui, |ui| top_bar::ui(ui, status, view, commands));
+    // The wall has its own header (clock, as-of, a chip per source, its alarms).
+    let wall = status.wall_mode && view.is_some();
+    if !wall {
+        egui::Panel::top("top_bar")
+            .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 10)))
+            .show(ui, |ui| top_bar::ui(ui, status, view, commands));
+    }
     if let Some((from, to)) = status.went_back {
         egui::Panel::top("went_back")
             .frame(egui::Frame::new().fill(theme::PANEL).inner_margin(egui::Margin::symmetric(16, 6)))
@@ -110,7 +114,9 @@ pub fn board(
             });
     }
     if let Some(l) = status.live {
-        live::banner(ui, l, tr, commands);
+        if !wall {
+            live::banner(ui, l, tr, commands);
+        }
         live::sources_window(ui.ctx(), l, tr, status.renderer, commands);
     }
 

@@ -51,6 +51,9 @@ pub struct CurvesPanel {
     pub log_scale: bool,
     pub per_100k: bool,
     pub metric: CompareMetric,
+    /// The wall's chart: no legend over the plot (a key of the shown series below it
+    /// instead) and no footnotes, so it fits the card it is given.
+    pub wall: bool,
     reset_view: bool,
     /// Plot ids whose default hidden series were applied already.
     defaults_applied: Vec<egui::Id>,

@@ -13,18 +13,20 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
     let log = state.log_scale;
     let today = day_x(v.sit.date());
     let plot_id = egui::Id::unique(("sitboard.curves_single", cache.x_range.0 as i64, log));
-    let readout_h = 64.0;
-    let height = (ui.available_height() - readout_h).max(240.0);
+    let compact = state.wall;
+    let readout_h = if compact { ui.text_style_height(&egui::TextStyle::Small) * 2.0 + 16.0 } else { 64.0 };
+    let height = (ui.available_height() - readout_h).max(if compact { 120.0 } else { 240.0 });
     let mut legend = Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true);
     if !state.defaults_applied.contains(&plot_id) {
         legend =
             legend.hidden_items(HIDDEN_BY_DEFAULT.iter().map(|f| egui_plot::ItemId::new(("series", f.wire_name()))));
         state.defaults_applied.push(plot_id);
     }
-    let mut plot = Plot::new(plot_id)
-        .id(plot_id)
-        .height(height)
-        .legend(legend)
+    let mut plot = Plot::new(plot_id).id(plot_id).height(height);
+    if !compact {
+        plot = plot.legend(legend);
+    }
+    let mut plot = plot
         .auto_bounds([true, true])
         .include_x(cache.x_range.0)
         .include_x(today + 3.0)
@@ -80,6 +82,9 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
             .id(("series", "avg7")),
         );
         for (f, pts) in &series.lines {
+            if compact && HIDDEN_BY_DEFAULT.contains(f) {
+                continue;
+            }
             let mapped: Vec<PlotPoint> = pts.iter().map(|p| PlotPoint::new(p.x, y_of(p.y, log))).collect();
             pui.add(
                 Line::new(tr.case_field(*f), PlotPoints::Owned(mapped))
@@ -163,6 +168,10 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
     {
         commands.push(UiCommand::SetDate(d));
     }
+    if compact {
+        wall_key(ui, v, series);
+        return;
+    }
     readout(ui, v, series, hovered_day.unwrap_or(v.sit.date()));
     if !cache.annotations.is_empty() {
         // The same markers as text: for screen readers, and for reading the exact times.
@@ -196,4 +205,31 @@ pub(super) fn readout(ui: &mut Ui, v: &ViewerContext<'_>, series: &RegionSeries,
     let label = if values.is_empty() { format!("{text}   {}", tr.overview.no_report) } else { text };
     ui.add(egui::Label::new(RichText::new(label).size(theme::BODY)).wrap());
     ui.label(RichText::new(tr.curves.curves_legend_note).small().color(theme::TEXT_DIM));
+}
+
+/// The wall's key under its chart: each series shown, in its colour, with its value on the day
+/// in view (small, wrapped; the card is sized for two lines).
+fn wall_key(ui: &mut Ui, v: &ViewerContext<'_>, series: &RegionSeries) {
+    let tr = v.tr;
+    let day = v.sit.date();
+    let values = series.days.iter().find(|(d, _)| *d == day).map(|(_, v)| v.as_slice()).unwrap_or(&[]);
+    let value = |f: CaseField| values.iter().find(|(g, _, _)| *g == f).map(|(_, n, _)| fmt_count(u64::from(*n)));
+    let avg = series.avg7.iter().find(|p| (p.x - day_x(day)).abs() < 0.1).map(|p| format!("{:.1}", p.y));
+    let mut keys = vec![(
+        series_colour(CaseField::NewConfirmed),
+        tr.case_field(CaseField::NewConfirmed),
+        value(CaseField::NewConfirmed),
+    )];
+    keys.push((AVG7_COLOUR, tr.curves.avg7_label, avg));
+    for (f, _) in &series.lines {
+        if !HIDDEN_BY_DEFAULT.contains(f) && *f != CaseField::NewConfirmed {
+            keys.push((series_colour(*f), tr.case_field(*f), value(*f)));
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        for (colour, name, value) in keys {
+            let text = format!("{name} {}", value.unwrap_or_else(|| "—".into()));
+            crate::ui::widgets::swatch(ui, colour, RichText::new(text).small());
+        }
+    });
 }

@@ -1,0 +1,227 @@
+//! UI tests of the wall (大屏, issue 18) with egui_kittest, on the bundled demo: it scales to
+//! the screen and never runs off it (or out of a card) at 1280×720, 1920×1080, 3840×2160,
+//! 3840×1080 and 5760×1080; lists that do not fit page on the wall clock; the clock repaints
+//! once a second on the wall only; the playlist rotates and pauses on input. The wall clock is set by the tests
+//! (`SitboardApp::set_clock`), so nothing here sleeps.
+
+mod ui_common;
+
+use ui_common::*;
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone as _, Utc};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, NodeT as _, Queryable as _};
+use sitboard::i18n::Lang;
+use sitboard::model::overview::Overview;
+use sitboard::settings::config::{PlaylistEntry, WallView};
+use sitboard::settings::{MainTab, WallSettings};
+use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
+
+fn harness_at(app: SitboardApp, w: f32, h: f32) -> Harness<'static, SitboardApp> {
+    Harness::builder()
+        .with_size([w, h])
+        .with_context_setup(|ctx| {
+            fonts::install(ctx);
+            theme::apply(ctx);
+        })
+        .build_ui_state(|ui, app: &mut SitboardApp| app.frame(ui), app)
+}
+
+fn repaint_delay(h: &Harness<'static, SitboardApp>) -> Duration {
+    h.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay
+}
+
+/// 2020-02-20 10:00:00.250 Beijing time.
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2020, 2, 20, 2, 0, 0).unwrap() + chrono::Duration::milliseconds(250)
+}
+
+/// The wall on 2020-02-20 (three directives in force), Heilongjiang, at a given window size.
+fn wall(lang: Lang, w: f32, h: f32) -> Harness<'static, SitboardApp> {
+    let mut app = demo_app(lang);
+    app.apply(UiCommand::SetDate(date("2020-02-20")));
+    app.apply(UiCommand::SelectRegion(code(230000)));
+    app.set_clock(t0());
+    // A one-entry playlist keeps the wall on the province.
+    app.configure_wall(&WallSettings {
+        scale: None,
+        playlist: vec![PlaylistEntry { view: WallView::Wall, region: Some(230000), ..Default::default() }],
+        page_secs: 8,
+    });
+    app.set_wall_mode(true);
+    let mut harness = harness_at(app, w, h);
+    // The first frames set the zoom, then lay out at it.
+    harness.run_steps(4);
+    harness
+}
+
+#[test]
+fn the_wall_scales_and_nothing_runs_off_the_screen() {
+    for lang in [Lang::Zh, Lang::En] {
+        for (w, h) in [(1280.0, 720.0), (1920.0, 1080.0), (3840.0, 2160.0), (3840.0, 1080.0), (5760.0, 1080.0)] {
+            let harness = wall(lang, w, h);
+            let ppp = harness.ctx.pixels_per_point();
+            let want = (w / 1920.0f32).min(h / 1080.0);
+            assert!((ppp - want).abs() < 1e-3, "{w}x{h}: {ppp} pixels per point, not {want}");
+            let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h)).expand(1.0);
+            let areas = harness.state().wall_areas().to_vec();
+            assert!(areas.len() >= 10, "{w}x{h}: {areas:?}");
+            let mut texts = 0;
+            let text_of = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+                n.label().or_else(|| n.value()).filter(|l| !l.trim().is_empty())
+            };
+            for node in harness.query_all(By::new().include_labels().predicate(|n| text_of(n).is_some())) {
+                let label = text_of(&node.accesskit_node()).unwrap_or_default();
+                let r = node.rect() * ppp;
+                assert!(screen.contains_rect(r), "{lang:?} {w}x{h}: {label:?} at {r:?} runs off the screen");
+                // …nor out of its card (or the header, the map, the chart).
+                let inside = areas.iter().any(|a| a.expand(1.0).contains_rect(node.rect()));
+                assert!(inside, "{lang:?} {w}x{h}: {label:?} at {:?} is outside every card", node.rect());
+                // Nothing under 1/80 of the screen height (a label's rect is a text row).
+                assert!(r.height() >= h / 80.0 - 0.5, "{lang:?} {w}x{h}: {label:?} is {} px high", r.height());
+                texts += 1;
+            }
+            assert!(texts > 30, "{w}x{h}: only {texts} texts on the wall");
+            // Three directives are in force: all shown, or paged with a mark.
+            let tr = lang.tr();
+            let ov = Overview::compute(harness.state().situation().unwrap(), code(230000));
+            assert_eq!(ov.directives_in_force.len(), 3);
+            let paged = harness.query_by_label("1/2").is_some() || harness.query_by_label("1/3").is_some();
+            let shown = ov
+                .directives_in_force
+                .iter()
+                .filter(|d| harness.query_all_by_label_contains(&d.number).next().is_some())
+                .count();
+            assert!(paged || shown == 3, "{lang:?} {w}x{h}: {shown} directives shown, no page mark");
+            assert!(shown >= 1, "{lang:?} {w}x{h}: no directive shown");
+            // The key figures are at least 1/15 of the screen height (as a font size).
+            let tile_label = format!("{}: ", tr.case_field(sitboard::model::CaseField::Active));
+            let tile = harness.get_by_label_contains(&tile_label);
+            assert!(tile.rect().height() * ppp >= h / 15.0, "{w}x{h}: key-figure tile {:?}", tile.rect());
+        }
+    }
+}
+
+#[test]
+fn ultra_wide_walls_reflow_into_more_columns() {
+    let harness = wall(Lang::En, 5760.0, 1080.0);
+    // The subregions get their own column beside the map, curve and cards.
+    let title = harness.get_by_label_contains("Subregions");
+    assert!(title.rect().left() > 5760.0 * 0.5, "the subregion column is at the right: {:?}", title.rect());
+    let harness = wall(Lang::En, 1920.0, 1080.0);
+    assert!(harness.query_by_label_contains("Subregions").is_none(), "16:9 has no room for it");
+}
+
+#[test]
+fn lists_that_do_not_fit_page_on_the_wall_clock() {
+    let mut harness = wall(Lang::En, 1280.0, 720.0);
+    let mark = |h: &Harness<'static, SitboardApp>| {
+        (1..=5).flat_map(|n| (1..=n).map(move |i| format!("{i}/{n}"))).find(|m| h.query_by_label(m).is_some())
+    };
+    let first = mark(&harness).expect("the directives page at 1280x720 (three do not fit)");
+    assert!(first.starts_with("1/"), "{first}");
+    harness.state_mut().set_clock(t0() + chrono::Duration::seconds(8));
+    harness.run_steps(2);
+    let second = mark(&harness).expect("still paged");
+    assert!(second.starts_with("2/"), "the page turned after 8 s: {second}");
+
+    // As a tab (no clock running) the paged list asks for a frame at its next turn only.
+    harness.state_mut().apply(UiCommand::LeaveWall);
+    harness.state_mut().apply(UiCommand::SetTab(MainTab::Wall));
+    harness.state_mut().set_clock(t0() + chrono::Duration::seconds(9));
+    harness.run();
+    let d = repaint_delay(&harness);
+    assert!(d > Duration::from_secs(1) && d <= Duration::from_secs(8), "next page turn: {d:?}");
+}
+
+#[test]
+fn the_clock_ticks_once_a_second_on_the_wall_only() {
+    let mut harness = wall(Lang::Zh, 1920.0, 1080.0);
+    harness.run();
+    assert!(harness.query_by_label("10:00:00").is_some(), "Beijing time to the second");
+    assert!(harness.query_by_label("北京时间").is_some());
+    assert!(harness.query_by_label("数据截至").is_some(), "the data's as-of next to it");
+    let d = repaint_delay(&harness);
+    assert_eq!(d, Duration::from_millis(750), "the next frame is at the next second");
+    harness.state_mut().set_clock(t0() + chrono::Duration::seconds(1));
+    harness.run();
+    assert!(harness.query_by_label("10:00:01").is_some());
+
+    // Leaving the wall: the zoom comes back and the board is idle again.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(!harness.state().wall_mode());
+    assert_eq!(harness.ctx.zoom_factor(), 1.0);
+    harness.state_mut().apply(UiCommand::SetTab(MainTab::Overview));
+    harness.run();
+    assert!(repaint_delay(&harness) > Duration::from_secs(30), "idle off the wall: {:?}", repaint_delay(&harness));
+}
+
+#[test]
+fn the_playlist_rotates_and_pauses_on_input() {
+    let mut app = demo_app(Lang::En);
+    app.apply(UiCommand::SetDate(date("2020-02-20")));
+    app.apply(UiCommand::SelectRegion(code(230000)));
+    app.set_clock(t0());
+    let entry =
+        |view, region, dwell_s| PlaylistEntry { view, region: Some(region), dwell_s: Some(dwell_s), map_colour: None };
+    app.configure_wall(&WallSettings {
+        scale: None,
+        playlist: vec![
+            entry(WallView::Wall, 230000, 10),
+            entry(WallView::Map, 230100, 10),
+            entry(WallView::Curves, 230200, 10),
+        ],
+        page_secs: 8,
+    });
+    app.set_wall_mode(true);
+    let mut h = harness_at(app, 1920.0, 1080.0);
+    h.run_steps(3);
+    let at = |h: &mut Harness<'static, SitboardApp>, secs: i64| {
+        h.state_mut().set_clock(t0() + chrono::Duration::seconds(secs));
+        h.run_steps(2);
+        (h.state().selected_region().map(|c| c.value()), h.state().wall_rotation().view())
+    };
+    assert_eq!(at(&mut h, 5), (Some(230000), WallView::Wall));
+    assert_eq!(at(&mut h, 11), (Some(230100), WallView::Map), "after its dwell the next view shows");
+    assert_eq!(at(&mut h, 22), (Some(230200), WallView::Curves));
+    assert_eq!(at(&mut h, 33), (Some(230000), WallView::Wall), "and round again");
+
+    // A key pauses it, and says so.
+    h.key_press(egui::Key::P);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Rotation paused").is_some(), "the wall says it is paused");
+    assert_eq!(at(&mut h, 50), (Some(230000), WallView::Wall), "paused: no turn");
+    assert_eq!(at(&mut h, 90), (Some(230000), WallView::Wall), "still paused under a minute after the key");
+    // A minute without input: it resumes, with a fresh dwell.
+    assert_eq!(at(&mut h, 95), (Some(230000), WallView::Wall));
+    assert!(h.query_by_label_contains("Rotation paused").is_none(), "resumed");
+    assert_eq!(at(&mut h, 106), (Some(230100), WallView::Map), "turning again");
+}
+
+#[test]
+fn the_default_playlist_is_the_province_then_each_city_with_cases() {
+    let mut app = demo_app(Lang::En);
+    app.apply(UiCommand::SetDate(date("2020-02-20")));
+    app.apply(UiCommand::SelectRegion(code(230000)));
+    app.set_clock(t0());
+    app.set_wall_mode(true);
+    let mut h = harness_at(app, 1920.0, 1080.0);
+    h.run_steps(3);
+    let entries = h.state().wall_rotation().entries().to_vec();
+    assert!(entries.len() > 2, "{entries:?}");
+    assert_eq!(entries[0].region.map(|c| c.value()), Some(230000));
+    let sit = h.state().situation().unwrap();
+    for e in &entries[1..] {
+        let r = sit.report(e.region.unwrap()).unwrap();
+        assert!(
+            r.get(sitboard::model::CaseField::Active).unwrap_or(0) > 0
+                || r.get(sitboard::model::CaseField::NewConfirmed).unwrap_or(0) > 0
+        );
+    }
+    h.state_mut().set_clock(t0() + chrono::Duration::seconds(21));
+    h.run_steps(2);
+    assert_eq!(h.state().selected_region(), entries[1].region, "the first city after the default dwell");
+}
