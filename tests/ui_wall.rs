@@ -225,3 +225,25 @@ fn the_default_playlist_is_the_province_then_each_city_with_cases() {
     h.run_steps(2);
     assert_eq!(h.state().selected_region(), entries[1].region, "the first city after the default dwell");
 }
+
+#[test]
+fn a_period_without_risk_levels_says_so_instead_of_a_grey_map() {
+    let mut app = demo_app(Lang::En);
+    app.apply(UiCommand::SetDate(date("2022-11-30")));
+    app.apply(UiCommand::SelectRegion(code(230000)));
+    app.set_clock(t0());
+    app.configure_wall(&WallSettings {
+        scale: None,
+        playlist: vec![PlaylistEntry { view: WallView::Wall, region: Some(230000), ..Default::default() }],
+        page_secs: 8,
+    });
+    app.set_wall_mode(true);
+    let mut h = harness_at(app, 1920.0, 1080.0);
+    h.run_steps(4);
+    let note = "No county risk levels published for this period";
+    assert_eq!(h.query_all_by_label(note).count(), 2, "the risk card and the map say so");
+    // On a day with levels there is no such note.
+    h.state_mut().apply(UiCommand::SetDate(date("2020-02-20")));
+    h.run_steps(2);
+    assert!(h.query_by_label(note).is_none());
+}

@@ -25,6 +25,8 @@ tr_table! {
         no_data: "无数据", "no data";
         /// Before a source's age: "更新于 3 分钟前".
         age_ago: "前", "ago";
+        /// The risk card and the map when no county has a level, published or computed.
+        no_risk_levels: "本时期未发布县级风险等级", "No county risk levels published for this period";
         /// The ultra-wide wall's subregion ranking.
         subregions: "下辖地区（按现有确诊）", "Subregions (by active cases)";
     }

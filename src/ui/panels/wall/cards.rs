@@ -185,6 +185,11 @@ pub(super) fn risk(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, rect: Rect
         }
         let head = format!("{} · {} {}", tr.risk.risk_levels, c.total, tr.risk.county_units);
         text(ui, &head, size::KPI_LABEL, theme::TEXT_DIM, 1);
+        if no_levels(ov) {
+            // Not a grey bar of "not rated": say that this period has no levels.
+            text(ui, tr.wall.no_risk_levels, size::HEADING, theme::TEXT_DIM, 2);
+            return;
+        }
         widgets::stacked_bar(
             ui,
             &[
@@ -354,4 +359,12 @@ pub(super) fn subregions(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode]
             );
         }
     });
+}
+
+/// No county under the region has a risk level, published or computed (e.g. Harbin in
+/// November 2022: the rule of February 2020 does not apply and none were published).
+pub(super) fn no_levels(ov: &Overview) -> bool {
+    ov.risk.as_ref().is_some_and(|r| {
+        r.level.is_none() && r.shown_counts.total > 0 && r.shown_counts.unknown == r.shown_counts.total
+    })
 }

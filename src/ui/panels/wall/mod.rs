@@ -246,6 +246,7 @@ fn composition(
         // 16:9 (and narrower): map | curve over response + risk over directives.
         let (map_rect, right) = split_x(rest, 0.56, gap);
         in_rect(ui, frame.area(map_rect), |ui| state.map.ui(ui, v, commands));
+        no_levels_note(ui, v, state, ov, map_rect);
         let (chart, below) = split_y(right, 0.42, gap);
         chart_card(ui, v, state, frame.area(chart), commands);
         let cards_h = cards::level_cards_height(ui);
@@ -260,6 +261,7 @@ fn composition(
         let map_w = (rest.height() * 1.25).min(rest.width() * 0.34);
         let map_rect = Rect::from_min_size(rest.min, egui::vec2(map_w, rest.height()));
         in_rect(ui, frame.area(map_rect), |ui| state.map.ui(ui, v, commands));
+        no_levels_note(ui, v, state, ov, map_rect);
         let others = Rect::from_min_max(egui::pos2(map_rect.right() + gap, rest.top()), rest.max);
         let with_subregions = !children.is_empty() && others.width() > 3.0 * 620.0;
         let columns = if with_subregions { 3.0 } else { 2.0 };
@@ -282,6 +284,23 @@ fn composition(
             cards::subregions(ui, v, children, frame.area(col(2.0)), frame);
         }
     }
+}
+
+/// A risk map with no level anywhere is not shown as if it were current grey: a note across
+/// its bottom says that this period has no county risk levels.
+fn no_levels_note(ui: &mut Ui, v: &ViewerContext<'_>, state: &WallPanel, ov: &Overview, map: Rect) {
+    use crate::settings::MapMode;
+    if !matches!(state.map.mode, MapMode::Risk | MapMode::RiskComputed) || !cards::no_levels(ov) {
+        return;
+    }
+    let h = ui.fonts_mut(|f| f.row_height(&egui::FontId::proportional(size::HEADING))) + 16.0;
+    let note = Rect::from_min_size(egui::pos2(map.left(), map.bottom() - h), egui::vec2(map.width(), h));
+    ui.painter().rect_filled(note, 6.0, egui::Color32::from_rgba_unmultiplied(7, 18, 36, 230));
+    in_rect(ui, note.shrink2(egui::vec2(12.0, 8.0)), |ui| {
+        ui.vertical_centered(|ui| {
+            ui.label(egui::RichText::new(v.tr.wall.no_risk_levels).size(size::HEADING).color(crate::ui::theme::WARN));
+        });
+    });
 }
 
 fn chart_card(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, rect: Rect, commands: &mut Commands) {
