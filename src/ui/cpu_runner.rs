@@ -32,6 +32,9 @@ use crate::settings::{Settings, StartOptions};
 /// How often the state is saved while frames are drawn (eframe's autosave interval).
 const AUTOSAVE: Duration = Duration::from_secs(30);
 
+/// The display refresh assumed when the monitor does not say.
+const DEFAULT_REFRESH_MILLIHERTZ: u32 = 60_000;
+
 /// Open the board in a window drawn by the CPU rasterizer; blocks until it is closed.
 pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -65,6 +68,8 @@ pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyho
         we_asked: false,
         presented_size: None,
         last_save: Instant::now(),
+        last_frame: None,
+        frame_interval: Duration::from_micros(1_000_000_000 / u64::from(DEFAULT_REFRESH_MILLIHERTZ)),
         started,
         stats: FrameStats::default(),
         error: None,
@@ -112,6 +117,11 @@ struct Runner {
     /// The surface size last presented (a new size presents everything).
     presented_size: Option<(u32, u32)>,
     last_save: Instant,
+    /// When the last frame started, and the shortest time between two frames: one display
+    /// refresh. The GPU paths wait for vsync; without it a drag that asks for a frame on
+    /// every pass (walkers does) would draw every couple of milliseconds.
+    last_frame: Option<Instant>,
+    frame_interval: Duration,
     started: Instant,
     stats: FrameStats,
     error: Option<anyhow::Error>,
@@ -133,6 +143,12 @@ impl Runner {
         );
         let mut viewport_info = egui::ViewportInfo::default();
         egui_winit::update_viewport_info(&mut viewport_info, &self.ctx, &window, true);
+        let refresh = window
+            .current_monitor()
+            .and_then(|m| m.refresh_rate_millihertz())
+            .filter(|mhz| *mhz >= 20_000)
+            .unwrap_or(DEFAULT_REFRESH_MILLIHERTZ);
+        self.frame_interval = Duration::from_micros(1_000_000_000 / u64::from(refresh));
         window.request_redraw();
         self.we_asked = false;
         self.window = Some(Win { surface, input, viewport_info, window });
@@ -158,6 +174,7 @@ impl Runner {
     fn paint(&mut self, el: &ActiveEventLoop, whole_window: bool) -> anyhow::Result<()> {
         let Some(win) = &mut self.window else { return Ok(()) };
         let t0 = Instant::now();
+        self.last_frame = Some(t0);
         egui_winit::update_viewport_info(&mut win.viewport_info, &self.ctx, &win.window, false);
         let mut raw_input = win.input.take_egui_input(&win.window);
         raw_input.viewports = std::iter::once((ViewportId::ROOT, win.viewport_info.clone())).collect();
@@ -285,14 +302,21 @@ impl ApplicationHandler<UserEvent> for Runner {
             other => {
                 let response = win.input.on_window_event(&win.window, &other);
                 if response.repaint {
-                    self.request_redraw();
+                    // Drawn in `about_to_wait`, with the input that arrives until then.
+                    let now = Instant::now();
+                    self.next_repaint = Some(self.next_repaint.map_or(now, |t| t.min(now)));
                 }
             }
         }
     }
 
     fn about_to_wait(&mut self, el: &ActiveEventLoop) {
-        match self.next_repaint {
+        // At most one frame per display refresh.
+        let due = self.next_repaint.map(|t| match self.last_frame {
+            Some(last) => t.max(last + self.frame_interval),
+            None => t,
+        });
+        match due {
             Some(t) if t <= Instant::now() => {
                 self.next_repaint = None;
                 self.request_redraw();
