@@ -77,6 +77,8 @@ pub struct SceneCache {
 
 #[derive(Clone, Copy, PartialEq)]
 struct SceneKey {
+    /// Tessellated over the panning window rather than the view.
+    window: bool,
     scale: u64,
     offset: [u64; 2],
     rect: [u32; 4],
@@ -119,17 +121,30 @@ impl Plugin for RegionsPlugin<'_> {
         let hi = tf.to_world(rect.right_bottom());
         let visible =
             |s: &RegionShape| s.bbox[2] >= lo[0] && s.bbox[0] <= hi[0] && s.bbox[3] >= lo[1] && s.bbox[1] <= hi[1];
-        // The fills and borders take the regions in a window larger than the view, snapped to a
-        // grid of half views: while the map is panned, the meshes keep the same regions (and
-        // are only moved) until the view crosses a grid line, so a CPU renderer can move its
-        // raster of them instead of drawing them again (issue 19).
-        let (cull_lo, cull_hi) = cull_window(lo, hi);
+        let lod_index = MapLayer::lod_for(tf.scale);
+        let ppp = ui.ctx().pixels_per_point();
+        // While the map is panned (dragged, or gliding after a drag: same scale, new offset), the
+        // fills and borders take the regions in a window larger than the view, snapped to a grid
+        // of half views: the meshes keep the same regions (they are only moved) until the view
+        // crosses a grid line, so a CPU renderer moves its raster of them instead of drawing
+        // them again (issue 19). Otherwise (still, zooming) only what is in view.
+        let panning = response.dragged()
+            || self.scene.key.is_some_and(|k| {
+                k.scale == tf.scale.to_bits()
+                    && k.lod == lod_index
+                    && (0..2).any(|i| (f64::from_bits(k.offset[i]) - tf.offset[i]).abs() >= 0.25)
+            });
+        let (cull_lo, cull_hi) = if panning { cull_window(lo, hi) } else { (lo, hi) };
         let in_window = |s: &RegionShape| {
             s.bbox[2] >= cull_lo[0] && s.bbox[0] <= cull_hi[0] && s.bbox[3] >= cull_lo[1] && s.bbox[1] <= cull_hi[1]
         };
-        let lod_index = MapLayer::lod_for(tf.scale);
-        let ppp = ui.ctx().pixels_per_point();
+        let border_clip = if panning {
+            egui::Rect::from_min_max(tf.to_screen(cull_lo), tf.to_screen(cull_hi))
+        } else {
+            rect.expand(4.0)
+        };
         let key = SceneKey {
+            window: panning,
             scale: tf.scale.to_bits(),
             offset: [tf.offset[0].to_bits(), tf.offset[1].to_bits()],
             rect: [rect.min.x.to_bits(), rect.min.y.to_bits(), rect.max.x.to_bits(), rect.max.y.to_bits()],
@@ -161,7 +176,7 @@ impl Plugin for RegionsPlugin<'_> {
             let mut fill_ranges = Vec::new();
             let mut borders = [Mesh::default(), Mesh::default(), Mesh::default()];
             let mut tess = Tessellator::new(ppp, TessellationOptions::default(), [1, 1], Vec::new());
-            tess.set_clip_rect(egui::Rect::from_min_max(tf.to_screen(cull_lo), tf.to_screen(cull_hi)));
+            tess.set_clip_rect(border_clip);
             for s in layer.shapes.iter().filter(|s| in_window(s)) {
                 let l = lod_of(s, lod_index);
                 if s.level == RegionLevel::County {
