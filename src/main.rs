@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 fn main() -> ExitCode {
+    sitboard::ui::frame_stats::mark_process_start();
     sitboard::logging::init("warn,sitboard=info");
     sitboard::cli::run(&sitboard::cli::Cli::parse())
 }

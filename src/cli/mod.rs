@@ -101,6 +101,12 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "RENDERER")]
     pub renderer: Option<RendererChoice>,
 
+    /// Board: print what frames cost to stderr every 10 s and at exit: frames, process CPU
+    /// per frame split into UI and render/present (p50/p95), the renderer, and the time to
+    /// the first frame. Also `SITBOARD_FRAME_STATS=1`.
+    #[arg(long)]
+    pub frame_stats: bool,
+
     /// Board: window size in points, e.g. 1920x1080.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,
@@ -216,6 +222,7 @@ impl Cli {
             wall: self.wall,
             fullscreen: self.fullscreen,
             size: self.size,
+            frame_stats: self.frame_stats || crate::ui::frame_stats::enabled_by_env(),
         }
     }
 }

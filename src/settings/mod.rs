@@ -108,6 +108,8 @@ pub struct StartOptions {
     pub fullscreen: bool,
     /// Window size in points.
     pub size: Option<(f32, f32)>,
+    /// `--frame-stats` or `SITBOARD_FRAME_STATS=1`: print what frames cost.
+    pub frame_stats: bool,
 }
 
 impl StartOptions {

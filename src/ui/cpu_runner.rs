@@ -26,11 +26,15 @@ use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop, EventLoopProxy,
 use winit::window::{Window, WindowId};
 
 use super::SitboardApp;
+use super::frame_stats::{FrameStats, process_cpu, since_process_start};
 use super::renderer::RendererInfo;
 use crate::settings::{Settings, StartOptions};
 
 /// How often the state is saved while frames are drawn (eframe's autosave interval).
 const AUTOSAVE: Duration = Duration::from_secs(30);
+
+/// The display refresh assumed when the monitor does not say.
+const DEFAULT_REFRESH_MILLIHERTZ: u32 = 60_000;
 
 /// Open the board in a window drawn by the CPU rasterizer; blocks until it is closed.
 pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyhow::Result<()> {
@@ -49,6 +53,7 @@ pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyho
 
     let storage = RonStorage::open();
     let viewport = super::viewport(&start);
+    let stats = FrameStats::new(start.frame_stats, super::stats_renderer(&info));
     let mut app = SitboardApp::create(&ctx, storage.as_ref().map(|s| s as &dyn eframe::Storage), settings, start);
     app.set_renderer(info);
 
@@ -65,14 +70,19 @@ pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyho
         we_asked: false,
         presented_size: None,
         last_save: Instant::now(),
+        last_frame: None,
+        frame_interval: Duration::from_micros(1_000_000_000 / u64::from(DEFAULT_REFRESH_MILLIHERTZ)),
         started,
-        stats: FrameStats::default(),
+        stats,
         error: None,
     };
     let ran = event_loop.run_app(&mut runner);
     runner.textures.clear(); // the window is gone: nothing left to draw them into
     ran.context("the window system's event loop failed")?;
-    runner.stats.log();
+    if runner.stats.first_frame().is_some() {
+        tracing::info!("{}", runner.stats.total_line());
+    }
+    runner.stats.finish();
     match runner.error.take() {
         Some(e) => Err(e),
         None => Ok(()),
@@ -112,6 +122,11 @@ struct Runner {
     /// The surface size last presented (a new size presents everything).
     presented_size: Option<(u32, u32)>,
     last_save: Instant,
+    /// When the last frame started, and the shortest time between two frames: one display
+    /// refresh. The GPU paths wait for vsync; without it a drag that asks for a frame on
+    /// every pass (walkers does) would draw every couple of milliseconds.
+    last_frame: Option<Instant>,
+    frame_interval: Duration,
     started: Instant,
     stats: FrameStats,
     error: Option<anyhow::Error>,
@@ -133,6 +148,12 @@ impl Runner {
         );
         let mut viewport_info = egui::ViewportInfo::default();
         egui_winit::update_viewport_info(&mut viewport_info, &self.ctx, &window, true);
+        let refresh = window
+            .current_monitor()
+            .and_then(|m| m.refresh_rate_millihertz())
+            .filter(|mhz| *mhz >= 20_000)
+            .unwrap_or(DEFAULT_REFRESH_MILLIHERTZ);
+        self.frame_interval = Duration::from_micros(1_000_000_000 / u64::from(refresh));
         window.request_redraw();
         self.we_asked = false;
         self.window = Some(Win { surface, input, viewport_info, window });
@@ -158,6 +179,8 @@ impl Runner {
     fn paint(&mut self, el: &ActiveEventLoop, whole_window: bool) -> anyhow::Result<()> {
         let Some(win) = &mut self.window else { return Ok(()) };
         let t0 = Instant::now();
+        let cpu0 = process_cpu();
+        self.last_frame = Some(t0);
         egui_winit::update_viewport_info(&mut win.viewport_info, &self.ctx, &win.window, false);
         let mut raw_input = win.input.take_egui_input(&win.window);
         raw_input.viewports = std::iter::once((ViewportId::ROOT, win.viewport_info.clone())).collect();
@@ -185,6 +208,7 @@ impl Runner {
         // Texture changes wait here until a frame is rasterized (none while minimized).
         self.textures.append(std::mem::take(&mut out.textures_delta));
         let t1 = Instant::now();
+        let cpu1 = process_cpu();
 
         let size = win.window.inner_size();
         let (Some(w), Some(h)) = (NonZeroU32::new(size.width), NonZeroU32::new(size.height)) else {
@@ -198,7 +222,6 @@ impl Runner {
             out.pixels_per_point,
         );
         self.textures.clear(); // applied
-        let t2 = Instant::now();
         let new_size = self.presented_size != Some((w.get(), h.get()));
         if new_size {
             win.surface.resize(w, h).map_err(|e| anyhow!("cannot resize the window's buffer: {e}"))?;
@@ -232,13 +255,22 @@ impl Runner {
         };
         drop(primitives);
         let t3 = Instant::now();
-        self.stats.add(t1 - t0, t2 - t1, t3 - t2, damage.iter().map(|r| (r[2] - r[0]) * (r[3] - r[1])).sum());
-        if self.stats.frames == 1 {
+        let cpu3 = process_cpu();
+        let ms = |a: Option<Duration>, b: Option<Duration>, wall: Duration| match (a, b) {
+            (Some(a), Some(b)) => b.saturating_sub(a).as_secs_f64() * 1000.0,
+            _ => wall.as_secs_f64() * 1000.0,
+        };
+        self.stats.frame(ms(cpu0, cpu1, t1 - t0), ms(cpu1, cpu3, t3 - t1));
+        if !damage.is_empty() && self.stats.first_frame().is_none() {
+            let since = since_process_start();
+            self.stats.first_presented(since);
             tracing::info!(
-                "cpu renderer: first frame presented {:.0} ms after the runner started",
+                "cpu renderer: first frame presented {:.0} ms after start ({:.0} ms after the runner started)",
+                since.as_secs_f64() * 1000.0,
                 self.started.elapsed().as_secs_f64() * 1000.0
             );
         }
+        self.stats.tick();
         if self.last_save.elapsed() >= AUTOSAVE {
             self.save();
         }
@@ -285,14 +317,21 @@ impl ApplicationHandler<UserEvent> for Runner {
             other => {
                 let response = win.input.on_window_event(&win.window, &other);
                 if response.repaint {
-                    self.request_redraw();
+                    // Drawn in `about_to_wait`, with the input that arrives until then.
+                    let now = Instant::now();
+                    self.next_repaint = Some(self.next_repaint.map_or(now, |t| t.min(now)));
                 }
             }
         }
     }
 
     fn about_to_wait(&mut self, el: &ActiveEventLoop) {
-        match self.next_repaint {
+        // At most one frame per display refresh.
+        let due = self.next_repaint.map(|t| match self.last_frame {
+            Some(last) => t.max(last + self.frame_interval),
+            None => t,
+        });
+        match due {
             Some(t) if t <= Instant::now() => {
                 self.next_repaint = None;
                 self.request_redraw();
@@ -305,49 +344,6 @@ impl ApplicationHandler<UserEvent> for Runner {
 
     fn exiting(&mut self, _el: &ActiveEventLoop) {
         self.save();
-    }
-}
-
-/// Where the time of the CPU path goes (logged at exit; `RUST_LOG=sitboard=debug` also every
-/// 300 frames).
-#[derive(Default)]
-struct FrameStats {
-    frames: u64,
-    ui: Duration,
-    raster: Duration,
-    present: Duration,
-    pixels: u64,
-}
-
-impl FrameStats {
-    fn add(&mut self, ui: Duration, raster: Duration, present: Duration, pixels: usize) {
-        self.frames += 1;
-        self.ui += ui;
-        self.raster += raster;
-        self.present += present;
-        self.pixels += pixels as u64;
-        if self.frames.is_multiple_of(300) {
-            tracing::debug!("{}", self.summary());
-        }
-    }
-
-    fn summary(&self) -> String {
-        let n = self.frames.max(1) as f64;
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0 / n;
-        format!(
-            "cpu renderer: {} frames; per frame: ui+tessellate {:.2} ms, rasterize {:.2} ms, copy+present {:.2} ms, {:.0} k pixels presented",
-            self.frames,
-            ms(self.ui),
-            ms(self.raster),
-            ms(self.present),
-            self.pixels as f64 / n / 1000.0
-        )
-    }
-
-    fn log(&self) {
-        if self.frames > 0 {
-            tracing::info!("{}", self.summary());
-        }
     }
 }
 

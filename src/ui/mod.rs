@@ -9,6 +9,7 @@ pub mod command;
 pub mod context;
 pub mod cpu_runner;
 pub mod fonts;
+pub mod frame_stats;
 pub mod panels;
 pub mod plot;
 pub mod renderer;
@@ -101,12 +102,54 @@ fn run_eframe(settings: Settings, start: StartOptions, renderer: eframe::Rendere
                 info.adapter,
                 if info.software { "software" } else { "hardware" }
             );
+            let stats = frame_stats::FrameStats::new(start.frame_stats, stats_renderer(&info));
             let mut app = SitboardApp::new(cc, settings, start);
             app.set_renderer(info);
-            Ok(Box::new(app))
+            Ok(Box::new(StatsApp { app, probe: frame_stats::EframeProbe::new(stats) }))
         }),
     )
     .map_err(|e| e.to_string())
+}
+
+/// The renderer as the frame statistics name it: "gpu (hardware, NVIDIA …)".
+pub(crate) fn stats_renderer(info: &renderer::RendererInfo) -> String {
+    let how = if info.software { "software" } else { "hardware" };
+    if info.adapter.is_empty() {
+        format!("{} ({how})", info.kind.name())
+    } else {
+        format!("{} ({how}, {})", info.kind.name(), info.adapter)
+    }
+}
+
+/// The board in eframe, with its frame statistics (`--frame-stats`).
+struct StatsApp {
+    app: SitboardApp,
+    probe: frame_stats::EframeProbe,
+}
+
+impl eframe::App for StatsApp {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.app.logic(ctx, frame);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.probe.begin(frame.info().cpu_usage);
+        self.app.ui(ui, frame);
+        self.probe.end();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.app.save(storage);
+    }
+
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        self.app.clear_color(visuals)
+    }
+
+    fn on_exit(&mut self, gl: Option<&eframe::glow::Context>) {
+        self.app.on_exit(gl);
+        self.probe.stats.finish();
+    }
 }
 
 /// What eframe draws with: the wgpu adapter, or OpenGL's `GL_RENDERER`.

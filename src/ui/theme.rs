@@ -58,6 +58,10 @@ pub fn style() -> Style {
     style.spacing.item_spacing = egui::vec2(10.0, 8.0);
     style.spacing.button_padding = egui::vec2(10.0, 5.0);
     style.spacing.interact_size.y = 30.0;
+    // A tooltip still waits until the pointer has rested for the tooltip delay, but egui no
+    // longer repaints continuously while the pointer moves over a widget with a tooltip (the
+    // map has one): one delayed repaint instead of a frame every few ms (issue 19).
+    style.interaction.show_tooltips_only_when_still = false;
     style
 }
 

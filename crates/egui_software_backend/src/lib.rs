@@ -23,7 +23,7 @@ extern crate std;
 
 use core::ops::Range;
 
-use alloc::{vec, vec::Vec};
+use alloc::{sync::Arc, vec, vec::Vec};
 
 use ahash::HashMap;
 use egui::{Color32, Mesh, Pos2, Vec2, vec2};
@@ -67,6 +67,15 @@ pub(crate) fn neon() -> bool {
 
 const TILE_SIZE: usize = 64;
 
+/// Meshes with at least this many vertices are kept as movable rasters (see
+/// [`EguiSoftwareRender::prims_moved_last_frame`]).
+const MOVABLE_MIN_VERTICES: usize = 1024;
+/// Pixels rasterized around the visible part of a mesh once it has been seen moving, so that
+/// the next whole-pixel moves are cut out of that raster.
+const MOVABLE_MARGIN: i64 = 192;
+/// Larger rasters are drawn with less sub-pixel precision (and are never kept as movable).
+const MAX_PRECISE_SIZE: usize = 4096;
+
 /// Used to define the color swizzle order. Some backends require Rgba and others require Bgra. The renderer swizzles
 /// textures as they are loaded so they can later be rasterized directly onto the frame buffer.
 #[derive(Copy, Clone, Default)]
@@ -80,6 +89,10 @@ pub enum ColorFieldOrder {
 pub struct EguiSoftwareRender {
     textures: HashMap<egui::TextureId, EguiTexture>,
     cached_primitives: HashMap<u32, CachedPrimitive>,
+    /// Rasters of large meshes by their translation-invariant key: the same mesh moved by
+    /// whole pixels (a panned map) is cut out of one instead of rasterized again.
+    movable: HashMap<u64, MovableRaster>,
+    prims_moved_this_frame: usize,
     tiles_dim: [usize; 2],
     dirty_tiles: Vec<u8>,
     target_size: Vec2,
@@ -103,6 +116,8 @@ impl EguiSoftwareRender {
         EguiSoftwareRender {
             textures: Default::default(),
             cached_primitives: Default::default(),
+            movable: Default::default(),
+            prims_moved_this_frame: 0,
             tiles_dim: Default::default(),
             dirty_tiles: Default::default(),
             target_size: Default::default(),
@@ -198,6 +213,7 @@ impl EguiSoftwareRender {
 
         self.redraw_everything_this_frame = self.canvas.resize(width, height);
         self.prims_updated_this_frame = 0;
+        self.prims_moved_this_frame = 0;
 
         // Textures first: replacing a whole texture invalidates the cached primitives.
         self.set_textures(textures_delta);
@@ -205,10 +221,14 @@ impl EguiSoftwareRender {
         if self.redraw_everything_this_frame {
             self.canvas.clear();
             self.cached_primitives.clear();
+            self.movable.clear();
         }
 
         for (_hash, prim) in self.cached_primitives.iter_mut() {
             prim.seen_this_frame = false;
+        }
+        for kept in self.movable.values_mut() {
+            kept.seen_this_frame = false;
         }
 
         self.target_size = vec2(width as f32, height as f32);
@@ -495,19 +515,24 @@ impl EguiSoftwareRender {
         let start = std::time::Instant::now();
 
         struct CacheReuse {
-            seen_this_frame: bool,
             z_order: usize,
             min_x: usize,
             min_y: usize,
-            rendered_this_frame: bool,
             hash: u32,
         }
 
         enum CacheUpdate {
             CacheReuse(CacheReuse),
             New(u32, CachedPrimitive),
+            /// Cut out of a kept raster of the same mesh at another whole-pixel position.
+            Moved(u32, CachedPrimitive, u64),
+            /// Rasterized now and kept as movable under its translation-invariant key.
+            NewMovable(u32, CachedPrimitive, u64, MovableRaster),
             None,
         }
+
+        let canvas_w = self.target_size.x as i64;
+        let canvas_h = self.target_size.y as i64;
 
         // Render paint jobs in parallel
         #[cfg(feature = "rayon")]
@@ -547,120 +572,189 @@ impl EguiSoftwareRender {
                         max: clip_rect.max * pixels_per_point,
                     };
 
+                    // One pass over the input mesh: its pixel bounds and its exact hash (no copy
+                    // of the mesh unless it has to be rasterized).
                     let mut mesh_min = egui::Vec2::splat(f32::MAX);
                     let mut mesh_max = egui::Vec2::splat(-f32::MAX);
+                    let mut hasher = Hash32::new_fnv();
+                    hasher.hash_wrap(pixels_per_point.to_bits());
+                    hasher.hash_wrap(texture_key(input_mesh.texture_id));
+                    for v in &input_mesh.vertices {
+                        let p = v.pos.to_vec2() * pixels_per_point;
+                        mesh_min = mesh_min.min(p);
+                        mesh_max = mesh_max.max(p);
+                        // It's much faster to not wrap for every field.
+                        hasher.hash(v.pos.x.to_bits());
+                        hasher.hash(v.pos.y.to_bits());
+                        hasher.hash(v.uv.x.to_bits());
+                        hasher.hash(v.uv.y.to_bits());
+                        hasher.hash(u32::from_le_bytes(v.color.to_array()));
+                        hasher.fnv_wrap();
+                    }
+                    for ind in &input_mesh.indices {
+                        hasher.hash_wrap(*ind);
+                    }
+                    hasher.hash_wrap(input_mesh.vertices.len() as u32);
+                    hasher.hash_wrap(input_mesh.indices.len() as u32);
 
+                    // The pixels the primitive may cover on the canvas: its clip rectangle
+                    // (rounded, as GPU scissors round it) within the mesh's bounds.
+                    let visible = PxRect {
+                        x0: (clip_rect.min.x.round() as i64)
+                            .max(mesh_min.x.floor() as i64)
+                            .max(0),
+                        y0: (clip_rect.min.y.round() as i64)
+                            .max(mesh_min.y.floor() as i64)
+                            .max(0),
+                        x1: (clip_rect.max.x.round() as i64)
+                            .min(mesh_max.x.ceil() as i64)
+                            .min(canvas_w),
+                        y1: (clip_rect.max.y.round() as i64)
+                            .min(mesh_max.y.ceil() as i64)
+                            .min(canvas_h),
+                    };
+                    if visible.is_empty() {
+                        return CacheUpdate::None;
+                    }
+                    // The cached raster is specific to its place (the clip may cut it).
+                    hasher.hash_wrap(visible.x0 as u32);
+                    hasher.hash_wrap(visible.y0 as u32);
+                    hasher.hash_wrap(visible.x1 as u32);
+                    hasher.hash_wrap(visible.y1 as u32);
+                    let hash = hasher.finalize();
+
+                    if self.cached_primitives.contains_key(&hash) {
+                        return CacheUpdate::CacheReuse(CacheReuse {
+                            hash,
+                            z_order: prim_idx,
+                            min_x: visible.x0 as usize,
+                            min_y: visible.y0 as usize,
+                        });
+                    }
+
+                    // A large mesh that is only moved (a map being panned, a list scrolled) is
+                    // cut out of its kept raster instead of being rasterized again.
+                    let movable = (input_mesh.vertices.len() >= MOVABLE_MIN_VERTICES)
+                        .then(|| movable_key(input_mesh, pixels_per_point));
+                    let mut margin = 0;
+                    if let Some((key, anchor)) = movable
+                        && let Some(kept) = self.movable.get(&key)
+                        && same_shape(input_mesh, pixels_per_point, anchor, &kept.shape)
+                    {
+                        let dx = anchor[0] - kept.anchor[0];
+                        let dy = anchor[1] - kept.anchor[1];
+                        let src = PxRect {
+                            x0: visible.x0 - dx,
+                            y0: visible.y0 - dy,
+                            x1: visible.x1 - dx,
+                            y1: visible.y1 - dy,
+                        };
+                        if kept.area.contains(&src) {
+                            let offset = (src.y0 - kept.area.y0) as usize * kept.area.width()
+                                + (src.x0 - kept.area.x0) as usize;
+                            let mut prim = CachedPrimitive::shared(
+                                kept.buffer.clone(),
+                                kept.area.width(),
+                                offset,
+                                &visible,
+                                prim_idx,
+                            );
+                            prim.update_occupied_tiles(self.tiles_dim[0], self.tiles_dim[1]);
+                            return CacheUpdate::Moved(hash, prim, key);
+                        }
+                        // It moves and needs pixels the kept raster lacks: rasterize a margin
+                        // around what is visible, for the next steps.
+                        margin = MOVABLE_MARGIN;
+                    }
+
+                    let mut area = PxRect {
+                        x0: (mesh_min.x.floor() as i64).max(visible.x0 - margin),
+                        y0: (mesh_min.y.floor() as i64).max(visible.y0 - margin),
+                        x1: (mesh_max.x.ceil() as i64).min(visible.x1 + margin),
+                        y1: (mesh_max.y.ceil() as i64).min(visible.y1 + margin),
+                    };
+                    if area.width() > MAX_PRECISE_SIZE || area.height() > MAX_PRECISE_SIZE {
+                        area = visible;
+                    }
+                    let (width, height) = (area.width(), area.height());
+                    if width > 8192 || height > 8192 {
+                        // TODO it occasionally tries to make giant buffers in the first couple frames initially for some reason.
+                        return CacheUpdate::None;
+                    }
+                    let render_in_low_precision =
+                        width > MAX_PRECISE_SIZE || height > MAX_PRECISE_SIZE;
+
+                    let mut ignored_min = Vec2::ZERO;
+                    let mut ignored_max = Vec2::ZERO;
                     let px_mesh = self.prepare_px_mesh(
                         pixels_per_point,
                         input_mesh,
-                        &mut mesh_min,
-                        &mut mesh_max,
+                        &mut ignored_min,
+                        &mut ignored_max,
                     );
 
-                    let cropped_min = mesh_min.max(clip_rect.min.to_vec2());
-                    let cropped_max = mesh_max.min(clip_rect.max.to_vec2());
-                    let clip_rect = egui::Rect {
+                    let mut buffer = vec![[0u8; 4]; width * height];
+                    let mut buffer_ref = BufferMutRef {
+                        data: &mut buffer,
+                        width,
+                        height,
+                        width_extent: width - 1,
+                        height_extent: height - 1,
+                    };
+                    let local_clip = egui::Rect {
                         min: Pos2::ZERO,
-                        max: (cropped_max - cropped_min).to_pos2() + egui::Vec2::splat(0.5),
+                        max: egui::pos2(width as f32, height as f32),
                     };
+                    let offset = -vec2(area.x0 as f32, area.y0 as f32);
 
-                    let hash = {
-                        let mut hasher = Hash32::new_fnv();
-
-                        hasher.hash_wrap(clip_rect.min.x.to_bits());
-                        hasher.hash_wrap(clip_rect.min.y.to_bits());
-                        hasher.hash_wrap(clip_rect.max.x.to_bits());
-                        hasher.hash_wrap(clip_rect.max.y.to_bits());
-                        hasher.hash_wrap(match px_mesh.texture_id {
-                            egui::TextureId::Managed(id) => id as u32,
-                            egui::TextureId::User(id) => id as u32 + 9358476,
-                        });
-                        for ind in &px_mesh.indices {
-                            let v = px_mesh.vertices[*ind as usize];
-
-                            // Tried to do this to avoid full redraws when moving a window but it was resulting in some
-                            // meshes to be matches incorrectly in the ui gradient portion of the egui color test:
-                            //let pos = v.pos - cropped_min;
-
-                            // It's much faster to not wrap for every field. General ordering should be sufficiently preserved.
-                            hasher.hash(v.pos.x.to_bits());
-                            hasher.hash(v.pos.y.to_bits());
-                            hasher.hash(v.uv.x.to_bits());
-                            hasher.hash(v.uv.y.to_bits());
-                            hasher.hash(u32::from_le_bytes(v.color.to_array()));
-                            hasher.fnv_wrap();
-                        }
-                        hasher.hash_wrap(px_mesh.indices.len() as u32);
-                        hasher.finalize()
-                    };
-
-                    if self.cached_primitives.contains_key(&hash) {
-                        CacheUpdate::CacheReuse(CacheReuse {
-                            hash,
-                            seen_this_frame: true,
-                            z_order: prim_idx,
-                            min_x: cropped_min.x as usize,
-                            min_y: cropped_min.y as usize,
-                            rendered_this_frame: false,
-                        })
+                    if render_in_low_precision {
+                        // Seems to not be an issue in direct draw? Seems like a bug.
+                        draw_egui_mesh::<2>(
+                            self.simd_impl,
+                            &self.textures,
+                            &mut buffer_ref,
+                            &local_clip,
+                            &px_mesh,
+                            offset,
+                            self.allow_raster_opt,
+                            self.convert_tris_to_rects,
+                            #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
+                            &mut self.stats,
+                        );
                     } else {
-                        let min_x = cropped_min.x as usize;
-                        let min_y = cropped_min.y as usize;
-                        let width = (cropped_max.x.ceil() as usize) - min_x;
-                        let height = (cropped_max.y.ceil() as usize) - min_y;
-
-                        if width > 8192 || height > 8192 {
-                            // TODO it occasionally tries to make giant buffers in the first couple frames initially for some reason.
-                            return CacheUpdate::None;
-                        }
-
-                        if width == 0 || height == 0 {
-                            return CacheUpdate::None;
-                        }
-
-                        let render_in_low_precision = width > 4096 || height > 4096;
-
-                        let mut prim = CachedPrimitive::new(min_x, min_y, width, height, prim_idx);
-                        let mut buffer_ref = BufferMutRef {
-                            data: &mut prim.buffer,
-                            width,
-                            height,
-                            width_extent: width - 1,
-                            height_extent: height - 1,
-                        };
-
-                        let offset = -vec2(cropped_min.x.floor(), cropped_min.y.floor());
-
-                        if render_in_low_precision {
-                            // Seems to not be an issue in direct draw? Seems like a bug.
-                            draw_egui_mesh::<2>(
-                                self.simd_impl,
-                                &self.textures,
-                                &mut buffer_ref,
-                                &clip_rect,
-                                &px_mesh,
-                                offset,
-                                self.allow_raster_opt,
-                                self.convert_tris_to_rects,
-                                #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
-                                &mut self.stats,
-                            );
-                        } else {
-                            draw_egui_mesh::<8>(
-                                self.simd_impl,
-                                &self.textures,
-                                &mut buffer_ref,
-                                &clip_rect,
-                                &px_mesh,
-                                offset,
-                                self.allow_raster_opt,
-                                self.convert_tris_to_rects,
-                                #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
-                                &mut self.stats,
-                            );
-                        }
-                        prim.update_occupied_tiles(self.tiles_dim[0], self.tiles_dim[1]);
-                        CacheUpdate::New(hash, prim)
+                        draw_egui_mesh::<8>(
+                            self.simd_impl,
+                            &self.textures,
+                            &mut buffer_ref,
+                            &local_clip,
+                            &px_mesh,
+                            offset,
+                            self.allow_raster_opt,
+                            self.convert_tris_to_rects,
+                            #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
+                            &mut self.stats,
+                        );
+                    }
+                    let buffer = Arc::new(buffer);
+                    let offset =
+                        (visible.y0 - area.y0) as usize * width + (visible.x0 - area.x0) as usize;
+                    let mut prim =
+                        CachedPrimitive::shared(buffer.clone(), width, offset, &visible, prim_idx);
+                    prim.update_occupied_tiles(self.tiles_dim[0], self.tiles_dim[1]);
+                    match movable {
+                        Some((key, anchor)) if !render_in_low_precision => CacheUpdate::NewMovable(
+                            hash,
+                            prim,
+                            key,
+                            MovableRaster {
+                                buffer,
+                                area,
+                                anchor,
+                                shape: relative_positions(input_mesh, pixels_per_point, anchor),
+                                seen_this_frame: true,
+                            },
+                        ),
+                        _ => CacheUpdate::New(hash, prim),
                     }
                 },
             )
@@ -669,16 +763,29 @@ impl EguiSoftwareRender {
         updates.into_iter().for_each(|update| match update {
             CacheUpdate::CacheReuse(cache_reuse) => {
                 if let Some(cached_primitive) = self.cached_primitives.get_mut(&cache_reuse.hash) {
-                    cached_primitive.seen_this_frame = cache_reuse.seen_this_frame;
+                    cached_primitive.seen_this_frame = true;
                     cached_primitive.z_order = cache_reuse.z_order;
                     cached_primitive.min_x = cache_reuse.min_x;
                     cached_primitive.min_y = cache_reuse.min_y;
-                    cached_primitive.rendered_this_frame = cache_reuse.rendered_this_frame;
+                    cached_primitive.rendered_this_frame = false;
                 }
             }
             CacheUpdate::New(hash, prim) => {
                 self.prims_updated_this_frame += 1;
                 self.cached_primitives.insert(hash, prim);
+            }
+            CacheUpdate::Moved(hash, prim, key) => {
+                self.prims_updated_this_frame += 1;
+                self.prims_moved_this_frame += 1;
+                self.cached_primitives.insert(hash, prim);
+                if let Some(kept) = self.movable.get_mut(&key) {
+                    kept.seen_this_frame = true;
+                }
+            }
+            CacheUpdate::NewMovable(hash, prim, key, raster) => {
+                self.prims_updated_this_frame += 1;
+                self.cached_primitives.insert(hash, prim);
+                self.movable.insert(key, raster);
             }
             CacheUpdate::None => (),
         });
@@ -862,6 +969,41 @@ impl EguiSoftwareRender {
     fn clear_unused_cached_prims(&mut self) {
         self.cached_primitives
             .retain(|_hash, prim| prim.seen_this_frame);
+        // A movable raster stays while a cached primitive still shows part of it (frames where
+        // the mesh did not change at all do not look it up).
+        self.movable
+            .retain(|_key, kept| kept.seen_this_frame || Arc::strong_count(&kept.buffer) > 1);
+    }
+
+    /// How many primitives the last [`Self::render_to_canvas`] rasterized or moved (those not
+    /// reused from the cache unchanged).
+    pub fn prims_updated_last_frame(&self) -> usize {
+        self.prims_updated_this_frame
+    }
+
+    /// How many of those were large meshes moved by whole pixels and cut out of a kept raster
+    /// instead of being rasterized again.
+    pub fn prims_moved_last_frame(&self) -> usize {
+        self.prims_moved_this_frame
+    }
+
+    /// Bytes held by cached rasters (primitives and movable rasters; shared buffers once).
+    pub fn cached_bytes(&self) -> usize {
+        let mut seen: Vec<*const Vec<[u8; 4]>> = Vec::new();
+        let mut bytes = self.canvas.data.len() * 4;
+        let buffers = self
+            .cached_primitives
+            .values()
+            .map(|p| &p.buffer)
+            .chain(self.movable.values().map(|m| &m.buffer));
+        for b in buffers {
+            let ptr = Arc::as_ptr(b);
+            if !seen.contains(&ptr) {
+                seen.push(ptr);
+                bytes += b.len() * 4;
+            }
+        }
+        bytes
     }
 
     const DIRTY_TILE_MASK: u8 = 0b00000001;
@@ -943,6 +1085,7 @@ impl EguiSoftwareRender {
             // their meshes (and so their hashes) did not change.
             if self.textures.insert(id, new_texture).is_some() {
                 self.cached_primitives.clear();
+                self.movable.clear();
                 self.redraw_everything_this_frame = true;
             }
         }
@@ -996,21 +1139,19 @@ fn update_canvas_tile(
         max_x = max_x.min(tile_x_end).min(canvas.width);
         max_y = max_y.min(tile_y_end).min(canvas.height + canvas_row_offset);
 
-        let prim_buf = prim.get_buffer_ref();
-
         if max_x <= min_x || max_y <= min_y {
             continue;
         }
-        let prim_x_min = (min_x - prim.min_x).min(prim_buf.width);
-        let prim_x_max = (max_x - prim.min_x).min(prim_buf.width);
+        let prim_x_min = (min_x - prim.min_x).min(prim.width);
+        let prim_x_max = (max_x - prim.min_x).min(prim.width);
 
         let get_ranges = |y: usize| -> (Range<usize>, Range<usize>) {
             let canvas_row_start = (y - canvas_row_offset).min(canvas.height) * canvas.width;
             let canvas_start = canvas_row_start + min_x;
             let canvas_end = canvas_row_start + max_x;
 
-            let prim_y = (y - prim.min_y).min(prim_buf.height);
-            let prim_row_start = prim_y * prim_buf.width;
+            let prim_y = (y - prim.min_y).min(prim.height);
+            let prim_row_start = prim.offset + prim_y * prim.stride;
             let prim_start = prim_row_start + prim_x_min;
             let prim_end = prim_row_start + prim_x_max;
 
@@ -1020,7 +1161,7 @@ fn update_canvas_tile(
         dispatch_simd_impl!(simd_impl, |simd_impl| {
             for y in min_y..max_y {
                 let (canvas_slice, prim_slice) = get_ranges(y);
-                let src_row = &prim_buf.data[prim_slice];
+                let src_row = &prim.buffer[prim_slice];
                 let dst_row = &mut canvas.data[canvas_slice];
                 simd_impl.egui_blend_u8_slice(src_row, dst_row);
             }
@@ -1073,7 +1214,11 @@ impl Canvas {
 
 /// A region of cached rendered image data that corresponds to a ClippedPrimitive.
 pub struct CachedPrimitive {
-    buffer: Vec<[u8; 4]>,
+    /// The pixels, possibly shared with a [`MovableRaster`] larger than this primitive: its
+    /// row `y` starts at `offset + y * stride`.
+    buffer: Arc<Vec<[u8; 4]>>,
+    stride: usize,
+    offset: usize,
     min_x: usize,
     min_y: usize,
     width: usize,
@@ -1085,23 +1230,23 @@ pub struct CachedPrimitive {
 }
 
 impl CachedPrimitive {
-    fn get_buffer_ref(&self) -> BufferRef<'_> {
-        BufferRef {
-            data: &self.buffer,
-            width: self.width,
-            height: self.height,
-            width_extent: self.width - 1,
-            height_extent: self.height - 1,
-        }
-    }
-
-    fn new(min_x: usize, min_y: usize, width: usize, height: usize, z_order: usize) -> Self {
+    /// The `at` rectangle of the canvas, drawn from `buffer` (rows of `stride` pixels) from
+    /// pixel `offset` on.
+    fn shared(
+        buffer: Arc<Vec<[u8; 4]>>,
+        stride: usize,
+        offset: usize,
+        at: &PxRect,
+        z_order: usize,
+    ) -> Self {
         CachedPrimitive {
-            buffer: vec![[0; 4]; width * height],
-            min_x,
-            min_y,
-            width,
-            height,
+            buffer,
+            stride,
+            offset,
+            min_x: at.x0 as usize,
+            min_y: at.y0 as usize,
+            width: at.width(),
+            height: at.height(),
             z_order,
             seen_this_frame: true,
             rendered_this_frame: true,
@@ -1134,7 +1279,7 @@ impl CachedPrimitive {
                     for x in px_start_x..px_end_x {
                         // Purposefully panicing when out of bounds. If it's out of bounds then the math is wrong and
                         // the tile is not being calculated correctly.
-                        if u32::from_le_bytes(self.buffer[x + y * self.width]) > 0 {
+                        if u32::from_le_bytes(self.buffer[self.offset + x + y * self.stride]) > 0 {
                             self.occupied_tiles.push([tile_x as u16, tile_y as u16]);
                             break 'px_outer;
                         }
@@ -1142,6 +1287,124 @@ impl CachedPrimitive {
                 }
             }
         }
+    }
+}
+
+/// A large mesh's raster over `area` (canvas pixels when it was drawn, possibly beyond the
+/// canvas), kept to be cut out again when the same mesh comes back moved by whole pixels.
+struct MovableRaster {
+    buffer: Arc<Vec<[u8; 4]>>,
+    area: PxRect,
+    /// The mesh's whole-pixel anchor when it was drawn (see [`movable_key`]).
+    anchor: [i64; 2],
+    /// Its vertices' positions relative to the anchor, in pixels.
+    shape: Vec<Vec2>,
+    seen_this_frame: bool,
+}
+
+/// A rectangle of whole pixels `[x0, x1) × [y0, y1)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PxRect {
+    x0: i64,
+    y0: i64,
+    x1: i64,
+    y1: i64,
+}
+
+impl PxRect {
+    fn is_empty(&self) -> bool {
+        self.x1 <= self.x0 || self.y1 <= self.y0
+    }
+
+    fn width(&self) -> usize {
+        (self.x1 - self.x0).max(0) as usize
+    }
+
+    fn height(&self) -> usize {
+        (self.y1 - self.y0).max(0) as usize
+    }
+
+    fn contains(&self, other: &PxRect) -> bool {
+        other.x0 >= self.x0 && other.y0 >= self.y0 && other.x1 <= self.x1 && other.y1 <= self.y1
+    }
+}
+
+fn texture_key(id: egui::TextureId) -> u32 {
+    match id {
+        egui::TextureId::Managed(id) => id as u32,
+        egui::TextureId::User(id) => id as u32 + 9358476,
+    }
+}
+
+/// How far (in pixels) a vertex of a moved mesh may be from where the kept raster has it,
+/// relative to the mesh's anchor: positions recomputed for every pan step carry float
+/// rounding (a few 1e-4 px), a real change of shape moves vertices by much more.
+const MOVABLE_TOLERANCE: f32 = 1.0 / 64.0;
+
+/// A key that is the same for a mesh and the same mesh moved (texture, scale, vertex and
+/// index counts, uv, colours and indices; positions are compared by [`same_shape`]), and the
+/// mesh's whole-pixel anchor: where its first vertex is, rounded down.
+fn movable_key(mesh: &egui::Mesh, pixels_per_point: f32) -> (u64, [i64; 2]) {
+    let first = mesh.vertices.first().map_or(Pos2::ZERO, |v| v.pos) * pixels_per_point;
+    let mut h = Hash64::new();
+    h.add(u64::from(pixels_per_point.to_bits()));
+    h.add(u64::from(texture_key(mesh.texture_id)));
+    h.add(mesh.vertices.len() as u64);
+    h.add(mesh.indices.len() as u64);
+    // The fraction of the first vertex's position: the raster is only valid at the same
+    // sub-pixel phase.
+    let phase = |v: f32| ((v - v.floor()) * 64.0).round() as u64;
+    h.add(phase(first.x) | (phase(first.y) << 32));
+    for v in &mesh.vertices {
+        h.add(u64::from(v.uv.x.to_bits()) | (u64::from(v.uv.y.to_bits()) << 32));
+        h.add(u64::from(u32::from_le_bytes(v.color.to_array())));
+    }
+    for pair in mesh.indices.chunks(2) {
+        let hi = pair.get(1).copied().unwrap_or(u32::MAX);
+        h.add(u64::from(pair[0]) | (u64::from(hi) << 32));
+    }
+    (h.finish(), [first.x.floor() as i64, first.y.floor() as i64])
+}
+
+/// The mesh's vertex positions in pixels relative to `anchor`.
+fn relative_positions(mesh: &egui::Mesh, pixels_per_point: f32, anchor: [i64; 2]) -> Vec<Vec2> {
+    let a = vec2(anchor[0] as f32, anchor[1] as f32);
+    mesh.vertices
+        .iter()
+        .map(|v| v.pos.to_vec2() * pixels_per_point - a)
+        .collect()
+}
+
+/// Whether the mesh, relative to `anchor`, has its vertices where `shape` has them (within
+/// [`MOVABLE_TOLERANCE`]).
+fn same_shape(mesh: &egui::Mesh, pixels_per_point: f32, anchor: [i64; 2], shape: &[Vec2]) -> bool {
+    let a = vec2(anchor[0] as f32, anchor[1] as f32);
+    mesh.vertices.len() == shape.len()
+        && mesh.vertices.iter().zip(shape).all(|(v, s)| {
+            let d = v.pos.to_vec2() * pixels_per_point - a - *s;
+            d.x.abs() <= MOVABLE_TOLERANCE && d.y.abs() <= MOVABLE_TOLERANCE
+        })
+}
+
+/// A 64-bit multiply-xorshift hash (keys of movable rasters: a collision would show one
+/// mesh's pixels for another, so 32 bits are not enough).
+struct Hash64(u64);
+
+impl Hash64 {
+    fn new() -> Self {
+        Hash64(0xcbf2_9ce4_8422_2325)
+    }
+
+    #[inline(always)]
+    fn add(&mut self, v: u64) {
+        let mut x = v ^ self.0;
+        x = (x ^ (x >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        x = (x ^ (x >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        self.0 = x ^ (x >> 32);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -1216,5 +1479,113 @@ impl<'a> BufferRef<'a> {
     #[inline(always)]
     pub fn get_ref(&self, x: usize, y: usize) -> &[u8; 4] {
         &self.data[x + y * self.width]
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+    use egui::epaint::{ClippedPrimitive, Primitive, Vertex};
+
+    fn white_texture() -> egui::TexturesDelta {
+        let image = egui::ColorImage::new([1, 1], vec![Color32::WHITE]);
+        let mut delta = egui::TexturesDelta::default();
+        delta.set.insert(
+            egui::TextureId::default(),
+            vec![egui::epaint::ImageDelta::full(
+                image,
+                egui::TextureOptions::LINEAR,
+            )]
+            .into(),
+        );
+        delta
+    }
+
+    /// A map-like mesh: a grid of triangles of varied colours (some translucent), with
+    /// fractional vertex positions computed as `world * scale + offset`, like a panned map.
+    fn grid(offset: [f64; 2]) -> Mesh {
+        let mut mesh = Mesh::default();
+        let n = 40u32;
+        let scale = 7.37;
+        for j in 0..=n {
+            for i in 0..=n {
+                let w = [
+                    f64::from(i) + 0.13 * f64::from(j % 3),
+                    f64::from(j) + 0.29 * f64::from(i % 5),
+                ];
+                let pos = Pos2::new(
+                    (w[0] * scale + offset[0]) as f32,
+                    (w[1] * scale + offset[1]) as f32,
+                );
+                let c = (i * 37 + j * 11) as u8;
+                let alpha = if (i + j) % 7 == 0 { 160 } else { 255 };
+                mesh.vertices.push(Vertex {
+                    pos,
+                    uv: egui::epaint::WHITE_UV,
+                    color: Color32::from_rgba_unmultiplied(c, 255 - c, c / 2, alpha),
+                });
+            }
+        }
+        for j in 0..n {
+            for i in 0..n {
+                let a = j * (n + 1) + i;
+                mesh.indices
+                    .extend([a, a + 1, a + n + 1, a + 1, a + n + 2, a + n + 1]);
+            }
+        }
+        mesh
+    }
+
+    fn frame(offset: [f64; 2]) -> Vec<ClippedPrimitive> {
+        let clip = egui::Rect::from_min_max(Pos2::new(20.5, 30.0), Pos2::new(250.0, 190.5));
+        vec![ClippedPrimitive {
+            clip_rect: clip,
+            primitive: Primitive::Mesh(grid(offset)),
+        }]
+    }
+
+    #[test]
+    fn a_mesh_moved_by_whole_pixels_is_cut_from_its_raster_and_looks_as_if_drawn_anew() {
+        let (w, h) = (300, 220);
+        let mut kept = EguiSoftwareRender::new(ColorFieldOrder::Bgra);
+        let mut texture = white_texture();
+        kept.render_to_canvas(w, h, &frame([-30.0, -20.0]), &texture, 1.0);
+        let mut moved = 0;
+        for step in 1..12 {
+            // Whole-pixel steps of a drag; the mesh is larger than its clip, so pixels come
+            // into view.
+            let offset = [-30.0 + 3.0 * f64::from(step), -20.0 + 2.0 * f64::from(step)];
+            let prims = frame(offset);
+            kept.render_to_canvas(w, h, &prims, &egui::TexturesDelta::default(), 1.0);
+            moved += kept.prims_moved_last_frame();
+            let mut fresh = EguiSoftwareRender::new(ColorFieldOrder::Bgra);
+            fresh.render_to_canvas(w, h, &prims, &texture, 1.0);
+            let (a, b) = (kept.canvas().0, fresh.canvas().0);
+            let differing = a.iter().zip(b).filter(|(x, y)| x != y).count();
+            let worst = a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| (0..4).map(|i| x[i].abs_diff(y[i])).max().unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            // Float rounding of the raster's origin moves a few colour interpolations by one
+            // level; the picture is the same.
+            assert!(
+                worst <= 2 && differing * 200 < a.len(),
+                "step {step}: {differing} pixels differ from a fresh raster, by up to {worst}"
+            );
+        }
+        // The first move needs pixels outside the first raster; the others are cut out.
+        assert!(moved >= 9, "only {moved} frames reused the raster");
+        // A sub-pixel move is rasterized anew.
+        kept.render_to_canvas(
+            w,
+            h,
+            &frame([3.5, 2.0]),
+            &egui::TexturesDelta::default(),
+            1.0,
+        );
+        assert_eq!(kept.prims_moved_last_frame(), 0);
+        texture.clear();
     }
 }

@@ -77,6 +77,8 @@ pub struct SceneCache {
 
 #[derive(Clone, Copy, PartialEq)]
 struct SceneKey {
+    /// Tessellated over the panning window rather than the view.
+    window: bool,
     scale: u64,
     offset: [u64; 2],
     rect: [u32; 4],
@@ -121,7 +123,28 @@ impl Plugin for RegionsPlugin<'_> {
             |s: &RegionShape| s.bbox[2] >= lo[0] && s.bbox[0] <= hi[0] && s.bbox[3] >= lo[1] && s.bbox[1] <= hi[1];
         let lod_index = MapLayer::lod_for(tf.scale);
         let ppp = ui.ctx().pixels_per_point();
+        // While the map is panned (dragged, or gliding after a drag: same scale, new offset), the
+        // fills and borders take the regions in a window larger than the view, snapped to a grid
+        // of half views: the meshes keep the same regions (they are only moved) until the view
+        // crosses a grid line, so a CPU renderer moves its raster of them instead of drawing
+        // them again (issue 19). Otherwise (still, zooming) only what is in view.
+        let panning = response.dragged()
+            || self.scene.key.is_some_and(|k| {
+                k.scale == tf.scale.to_bits()
+                    && k.lod == lod_index
+                    && (0..2).any(|i| (f64::from_bits(k.offset[i]) - tf.offset[i]).abs() >= 0.25)
+            });
+        let (cull_lo, cull_hi) = if panning { cull_window(lo, hi) } else { (lo, hi) };
+        let in_window = |s: &RegionShape| {
+            s.bbox[2] >= cull_lo[0] && s.bbox[0] <= cull_hi[0] && s.bbox[3] >= cull_lo[1] && s.bbox[1] <= cull_hi[1]
+        };
+        let border_clip = if panning {
+            egui::Rect::from_min_max(tf.to_screen(cull_lo), tf.to_screen(cull_hi))
+        } else {
+            rect.expand(4.0)
+        };
         let key = SceneKey {
+            window: panning,
             scale: tf.scale.to_bits(),
             offset: [tf.offset[0].to_bits(), tf.offset[1].to_bits()],
             rect: [rect.min.x.to_bits(), rect.min.y.to_bits(), rect.max.x.to_bits(), rect.max.y.to_bits()],
@@ -153,8 +176,8 @@ impl Plugin for RegionsPlugin<'_> {
             let mut fill_ranges = Vec::new();
             let mut borders = [Mesh::default(), Mesh::default(), Mesh::default()];
             let mut tess = Tessellator::new(ppp, TessellationOptions::default(), [1, 1], Vec::new());
-            tess.set_clip_rect(rect.expand(4.0));
-            for s in layer.shapes.iter().filter(|s| visible(s)) {
+            tess.set_clip_rect(border_clip);
+            for s in layer.shapes.iter().filter(|s| in_window(s)) {
                 let l = lod_of(s, lod_index);
                 if s.level == RegionLevel::County {
                     let colour = colour_of(s.adcode);
@@ -181,7 +204,12 @@ impl Plugin for RegionsPlugin<'_> {
             self.scene.fill_ranges = fill_ranges;
             self.scene.key = Some(key);
         }
-        let mut shapes: Vec<Shape> = self.scene.meshes.iter().map(|m| Shape::Mesh(m.clone())).collect();
+        painter.extend(self.scene.meshes.iter().map(|m| Shape::Mesh(m.clone())));
+        // Outlines, names and badges change more often than the fills and borders (hover, and
+        // the labels that fit while panning): a clip rectangle that differs by a hair makes
+        // egui keep them in a primitive of their own, so the CPU renderer redraws only them.
+        let painter = painter.with_clip_rect(rect.shrink(OVERLAY_CLIP_INSET));
+        let mut shapes: Vec<Shape> = Vec::new();
         let ring_shapes = |s: &RegionShape, stroke: Stroke, out: &mut Vec<Shape>| {
             for ring in &lod_of(s, lod_index).rings {
                 let pts: Vec<Pos2> = ring.iter().map(|w| tf.to_screen(*w)).collect();
@@ -255,6 +283,25 @@ impl Plugin for RegionsPlugin<'_> {
             }
         }
     }
+}
+
+/// How much the overlay's clip rectangle is inset from the map's (points): enough to make a
+/// separate primitive, too little to change a rounded pixel.
+const OVERLAY_CLIP_INSET: f32 = 1.0 / 512.0;
+
+/// The world window whose regions are tessellated for a view `lo..hi`: the view grown by at
+/// least half its size on each side, with edges on a grid of half views.
+fn cull_window(lo: [f64; 2], hi: [f64; 2]) -> ([f64; 2], [f64; 2]) {
+    let mut out_lo = lo;
+    let mut out_hi = hi;
+    for i in 0..2 {
+        let cell = (hi[i] - lo[i]).abs() / 2.0;
+        if cell > 0.0 && cell.is_finite() {
+            out_lo[i] = ((lo[i] / cell).floor() - 1.0) * cell;
+            out_hi[i] = ((hi[i] / cell).ceil() + 1.0) * cell;
+        }
+    }
+    (out_lo, out_hi)
 }
 
 fn lod_of(s: &RegionShape, index: usize) -> &Lod {
