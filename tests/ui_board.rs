@@ -87,3 +87,14 @@ fn previous_and_next_day_buttons_move_the_date() {
     assert_eq!(h.state().situation().unwrap().date(), date("2020-03-03"));
     tile(&h, "Active cases: 95");
 }
+
+/// Issue 16.3: the overview's risk card says when the levels it counts were reconstructed by
+/// the source (2020-03-03) rather than published (2020-03-04).
+#[test]
+fn the_risk_card_marks_reconstructed_levels() {
+    let mut h = harness(demo_app(Lang::Zh));
+    goto(&mut h, "2020-03-03", 230000);
+    assert!(h.query_by_label("125 个为数据源重建（非通报）").is_some());
+    goto(&mut h, "2020-03-04", 230000);
+    assert!(h.query_all_by_label_contains("数据源重建").next().is_none());
+}

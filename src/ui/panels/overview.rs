@@ -244,6 +244,13 @@ pub(super) fn risk_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width
                 )
                 .on_hover_text(tr.risk.risk_computed);
             }
+            if risk.reconstructed > 0 {
+                ui.label(
+                    RichText::new(format!("{} {}", risk.reconstructed, tr.risk.risk_reconstructed))
+                        .small()
+                        .color(theme::WARN),
+                );
+            }
         }
     });
 }
