@@ -277,7 +277,10 @@ fn show(
     let response = map
         .show(ui, |ui, _response, projector, _memory| {
             legend(ui, v, mode, states);
-            zoom_step = zoom_buttons(ui, tr);
+            // The wall and the compare view's small maps keep the map clear (the wheel zooms).
+            if !compact {
+                zoom_step = zoom_buttons(ui, tr);
+            }
             scale_text = scale_bar(ui, projector, tr);
             if attribution {
                 let r = ui.max_rect();
