@@ -125,3 +125,21 @@ fn a_go_to_error_does_not_move_the_period_buttons() {
         assert!(after.max.x <= 1920.0 && after.max.y <= 1080.0);
     }
 }
+
+/// Issue 16.12: nothing on the overview runs past the window's right edge, in either language
+/// (the channels card and the trend card used to: long values widened their cards).
+#[test]
+fn the_overview_fits_the_window() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut h = harness(demo_app(lang));
+        for (day, region) in [("2022-11-29", 230100), ("2020-03-03", 230000), ("2020-02-20", 231200)] {
+            goto(&mut h, day, region);
+            let over: Vec<String> = h
+                .query_all_by_role(Role::Label)
+                .filter(|n| n.rect().max.x > 1920.5)
+                .map(|n| format!("{:?} at x {}", n.accesskit_node().label(), n.rect().max.x))
+                .collect();
+            assert!(over.is_empty(), "{lang:?} {day} {region}: past the edge: {over:?}");
+        }
+    }
+}

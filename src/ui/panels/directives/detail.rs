@@ -39,10 +39,7 @@ pub(super) fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesP
         Grid::new("directive_fields").num_columns(2).spacing([14.0, 4.0]).min_col_width(key_width).show(ui, |ui| {
             let mut row = |k: &str, val: String| {
                 ui.label(RichText::new(k).small().color(theme::TEXT_DIM));
-                ui.scope(|ui| {
-                    ui.set_max_width(value_width);
-                    ui.add(egui::Label::new(val).wrap());
-                });
+                widgets::wrapped_cell(ui, val, value_width);
                 ui.end_row();
             };
             row(j.issuer, d.content.issuer.clone());
