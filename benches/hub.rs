@@ -239,7 +239,8 @@ fn phase_post(quick: bool) {
     println!("| journal events | POSTs | p50 ms | p99 ms | hub RSS MB |");
     println!("|---:|---:|---:|---:|---:|");
     // The journal is written on tmpfs (fast to fill), then copied to disk for the hub.
-    let fill_root = if Path::new("/dev/shm").is_dir() && !quick { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
+    let fill_root =
+        if Path::new("/dev/shm").is_dir() && !quick { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
     let fill = tempfile::tempdir_in(fill_root).expect("tmp");
     let tmp = tempfile::tempdir().expect("tmp");
     let data = small_data(tmp.path());
@@ -381,26 +382,48 @@ fn phase_load(quick: bool) {
     let delta_url = format!("{feed}?since={}", old_etag.trim_matches('"'));
     type Req = Arc<dyn Fn(&reqwest::blocking::Client) -> reqwest::blocking::RequestBuilder + Send + Sync>;
     let kinds: Vec<(&str, Req, u16)> = vec![
-        ("full, identity", Arc::new({
-            let u = feed.clone();
-            move |c: &reqwest::blocking::Client| c.get(&u)
-        }), 200),
-        ("full, gzip", Arc::new({
-            let u = feed.clone();
-            move |c: &reqwest::blocking::Client| c.get(&u).header("accept-encoding", "gzip")
-        }), 200),
-        ("full, zstd", Arc::new({
-            let u = feed.clone();
-            move |c: &reqwest::blocking::Client| c.get(&u).header("accept-encoding", "zstd, gzip")
-        }), 200),
-        ("304", Arc::new({
-            let (u, e) = (feed.clone(), etag.clone());
-            move |c: &reqwest::blocking::Client| c.get(&u).header("if-none-match", &e)
-        }), 304),
-        ("delta (since=)", Arc::new({
-            let (u, e) = (delta_url.clone(), old_etag.clone());
-            move |c: &reqwest::blocking::Client| c.get(&u).header("if-none-match", &e).header("accept-encoding", "gzip")
-        }), 200),
+        (
+            "full, identity",
+            Arc::new({
+                let u = feed.clone();
+                move |c: &reqwest::blocking::Client| c.get(&u)
+            }),
+            200,
+        ),
+        (
+            "full, gzip",
+            Arc::new({
+                let u = feed.clone();
+                move |c: &reqwest::blocking::Client| c.get(&u).header("accept-encoding", "gzip")
+            }),
+            200,
+        ),
+        (
+            "full, zstd",
+            Arc::new({
+                let u = feed.clone();
+                move |c: &reqwest::blocking::Client| c.get(&u).header("accept-encoding", "zstd, gzip")
+            }),
+            200,
+        ),
+        (
+            "304",
+            Arc::new({
+                let (u, e) = (feed.clone(), etag.clone());
+                move |c: &reqwest::blocking::Client| c.get(&u).header("if-none-match", &e)
+            }),
+            304,
+        ),
+        (
+            "delta (since=)",
+            Arc::new({
+                let (u, e) = (delta_url.clone(), old_etag.clone());
+                move |c: &reqwest::blocking::Client| {
+                    c.get(&u).header("if-none-match", &e).header("accept-encoding", "gzip")
+                }
+            }),
+            200,
+        ),
     ];
     let dur = if quick { Duration::from_millis(300) } else { Duration::from_secs(4) };
     let counts: &[usize] = if quick { &[1, 4] } else { &[1, 16, 64] };
@@ -436,14 +459,17 @@ fn phase_storm(quick: bool) {
     let (clients, per_client, kills): (usize, usize, usize) = if quick { (2, 20, 1) } else { (10, 100, 3) };
     let resend_every = 5; // one event in five is sent twice on purpose: 200 resends of 1,000
     let done = Arc::new(AtomicBool::new(false));
-    let (created, replayed, retries) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let (created, replayed, retries) =
+        (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let peak = Arc::new(Mutex::new(0.0f64));
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|c| {
-            let (token, created, replayed, retries) = (token.clone(), created.clone(), replayed.clone(), retries.clone());
+            let (token, created, replayed, retries) =
+                (token.clone(), created.clone(), replayed.clone(), retries.clone());
             std::thread::spawn(move || {
-                let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+                let http =
+                    reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
                 let url = format!("http://{addr}/v1/directives/events");
                 for i in 0..per_client {
                     let body = serde_json::to_vec(&wire_issued(&format!("S{c}-{i}号"), "storm")).unwrap_or_default();
@@ -523,8 +549,12 @@ fn phase_storm(quick: bool) {
     let want: usize = clients * per_client;
     let lost = want.saturating_sub(distinct);
     let duplicated = numbers.len() - distinct;
-    println!("\n## POST storm: {clients} clients × {per_client} events, every {resend_every}th sent twice, {kills} × kill -9 and restart");
-    println!("| events sent | resends (on purpose) | retries (hub down) | 201 | 200 (replay) | in the journal | lost | duplicated | chain verifies | time s | hub peak RSS MB |");
+    println!(
+        "\n## POST storm: {clients} clients × {per_client} events, every {resend_every}th sent twice, {kills} × kill -9 and restart"
+    );
+    println!(
+        "| events sent | resends (on purpose) | retries (hub down) | 201 | 200 (replay) | in the journal | lost | duplicated | chain verifies | time s | hub peak RSS MB |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
     println!(
         "| {want} | {} | {} | {} | {} | {} | {lost} | {duplicated} | {verified} | {:.1} | {:.0} |",
@@ -577,7 +607,8 @@ fn phase_slow(quick: bool) {
         let t0 = Instant::now();
         while t0.elapsed() < Duration::from_secs(1) {
             let t = Instant::now();
-            let ok = c.get(&feed).header("if-none-match", etag.clone()).send().is_ok_and(|r| r.status().as_u16() == 304);
+            let ok =
+                c.get(&feed).header("if-none-match", etag.clone()).send().is_ok_and(|r| r.status().as_u16() == 304);
             lat.push(t.elapsed());
             assert!(ok, "a normal client was not served");
             std::thread::sleep(Duration::from_millis(50));
@@ -604,7 +635,9 @@ fn phase_slow(quick: bool) {
     let last_close = closed_at.iter().flatten().max().copied().unwrap_or_default();
     let first_close = closed_at.iter().flatten().min().copied().unwrap_or_default();
     println!("\n## Slow clients: {n} connections sending one header byte a second (header timeout {timeout} s)");
-    println!("| slow connections | closed by the hub | first / last closed after s | normal 304 polls meanwhile | p50 ms | max ms | hub RSS MB |");
+    println!(
+        "| slow connections | closed by the hub | first / last closed after s | normal 304 polls meanwhile | p50 ms | max ms | hub RSS MB |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     let polls = lat.len();
     let max = lat.iter().max().copied().unwrap_or_default();

@@ -111,8 +111,7 @@ fn two_desktops_push_fifty_events_each_with_forced_retries_and_the_hub_has_exact
     let a = std::thread::spawn(move || {
         desktop(&dir_a, HubTarget::new(&url_a, Some(Secret::new(token_a))), "哈尔滨市指挥部", "officer.a")
     });
-    let b =
-        std::thread::spawn(move || {
+    let b = std::thread::spawn(move || {
         desktop(&dir_b, HubTarget::new(&url_b, Some(Secret::new(token_b))), "绥化市指挥部", "officer.b")
     });
     let (ra, sa) = a.join().expect("desktop A");
@@ -195,7 +194,8 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
         let body: Value = serde_json::from_str(&resp.text().unwrap_or_default()).unwrap_or(Value::Null);
         (status, body)
     };
-    let post = |auth: Option<&str>, key: Option<&str>, body: Vec<u8>| post_as(Some("application/json"), auth, key, body);
+    let post =
+        |auth: Option<&str>, key: Option<&str>, body: Vec<u8>| post_as(Some("application/json"), auth, key, body);
     let bearer = format!("Bearer {token}");
     let body = serde_json::to_vec(&event).unwrap();
     let refused: Vec<(&str, (u16, Value), u16)> = vec![
@@ -211,11 +211,7 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
         ("not JSON", post(Some(&bearer), Some("k1"), b"{\"kind\": ".to_vec()), 400),
         // The body must say it is JSON.
         ("text/plain", post_as(Some("text/plain"), Some(&bearer), Some("k1"), body.clone()), 415),
-        (
-            "a form",
-            post_as(Some("application/x-www-form-urlencoded"), Some(&bearer), Some("k1"), body.clone()),
-            415,
-        ),
+        ("a form", post_as(Some("application/x-www-form-urlencoded"), Some(&bearer), Some("k1"), body.clone()), 415),
         ("no Content-Type", post_as(None, Some(&bearer), Some("k1"), body.clone()), 415),
         // The token's officer is the author: a body naming another officer is refused.
         (
@@ -278,8 +274,12 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
     let mut third = event.clone();
     third["number"] = json!("3号");
     third["content"]["number"] = json!("3号");
-    let (s5, b5) =
-        post_as(Some("Application/JSON; charset=utf-8"), Some(&bearer), Some("k3"), serde_json::to_vec(&third).unwrap());
+    let (s5, b5) = post_as(
+        Some("Application/JSON; charset=utf-8"),
+        Some(&bearer),
+        Some("k3"),
+        serde_json::to_vec(&third).unwrap(),
+    );
     assert_eq!(s5, 201, "{b5}");
     // The same key for another event is refused; a new key for the same number too (it is
     // taken), by the journal's lifecycle rules.

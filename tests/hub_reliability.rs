@@ -95,11 +95,9 @@ fn full_answers_are_the_published_bytes_compressed_once_zstd_or_gzip() {
     let p = hub.published();
     let client = raw_client();
     let url = hub.feed_url();
-    for (accept, coding, etag) in [
-        ("zstd, gzip", Some("zstd"), p.etag_zstd()),
-        ("gzip", Some("gzip"), p.etag_gzip()),
-        ("br", None, p.etag()),
-    ] {
+    for (accept, coding, etag) in
+        [("zstd, gzip", Some("zstd"), p.etag_zstd()), ("gzip", Some("gzip"), p.etag_gzip()), ("br", None, p.etag())]
+    {
         let resp = client.get(&url).header("accept-encoding", accept).send().unwrap();
         assert_eq!(resp.status().as_u16(), 200, "{accept}");
         let h = resp.headers().clone();

@@ -1,14 +1,17 @@
 //! `sitboard-hub`: the command center's feed hub. It merges the feed documents of a data
 //! dir into one document (feed schema 1.1, see [`merge`]) and serves it over plain HTTP to
-//! every board (`GET /v1/feed`, strong ETag, 304, gzip), with `GET /v1/health`; in
+//! every board (`GET /v1/feed`, strong ETag, 304, zstd/gzip, deltas with `?since=`), with
+//! `GET /v1/health`; in
 //! live-demo mode it replays the days of the data in accelerated time ([`demo`]). Officers'
 //! tokens are in [`tokens`]. The hub speaks plain HTTP for a closed network; put a reverse
 //! proxy in front of it for TLS.
 //!
 //! Runtime: one multi-thread tokio runtime (2 workers) on a background thread runs the axum
 //! server and an updater task that re-reads the data dir when its files change, advances
-//! the demo day, and publishes a new version; building a version (merge, serialise, gzip)
-//! runs on a blocking thread. [`start`] returns once the first version is built and the
+//! the demo day, and publishes a new version; building a version (merge, serialise, compress,
+//! deltas from the last versions) runs on a blocking thread, once per version: every answer
+//! is sent from its shared bytes ([`Published`]). A directive event updates only its own row
+//! of the published directives ([`directives`]). [`start`] returns once the first version is built and the
 //! port is bound, so the caller can print the address.
 
 pub mod demo;
@@ -29,8 +32,8 @@ use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest as _, Sha256};
 
-use crate::model::time::{end_of_day, format_as_of};
 use crate::feed::delta::RowIndex;
+use crate::model::time::{end_of_day, format_as_of};
 use demo::DemoClock;
 use merge::{HubData, HubRows};
 use tokens::Tokens;

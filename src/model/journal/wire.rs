@@ -65,7 +65,7 @@ impl WireEvent {
             return Err(declared.to_owned());
         }
         let officer = token_officer.to_owned();
-        Ok(        NewEvent {
+        Ok(NewEvent {
             kind: self.kind,
             issuer: self.issuer.clone(),
             number: self.number.clone(),
