@@ -12,7 +12,7 @@
 //!   how many the hub closed.
 //!
 //! Run with `cargo bench --bench hub` (all phases) or `cargo bench --bench hub -- post load`
-//! (some). Under `cargo test --all-targets` it only checks that the phases run, at a tiny
+//! (some); `SITBOARD_HUB_BIN=PATH` runs it against another build of the hub. Under `cargo test --all-targets` it only checks that the phases run, at a tiny
 //! size (a few seconds).
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
@@ -29,7 +29,11 @@ use sitboard::model::journal::{DirectiveContent, EventKind, NewEvent};
 use sitboard::model::{Adcode, DirectiveCategory, Priority};
 use sitboard::store::{JournalKind, JournalStore};
 
-const HUB: &str = env!("CARGO_BIN_EXE_sitboard-hub");
+/// The hub binary of this build; `SITBOARD_HUB_BIN=PATH` runs the suite against another
+/// (e.g. an older build, for a before/after comparison).
+fn hub_bin() -> String {
+    std::env::var("SITBOARD_HUB_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sitboard-hub").to_owned())
+}
 
 struct Hub {
     child: Child,
@@ -39,7 +43,7 @@ struct Hub {
 impl Hub {
     fn start(args: &[&str], listen: &str) -> Hub {
         for attempt in 0..50 {
-            let mut child = Command::new(HUB)
+            let mut child = Command::new(hub_bin())
                 .args(args)
                 .args(["--listen", listen, "--no-archive"])
                 .stdout(Stdio::piped())
