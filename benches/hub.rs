@@ -250,7 +250,10 @@ fn phase_post(quick: bool) {
     let data = small_data(tmp.path());
     let tokens = tmp.path().join("tokens.toml");
     let token = sitboard::hub::tokens::add(&tokens, "bench").expect("token");
-    let sizes: &[usize] = if quick { &[0, 40] } else { &[0, 1_000, 10_000, 50_000, 100_000] };
+    // `HUB_BENCH_MAX_EVENTS=N` stops at N events (an older build reloads its journal per POST).
+    let max: usize = std::env::var("HUB_BENCH_MAX_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
+    let all: &[usize] = if quick { &[0, 40] } else { &[0, 1_000, 10_000, 50_000, 100_000] };
+    let sizes: Vec<usize> = all.iter().copied().filter(|&n| n <= max).collect();
     let posts = if quick { 10 } else { 300 };
     let mut have = 0usize;
     for (round, &n) in sizes.iter().enumerate() {
