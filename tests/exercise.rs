@@ -35,7 +35,7 @@ fn issued(number: &str) -> NewEvent {
         kind: EventKind::Issued,
         issuer: "哈尔滨市指挥部".into(),
         number: number.into(),
-        officer: "值班员".into(),
+        officer: "officer.a".into(),
         unit: None,
         reason: None,
         content: Some(DirectiveContent {

@@ -218,7 +218,7 @@ fn journal_issue_queues_while_the_hub_is_down_and_sync_pushes_it_when_it_is_back
         "--scope",
         "230102",
         "--officer",
-        "李娜",
+        "li.na",
     ]);
     assert!(issue.status.success(), "saved locally even offline: {}", String::from_utf8_lossy(&issue.stderr));
     let err = String::from_utf8_lossy(&issue.stderr);
@@ -276,7 +276,7 @@ fn journal_issue_queues_while_the_hub_is_down_and_sync_pushes_it_when_it_is_back
         "--scope",
         "230102",
         "--officer",
-        "李娜",
+        "li.na",
     ]);
     let err = String::from_utf8_lossy(&issue.stderr);
     assert!(issue.status.success() && err.contains("refused the token"), "{err}");

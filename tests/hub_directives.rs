@@ -68,13 +68,13 @@ fn acked(issuer: &str, number: &str, officer: &str) -> NewEvent {
 
 /// One desktop: log 50 events locally (25 directives, each issued then acknowledged), and
 /// after each one push the queue until it is empty, retrying as a board would.
-fn desktop(dir: &Path, hub: HubTarget, issuer: &str) -> (usize, usize) {
+fn desktop(dir: &Path, hub: HubTarget, issuer: &str, officer: &str) -> (usize, usize) {
     let mut store = JournalStore::open_in(dir).expect("local journal");
     let client = sitboard::hub_client::client_with(Duration::from_secs(2), Duration::from_secs(5)).unwrap();
     let (mut rounds, mut stops) = (0, 0);
     for i in 0..25 {
         let number = format!("{i}号");
-        for ev in [issued(issuer, &number, "值班员"), acked(issuer, &number, "值班员")] {
+        for ev in [issued(issuer, &number, officer), acked(issuer, &number, officer)] {
             store.append(ev, Utc::now()).expect("local append");
             let deadline = Instant::now() + Duration::from_secs(30);
             for _ in 0..100 {
@@ -109,10 +109,11 @@ fn two_desktops_push_fifty_events_each_with_forced_retries_and_the_hub_has_exact
     let (dir_a, dir_b) = (tmp.path().join("desk-a"), tmp.path().join("desk-b"));
     let (url_a, url_b) = (proxy.url(), proxy.url());
     let a = std::thread::spawn(move || {
-        desktop(&dir_a, HubTarget::new(&url_a, Some(Secret::new(token_a))), "哈尔滨市指挥部")
+        desktop(&dir_a, HubTarget::new(&url_a, Some(Secret::new(token_a))), "哈尔滨市指挥部", "officer.a")
     });
-    let b =
-        std::thread::spawn(move || desktop(&dir_b, HubTarget::new(&url_b, Some(Secret::new(token_b))), "绥化市指挥部"));
+    let b = std::thread::spawn(move || {
+        desktop(&dir_b, HubTarget::new(&url_b, Some(Secret::new(token_b))), "绥化市指挥部", "officer.b")
+    });
     let (ra, sa) = a.join().expect("desktop A");
     let (rb, sb) = b.join().expect("desktop B");
     let lost = proxy.lost_answers.load(std::sync::atomic::Ordering::Relaxed);
@@ -126,9 +127,9 @@ fn two_desktops_push_fifty_events_each_with_forced_retries_and_the_hub_has_exact
     assert_eq!(events.len(), 100, "exactly one hub event per desktop event");
     let verified = store.verify().unwrap().expect("the hub's chain verifies");
     assert_eq!(verified.events, 100);
-    // Recorded under the token's officer (with the name the desktop gave).
-    assert_eq!(events.iter().filter(|e| e.event.officer == "officer.a (值班员)").count(), 50);
-    assert_eq!(events.iter().filter(|e| e.event.officer == "officer.b (值班员)").count(), 50);
+    // Recorded under the token's officer.
+    assert_eq!(events.iter().filter(|e| e.event.officer == "officer.a").count(), 50);
+    assert_eq!(events.iter().filter(|e| e.event.officer == "officer.b").count(), 50);
     // Each desktop's events arrived in its own order.
     for issuer in ["哈尔滨市指挥部", "绥化市指挥部"] {
         let order: Vec<(String, EventKind)> = events
@@ -166,18 +167,22 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
     write_atomic(&data, "cases.json", &feed_doc("cases", day("2020-03-01"), day("2020-03-03")));
     let tokens = tmp.path().join("tokens.toml");
     let token = hub::tokens::add(&tokens, "officer.a").unwrap();
+    let token_b = hub::tokens::add(&tokens, "officer.b").unwrap();
     let hub = start_hub_with_tokens(&data, &tokens, &tmp.path().join("hub-journal"));
     let url = format!("{}/v1/directives/events", hub.base_url());
     let client = reqwest::blocking::Client::new();
     let event = json!({
-        "kind": "issued", "issuer": "哈尔滨市指挥部", "number": "1号", "officer": "王",
+        "kind": "issued", "issuer": "哈尔滨市指挥部", "number": "1号", "officer": "officer.a",
         "content": {"number": "1号", "issuer": "哈尔滨市指挥部", "title": "交通管制", "body": "",
                     "category": "traffic_control", "scope": ["230100"], "effective_from": null,
                     "effective_until": null, "priority": "high"},
         "local_seq": 1, "local_at": "2026-01-01T00:00:00Z", "local_hash": "ab"
     });
-    let post = |auth: Option<&str>, key: Option<&str>, body: Vec<u8>| {
-        let mut r = client.post(&url).header("content-type", "application/json").body(body);
+    let post_as = |content_type: Option<&str>, auth: Option<&str>, key: Option<&str>, body: Vec<u8>| {
+        let mut r = client.post(&url).body(body);
+        if let Some(c) = content_type {
+            r = r.header("content-type", c);
+        }
         if let Some(a) = auth {
             r = r.header("authorization", a);
         }
@@ -189,6 +194,8 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
         let body: Value = serde_json::from_str(&resp.text().unwrap_or_default()).unwrap_or(Value::Null);
         (status, body)
     };
+    let post =
+        |auth: Option<&str>, key: Option<&str>, body: Vec<u8>| post_as(Some("application/json"), auth, key, body);
     let bearer = format!("Bearer {token}");
     let body = serde_json::to_vec(&event).unwrap();
     let refused: Vec<(&str, (u16, Value), u16)> = vec![
@@ -202,6 +209,20 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
         // client, still sending, sees the 413 rather than a reset.
         ("oversized, 4 MB", post(Some(&bearer), Some("k1"), vec![b' '; 4 * 1024 * 1024]), 413),
         ("not JSON", post(Some(&bearer), Some("k1"), b"{\"kind\": ".to_vec()), 400),
+        // The body must say it is JSON.
+        ("text/plain", post_as(Some("text/plain"), Some(&bearer), Some("k1"), body.clone()), 415),
+        ("a form", post_as(Some("application/x-www-form-urlencoded"), Some(&bearer), Some("k1"), body.clone()), 415),
+        ("no Content-Type", post_as(None, Some(&bearer), Some("k1"), body.clone()), 415),
+        // The token's officer is the author: a body naming another officer is refused.
+        (
+            "another officer's name",
+            post(Some(&bearer), Some("k1"), {
+                let mut e = event.clone();
+                e["officer"] = json!("officer.b");
+                serde_json::to_vec(&e).unwrap()
+            }),
+            422,
+        ),
         (
             "unknown field",
             post(Some(&bearer), Some("k1"), {
@@ -225,7 +246,7 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
             "lifecycle: acknowledging an unknown directive",
             post(Some(&bearer), Some("k1"), {
                 serde_json::to_vec(&json!({"kind": "acknowledged", "issuer": "哈尔滨市指挥部", "number": "9号",
-                "officer": "王", "unit": "道里区", "local_seq": 2, "local_at": "2026-01-01T00:00:00Z",
+                "officer": "officer.a", "unit": "道里区", "local_seq": 2, "local_at": "2026-01-01T00:00:00Z",
                 "local_hash": "cd"}))
                 .unwrap()
             }),
@@ -248,7 +269,18 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
     assert_eq!(s2, 200, "{b2}");
     assert_eq!((b1["seq"].clone(), b1["hash"].clone()), (b2["seq"].clone(), b2["hash"].clone()));
     assert_eq!(b2["status"], "replay");
-    assert_eq!(b1["officer"], "officer.a (王)");
+    assert_eq!(b1["officer"], "officer.a");
+    // A JSON media type with parameters is JSON.
+    let mut third = event.clone();
+    third["number"] = json!("3号");
+    third["content"]["number"] = json!("3号");
+    let (s5, b5) = post_as(
+        Some("Application/JSON; charset=utf-8"),
+        Some(&bearer),
+        Some("k3"),
+        serde_json::to_vec(&third).unwrap(),
+    );
+    assert_eq!(s5, 201, "{b5}");
     // The same key for another event is refused; a new key for the same number too (it is
     // taken), by the journal's lifecycle rules.
     let mut other = event.clone();
@@ -258,7 +290,23 @@ fn unauthenticated_forged_oversized_and_invalid_posts_are_refused_and_write_noth
     assert_eq!(s3, 422, "{b3}");
     let (s4, b4) = post(Some(&bearer), Some("k2"), body);
     assert_eq!(s4, 422, "{b4}");
-    assert_eq!(store.events().unwrap().len(), 1);
+    // Officer B cannot lift A's directive in A's name (it was stored as "officer.b
+    // (officer.a)" before); in B's own name the journal records B.
+    let lift = |officer: &str| {
+        serde_json::to_vec(&json!({"kind": "lifted", "issuer": "哈尔滨市指挥部", "number": "1号",
+            "officer": officer, "reason": "解除", "local_seq": 3, "local_at": "2026-01-01T00:00:00Z",
+            "local_hash": "ef"}))
+        .unwrap()
+    };
+    let bearer_b = format!("Bearer {token_b}");
+    let (s6, b6) = post(Some(&bearer_b), Some("k6"), lift("officer.a"));
+    assert_eq!(s6, 422, "{b6}");
+    assert!(b6["error"].as_str().unwrap().contains("officer.b"), "{b6}");
+    assert_eq!(store.events().unwrap().len(), 2, "nothing written in another officer's name");
+    let (s7, b7) = post(Some(&bearer_b), Some("k7"), lift("officer.b"));
+    assert_eq!(s7, 201, "{b7}");
+    assert_eq!(b7["officer"], "officer.b");
+    assert_eq!(store.events().unwrap().len(), 3);
     assert!(store.verify().unwrap().is_ok());
     let _ = journal_path(tmp.path());
 }

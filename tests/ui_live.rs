@@ -180,7 +180,7 @@ fn a_directive_logged_while_the_hub_is_down_is_pending_sync_until_it_is_back() {
                 kind: sitboard::model::journal::EventKind::Issued,
                 issuer: content.issuer.clone(),
                 number: content.number.clone(),
-                officer: "李娜".into(),
+                officer: "li.na".into(),
                 unit: None,
                 reason: None,
                 content: Some(content),

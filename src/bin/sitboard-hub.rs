@@ -63,6 +63,18 @@ struct Cli {
     /// Seconds between checks of the data folder for changed files.
     #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_speed)]
     rescan: Duration,
+
+    /// Open connections at most (more wait in the system's listen queue).
+    #[arg(long, value_name = "N", default_value = "1024", value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    max_connections: u32,
+
+    /// Seconds a client has to send a request's headers (and an idle connection is kept).
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_speed)]
+    header_timeout: Duration,
+
+    /// Full feed bodies sent at once; more wait up to 5 s, then get 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value = "32", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_full_responses: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +154,12 @@ fn main() -> ExitCode {
             })
         },
         archive_keep: cli.archive_keep_days.map(|d| chrono::Duration::days(i64::from(d))),
+        limits: hub::HubLimits {
+            max_connections: cli.max_connections as usize,
+            header_timeout: cli.header_timeout,
+            max_full_responses: cli.max_full_responses as usize,
+            ..hub::HubLimits::default()
+        },
     };
     match hub::start(config) {
         Ok(handle) => {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::model::journal::{Journal, JournalEvent};
+use crate::model::journal::{DirectiveRecord, Journal, JournalEvent};
 
 /// The source id of a board's own journal in its recordings.
 pub const BOARD_JOURNAL_SOURCE: &str = "board-journal";
@@ -13,39 +13,40 @@ pub const BOARD_JOURNAL_SOURCE: &str = "board-journal";
 /// Issued directives of a journal as rows of the feed's `directives` section (drafts are
 /// not published; a lifted one ends when it was lifted).
 pub fn feed_rows(journal: &Journal) -> Vec<Value> {
-    journal
-        .issued()
-        .map(|r| {
-            let d = &r.directive;
-            let last = r.events.last();
-            let mut row = json!({
-                "number": d.content.number,
-                "issuer": d.content.issuer,
-                "title": d.content.title,
-                "category": d.content.category.wire_name(),
-                "scope": d.content.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-                "issued_at": d.issued_at.to_rfc3339(),
-                "status": d.status,
-                "priority": d.content.priority,
-                "ref": format!(
-                    "sitboard-hub directive journal, {} events, last {} (hash {})",
-                    r.events.len(),
-                    last.map(|e| e.seq).unwrap_or(0),
-                    last.map(|e| e.hash.get(..16).unwrap_or(&e.hash)).unwrap_or("")
-                ),
-            });
-            if !d.content.body.is_empty() {
-                row["body"] = json!(d.content.body);
-            }
-            if let Some(f) = d.content.effective_from {
-                row["effective_from"] = json!(f.to_rfc3339());
-            }
-            if let Some(u) = d.content.effective_until {
-                row["effective_until"] = json!(u.to_rfc3339());
-            }
-            row
-        })
-        .collect()
+    journal.issued().map(feed_row).collect()
+}
+
+/// One issued directive as a row of the feed's `directives` section (the hub updates the
+/// row of the one directive an event changed, instead of reading its journal again).
+pub fn feed_row(r: &DirectiveRecord) -> Value {
+    let d = &r.directive;
+    let last = r.events.last();
+    let mut row = json!({
+        "number": d.content.number,
+        "issuer": d.content.issuer,
+        "title": d.content.title,
+        "category": d.content.category.wire_name(),
+        "scope": d.content.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        "issued_at": d.issued_at.to_rfc3339(),
+        "status": d.status,
+        "priority": d.content.priority,
+        "ref": format!(
+            "sitboard-hub directive journal, {} events, last {} (hash {})",
+            r.events.len(),
+            last.map(|e| e.seq).unwrap_or(0),
+            last.map(|e| e.hash.get(..16).unwrap_or(&e.hash)).unwrap_or("")
+        ),
+    });
+    if !d.content.body.is_empty() {
+        row["body"] = json!(d.content.body);
+    }
+    if let Some(f) = d.content.effective_from {
+        row["effective_from"] = json!(f.to_rfc3339());
+    }
+    if let Some(u) = d.content.effective_until {
+        row["effective_until"] = json!(u.to_rfc3339());
+    }
+    row
 }
 
 /// A board's journal as a feed document for its recording: the directives as the feed

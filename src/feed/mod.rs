@@ -4,6 +4,7 @@
 //! rejected row and field; nothing here panics on bad input.
 
 pub mod csv_import;
+pub mod delta;
 pub mod document;
 pub mod geometry;
 pub mod ingest_report;

@@ -5,9 +5,12 @@
 //!
 //! Answers: 201 written now, 200 a retry of a request already written (the same event as
 //! then), 401 no bearer token, 403 a token this hub does not know, 413 a body over 256 KB,
-//! 422 an event that breaks the rules (text, regions, lifecycle, a reused key), 400 a body
-//! that is not JSON or a missing key. A refused request writes nothing.
+//! 408 a body that does not arrive within 30 s, 415 a body not sent as `Content-Type: application/json`, 422 an event that breaks the
+//! rules (text, regions, lifecycle, a reused key) or names another officer than the token's
+//! (the token's officer is the author, full stop), 400 a body that is not JSON or a missing
+//! key. A refused request writes nothing.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -20,9 +23,11 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
 use super::Shared;
+use super::merge::HubRows;
+use crate::export::journal_feed::feed_row;
 use crate::i18n::Lang;
 use crate::model::RegionRegistry;
-use crate::model::journal::{JournalEvent, Problem, Stamp};
+use crate::model::journal::{Journal, JournalEvent, Problem, Stamp};
 use crate::model::journal_wire::WireEvent;
 use crate::store::outbox::AppendOnce;
 use crate::store::{JournalKind, JournalStore};
@@ -32,15 +37,28 @@ pub const MAX_EVENT_BYTES: usize = 256 * 1024;
 /// Longest `Idempotency-Key`.
 const MAX_KEY_CHARS: usize = 200;
 
-/// The hub's directive journal.
+/// The hub's directive journal: the file, and the directives it holds as feed rows, kept
+/// up to date event by event (a POST costs the same on an empty journal as on one of 100,000
+/// events: the journal is read once, when the hub starts).
 pub(crate) struct HubJournal {
-    store: Mutex<JournalStore>,
+    store: Mutex<Writer>,
     registry: RegionRegistry,
     pub(crate) path: PathBuf,
 }
 
+/// The journal file and what has been published of it, behind one lock: an event is
+/// written and applied to the published rows in the order of the file.
+struct Writer {
+    store: JournalStore,
+    journal: Journal,
+    /// Where each issued directive's row is in the published rows.
+    rows_at: HashMap<(String, String), usize>,
+}
+
 impl HubJournal {
-    pub(crate) fn open(dir: &Path, kind: JournalKind) -> Result<HubJournal, String> {
+    /// Open (or create) the journal, verify its chain, and read it once: the published
+    /// rows of its directives go into `rows`.
+    pub(crate) fn open(dir: &Path, kind: JournalKind, rows: &mut HubRows) -> Result<HubJournal, String> {
         let store = JournalStore::open_kind_in(dir, kind).map_err(|e| format!("the hub's directive journal: {e}"))?;
         match store.verify() {
             Ok(Ok(v)) => {
@@ -59,20 +77,52 @@ impl HubJournal {
         }
         let registry = crate::feed::registry::bundled()?;
         let path = store.path().to_path_buf();
-        Ok(HubJournal { store: Mutex::new(store), registry, path })
+        let journal = store.load().map_err(|e| format!("the hub's directive journal: {e}"))?;
+        let mut rows_at = HashMap::new();
+        rows.directives.clear();
+        for r in journal.issued() {
+            rows_at.insert((r.issuer().to_owned(), r.number().to_owned()), rows.directives.len());
+            rows.directives.push(Arc::new(feed_row(r)));
+        }
+        Ok(HubJournal { store: Mutex::new(Writer { store, journal, rows_at }), registry, path })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, JournalStore> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Writer> {
         match self.store.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         }
     }
 
-    /// The issued directives as feed rows, and the number of events.
-    pub(crate) fn feed_rows(&self) -> Result<(Vec<Value>, usize), String> {
-        let journal = self.lock().load().map_err(|e| e.to_string())?;
-        Ok((crate::export::journal_feed::feed_rows(&journal), journal.event_count()))
+    /// Events in the journal.
+    pub(crate) fn events(&self) -> usize {
+        self.lock().journal.event_count()
+    }
+}
+
+impl Writer {
+    /// A newly written event: update the one directive's row in the published rows.
+    fn publish(&mut self, e: JournalEvent, rows: &Mutex<HubRows>) {
+        let key = (e.event.issuer.clone(), e.event.number.clone());
+        if let Err(p) = self.journal.apply(e) {
+            // The journal checked the event under the same lock; this cannot differ.
+            tracing::error!("the hub's published directives skip an event the journal took: {p:?}");
+            return;
+        }
+        let Some(record) = self.journal.record(&key.0, &key.1).filter(|r| r.issued_at.is_some()) else { return };
+        let row = Arc::new(feed_row(record));
+        let mut extra = match rows.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match self.rows_at.get(&key) {
+            Some(&i) if i < extra.directives.len() => extra.directives[i] = row,
+            _ => {
+                self.rows_at.insert(key, extra.directives.len());
+                extra.directives.push(row);
+            }
+        }
+        extra.version += 1;
     }
 }
 
@@ -122,6 +172,15 @@ async fn read_bounded(mut body: Body, limit: usize, drain: usize) -> Option<Vec<
     (seen <= limit).then_some(out)
 }
 
+/// Whether the request says its body is JSON (`application/json`, any parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// The bearer token of a request, if it carries one.
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
@@ -150,6 +209,18 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
     let Some(journal) = shared.journal.clone() else {
         return error(StatusCode::SERVICE_UNAVAILABLE, "this hub has no directive journal open");
     };
+    if !is_json(&headers) {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "the event must be sent as `Content-Type: application/json` (got {}); nothing was written",
+                headers
+                    .get(header::CONTENT_TYPE)
+                    .map(|v| format!("{:?}", String::from_utf8_lossy(v.as_bytes())))
+                    .unwrap_or_else(|| "none".into())
+            ),
+        );
+    }
     let key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
         Some(Ok(k)) if !k.is_empty() && k.len() <= MAX_KEY_CHARS && k.bytes().all(|b| b.is_ascii_graphic()) => {
             k.to_owned()
@@ -174,7 +245,17 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
         r.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
         r
     };
-    let Some(bytes) = read_bounded(req.into_body(), MAX_EVENT_BYTES, MAX_DRAIN_BYTES).await else { return too_large() };
+    let body_timeout = shared.config.limits.body_timeout;
+    let read = tokio::time::timeout(body_timeout, read_bounded(req.into_body(), MAX_EVENT_BYTES, MAX_DRAIN_BYTES));
+    let Ok(read) = read.await else {
+        let mut r = error(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("the event did not arrive within {} s; nothing was written", body_timeout.as_secs_f64()),
+        );
+        r.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+        return r;
+    };
+    let Some(bytes) = read else { return too_large() };
     let wire: WireEvent = match serde_json::from_slice(&bytes) {
         Ok(w) => w,
         Err(e) => {
@@ -210,12 +291,28 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
         );
     }
     let stamp = Stamp { at: now, exercise_at: exercise_now };
-    let event = wire.to_event(&officer);
+    let event = match wire.to_event(&officer) {
+        Ok(e) => e,
+        Err(declared) => {
+            let msg = format!(
+                "the event names officer {declared:?}, but the token is {officer:?}'s: an officer logs events \
+                 only in their own name (log it as {officer:?}); nothing was written"
+            );
+            tracing::warn!("refused a directive event: {msg}");
+            return answer(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": msg, "problems": [msg]}));
+        }
+    };
     let task_journal = journal.clone();
     let task_key = key.clone();
+    let task_shared = shared.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let mut store = task_journal.lock();
-        store.append_once(&task_key, &digest, event, stamp)
+        let mut w = task_journal.lock();
+        let outcome = w.store.append_once(&task_key, &digest, event, stamp);
+        if let Ok(AppendOnce::New(e)) = &outcome {
+            w.publish(e.clone(), &task_shared.extra);
+            task_shared.journal_events.store(w.journal.event_count() as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+        outcome
     })
     .await;
     let outcome = match result {
@@ -242,7 +339,7 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
                 e.event.issuer,
                 e.event.number
             );
-            publish(&shared, &journal).await;
+            shared.refresh.notify_one();
             answer(StatusCode::CREATED, event_json("created", &e))
         }
         AppendOnce::Replay(e) => answer(StatusCode::OK, event_json("replay", &e)),
@@ -250,22 +347,5 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("Idempotency-Key {key:?} was used for another event (event {seq}); use a new key per event"),
         ),
-    }
-}
-
-/// Put the journal's directives into the next version of the feed.
-pub(crate) async fn publish(shared: &Arc<Shared>, journal: &Arc<HubJournal>) {
-    let j = journal.clone();
-    match tokio::task::spawn_blocking(move || j.feed_rows()).await {
-        Ok(Ok((rows, events))) => {
-            if let Ok(mut extra) = shared.extra.lock() {
-                extra.directives = rows;
-                extra.version += 1;
-            }
-            shared.journal_events.store(events as u64, std::sync::atomic::Ordering::Relaxed);
-            shared.refresh.notify_one();
-        }
-        Ok(Err(e)) => tracing::error!("cannot read the hub's directive journal: {e}"),
-        Err(e) => tracing::error!("reading the hub's directive journal stopped: {e}"),
     }
 }

@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
+use crate::feed::delta::{date_or_instant, instant, row_key, text};
 use crate::feed::document::SECTIONS;
 use crate::feed::source::read_path;
 use crate::feed::{FeedDocument, source_date};
-use crate::model::time::{local_date, start_of_day};
+use crate::model::time::local_date;
 
 /// Schema written by the hub: 1.1 adds the optional `sources` list and row `source`.
 pub const SCHEMA_MERGED: &str = "sitboard.feed/1.1";
@@ -120,7 +121,8 @@ pub const EXERCISE_NAME: &str = "演练（实时演示）/ Exercise (live demo)"
 /// member of the merged document.
 #[derive(Clone, Debug, Default)]
 pub struct HubRows {
-    pub directives: Vec<Value>,
+    /// Shared with the journal's writer: a new version copies pointers, not rows.
+    pub directives: Vec<std::sync::Arc<Value>>,
     /// Bumped on every change, so the hub knows to publish a new version.
     pub version: u64,
 }
@@ -169,7 +171,7 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
         }));
         let keyed = sections.entry("directives").or_default();
         for d in &extra.directives {
-            let Value::Object(obj) = d else { continue };
+            let Value::Object(obj) = d.as_ref() else { continue };
             let mut obj = obj.clone();
             obj.insert("source".into(), json!(HUB_SOURCE_ID));
             keyed.put(row_key("directives", &obj), Value::Object(obj), hub_as_of, usize::MAX);
@@ -266,41 +268,6 @@ impl Keyed {
             }
         }
     }
-}
-
-fn text<'a>(obj: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
-    obj.get(field).and_then(Value::as_str).map(str::trim)
-}
-
-fn instant(obj: &Map<String, Value>, field: &str) -> Option<DateTime<Utc>> {
-    text(obj, field).and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.to_utc())
-}
-
-/// A date (00:00 Asia/Shanghai) or an instant.
-fn date_or_instant(obj: &Map<String, Value>, field: &str) -> Option<DateTime<Utc>> {
-    match text(obj, field).and_then(source_date) {
-        Some(d) => Some(start_of_day(d)),
-        None => instant(obj, field),
-    }
-}
-
-/// The section's key of a row (as in `docs/feed-schema.md`); `None` when a key field is
-/// missing or malformed (the row is passed on, and the board reports it).
-fn row_key(section: &str, o: &Map<String, Value>) -> Option<String> {
-    let k = match section {
-        "regions" => text(o, "adcode")?.to_owned(),
-        "case_reports" => format!("{}/{}", text(o, "region")?, source_date(text(o, "date")?)?),
-        "risk_levels" | "response_levels" => {
-            format!("{}/{}", text(o, "region")?, date_or_instant(o, "since")?.timestamp())
-        }
-        "checkpoints" => text(o, "id")?.to_owned(),
-        "throughput" => format!("{}/{}", text(o, "checkpoint")?, instant(o, "start")?.timestamp()),
-        "directives" => format!("{}/{}", text(o, "issuer")?, text(o, "number")?),
-        "work_orders" => text(o, "id")?.to_owned(),
-        "hotline" => format!("{}/{}/{}", text(o, "region")?, text(o, "from")?, text(o, "to")?),
-        _ => return None,
-    };
-    Some(k)
 }
 
 /// A row as of the live-demo cut: `None` when it describes a later time (or cannot be

@@ -1,14 +1,17 @@
 //! `sitboard-hub`: the command center's feed hub. It merges the feed documents of a data
 //! dir into one document (feed schema 1.1, see [`merge`]) and serves it over plain HTTP to
-//! every board (`GET /v1/feed`, strong ETag, 304, gzip), with `GET /v1/health`; in
+//! every board (`GET /v1/feed`, strong ETag, 304, zstd/gzip, deltas with `?since=`), with
+//! `GET /v1/health`; in
 //! live-demo mode it replays the days of the data in accelerated time ([`demo`]). Officers'
 //! tokens are in [`tokens`]. The hub speaks plain HTTP for a closed network; put a reverse
 //! proxy in front of it for TLS.
 //!
 //! Runtime: one multi-thread tokio runtime (2 workers) on a background thread runs the axum
 //! server and an updater task that re-reads the data dir when its files change, advances
-//! the demo day, and publishes a new version; building a version (merge, serialise, gzip)
-//! runs on a blocking thread. [`start`] returns once the first version is built and the
+//! the demo day, and publishes a new version; building a version (merge, serialise, compress,
+//! deltas from the last versions) runs on a blocking thread, once per version: every answer
+//! is sent from its shared bytes ([`Published`]). A directive event updates only its own row
+//! of the published directives ([`directives`]). [`start`] returns once the first version is built and the
 //! port is bound, so the caller can print the address.
 
 pub mod demo;
@@ -17,6 +20,7 @@ pub mod merge;
 mod server;
 pub mod tokens;
 
+use std::collections::{HashMap, VecDeque};
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,9 +28,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest as _, Sha256};
 
+use crate::feed::delta::RowIndex;
 use crate::model::time::{end_of_day, format_as_of};
 use demo::DemoClock;
 use merge::{HubData, HubRows};
@@ -55,6 +61,38 @@ pub struct HubConfig {
     pub archive: Option<PathBuf>,
     /// Keep the last N days of the archive (`None`: everything).
     pub archive_keep: Option<chrono::Duration>,
+    /// Connections, timeouts and concurrent full answers.
+    pub limits: HubLimits,
+}
+
+/// What one hub takes on at once (issue 15): the machine's memory and descriptors stay
+/// bounded whatever the clients do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HubLimits {
+    /// Open connections at most; past it the hub accepts no more until one closes (they
+    /// wait in the system's listen queue).
+    pub max_connections: usize,
+    /// A request's headers must arrive within this (an idle kept-alive connection is closed
+    /// after it too): a client sending a byte a second is closed.
+    pub header_timeout: Duration,
+    /// A directive event's body must arrive within this (408 otherwise).
+    pub body_timeout: Duration,
+    /// Full feed bodies being sent at once; a request past it waits up to `full_wait` for
+    /// its turn, then gets 503 with `Retry-After`.
+    pub max_full_responses: usize,
+    pub full_wait: Duration,
+}
+
+impl Default for HubLimits {
+    fn default() -> Self {
+        HubLimits {
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            max_full_responses: 32,
+            full_wait: Duration::from_secs(5),
+        }
+    }
 }
 
 impl HubConfig {
@@ -69,22 +107,40 @@ impl HubConfig {
             journal_dir: None,
             archive: None,
             archive_keep: None,
+            limits: HubLimits::default(),
         }
     }
 }
 
-/// One version of the served document, ready to send.
+/// One version of the served document, ready to send: compressed once when it is
+/// published, and served from these shared bytes to every client (a request copies no
+/// body).
 #[derive(Debug)]
 pub struct Published {
-    pub body: Vec<u8>,
-    pub gzip: Vec<u8>,
-    /// Hex digest prefix of `body`: the ETag is `"tag"` (identity) or `"tag-gz"` (gzip).
+    pub body: Bytes,
+    /// `body` gzip-compressed (empty if compressing failed).
+    pub gzip: Bytes,
+    /// `body` zstd-compressed (empty if compressing failed).
+    pub zstd: Bytes,
+    /// Hex digest prefix of `body`: the ETag is `"tag"` (identity), `"tag-gz"` (gzip) or
+    /// `"tag-zst"` (zstd).
     pub tag: String,
     pub generated_at: DateTime<Utc>,
     pub as_of: DateTime<Utc>,
     pub rows: usize,
     pub documents: usize,
     pub demo_day: Option<NaiveDate>,
+    /// The rows of this version as digests (to make deltas from it to later versions).
+    index: Arc<RowIndex>,
+    /// Deltas from recent earlier versions (by their tag) to this one.
+    deltas: HashMap<String, Delta>,
+}
+
+/// A delta document from an earlier version, ready to send.
+#[derive(Debug)]
+pub(crate) struct Delta {
+    pub(crate) body: Bytes,
+    pub(crate) gzip: Bytes,
 }
 
 impl Published {
@@ -95,7 +151,23 @@ impl Published {
     pub fn etag_gzip(&self) -> String {
         format!("\"{}-gz\"", self.tag)
     }
+
+    pub fn etag_zstd(&self) -> String {
+        format!("\"{}-zst\"", self.tag)
+    }
+
+    /// The tags of the earlier versions a delta to this one is kept for.
+    pub fn delta_sources(&self) -> Vec<String> {
+        self.deltas.keys().cloned().collect()
+    }
+
+    pub(crate) fn delta(&self, since: &str) -> Option<&Delta> {
+        self.deltas.get(since)
+    }
 }
+
+/// How many earlier versions a new version keeps deltas from.
+const DELTA_HISTORY: usize = 8;
 
 pub(crate) struct Shared {
     published: RwLock<Arc<Published>>,
@@ -110,6 +182,12 @@ pub(crate) struct Shared {
     refresh: tokio::sync::Notify,
     feed_requests: AtomicU64,
     not_modified: AtomicU64,
+    deltas_sent: AtomicU64,
+    busy: AtomicU64,
+    /// Full bodies being sent (permits of `config.limits.max_full_responses`).
+    full_slots: Arc<tokio::sync::Semaphore>,
+    /// The last versions' tags and row digests, newest last (deltas are made from these).
+    history: Mutex<VecDeque<(String, Arc<RowIndex>)>>,
     /// Where published versions are recorded (none without an archive, or once it failed).
     record: Mutex<Option<std::sync::mpsc::Sender<crate::feed::live::ReceivedDocument>>>,
 }
@@ -130,9 +208,30 @@ impl Shared {
 
     fn set_published(&self, p: Arc<Published>) {
         self.record(&p);
+        self.remember(&p);
         match self.published.write() {
             Ok(mut g) => *g = p,
             Err(poisoned) => *poisoned.into_inner() = p,
+        }
+    }
+
+    /// Keep a version's row digests, so that later versions carry a delta from it.
+    fn remember(&self, p: &Published) {
+        let mut h = match self.history.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        h.retain(|(tag, _)| *tag != p.tag);
+        h.push_back((p.tag.clone(), p.index.clone()));
+        while h.len() > DELTA_HISTORY {
+            h.pop_front();
+        }
+    }
+
+    fn history(&self) -> Vec<(String, Arc<RowIndex>)> {
+        match self.history.lock() {
+            Ok(g) => g.iter().cloned().collect(),
+            Err(poisoned) => poisoned.into_inner().iter().cloned().collect(),
         }
     }
 
@@ -316,15 +415,12 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
     // A live demo is an exercise (演练): its directives go to the exercise journal, never
     // into the real one.
     let kind = if clock.is_some() { crate::store::JournalKind::Exercise } else { crate::store::JournalKind::Real };
+    let mut extra = HubRows::default();
     let journal = match &journal_dir {
-        Some(d) => Some(Arc::new(directives::HubJournal::open(d, kind)?)),
+        Some(d) => Some(Arc::new(directives::HubJournal::open(d, kind, &mut extra)?)),
         None => None,
     };
-    let (hub_rows, events) = match &journal {
-        Some(j) => j.feed_rows()?,
-        None => (Vec::new(), 0),
-    };
-    let extra = HubRows { directives: hub_rows, version: 0 };
+    let events = journal.as_ref().map_or(0, |j| j.events());
     let recorder = match &config.archive {
         Some(path) => {
             let r = crate::recorder::Recorder::start_keeping(path, config.archive_keep).map_err(|e| e.to_string())?;
@@ -333,7 +429,7 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         }
         None => None,
     };
-    let first = build_version(&data, &extra, demo_day);
+    let first = build_version(&data, &extra, demo_day, &[]);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("sitboard-hub")
@@ -344,6 +440,7 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         .block_on(tokio::net::TcpListener::bind(&config.listen))
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let config_limits = config.limits;
     let shared = Arc::new(Shared {
         published: RwLock::new(Arc::new(first)),
         problems: Mutex::new(data.problems.clone()),
@@ -357,9 +454,14 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         refresh: tokio::sync::Notify::new(),
         feed_requests: AtomicU64::new(0),
         not_modified: AtomicU64::new(0),
+        deltas_sent: AtomicU64::new(0),
+        busy: AtomicU64::new(0),
+        full_slots: Arc::new(tokio::sync::Semaphore::new(config_limits.max_full_responses.max(1))),
+        history: Mutex::new(VecDeque::new()),
         record: Mutex::new(recorder.as_ref().map(crate::recorder::Recorder::sender)),
     });
     shared.record(&shared.published());
+    shared.remember(&shared.published());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let task_shared = shared.clone();
     let thread = std::thread::Builder::new()
@@ -368,16 +470,8 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
             let serve_shared = task_shared.clone();
             rt.block_on(async move {
                 let updater = tokio::spawn(update_loop(task_shared, Arc::new(data)));
-                let app = server::router(serve_shared);
-                let result = axum::serve(listener, app)
-                    .with_graceful_shutdown(async move {
-                        let _ = stop_rx.await;
-                    })
-                    .await;
+                server::serve(listener, serve_shared, stop_rx).await;
                 updater.abort();
-                if let Err(e) = result {
-                    tracing::error!("the hub's server stopped: {e}");
-                }
             });
             rt.shutdown_timeout(Duration::from_secs(1));
         })
@@ -392,38 +486,78 @@ pub fn print_listening(addr: SocketAddr) {
     let _ = out.flush();
 }
 
-/// Merge, serialise and compress one version.
-fn build_version(data: &HubData, extra: &HubRows, demo_day: Option<NaiveDate>) -> Published {
+/// Merge, serialise and compress one version, with deltas from the versions in `history`.
+fn build_version(
+    data: &HubData,
+    extra: &HubRows,
+    demo_day: Option<NaiveDate>,
+    history: &[(String, Arc<RowIndex>)],
+) -> Published {
     let started = Instant::now();
     let now = Utc::now();
     let cut = demo_day.map(end_of_day);
     let m = merge::merged(data, extra, cut, now);
     // Serialising a `Value` cannot fail (its keys are strings).
     let body = serde_json::to_vec(&m.document).unwrap_or_default();
-    let digest = Sha256::digest(&body);
-    let tag: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    let gzip = {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        match enc.write_all(&body).and_then(|()| enc.finish()) {
-            Ok(z) => z,
-            Err(e) => {
-                tracing::warn!("cannot gzip the feed ({e}); serving it uncompressed");
-                Vec::new()
-            }
+    let tag = tag_of(&body);
+    let gzip = gzip_bytes(&body);
+    let zstd = zstd::bulk::compress(&body, 3).unwrap_or_else(|e| {
+        tracing::warn!("cannot zstd-compress the feed ({e}); serving gzip or uncompressed");
+        Vec::new()
+    });
+    let index = Arc::new(RowIndex::of(&m.document));
+    let mut deltas = HashMap::new();
+    for (old_tag, old_index) in history.iter().filter(|(t, _)| *t != tag) {
+        let Some(d) = crate::feed::delta::diff(old_index, &m.document, &index, old_tag, &tag) else { continue };
+        let d = serde_json::to_vec(&d).unwrap_or_default();
+        // A delta near the size of the document saves nothing.
+        if d.is_empty() || d.len() > body.len() / 2 {
+            continue;
         }
-    };
+        let gz = gzip_bytes(&d);
+        deltas.insert(old_tag.clone(), Delta { body: Bytes::from(d), gzip: Bytes::from(gz) });
+    }
     let documents = m.document.get("sources").and_then(|s| s.as_array()).map_or(0, Vec::len);
     tracing::info!(
-        "published {} as of {}: {} documents, {} rows, {} ({} gzip) in {} ms",
+        "published {} as of {}: {} documents, {} rows, {} ({} gzip, {} zstd, {} deltas) in {} ms",
         format!("\"{tag}\""),
         format_as_of(m.as_of),
         documents,
         m.rows,
         crate::feed::live::describe_bytes(body.len() as u64),
         crate::feed::live::describe_bytes(gzip.len() as u64),
+        crate::feed::live::describe_bytes(zstd.len() as u64),
+        deltas.len(),
         started.elapsed().as_millis()
     );
-    Published { body, gzip, tag, generated_at: now, as_of: m.as_of, rows: m.rows, documents, demo_day }
+    Published {
+        body: Bytes::from(body),
+        gzip: Bytes::from(gzip),
+        zstd: Bytes::from(zstd),
+        tag,
+        generated_at: now,
+        as_of: m.as_of,
+        rows: m.rows,
+        documents,
+        demo_day,
+        index,
+        deltas,
+    }
+}
+
+fn tag_of(body: &[u8]) -> String {
+    Sha256::digest(body).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+fn gzip_bytes(body: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::fast());
+    match enc.write_all(body).and_then(|()| enc.finish()) {
+        Ok(z) => z,
+        Err(e) => {
+            tracing::warn!("cannot gzip the feed ({e}); serving it uncompressed");
+            Vec::new()
+        }
+    }
 }
 
 /// Re-read the data dir when its files change, advance the demo day, publish new versions.
@@ -481,7 +615,8 @@ async fn update_loop(shared: Arc<Shared>, mut data: Arc<HubData>) {
         }
         if changed {
             let d = data.clone();
-            match tokio::task::spawn_blocking(move || build_version(&d, &extra, day)).await {
+            let history = shared.history();
+            match tokio::task::spawn_blocking(move || build_version(&d, &extra, day, &history)).await {
                 Ok(p) => shared.set_published(Arc::new(p)),
                 Err(e) => tracing::error!("building the feed failed ({e}); still serving the previous version"),
             }

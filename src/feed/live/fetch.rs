@@ -1,5 +1,6 @@
 //! One conditional GET of a live source: `If-None-Match` / `If-Modified-Since` from the last
-//! good answer (a 304 keeps the data), gzip, a connect timeout, a hard total deadline that
+//! good answer (a 304 keeps the data), `?since=` for a delta where the server offers one,
+//! zstd or gzip (`Accept-Encoding`), a connect timeout, a hard total deadline that
 //! covers a body trickling in too slowly, and a body limit counted on the decompressed
 //! bytes (so a small compressed bomb is refused too). Every failure is one sentence that
 //! says what happened and, where it helps, what to check.
@@ -35,8 +36,10 @@ impl Default for FetchLimits {
 pub enum Fetched {
     /// 304: the document we have is current.
     NotModified,
-    /// 200 with a body (text, decompressed) and its validators.
-    Body { text: String, etag: Option<String>, last_modified: Option<String>, bytes: u64 },
+    /// 200 with a body (text, decompressed) and its validators. `delta`: the body is a
+    /// delta document (an answer to `since`, see [`crate::feed::delta`]); `delta_ok`: the
+    /// server answers `since` (a Sitboard hub).
+    Body { text: String, etag: Option<String>, last_modified: Option<String>, bytes: u64, delta: bool, delta_ok: bool },
 }
 
 /// The HTTP client for live sources (connection pooling, gzip, timeouts).
@@ -50,16 +53,24 @@ pub fn client(limits: &FetchLimits) -> Result<reqwest::Client, String> {
         .map_err(|e| format!("cannot start an HTTP client: {e}"))
 }
 
+/// What the board holds of a source: the validators of its last good answer, and whether to
+/// ask for a delta from that version (`?since=`, only of a server that said it answers it).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Held<'a> {
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<&'a str>,
+    pub since: bool,
+}
+
 /// GET `url`, conditionally. Runs on the live runtime.
 pub async fn fetch(
     client: &reqwest::Client,
     url: &str,
     token: Option<&str>,
-    etag: Option<&str>,
-    last_modified: Option<&str>,
+    held: Held<'_>,
     limits: &FetchLimits,
 ) -> Result<Fetched, String> {
-    let work = fetch_inner(client, url, token, etag, last_modified, limits);
+    let work = fetch_inner(client, url, token, held, limits);
     match tokio::time::timeout(limits.total_timeout, work).await {
         Ok(r) => r,
         Err(_) => Err(timed_out(limits.total_timeout)),
@@ -74,11 +85,20 @@ async fn fetch_inner(
     client: &reqwest::Client,
     url: &str,
     token: Option<&str>,
-    etag: Option<&str>,
-    last_modified: Option<&str>,
+    held: Held<'_>,
     limits: &FetchLimits,
 ) -> Result<Fetched, String> {
-    let mut req = client.get(url);
+    let Held { etag, last_modified, since } = held;
+    let mut req = match (since, etag) {
+        (true, Some(tag)) => match reqwest::Url::parse(url) {
+            Ok(mut u) => {
+                u.query_pairs_mut().append_pair("since", tag.trim_start_matches("W/").trim_matches('"'));
+                client.get(u)
+            }
+            Err(_) => client.get(url),
+        },
+        _ => client.get(url),
+    };
     if let Some(t) = token {
         req = req.header(AUTHORIZATION, format!("Bearer {t}"));
     }
@@ -105,7 +125,14 @@ async fn fetch_inner(
     let header = |name| resp.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok());
     let new_etag = header(ETAG).map(str::to_owned);
     let new_last_modified = header(LAST_MODIFIED).map(str::to_owned);
-    let is_html = header(CONTENT_TYPE).is_some_and(|c| c.to_ascii_lowercase().contains("text/html"));
+    let content_type = header(CONTENT_TYPE).map(str::to_ascii_lowercase).unwrap_or_default();
+    let is_html = content_type.contains("text/html");
+    let delta = content_type.starts_with(crate::feed::delta::DELTA_CONTENT_TYPE);
+    let delta_ok = resp
+        .headers()
+        .get(crate::feed::delta::DELTA_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("since"));
     let limit_mb = limits.max_body as f64 / (1024.0 * 1024.0);
     let too_large = || format!("the answer is larger than the {} limit; stopped reading", describe_mb(limit_mb));
     if resp.content_length().is_some_and(|n| n > limits.max_body) {
@@ -136,7 +163,7 @@ async fn fetch_inner(
     if head.is_empty() {
         return Err("the server sent an empty answer".into());
     }
-    Ok(Fetched::Body { text, etag: new_etag, last_modified: new_last_modified, bytes })
+    Ok(Fetched::Body { text, etag: new_etag, last_modified: new_last_modified, bytes, delta, delta_ok })
 }
 
 /// The `<title>` of an HTML page, shortened, to help a person recognise the error page.

@@ -154,6 +154,8 @@ fn run_pollers(
                 jitter: Jitter::new(index as u64 + 1),
                 last_sent: None,
                 last_body: None,
+                held: None,
+                delta_ok: false,
                 tap: tap.clone(),
             };
             tasks.push(tokio::spawn(task.run()));
@@ -188,6 +190,11 @@ struct SourceTask {
     last_sent: Option<SourceStatus>,
     /// Digest of the last accepted body: the same body again is not a change.
     last_body: Option<[u8; 32]>,
+    /// The last accepted document's text, kept only for a server that answers deltas
+    /// (`?since=`): a delta is applied to it.
+    held: Option<Arc<String>>,
+    /// The server said it answers `?since=` (a Sitboard hub).
+    delta_ok: bool,
     tap: Option<Sender<ReceivedDocument>>,
 }
 
@@ -223,20 +230,47 @@ impl SourceTask {
                 continue;
             }
             let spec = self.state.spec.clone();
-            let work = fetch::fetch(
-                &self.client,
-                &spec.url,
-                spec.token.as_ref().map(crate::secret::Secret::expose),
-                self.state.etag.as_deref(),
-                self.state.last_modified.as_deref(),
-                &self.limits,
-            );
+            let work = self.fetch_resolved(&spec);
             let result = tokio::select! {
                 r = work => r,
                 () = shutdown_requested(self.ctrl.clone()) => return,
             };
             self.settle(&spec, result).await;
             self.publish();
+        }
+    }
+
+    /// One request; a delta answer is applied to the document held, and when it does not
+    /// fit, the full document is asked for at once.
+    async fn fetch_resolved(&self, spec: &SourceSpec) -> Result<Fetched, String> {
+        let token = spec.token.as_ref().map(crate::secret::Secret::expose);
+        let held = fetch::Held {
+            etag: self.state.etag.as_deref(),
+            last_modified: self.state.last_modified.as_deref(),
+            since: self.delta_ok && self.held.is_some(),
+        };
+        let result = fetch::fetch(&self.client, &spec.url, token, held, &self.limits).await;
+        let Ok(Fetched::Body { text, etag, last_modified, bytes, delta: true, delta_ok }) = result else {
+            return result;
+        };
+        let Some(old) = self.held.clone() else {
+            return Err("the server sent a delta, but the board holds no document to apply it to".into());
+        };
+        match tokio::task::spawn_blocking(move || crate::feed::delta::apply(&old, &text)).await {
+            Ok(Ok(full)) => {
+                tracing::debug!("{}: delta of {} applied", spec.name, describe_bytes(bytes));
+                Ok(Fetched::Body { text: full, etag, last_modified, bytes, delta: false, delta_ok })
+            }
+            other => {
+                let why = match other {
+                    Ok(Err(why)) => why,
+                    Err(e) => format!("applying it stopped: {e}"),
+                    Ok(Ok(_)) => String::new(),
+                };
+                tracing::warn!("{}: the delta does not fit the document held ({why}); asking for all of it", spec.name);
+                let full = fetch::Held { etag: None, last_modified: None, since: false };
+                fetch::fetch(&self.client, &spec.url, token, full, &self.limits).await
+            }
         }
     }
 
@@ -248,7 +282,8 @@ impl SourceTask {
                 tracing::debug!("{name}: not modified");
                 self.state.on_not_modified(Instant::now(), Utc::now());
             }
-            Ok(Fetched::Body { text, etag, last_modified, bytes }) => {
+            Ok(Fetched::Body { text, etag, last_modified, bytes, delta: _, delta_ok }) => {
+                self.delta_ok = delta_ok;
                 let digest: [u8; 32] = Sha256::digest(text.as_bytes()).into();
                 if self.last_body == Some(digest) {
                     tracing::debug!("{name}: the same document again");
@@ -258,6 +293,7 @@ impl SourceTask {
                 let origin = spec.url.clone();
                 let received = Utc::now();
                 let copy = self.tap.as_ref().map(|_| text.clone());
+                let keep = delta_ok.then(|| Arc::new(text.clone()));
                 let parsed = tokio::task::spawn_blocking(move || recognise(&origin, text)).await;
                 match parsed {
                     Ok(Ok(document)) => {
@@ -277,6 +313,7 @@ impl SourceTask {
                             bytes,
                         );
                         self.last_body = Some(digest);
+                        self.held = keep;
                         if let (Some(tap), Some(body)) = (&self.tap, copy) {
                             let doc = ReceivedDocument { index: self.index, source: spec.url.clone(), received, body };
                             // A recorder that stopped (its file failed) does not stop the feed.

@@ -56,18 +56,16 @@ impl WireEvent {
         }
     }
 
-    /// The event the hub writes: recorded under the officer the token belongs to (with the
-    /// name the desktop gave, when it differs).
-    pub fn to_event(&self, token_officer: &str) -> NewEvent {
+    /// The event the hub writes: the officer the token belongs to is its author, full stop.
+    /// An event that names another officer is refused (`Err` with the name it gave): one
+    /// officer's token never writes, or lifts, in another officer's name.
+    pub fn to_event(&self, token_officer: &str) -> Result<NewEvent, String> {
         let declared = self.officer.trim();
-        let officer = if declared.is_empty() || declared == token_officer {
-            token_officer.to_owned()
-        } else {
-            let room = MAX_SHORT_CHARS.saturating_sub(token_officer.chars().count() + 3);
-            let declared: String = declared.chars().take(room).collect();
-            format!("{token_officer} ({declared})")
-        };
-        NewEvent {
+        if !declared.is_empty() && declared != token_officer {
+            return Err(declared.to_owned());
+        }
+        let officer = token_officer.to_owned();
+        Ok(NewEvent {
             kind: self.kind,
             issuer: self.issuer.clone(),
             number: self.number.clone(),
@@ -75,7 +73,7 @@ impl WireEvent {
             unit: self.unit.clone(),
             reason: self.reason.clone(),
             content: self.content.clone(),
-        }
+        })
     }
 
     /// The checks a desktop's form applies, applied again by the hub (a desktop may be an
@@ -162,7 +160,11 @@ mod tests {
         let back: WireEvent = serde_json::from_str(&json).unwrap();
         assert_eq!(back, w);
         assert!(w.check(&small_registry(), Utc::now()).is_ok());
-        assert_eq!(w.to_event("wang001").officer, "wang001 (王 001)");
+        assert_eq!(w.to_event("王 001").unwrap().officer, "王 001");
+        assert_eq!(w.to_event("wang001"), Err("王 001".to_owned()), "another officer's name is refused");
+        let mut unnamed = wire();
+        unnamed.officer = " ".into();
+        assert_eq!(unnamed.to_event("wang001").unwrap().officer, "wang001");
 
         let mut bad = wire();
         bad.content.as_mut().unwrap().title = "evil\u{202E}".into();
