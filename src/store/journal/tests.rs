@@ -52,7 +52,7 @@ fn appends_chain_and_reload() {
     let j = s.load().unwrap();
     assert_eq!(j.event_count(), 3);
     assert_eq!(j.records()[0].status, DirectiveStatus::Lifted);
-    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 3, head: s.events().unwrap()[2].hash.clone() }));
+    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 3, head: s.events().unwrap()[2].hash.clone(), recorded_head_seq: 3 }));
     assert_eq!(s.history("绥化市指挥部", "1号").unwrap().len(), 3);
 }
 
@@ -133,6 +133,6 @@ fn a_schema_1_journal_is_upgraded_and_still_verifies() {
     drop(s);
     let s = JournalStore::open(&p, false).unwrap();
     assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("2"));
-    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 2, head }));
+    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 2, head, recorded_head_seq: 2 }));
     assert!(s.events().unwrap().iter().all(|e| e.exercise_at.is_none()));
 }
