@@ -397,3 +397,19 @@ fn feed_dates_outside_the_plausible_window_are_rejected() {
     );
     assert_eq!(ds.dates().len(), 1);
 }
+
+#[test]
+fn look_alike_directive_numbers_in_a_feed_are_one_directive() {
+    let d = |n: &str| {
+        format!(
+            r#"{{"number": "{n}", "issuer": "哈尔滨市指挥部", "title": "交通管制", "category": "traffic_control",
+                "scope": ["230100"], "issued_at": "2020-02-01T14:00:00Z"}}"#
+        )
+    };
+    let text = doc(&format!(r#""directives": [{}, {}, {}]"#, d("哈指7号"), d("哈指7\u{200B}号"), d("哈指７号")));
+    let (ds, reports) = ingest(&text);
+    let msgs: Vec<String> = reports[0].rejected.iter().map(|i| i.to_string()).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    assert!(msgs.iter().all(|m| m.contains("duplicate of directives[0]")), "{msgs:#?}");
+    assert_eq!(ds.directives().len(), 1);
+}

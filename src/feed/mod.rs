@@ -15,6 +15,7 @@ pub mod strict_json;
 
 pub use document::{FeedDocument, ingest_document_refs, ingest_documents};
 pub use ingest_report::{IngestReport, Issue};
+pub use row::PLAUSIBLE_DATES;
 pub use source::{FeedSource, LoadError, LoadOutcome, load_sources, load_sources_with};
 
 /// The schema identifier this build writes and reads (major version 1).
