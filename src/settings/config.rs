@@ -196,6 +196,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn csv_span_is_bounded() {
+        let p = Path::new("sitboard.toml");
+        assert_eq!(parse("csv_max_span_years = 10\n", p).unwrap().unwrap().csv_max_span_years, Some(10));
+        for bad in ["0", "101"] {
+            let e = parse(&format!("csv_max_span_years = {bad}\n"), p).unwrap_err();
+            assert!(e.contains(&format!("csv_max_span_years = {bad} is not between 1 and 100")), "{e}");
+        }
+    }
+
+    #[test]
     fn config_errors_name_the_problem() {
         let p = Path::new("sitboard.toml");
         assert_eq!(parse("lang = \"en\"\n", p).unwrap().unwrap().lang(), Some(Lang::En));
