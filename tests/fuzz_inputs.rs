@@ -8,7 +8,7 @@
 //! (seconds). The long run (see README, "Fuzzing"):
 //! `SITBOARD_FUZZ_CASES=100000 SITBOARD_FUZZ_SEED=$RANDOM cargo test --release --test fuzz_inputs`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
@@ -59,7 +59,11 @@ enum Edit {
     Insert(usize, u8),
     Remove(usize),
     /// Copy a slice of the input over another place (duplicates keys, rows, digits).
-    Splice { from: usize, len: usize, to: usize },
+    Splice {
+        from: usize,
+        len: usize,
+        to: usize,
+    },
 }
 
 /// Bytes that matter to the formats: JSON and CSV punctuation, digits, and UTF-8 lead bytes.
@@ -218,7 +222,7 @@ fn archive_bytes() -> &'static [u8] {
     })
 }
 
-fn read_archive(path: &PathBuf) {
+fn read_archive(path: &Path) {
     let Ok(mut r) = ArchiveReader::open(path) else { return };
     let _ = r.info();
     let _ = r.damage();

@@ -213,7 +213,8 @@ pub fn import_long_csv_with(
 
     // The period the file spans bounds what it makes (the zero-fill below is one row per
     // city and day of it): a file over the limit is refused before anything is built.
-    if let (Some(first), Some(last)) = (rows.iter().min_by_key(|r| (r.date, r.line)), rows.iter().max_by_key(|r| r.date))
+    if let (Some(first), Some(last)) =
+        (rows.iter().min_by_key(|r| (r.date, r.line)), rows.iter().max_by_key(|r| r.date))
     {
         let span = (last.date - first.date).num_days();
         if span > i64::from(limits.max_span_days) {

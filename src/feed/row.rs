@@ -163,7 +163,11 @@ impl<'a> Row<'a> {
         } else {
             Err(self.err(
                 field,
-                format!("{d} is outside the dates this board takes ({} … {})", PLAUSIBLE_DATES.start(), PLAUSIBLE_DATES.end()),
+                format!(
+                    "{d} is outside the dates this board takes ({} … {})",
+                    PLAUSIBLE_DATES.start(),
+                    PLAUSIBLE_DATES.end()
+                ),
             ))
         }
     }
@@ -177,8 +181,8 @@ impl<'a> Row<'a> {
 
     pub fn instant(&self, field: &str) -> FieldResult<DateTime<Utc>> {
         let s = self.req_str(field)?;
-        let t = parse_instant(s)
-            .ok_or_else(|| self.err(field, format!("{s:?} is not an RFC 3339 time with offset")))?;
+        let t =
+            parse_instant(s).ok_or_else(|| self.err(field, format!("{s:?} is not an RFC 3339 time with offset")))?;
         self.plausible(field, t.date_naive())?;
         Ok(t)
     }

@@ -227,7 +227,8 @@ impl DatasetBuilder {
 
     pub fn add_directive(&mut self, d: Directive, as_of: Option<DateTime<Utc>>) {
         // Look-alike numbers (`哈指7\u{200B}号`, `哈指７号`) are one directive.
-        let key = (crate::model::text::comparable(&d.content.issuer), crate::model::text::comparable(&d.content.number));
+        let key =
+            (crate::model::text::comparable(&d.content.issuer), crate::model::text::comparable(&d.content.number));
         put(&mut self.directives, key, d, as_of);
     }
 
@@ -371,8 +372,10 @@ fn sum_reports(
             *channels.entry(*c).or_default() += u64::from(*n);
         }
     }
-    out.channels =
-        channels.into_iter().filter_map(|(c, n)| fits(format!("channels.{}", c.wire_name()), n).map(|n| (c, n))).collect();
+    out.channels = channels
+        .into_iter()
+        .filter_map(|(c, n)| fits(format!("channels.{}", c.wire_name()), n).map(|n| (c, n)))
+        .collect();
     let windows: Vec<Option<ReportWindow>> = reports.iter().map(|r| r.window).collect();
     out.window = windows.first().copied().flatten().filter(|w| windows.iter().all(|x| *x == Some(*w)));
     out.synthetic = reports.iter().all(|r| r.synthetic);

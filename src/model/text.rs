@@ -69,7 +69,9 @@ mod tests {
     #[test]
     fn look_alike_numbers_compare_equal() {
         let plain = comparable("哈指7号");
-        for look_alike in ["哈指7\u{200B}号", "哈指７号", " 哈指7号\u{FEFF}", "\u{200E}哈指7号", "哈指7\u{00AD}号", "哈指7\u{2060}号"] {
+        for look_alike in
+            ["哈指7\u{200B}号", "哈指７号", " 哈指7号\u{FEFF}", "\u{200E}哈指7号", "哈指7\u{00AD}号", "哈指7\u{2060}号"]
+        {
             assert_eq!(comparable(look_alike), plain, "{look_alike:?}");
         }
         assert_ne!(comparable("哈指8号"), plain);

@@ -139,9 +139,8 @@ impl Journal {
     /// The directive whose issuing body and number read the same as these ([`comparable`]:
     /// `哈指7\u{200B}号` is `哈指7号`): a new directive may not take such a number.
     pub fn record_like(&self, issuer: &str, number: &str) -> Option<&DirectiveRecord> {
-        self.record(issuer, number).or_else(|| {
-            self.similar.get(&(comparable(issuer), comparable(number))).and_then(|&i| self.records.get(i))
-        })
+        self.record(issuer, number)
+            .or_else(|| self.similar.get(&(comparable(issuer), comparable(number))).and_then(|&i| self.records.get(i)))
     }
 
     /// Find a directive by number, with the issuing body when given (needed only when

@@ -145,7 +145,6 @@ fn check_file(path: &Path, create: bool) -> Result<(), StoreError> {
 }
 
 impl JournalStore {
-
     fn tables(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn

@@ -52,7 +52,10 @@ fn appends_chain_and_reload() {
     let j = s.load().unwrap();
     assert_eq!(j.event_count(), 3);
     assert_eq!(j.records()[0].status, DirectiveStatus::Lifted);
-    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 3, head: s.events().unwrap()[2].hash.clone(), recorded_head_seq: 3 }));
+    assert_eq!(
+        s.verify().unwrap(),
+        Ok(Verified { events: 3, head: s.events().unwrap()[2].hash.clone(), recorded_head_seq: 3 })
+    );
     assert_eq!(s.history("绥化市指挥部", "1号").unwrap().len(), 3);
 }
 
