@@ -99,3 +99,62 @@ fn synthetic_csv_derivations_and_errors() {
     assert_eq!(h.get(CaseField::NewConfirmed), None);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The real city file with one row's date replaced (the issue 15 reproduction), in a temp
+/// folder; the line changed is the 100th data row.
+fn real_file_with_date(date_text: &str, dir: &tempfile::TempDir) -> Option<(std::path::PathBuf, usize)> {
+    let path = real_data("hlj_covid19_city_daily_2020_canghailan.csv")?;
+    let text = std::fs::read_to_string(path).expect("read the real CSV");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let line_no = 101; // 1-based: the header is line 1
+    let row = &mut lines[line_no - 1];
+    let rest = row.split_once(',').expect("a CSV row").1.to_owned();
+    *row = format!("{date_text},{rest}");
+    let out = dir.path().join("hlj.csv");
+    std::fs::write(&out, lines.join("\n")).expect("write the temp CSV");
+    Some((out, line_no))
+}
+
+#[test]
+fn a_date_outside_the_plausible_window_is_rejected_naming_the_row() {
+    for bad in ["0001-01-01", "1000-01-01", "9999-12-31"] {
+        let dir = tempfile::tempdir().unwrap();
+        let Some((path, line)) = real_file_with_date(bad, &dir) else { return };
+        let outcome = load_sources(&[FeedSource::Path(path)], registry::bundled().unwrap());
+        let r = &outcome.reports[0];
+        assert!(r.fatal.is_none(), "{bad}: {:?}", r.fatal);
+        let msgs: Vec<String> = r.rejected.iter().map(|i| i.to_string()).collect();
+        assert_eq!(
+            msgs,
+            vec![format!("line {line} date: {bad} is outside the dates this board takes (2000-01-01 … 2099-12-31)")],
+            "{bad}"
+        );
+        // The rest loads as before: no row per day of a gap to year 1 or 9999.
+        assert!(r.total_accepted() < 10_000, "{bad}: {} rows", r.total_accepted());
+        let days = outcome.dataset.dates();
+        assert!(days.first().is_some_and(|d| *d >= date("2020-01-01")), "{bad}: {:?}", days.first());
+        assert!(days.last().is_some_and(|d| *d <= date("2020-12-31")), "{bad}: {:?}", days.last());
+    }
+}
+
+#[test]
+fn a_file_spanning_more_than_the_limit_is_refused_naming_its_first_and_last_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((path, line)) = real_file_with_date("2099-12-31", &dir) else { return };
+    let outcome = load_sources(&[FeedSource::Path(path.clone())], registry::bundled().unwrap());
+    let r = &outcome.reports[0];
+    let fatal = r.fatal.as_deref().expect("refused");
+    assert!(fatal.contains(&format!("to 2099-12-31 (line {line})")), "{fatal}");
+    assert!(fatal.contains("from 2020-01-21 (line 2)"), "{fatal}");
+    assert!(fatal.contains("csv_max_span_years"), "{fatal}");
+    assert_eq!(r.total_accepted(), 0);
+    assert!(outcome.dataset.dates().is_empty());
+
+    // A wider limit (csv_max_span_years = 100) takes the same file.
+    let wide = sitboard::feed::load_sources_with(
+        &[FeedSource::Path(path)],
+        registry::bundled().unwrap(),
+        sitboard::feed::csv_import::CsvLimits::years(100),
+    );
+    assert!(wide.reports[0].fatal.is_none(), "{:?}", wide.reports[0].fatal);
+}

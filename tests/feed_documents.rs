@@ -151,7 +151,7 @@ fn minor_versions_are_accepted() {
 
 #[test]
 fn partial_day_windows_and_channels() {
-    let text = r#"{"schema": "sitboard.feed/1", "source": {"id": "hrb"},
+    let text = r#"{"schema": "sitboard.feed/1", "source": {"id": "hrb", "name": "Harbin (test)"},
       "generated_at": "2022-11-29T08:00:00Z", "as_of": "2022-11-29T07:00:00Z",
       "case_reports": [
         {"region": "230100", "date": "2022-11-29", "window": {"from": "00:00", "to": "15:00"},
@@ -268,4 +268,148 @@ fn fuzz_random_bytes_and_csv_never_panic() {
         assert!(report.rejected.iter().all(|i| !i.message.trim().is_empty()), "{:?}", report.rejected);
         assert!(b.build().dates().is_empty(), "random bytes gave case reports: {:?}", report.accepted);
     }
+}
+
+// Issue 15 item 5: figures that would be silently wrong.
+
+#[test]
+fn a_key_given_twice_refuses_the_document_naming_the_line() {
+    let text = doc(r#""case_reports": [
+        {"region": "230000", "date": "2020-03-03", "active": 95,
+         "active": 9500}
+      ]"#);
+    let (ds, reports) = ingest(&text);
+    let fatal = reports[0].fatal.clone().unwrap_or_default();
+    assert_eq!(fatal, "duplicate key \"active\" at line 6 column 17");
+    assert!(ds.dates().is_empty());
+    // Also in the header.
+    let text = doc(r#""as_of": "2020-03-04T16:00:00Z""#);
+    let fatal = ingest(&text).1[0].fatal.clone().unwrap_or_default();
+    assert!(fatal.contains("duplicate key \"as_of\""), "{fatal}");
+}
+
+#[test]
+fn sums_over_subregions_that_do_not_fit_a_count_are_left_unknown_and_reported() {
+    let reg = registry::bundled().unwrap();
+    let cities: Vec<Adcode> = reg.children(code(230000)).to_vec();
+    assert_eq!(cities.len(), 13);
+    let rows: Vec<String> = cities
+        .iter()
+        .map(|c| format!(r#"{{"region": "{c}", "date": "2020-03-03", "active": 2147483648, "severe": 1}}"#))
+        .collect();
+    let text = doc(&format!(r#""case_reports": [{}]"#, rows.join(",")));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    std::fs::write(&path, text).unwrap();
+    let outcome = feed::load_sources(&[feed::FeedSource::Path(path)], reg);
+    let d = chrono::NaiveDate::from_ymd_opt(2020, 3, 3).unwrap();
+    let prov = outcome.dataset.report(code(230000), d).unwrap();
+    assert_eq!(prov.get(CaseField::Active), None, "not clamped to u32::MAX");
+    assert_eq!(prov.get(CaseField::Severe), Some(13));
+    let sums = outcome.reports.iter().find(|r| r.origin == feed::source::SUMS_ORIGIN).expect("a report of the sums");
+    let msgs: Vec<String> = sums.rejected.iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "黑龙江省 (230000) 2020-03-03: active sums to 27917287424, more than a count can be (4,294,967,295); left unknown"
+        ]
+    );
+    assert!(outcome.has_problems());
+}
+
+#[test]
+fn impossible_combinations_are_flagged() {
+    let text = doc(r#""case_reports": [
+        {"region": "230000", "date": "2020-03-03", "active": 95, "severe": 120,
+         "cumulative_confirmed": 480, "imported": {"cumulative": 600}},
+        {"region": "230100", "date": "2020-03-03", "cumulative_confirmed": 200,
+         "corrections": {"cumulative_confirmed": -100000}},
+        {"region": "231200", "date": "2020-03-03", "cumulative_confirmed": 35,
+         "corrections": {"cumulative_confirmed": -9}}
+      ]"#);
+    let (ds, reports) = ingest(&text);
+    let r = &reports[0];
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    let msgs: Vec<String> = r.warnings.iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "case_reports[0].severe: severe 120 is more than active 95 (row kept as published: check the source)",
+            "case_reports[0].imported.cumulative: imported.cumulative 600 is more than cumulative_confirmed 480 (row kept as published: check the source)",
+            "case_reports[1].corrections.cumulative_confirmed: a correction of -100000 to cumulative_confirmed is larger than the count it corrects (200) (row kept as published: check the source)",
+        ]
+    );
+    // Kept as published.
+    let d = chrono::NaiveDate::from_ymd_opt(2020, 3, 3).unwrap();
+    assert_eq!(ds.report(code(230000), d).unwrap().get(CaseField::Severe), Some(120));
+}
+
+// Issue 15 item 10 (feed part) and item 1 (dates in a feed document).
+
+#[test]
+fn checkpoint_status_refs_are_validated() {
+    let long = "x".repeat(20_000);
+    let cp = |r: &str| {
+        format!(
+            r#"{{"id": "cp1", "kind": "toll_station", "region": "230100", "lon": 126.6, "lat": 45.7, "name_zh": "收费站",
+                "status": [{{"since": "2020-02-01", "status": "closed", "ref": "{r}"}}]}}"#
+        )
+    };
+    for (r, expected) in [
+        (long.as_str(), "checkpoints[0].status[0].ref: text is too long (20000 characters, at most 2000)"),
+        ("notice\u{202E}txt", "checkpoints[0].status[0].ref: contains a control or text-direction character (U+202E)"),
+    ] {
+        let (_, reports) = ingest(&doc(&format!(r#""checkpoints": [{}]"#, cp(r))));
+        let msgs: Vec<String> = reports[0].rejected.iter().map(|i| i.to_string()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].starts_with(expected), "{msgs:?}");
+    }
+    let (ds, reports) = ingest(&doc(&format!(r#""checkpoints": [{}]"#, cp("哈尔滨日报 2020-02-01"))));
+    assert!(reports[0].rejected.is_empty(), "{:?}", reports[0].rejected);
+    assert_eq!(ds.checkpoints().len(), 1);
+}
+
+#[test]
+fn a_document_without_a_source_name_is_refused() {
+    let text = r#"{"schema": "sitboard.feed/1", "source": {"id": "t"}, "generated_at": "2020-03-03T16:00:00Z", "as_of": "2020-03-03T16:00:00Z"}"#;
+    let fatal = ingest(text).1[0].fatal.clone().unwrap_or_default();
+    assert_eq!(fatal, "source.name: missing (the public source the document comes from)");
+    let text = text.replace(r#""id": "t""#, r#""id": "t", "name": " ""#);
+    let fatal = ingest(&text).1[0].fatal.clone().unwrap_or_default();
+    assert_eq!(fatal, "source.name: is empty (the public source the document comes from)");
+}
+
+#[test]
+fn feed_dates_outside_the_plausible_window_are_rejected() {
+    let text = doc(r#""case_reports": [
+        {"region": "230000", "date": "0001-01-01", "active": 1},
+        {"region": "230000", "date": "2020-03-03", "active": 95}
+      ],
+      "risk_levels": [{"region": "230110", "level": "medium", "since": "1000-01-01"}]"#);
+    let (ds, reports) = ingest(&text);
+    let msgs: Vec<String> = reports[0].rejected.iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "case_reports[0].date: 0001-01-01 is outside the dates this board takes (2000-01-01 … 2099-12-31)",
+            "risk_levels[0].since: 1000-01-01 is outside the dates this board takes (2000-01-01 … 2099-12-31)",
+        ]
+    );
+    assert_eq!(ds.dates().len(), 1);
+}
+
+#[test]
+fn look_alike_directive_numbers_in_a_feed_are_one_directive() {
+    let d = |n: &str| {
+        format!(
+            r#"{{"number": "{n}", "issuer": "哈尔滨市指挥部", "title": "交通管制", "category": "traffic_control",
+                "scope": ["230100"], "issued_at": "2020-02-01T14:00:00Z"}}"#
+        )
+    };
+    let text = doc(&format!(r#""directives": [{}, {}, {}]"#, d("哈指7号"), d("哈指7\u{200B}号"), d("哈指７号")));
+    let (ds, reports) = ingest(&text);
+    let msgs: Vec<String> = reports[0].rejected.iter().map(|i| i.to_string()).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:#?}");
+    assert!(msgs.iter().all(|m| m.contains("duplicate of directives[0]")), "{msgs:#?}");
+    assert_eq!(ds.directives().len(), 1);
 }

@@ -142,4 +142,34 @@ fn the_overview_fits_the_window() {
             assert!(over.is_empty(), "{lang:?} {day} {region}: past the edge: {over:?}");
         }
     }
+
+/// Issue 15: a row kept but flagged (severe more than active) is said on the board, in both
+/// languages, and its message is in the data-problems window.
+#[test]
+fn flagged_figures_are_said_in_the_top_bar_and_the_problems_window() {
+    let dir = sitboard::settings::paths::bundled_demo_dir().expect("bundled demo folder data/demo");
+    let tmp = tempfile::tempdir().unwrap();
+    let flagged = tmp.path().join("flagged.json");
+    std::fs::write(
+        &flagged,
+        r#"{"schema": "sitboard.feed/1", "source": {"id": "flagged", "name": "Test bulletin"},
+            "generated_at": "2020-03-04T02:00:00Z", "as_of": "2020-03-03T16:00:00Z",
+            "case_reports": [{"region": "230100", "date": "2020-03-03", "active": 48, "severe": 60}]}"#,
+    )
+    .unwrap();
+    let outcome = sitboard::feed::load_sources(
+        &[sitboard::feed::FeedSource::Path(dir), sitboard::feed::FeedSource::Path(flagged)],
+        sitboard::feed::registry::bundled().unwrap(),
+    );
+    let mut h = harness(SitboardApp::from_outcome(outcome, Lang::Zh));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "⚠ 1 条数据存疑").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("case_reports[0].severe: severe 60 is more than active 48").is_some(),
+        "the problems window names the row"
+    );
+    h.get_by_role_and_label(Role::Button, "English").click();
+    h.run();
+    assert!(h.query_by_role_and_label(Role::Button, "⚠ 1 figures flagged").is_some());
 }

@@ -2,6 +2,7 @@
 //! whether it is intact (`verify`), and a smaller archive of a time range (`export`). It
 //! only reads the archive given; `export` writes a new file and never overwrites one.
 
+use super::out::{out, outln};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -87,9 +88,9 @@ fn info(file: &Path, as_json: bool) -> Result<ExitCode, String> {
     let info = reader.info();
     let verified = reader.verify();
     if as_json {
-        println!("{}", info_json(&info, &verified));
+        outln!("{}", info_json(&info, &verified));
     } else {
-        print!("{}", info_text(&info, &verified));
+        out!("{}", info_text(&info, &verified));
     }
     Ok(if verified.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -152,7 +153,7 @@ fn prune(file: &Path, keep: Option<chrono::Duration>) -> Result<ExitCode, String
     let mut writer = crate::store::archive::ArchiveWriter::create_or_open(file).map_err(|e| e.to_string())?;
     let p = writer.prune(keep).map_err(|e| e.to_string())?;
     match p.cut {
-        Some(cut) if p.snapshots > 0 => println!(
+        Some(cut) if p.snapshots > 0 => outln!(
             "{}: removed {} snapshots (through snapshot {}) older than {} and {} unused sections; the rest verifies from there",
             file.display(),
             p.snapshots,
@@ -160,7 +161,7 @@ fn prune(file: &Path, keep: Option<chrono::Duration>) -> Result<ExitCode, String
             crate::model::time::format_as_of(cut),
             p.sections
         ),
-        _ => println!("{}: nothing is older than the last {} days", file.display(), keep.num_days()),
+        _ => outln!("{}: nothing is older than the last {} days", file.display(), keep.num_days()),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -169,7 +170,7 @@ fn verify(file: &Path) -> Result<ExitCode, String> {
     let reader = open(file)?;
     match reader.verify() {
         Ok(v) => {
-            println!("{}: {} snapshots verified (last hash {})", file.display(), v.snapshots, v.head);
+            outln!("{}: {} snapshots verified (last hash {})", file.display(), v.snapshots, v.head);
             Ok(ExitCode::SUCCESS)
         }
         Err(bad) => {
@@ -200,7 +201,7 @@ fn export(file: &Path, from: Option<&str>, to: Option<&str>, out: &Path) -> Resu
         (Some(a), Some(b)) => format!(", {} … {}", format_as_of(a), format_as_of(b)),
         _ => String::new(),
     };
-    println!(
+    outln!(
         "exported {} snapshots from {} sources ({} in the range, {} the newest before it){range} to {} ({})",
         s.snapshots,
         s.sources,

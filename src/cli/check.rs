@@ -1,6 +1,7 @@
 //! `sitboard check`: validate feed documents or CSV files and print what was accepted and
 //! every rejected row (section, row, field, reason).
 
+use super::out::{out, outln};
 use std::process::ExitCode;
 
 use crate::feed::{self, FeedSource};
@@ -9,7 +10,7 @@ use crate::settings::Settings;
 /// Check `paths`; exit 1 when nothing usable was found, 2 when the registry cannot be read.
 pub fn run(settings: &Settings, paths: &[String], all: bool) -> ExitCode {
     let sources: Vec<FeedSource> = paths.iter().map(|p| FeedSource::parse(p)).collect();
-    let outcome = match feed::load(&sources, settings.regions.as_deref()) {
+    let outcome = match feed::load(&sources, settings.regions.as_deref(), settings.csv_limits) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -18,12 +19,12 @@ pub fn run(settings: &Settings, paths: &[String], all: bool) -> ExitCode {
     };
     let limit = if all { usize::MAX } else { 50 };
     for r in &outcome.reports {
-        print!("{}", r.render(limit));
+        out!("{}", r.render(limit));
     }
     let accepted: usize = outcome.reports.iter().map(|r| r.total_accepted()).sum();
     let rejected: usize = outcome.reports.iter().map(|r| r.rejected.len()).sum();
     let refused = outcome.reports.iter().filter(|r| r.fatal.is_some()).count();
-    println!(
+    outln!(
         "total: {} documents, {accepted} rows accepted, {rejected} rejected, {refused} documents refused",
         outcome.reports.len()
     );

@@ -2,6 +2,7 @@
 //! the Directives panel: the same checks with the same messages, the same store, the same
 //! exports. Nothing is written unless the input passes every check.
 
+use super::out::outln;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -273,7 +274,7 @@ fn open_existing(dir: &Place, tr: &Tr) -> Result<JournalStore, Vec<String>> {
 /// across the journal and the feeds; URL sources are not fetched for a journal command).
 fn registry_and_feed(settings: &Settings) -> Result<(RegionRegistry, Vec<Directive>), Vec<String>> {
     let files: Vec<FeedSource> = settings.file_sources().into_iter().map(FeedSource::Path).collect();
-    let outcome = feed::load(&files, settings.regions.as_deref()).map_err(|e| vec![e])?;
+    let outcome = feed::load(&files, settings.regions.as_deref(), settings.csv_limits).map_err(|e| vec![e])?;
     let directives = outcome.dataset.directives().to_vec();
     Ok((outcome.dataset.registry, directives))
 }
@@ -306,7 +307,7 @@ fn create(settings: &Settings, dir: &Place, a: &DirectiveArgs, issue: bool, tr: 
 }
 
 fn print_saved(ev: &JournalEvent, tr: &Tr) {
-    println!("{} · {} · {}", tr.journal.saved(ev.seq, ev.event.kind, &ev.event.number), format_local(ev.at), ev.hash);
+    outln!("{} · {} · {}", tr.journal.saved(ev.seq, ev.event.kind, &ev.event.number), format_local(ev.at), ev.hash);
 }
 
 fn action(dir: &Place, a: &ActionArgs, kind: EventKind, text: &str, tr: &Tr) -> CmdResult {
@@ -391,16 +392,16 @@ fn list(settings: &Settings, dir: &Place, in_force: bool, as_json: bool, tr: &Tr
     };
     if as_json {
         let v: Vec<Value> = records.iter().map(|r| record_json(r, now)).collect();
-        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| vec![e.to_string()])?);
+        outln!("{}", serde_json::to_string_pretty(&v).map_err(|e| vec![e.to_string()])?);
         return Ok(ExitCode::SUCCESS);
     }
     if dir.kind == JournalKind::Exercise {
-        println!("{}", j.exercise_heading(&dir.path().display().to_string()));
+        outln!("{}", j.exercise_heading(&dir.path().display().to_string()));
     }
     if journal.event_count() == 0 {
-        println!("{}", j.nothing_logged);
+        outln!("{}", j.nothing_logged);
         if exercises_elsewhere > 0 {
-            println!("{}", j.exercise_elsewhere(exercises_elsewhere));
+            outln!("{}", j.exercise_elsewhere(exercises_elsewhere));
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -422,7 +423,7 @@ fn list(settings: &Settings, dir: &Place, in_force: bool, as_json: bool, tr: &Tr
         if r.in_force_at(now) {
             status.push_str(" ●");
         }
-        println!(
+        outln!(
             "{}  [{}]  {}  · {} · {} · {when}",
             d.content.number,
             status,
@@ -431,9 +432,9 @@ fn list(settings: &Settings, dir: &Place, in_force: bool, as_json: bool, tr: &Tr
             scope.join(", ")
         );
     }
-    println!("{}", j.n_directives(records.len()));
+    outln!("{}", j.n_directives(records.len()));
     if exercises_elsewhere > 0 {
-        println!("{}", j.exercise_elsewhere(exercises_elsewhere));
+        outln!("{}", j.exercise_elsewhere(exercises_elsewhere));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -454,13 +455,13 @@ fn history(dir: &Place, number: &str, issuer: Option<&str>, as_json: bool, tr: &
     if as_json {
         let mut v = record_json(r, dir.now(&journal));
         v["events"] = r.events.iter().map(event_json).collect();
-        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| vec![e.to_string()])?);
+        outln!("{}", serde_json::to_string_pretty(&v).map_err(|e| vec![e.to_string()])?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} {} · {} · {}", r.number(), r.content.title, r.issuer(), j.status(r.status));
+    outln!("{} {} · {} · {}", r.number(), r.content.title, r.issuer(), j.status(r.status));
     for e in &r.events {
         let detail = j.event_detail(e);
-        println!(
+        outln!(
             "  #{:<5} {}  {}  {}  {}  {}",
             e.seq,
             format_local(e.at),
@@ -509,16 +510,21 @@ fn export_cmd(
         }
     };
     export::write_file(path, contents.as_bytes()).map_err(|e| vec![e])?;
-    println!("{} {}", tr.journal.exported, path.display());
+    outln!("{} {}", tr.journal.exported, path.display());
     Ok(ExitCode::SUCCESS)
 }
 
+/// Verify the journal, opened read-only: a copy under examination is never written to.
 fn verify(dir: &Place, tr: &Tr) -> CmdResult {
     let j = &tr.journal;
-    let store = open_existing(dir, tr)?;
+    let store = JournalStore::open_read_only(&dir.path(), dir.kind).map_err(|e| store_error(e, tr))?;
     match store.verify().map_err(|e| store_error(e, tr))? {
         Ok(v) => {
-            println!("{}", j.verified_line(store.path(), v.events, &v.head));
+            outln!("{}", j.verified_line(store.path(), v.events, &v.head));
+            outln!("{}", j.verify_counts(v.events, v.recorded_head_seq));
+            if store.is_wal_mode() && !store.has_wal() {
+                outln!("{}", j.verify_no_wal);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(bad) => {
@@ -577,7 +583,7 @@ pub fn push_and_report(place: &Place, hub: &HubTarget, tr: &crate::i18n::Tr) -> 
     let store = match place.open(false) {
         Ok(s) => s,
         Err(StoreError::NotFound { .. }) => {
-            println!("{}", l.nothing_to_push(&place.dir.display().to_string()));
+            outln!("{}", l.nothing_to_push(&place.dir.display().to_string()));
             return true;
         }
         Err(e) => {
@@ -596,7 +602,7 @@ pub fn push_and_report(place: &Place, hub: &HubTarget, tr: &crate::i18n::Tr) -> 
         }
     };
     for (local, remote) in &report.pushed {
-        println!("{}", l.pushed_line(&hub.url, *local, *remote));
+        outln!("{}", l.pushed_line(&hub.url, *local, *remote));
     }
     for (local, why) in &report.refused {
         eprintln!("{}", l.refused_line(*local, why));

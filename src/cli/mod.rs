@@ -14,6 +14,7 @@ use crate::settings::{MapMode, Overrides, RendererChoice, Settings, StartOptions
 pub mod archive;
 mod check;
 pub mod journal;
+mod out;
 mod record;
 mod report;
 

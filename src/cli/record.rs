@@ -3,6 +3,7 @@
 //! `--for` has passed (or the process is stopped: each snapshot is written whole, so stopping
 //! at any moment leaves a good archive).
 
+use super::out::outln;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
@@ -41,7 +42,7 @@ pub fn run(settings: &Settings, out: &Path, duration: Option<Duration>) -> ExitC
             return ExitCode::from(2);
         }
     };
-    println!("recording {} into {}", names.join(", "), out.display());
+    outln!("recording {} into {}", names.join(", "), out.display());
     let deadline = duration.map(|d| Instant::now() + d);
     let mut last_count = 0;
     loop {
@@ -61,7 +62,7 @@ pub fn run(settings: &Settings, out: &Path, duration: Option<Duration>) -> ExitC
         let status = recorder.status();
         if status.recorded != last_count {
             last_count = status.recorded;
-            println!("{} snapshots, {} bytes", status.recorded, status.bytes);
+            outln!("{} snapshots, {} bytes", status.recorded, status.bytes);
         }
         if let Some(why) = status.stopped {
             eprintln!("error: {why}");
@@ -71,7 +72,7 @@ pub fn run(settings: &Settings, out: &Path, duration: Option<Duration>) -> ExitC
     }
     feed.control.shutdown();
     let status = recorder.finish();
-    println!(
+    outln!(
         "recorded {} snapshots ({} unchanged), {} bytes, into {}",
         status.recorded,
         status.unchanged,

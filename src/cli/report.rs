@@ -1,6 +1,7 @@
 //! `sitboard report`: the overview figures of a region and day, without a window — the same
 //! numbers, from the same code, as the board.
 
+use super::out::{out, outln};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
@@ -91,14 +92,14 @@ pub fn run(settings: &Settings, date: Option<&str>, at: Option<&str>, region: &s
     let ov = Overview::compute(&sit, code);
     if as_json {
         match serde_json::to_string_pretty(&overview_json(&ov, &sit)) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
         }
     } else {
-        print!("{}", overview_text(&ov, &sit, settings.lang));
+        out!("{}", overview_text(&ov, &sit, settings.lang));
     }
     ExitCode::SUCCESS
 }

@@ -9,10 +9,35 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::ingest_report::{IngestReport, Issue};
-use super::row::parse_date;
+use super::row::{PLAUSIBLE_DATES, parse_date};
 use crate::model::case::{Correction, FieldSet};
 use crate::model::time::end_of_day;
 use crate::model::{Adcode, CaseField, CaseReport, DatasetBuilder, RegionLevel, SourceInfo};
+
+/// How long a period one CSV may span unless `csv_max_span_years` in sitboard.toml says
+/// otherwise: an outbreak's file covers months, a national archive a few years.
+pub const DEFAULT_MAX_SPAN_YEARS: u32 = 5;
+
+/// Bounds on what one CSV may claim. The format leaves a city's days before its first row
+/// out (they are zeros by convention and filled in), so the period a file spans decides how
+/// many rows it makes: one wrong date must not make millions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CsvLimits {
+    /// The most days from the file's first date to its last.
+    pub max_span_days: u32,
+}
+
+impl CsvLimits {
+    pub fn years(years: u32) -> Self {
+        CsvLimits { max_span_days: years.saturating_mul(366) }
+    }
+}
+
+impl Default for CsvLimits {
+    fn default() -> Self {
+        CsvLimits::years(DEFAULT_MAX_SPAN_YEARS)
+    }
+}
 
 /// Whether a text looks like this CSV format (a header with the columns we need).
 pub fn looks_like_long_csv(text: &str) -> bool {
@@ -31,8 +56,22 @@ struct Row {
     dead: Option<u32>,
 }
 
-/// Import a long-format CSV into the builder. `source_id` names it on the board.
+/// Import a long-format CSV into the builder with the default [`CsvLimits`]. `source_id`
+/// names it on the board.
 pub fn import_long_csv(text: &str, origin: &str, source_id: &str, builder: &mut DatasetBuilder) -> IngestReport {
+    import_long_csv_with(text, origin, source_id, builder, CsvLimits::default())
+}
+
+/// Import a long-format CSV into the builder. A row dated outside [`PLAUSIBLE_DATES`] is
+/// rejected; a file whose dates span more than `limits` is refused as a whole (nothing is
+/// loaded from it), naming the first and last rows.
+pub fn import_long_csv_with(
+    text: &str,
+    origin: &str,
+    source_id: &str,
+    builder: &mut DatasetBuilder,
+    limits: CsvLimits,
+) -> IngestReport {
     let mut report = IngestReport::new(origin);
     report.source_id = Some(source_id.to_owned());
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -89,6 +128,17 @@ pub fn import_long_csv(text: &str, origin: &str, source_id: &str, builder: &mut 
             report.rejected.push(issue("date", format!("{:?} is not a date (YYYY-MM-DD)", get(Some(c_date)))));
             continue;
         };
+        if !PLAUSIBLE_DATES.contains(&date) {
+            report.rejected.push(issue(
+                "date",
+                format!(
+                    "{date} is outside the dates this board takes ({} … {})",
+                    PLAUSIBLE_DATES.start(),
+                    PLAUSIBLE_DATES.end()
+                ),
+            ));
+            continue;
+        }
         let city = get(c_city);
         let ccode = get(c_ccode);
         let pcode = get(c_pcode);
@@ -159,6 +209,22 @@ pub fn import_long_csv(text: &str, origin: &str, source_id: &str, builder: &mut 
             outside.values().sum::<usize>(),
             examples.join(", ")
         )));
+    }
+
+    // The period the file spans bounds what it makes (the zero-fill below is one row per
+    // city and day of it): a file over the limit is refused before anything is built.
+    if let (Some(first), Some(last)) =
+        (rows.iter().min_by_key(|r| (r.date, r.line)), rows.iter().max_by_key(|r| r.date))
+    {
+        let span = (last.date - first.date).num_days();
+        if span > i64::from(limits.max_span_days) {
+            report.fatal = Some(format!(
+                "the file spans {span} days, from {} (line {}) to {} (line {}): more than the {} days one CSV may \
+                 span (csv_max_span_years in sitboard.toml); is one of these dates wrong?",
+                first.date, first.line, last.date, last.line, limits.max_span_days
+            ));
+            return report;
+        }
     }
 
     // Group by region, in date order.

@@ -12,10 +12,12 @@ pub mod live;
 pub mod registry;
 mod row;
 pub mod source;
+pub mod strict_json;
 
 pub use document::{FeedDocument, ingest_document_refs, ingest_documents};
 pub use ingest_report::{IngestReport, Issue};
-pub use source::{FeedSource, LoadError, LoadOutcome, load_sources};
+pub use row::PLAUSIBLE_DATES;
+pub use source::{FeedSource, LoadError, LoadOutcome, load_sources, load_sources_with};
 
 /// The schema identifier this build writes and reads (major version 1).
 pub const SCHEMA_V1: &str = "sitboard.feed/1";
@@ -23,9 +25,13 @@ pub const SCHEMA_V1: &str = "sitboard.feed/1";
 /// The one loader of the board, `check`, `report` and `journal`: read every source once over
 /// the registry in `regions` (the bundled one when `None`). An error only when the registry
 /// cannot be read; a source that fails is reported in the outcome, the others are kept.
-pub fn load(sources: &[FeedSource], regions: Option<&std::path::Path>) -> Result<LoadOutcome, String> {
+pub fn load(
+    sources: &[FeedSource],
+    regions: Option<&std::path::Path>,
+    limits: csv_import::CsvLimits,
+) -> Result<LoadOutcome, String> {
     let registry = registry::load(regions)?;
-    Ok(load_sources(sources, registry))
+    Ok(load_sources_with(sources, registry, limits))
 }
 
 /// Parse a reporting day written `YYYY-MM-DD`.

@@ -156,22 +156,41 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// A date within [`PLAUSIBLE_DATES`].
+    fn plausible(&self, field: &str, d: NaiveDate) -> FieldResult<()> {
+        if PLAUSIBLE_DATES.contains(&d) {
+            Ok(())
+        } else {
+            Err(self.err(
+                field,
+                format!(
+                    "{d} is outside the dates this board takes ({} … {})",
+                    PLAUSIBLE_DATES.start(),
+                    PLAUSIBLE_DATES.end()
+                ),
+            ))
+        }
+    }
+
     pub fn date(&self, field: &str) -> FieldResult<NaiveDate> {
         let s = self.req_str(field)?;
-        parse_date(s).ok_or_else(|| self.err(field, format!("{s:?} is not a date (YYYY-MM-DD)")))
+        let d = parse_date(s).ok_or_else(|| self.err(field, format!("{s:?} is not a date (YYYY-MM-DD)")))?;
+        self.plausible(field, d)?;
+        Ok(d)
     }
 
     pub fn instant(&self, field: &str) -> FieldResult<DateTime<Utc>> {
         let s = self.req_str(field)?;
-        parse_instant(s).ok_or_else(|| self.err(field, format!("{s:?} is not an RFC 3339 time with offset")))
+        let t =
+            parse_instant(s).ok_or_else(|| self.err(field, format!("{s:?} is not an RFC 3339 time with offset")))?;
+        self.plausible(field, t.date_naive())?;
+        Ok(t)
     }
 
     pub fn opt_instant(&self, field: &str) -> FieldResult<Option<DateTime<Utc>>> {
         match self.opt_str(field)? {
             None => Ok(None),
-            Some(s) => parse_instant(s)
-                .map(Some)
-                .ok_or_else(|| self.err(field, format!("{s:?} is not an RFC 3339 time with offset"))),
+            Some(_) => self.instant(field).map(Some),
         }
     }
 
@@ -179,9 +198,11 @@ impl<'a> Row<'a> {
     pub fn date_or_instant(&self, field: &str) -> FieldResult<DateTime<Utc>> {
         let s = self.req_str(field)?;
         if let Some(t) = parse_instant(s) {
+            self.plausible(field, t.date_naive())?;
             return Ok(t);
         }
         if let Some(d) = parse_date(s) {
+            self.plausible(field, d)?;
             return Ok(crate::model::time::start_of_day(d));
         }
         Err(self.err(field, format!("{s:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time")))
@@ -227,6 +248,15 @@ impl<'a> Row<'a> {
         }
     }
 }
+
+/// The dates a feed or CSV may name: a date outside is a typo or an attack (`0001-01-01`,
+/// `9999-12-31`), and a period reaching it would make one row per day in between.
+pub const PLAUSIBLE_DATES: std::ops::RangeInclusive<NaiveDate> = {
+    let (Some(first), Some(last)) = (NaiveDate::from_ymd_opt(2000, 1, 1), NaiveDate::from_ymd_opt(2099, 12, 31)) else {
+        panic!("constant dates")
+    };
+    first..=last
+};
 
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();

@@ -5,7 +5,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::csv_import::{import_long_csv, looks_like_long_csv};
+use super::csv_import::{CsvLimits, import_long_csv_with, looks_like_long_csv};
 use super::document::{FeedDocument, ingest_document_refs};
 use super::ingest_report::IngestReport;
 use crate::model::{Dataset, DatasetBuilder, RegionRegistry};
@@ -71,8 +71,14 @@ impl LoadOutcome {
     }
 }
 
-/// Read every source, validate, and merge into one dataset over the given registry.
+/// Read every source, validate, and merge into one dataset over the given registry (CSV
+/// files within the default [`CsvLimits`]).
 pub fn load_sources(sources: &[FeedSource], registry: RegionRegistry) -> LoadOutcome {
+    load_sources_with(sources, registry, CsvLimits::default())
+}
+
+/// [`load_sources`] with the settings' limits on CSV files.
+pub fn load_sources_with(sources: &[FeedSource], registry: RegionRegistry, limits: CsvLimits) -> LoadOutcome {
     let mut texts: Vec<(String, Result<String, String>)> = Vec::new();
     for s in sources {
         match s {
@@ -89,7 +95,7 @@ pub fn load_sources(sources: &[FeedSource], registry: RegionRegistry) -> LoadOut
         }
     }
     let refs: Vec<&SourceText> = items.iter().collect();
-    merge(registry, &refs, refused)
+    merge_with(registry, &refs, refused, limits)
 }
 
 /// The text of one document, recognised as a feed document (header checked) or a long CSV.
@@ -123,7 +129,17 @@ pub fn recognise(origin: &str, text: String) -> Result<SourceText, String> {
 
 /// Validate and merge recognised documents into one dataset (newer `as_of` wins per key);
 /// `reports` (e.g. of refused documents) come first in the outcome.
-pub fn merge(registry: RegionRegistry, items: &[&SourceText], mut reports: Vec<IngestReport>) -> LoadOutcome {
+pub fn merge(registry: RegionRegistry, items: &[&SourceText], reports: Vec<IngestReport>) -> LoadOutcome {
+    merge_with(registry, items, reports, CsvLimits::default())
+}
+
+/// [`merge`] with the settings' limits on CSV files.
+pub fn merge_with(
+    registry: RegionRegistry,
+    items: &[&SourceText],
+    mut reports: Vec<IngestReport>,
+    limits: CsvLimits,
+) -> LoadOutcome {
     let mut builder = DatasetBuilder::new(registry);
     let docs: Vec<&FeedDocument> = items
         .iter()
@@ -136,10 +152,37 @@ pub fn merge(registry: RegionRegistry, items: &[&SourceText], mut reports: Vec<I
     for item in items {
         if let SourceText::Csv { origin, text } = item {
             let id = csv_source_id(origin);
-            reports.push(import_long_csv(text, origin, &id, &mut builder));
+            reports.push(import_long_csv_with(text, origin, &id, &mut builder, limits));
         }
     }
-    LoadOutcome { dataset: builder.build(), reports }
+    let dataset = builder.build();
+    if let Some(r) = overflow_report(&dataset) {
+        reports.push(r);
+    }
+    LoadOutcome { dataset, reports }
+}
+
+/// What the board calls the figures it sums from subregions, in a report.
+pub const SUMS_ORIGIN: &str = "sums over subregions";
+
+/// A report of the sums over subregions too large to be a count (left unknown), if any.
+fn overflow_report(dataset: &Dataset) -> Option<IngestReport> {
+    let list = dataset.sum_overflows();
+    if list.is_empty() {
+        return None;
+    }
+    let mut r = IngestReport::new(SUMS_ORIGIN);
+    for o in list {
+        r.rejected.push(super::Issue::document(format!(
+            "{} ({}) {}: {} sums to {}, more than a count can be (4,294,967,295); left unknown",
+            dataset.registry.name(o.region, false),
+            o.region,
+            o.date,
+            o.field,
+            o.total
+        )));
+    }
+    Some(r)
 }
 
 fn csv_source_id(origin: &str) -> String {

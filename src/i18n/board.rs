@@ -24,6 +24,9 @@ tr_table! {
         data_problems: "数据问题", "Data problems";
         /// After a count: "⚠ 3 条记录被拒绝".
         rows_rejected: "条记录被拒绝", "rows rejected";
+        /// After a count: "⚠ 3 条数据存疑" (rows kept, but flagged: impossible combinations,
+        /// corrections).
+        rows_flagged: "条数据存疑", "figures flagged";
         details: "详情…", "Details…";
         close: "关闭", "Close";
         // Freshness of file data (live feeds: `tr.live`).

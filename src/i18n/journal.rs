@@ -117,6 +117,9 @@ tr_table! {
         generated: "生成时间", "Generated";
         verified: "校验通过", "Verified";
         verify_failed: "校验失败", "Verification failed";
+        verify_no_wal:
+            "已按文件现状只读校验；该文件使用预写日志，旁边没有 -wal 文件：若它是正在使用的日志的副本，尚未写回主文件的最新事件不在其中（请连同 -wal 文件一起复制，或用 sqlite3 .backup）",
+            "Checked read-only as the file stands. It uses a write-ahead log and has no -wal file beside it: if it is a copy of a journal in use, its newest events (not yet written back to the main file) are not in it; copy the -wal file with it, or use sqlite3 .backup";
         nothing_logged: "指令日志中还没有记录", "Nothing has been logged in the directive journal yet";
         // Directive words shared with the overview and the curves.
         feed_directive: "数据源发布，只读", "Published by a feed, read-only";
@@ -377,6 +380,14 @@ impl JournalTr {
         match self.lang {
             Lang::Zh => format!("{}：{} · {events} 个事件 · 链尾 {head}", self.verified, path.display()),
             Lang::En => format!("{}: {} · {events} events · chain head {head}", self.verified, path.display()),
+        }
+    }
+
+    /// How many events the file holds against the last one its head record names.
+    pub fn verify_counts(&self, held: u64, recorded: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("文件中有 {held} 个事件；链尾记录为第 {recorded} 号事件"),
+            Lang::En => format!("The file holds {held} events; its head record names event {recorded}"),
         }
     }
 

@@ -297,7 +297,7 @@ impl CaseReport {
     }
 
     /// Total of the discovery-channel breakdown, if any.
-    pub fn channel_total(&self) -> Option<u32> {
-        (!self.channels.is_empty()).then(|| self.channels.iter().map(|(_, n)| n).sum())
+    pub fn channel_total(&self) -> Option<u64> {
+        (!self.channels.is_empty()).then(|| self.channels.iter().map(|(_, n)| u64::from(*n)).sum())
     }
 }

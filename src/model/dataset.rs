@@ -30,6 +30,18 @@ pub struct SourceInfo {
     pub exercise: bool,
 }
 
+/// A figure of a city or province summed from its subregions that does not fit a count
+/// (more than 4,294,967,295): the sum is left unknown rather than clamped or wrapped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SumOverflow {
+    pub region: Adcode,
+    pub date: NaiveDate,
+    /// The field's wire name (or `channels.NAME`).
+    pub field: String,
+    /// The true sum.
+    pub total: u64,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     pub registry: RegionRegistry,
@@ -43,9 +55,15 @@ pub struct Dataset {
     hotline: Vec<HotlinePeriod>,
     work_orders: Vec<WorkOrder>,
     dates: Vec<NaiveDate>,
+    sum_overflows: Vec<SumOverflow>,
 }
 
 impl Dataset {
+    /// Sums over subregions that were too large to be a count (left unknown).
+    pub fn sum_overflows(&self) -> &[SumOverflow] {
+        &self.sum_overflows
+    }
+
     /// Whether the data comes from an exercise (演练): its clock is the exercise clock.
     pub fn is_exercise(&self) -> bool {
         self.sources.iter().any(|s| s.exercise)
@@ -208,7 +226,10 @@ impl DatasetBuilder {
     }
 
     pub fn add_directive(&mut self, d: Directive, as_of: Option<DateTime<Utc>>) {
-        put(&mut self.directives, (d.content.issuer.clone(), d.content.number.clone()), d, as_of);
+        // Look-alike numbers (`哈指7\u{200B}号`, `哈指７号`) are one directive.
+        let key =
+            (crate::model::text::comparable(&d.content.issuer), crate::model::text::comparable(&d.content.number));
+        put(&mut self.directives, key, d, as_of);
     }
 
     pub fn add_hotline(&mut self, h: HotlinePeriod, as_of: Option<DateTime<Utc>>) {
@@ -224,7 +245,7 @@ impl DatasetBuilder {
         for ((region, date), (r, _)) in self.cases {
             cases.entry(region).or_default().insert(date, r);
         }
-        aggregate_up(&self.registry, &mut cases);
+        let sum_overflows = aggregate_up(&self.registry, &mut cases);
 
         let mut dates: Vec<NaiveDate> = cases.values().flat_map(|s| s.keys().copied()).collect();
         dates.sort();
@@ -275,6 +296,7 @@ impl DatasetBuilder {
             hotline,
             work_orders,
             dates,
+            sum_overflows,
         }
     }
 }
@@ -282,7 +304,12 @@ impl DatasetBuilder {
 /// Where a city or the province has no report of its own on a day, sum its children's
 /// reports (own or summed). A field is summed over the children that carry it; the report
 /// records how many children reported, so a partial sum is never mistaken for a total.
-fn aggregate_up(registry: &RegionRegistry, cases: &mut HashMap<Adcode, BTreeMap<NaiveDate, CaseReport>>) {
+/// Sums are taken in `u64`; one that does not fit a count is left unknown and returned.
+fn aggregate_up(
+    registry: &RegionRegistry,
+    cases: &mut HashMap<Adcode, BTreeMap<NaiveDate, CaseReport>>,
+) -> Vec<SumOverflow> {
+    let mut overflows = Vec::new();
     for code in registry.bottom_up() {
         let Some(region) = registry.get(code) else { continue };
         if region.level == RegionLevel::County {
@@ -306,7 +333,7 @@ fn aggregate_up(registry: &RegionRegistry, cases: &mut HashMap<Adcode, BTreeMap<
             if own.is_some_and(|s| s.contains_key(&date)) {
                 continue;
             }
-            new_reports.push(sum_reports(code, date, &reports, children.len()));
+            new_reports.push(sum_reports(code, date, &reports, children.len(), &mut overflows));
         }
         if !new_reports.is_empty() {
             let series = cases.entry(code).or_default();
@@ -315,23 +342,40 @@ fn aggregate_up(registry: &RegionRegistry, cases: &mut HashMap<Adcode, BTreeMap<
             }
         }
     }
+    overflows
 }
 
-fn sum_reports(region: Adcode, date: NaiveDate, reports: &[&CaseReport], of: usize) -> CaseReport {
+fn sum_reports(
+    region: Adcode,
+    date: NaiveDate,
+    reports: &[&CaseReport],
+    of: usize,
+    overflows: &mut Vec<SumOverflow>,
+) -> CaseReport {
     let mut out = CaseReport::new(region, date);
+    let mut fits = |field: String, total: u64| match u32::try_from(total) {
+        Ok(n) => Some(n),
+        Err(_) => {
+            overflows.push(SumOverflow { region, date, field, total });
+            None
+        }
+    };
     for f in CaseField::ALL {
-        let vals: Vec<u32> = reports.iter().filter_map(|r| r.get(f)).collect();
+        let vals: Vec<u64> = reports.iter().filter_map(|r| r.get(f)).map(u64::from).collect();
         if !vals.is_empty() {
-            out.counts.set(f, Some(vals.iter().fold(0u32, |a, b| a.saturating_add(*b))));
+            out.counts.set(f, fits(f.wire_name().to_owned(), vals.iter().sum()));
         }
     }
-    let mut channels: BTreeMap<Channel, u32> = BTreeMap::new();
+    let mut channels: BTreeMap<Channel, u64> = BTreeMap::new();
     for r in reports {
         for (c, n) in &r.channels {
-            *channels.entry(*c).or_default() += n;
+            *channels.entry(*c).or_default() += u64::from(*n);
         }
     }
-    out.channels = channels.into_iter().collect();
+    out.channels = channels
+        .into_iter()
+        .filter_map(|(c, n)| fits(format!("channels.{}", c.wire_name()), n).map(|n| (c, n)))
+        .collect();
     let windows: Vec<Option<ReportWindow>> = reports.iter().map(|r| r.window).collect();
     out.window = windows.first().copied().flatten().filter(|w| windows.iter().all(|x| *x == Some(*w)));
     out.synthetic = reports.iter().all(|r| r.synthetic);

@@ -11,13 +11,27 @@ use super::case::{CaseField, CaseReport};
 /// One reporting day's new confirmed cases; `None` when the day has no (derivable) figure.
 pub type DailyNew = (NaiveDate, Option<u32>);
 
+/// The longest gap between two reports filled day by day in [`daily_new`]; a longer one
+/// (e.g. the years between two outbreaks, or a date typed wrong) is one `None` entry, so a
+/// series never holds an entry per day of a gap.
+pub const MAX_FILLED_GAP_DAYS: i64 = 31;
+
 /// Daily new confirmed cases from a region's reports in date order, one entry per calendar
-/// day from the first report to the last (gaps are `None`). Where a report lacks the new
-/// count but it follows from two consecutive cumulative counts, it is derived.
+/// day from the first report to the last (gaps are `None`). A gap longer than
+/// [`MAX_FILLED_GAP_DAYS`] is a single `None` entry dated the day before the report after
+/// it: every run of entries without a `None` is still consecutive days, so a 7-day window
+/// across the gap is unknown, as it would be with every day listed. Where a report lacks the
+/// new count but it follows from two consecutive cumulative counts, it is derived.
 pub fn daily_new<'a>(reports: impl IntoIterator<Item = (&'a NaiveDate, &'a CaseReport)>) -> Vec<DailyNew> {
     let mut out: Vec<DailyNew> = Vec::new();
     let mut prev_cum: Option<(NaiveDate, u32)> = None;
     for (d, r) in reports {
+        if let Some((last, _)) = out.last()
+            && (*d - *last).num_days() > MAX_FILLED_GAP_DAYS
+            && let Some(before) = d.pred_opt()
+        {
+            out.push((before, None));
+        }
         while let Some((last, _)) = out.last() {
             match last.succ_opt() {
                 Some(next) if next < *d => out.push((next, None)),
@@ -192,6 +206,27 @@ mod tests {
 
     fn series(start: NaiveDate, values: &[Option<u32>]) -> Vec<DailyNew> {
         values.iter().enumerate().map(|(i, v)| (start + chrono::Duration::days(i as i64), *v)).collect()
+    }
+
+    #[test]
+    fn a_long_gap_is_one_unknown_entry_not_one_per_day() {
+        let report = |date: NaiveDate, new: u32| {
+            let mut r = CaseReport::new(crate::model::Adcode::new(230100).unwrap(), date);
+            r.counts.set(CaseField::NewConfirmed, Some(new));
+            (date, r)
+        };
+        let far = NaiveDate::from_ymd_opt(2099, 12, 31).unwrap();
+        let mut reports: Vec<(NaiveDate, CaseReport)> = (1..=8).map(|day| report(d(3, day), 1)).collect();
+        reports.push(report(d(3, 12), 2));
+        reports.push(report(far, 5));
+        let s = daily_new(reports.iter().map(|(d, r)| (d, r)));
+        // 8 days, 3 days filled (3-9 … 3-11), 3-12, one unknown for the 80 years, the last.
+        assert_eq!(s.len(), 8 + 3 + 1 + 1 + 1, "{s:?}");
+        assert_eq!(s[s.len() - 2], (far.pred_opt().unwrap(), None));
+        assert_eq!(s[s.len() - 1], (far, Some(5)));
+        // Across the gap nothing is known; before it, as before.
+        assert_eq!(Indicators::compute(&s, far).avg7_new, None);
+        assert_eq!(Indicators::compute(&s, d(3, 7)).avg7_new, Some(1.0));
     }
 
     #[test]

@@ -22,6 +22,24 @@ impl std::fmt::Display for TextProblem {
     }
 }
 
+/// Whether a character takes no room: it cannot be seen, so two texts that differ only by
+/// it look the same (zero-width space and joiners, word joiner, invisible operators, the
+/// byte-order mark, the soft hyphen, the Mongolian vowel separator, the grapheme joiner).
+pub fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' | '\u{034F}')
+}
+
+/// The form in which directive numbers and issuing bodies are compared (is this number
+/// taken?): zero-width and text-direction characters removed, Unicode NFKC (full-width
+/// `７` is `7`, `①` is `1`), trimmed. `哈指7\u{200B}号`, `哈指７号` and `哈指7号` are one
+/// number. Only for comparing: what an officer typed is kept as typed.
+pub fn comparable(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    let visible = |c: &char| !is_zero_width(*c) && !is_bidi_control(*c);
+    let out: String = s.chars().filter(visible).nfkc().filter(visible).collect();
+    out.trim().to_owned()
+}
+
 /// Whether a character changes or hides the direction of the text around it.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
@@ -47,6 +65,17 @@ pub fn check_text(s: &str, multiline: bool, max_chars: usize) -> Result<String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alike_numbers_compare_equal() {
+        let plain = comparable("哈指7号");
+        for look_alike in
+            ["哈指7\u{200B}号", "哈指７号", " 哈指7号\u{FEFF}", "\u{200E}哈指7号", "哈指7\u{00AD}号", "哈指7\u{2060}号"]
+        {
+            assert_eq!(comparable(look_alike), plain, "{look_alike:?}");
+        }
+        assert_ne!(comparable("哈指8号"), plain);
+    }
 
     #[test]
     fn refuses_controls_bidi_marks_and_long_text() {

@@ -39,6 +39,9 @@ pub struct Config {
     pub wall_scale: Option<f32>,
     /// The wall (大屏): `[wall]` with its playlist.
     pub wall: Option<WallConfig>,
+    /// The longest period (years, 1–100) one CSV file may span (default 5): a file whose
+    /// dates reach further is refused, naming its first and last rows.
+    pub csv_max_span_years: Option<u32>,
 }
 
 /// `[wall]`: the wall's rotation and paging.
@@ -106,6 +109,9 @@ pub struct SourceConfig {
     pub token: Option<Secret>,
 }
 
+/// The span a CSV may be allowed, in years.
+pub const CSV_SPAN_YEARS_RANGE: std::ops::RangeInclusive<u32> = 1..=100;
+
 /// Shortest and longest poll interval accepted, in seconds.
 pub const INTERVAL_RANGE: std::ops::RangeInclusive<f64> = 0.1..=86_400.0;
 
@@ -170,6 +176,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<Config>, String> {
     if cfg.wall.as_ref().and_then(|w| w.page_s) == Some(0) {
         return Err(format!("{}: [wall] page_s is 0", path.display()));
     }
+    if let Some(y) = cfg.csv_max_span_years
+        && !CSV_SPAN_YEARS_RANGE.contains(&y)
+    {
+        return Err(format!("{}: csv_max_span_years = {y} is not between 1 and 100", path.display()));
+    }
     Ok(Some(cfg))
 }
 
@@ -183,6 +194,16 @@ pub fn valid_tile_template(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_span_is_bounded() {
+        let p = Path::new("sitboard.toml");
+        assert_eq!(parse("csv_max_span_years = 10\n", p).unwrap().unwrap().csv_max_span_years, Some(10));
+        for bad in ["0", "101"] {
+            let e = parse(&format!("csv_max_span_years = {bad}\n"), p).unwrap_err();
+            assert!(e.contains(&format!("csv_max_span_years = {bad} is not between 1 and 100")), "{e}");
+        }
+    }
 
     #[test]
     fn config_errors_name_the_problem() {

@@ -78,6 +78,8 @@ pub struct Settings {
     pub renderer: RendererChoice,
     /// The wall (大屏): its scale, rotation and paging.
     pub wall: WallSettings,
+    /// How long a period one CSV may span (`csv_max_span_years` in sitboard.toml).
+    pub csv_limits: feed::csv_import::CsvLimits,
 }
 
 /// The wall's settings: `--scale` over `wall_scale`, and `[wall]` of the config.
@@ -177,6 +179,7 @@ impl Settings {
                 playlist: cfg.wall.as_ref().map(|w| w.playlist.clone()).unwrap_or_default(),
                 page_secs: cfg.wall.as_ref().and_then(|w| w.page_s).unwrap_or(DEFAULT_PAGE_SECS),
             },
+            csv_limits: cfg.csv_max_span_years.map(feed::csv_import::CsvLimits::years).unwrap_or_default(),
         }
     }
 
@@ -197,6 +200,7 @@ impl Settings {
             record_keep: None,
             renderer: RendererChoice::default(),
             wall: WallSettings { page_secs: DEFAULT_PAGE_SECS, ..Default::default() },
+            csv_limits: Default::default(),
         }
     }
 
@@ -251,7 +255,7 @@ impl Settings {
         if self.sources.is_empty() {
             return Err("no data source: the bundled demo folder data/demo was not found; give --data PATH".into());
         }
-        feed::load(&self.sources, self.regions.as_deref())
+        feed::load(&self.sources, self.regions.as_deref(), self.csv_limits)
     }
 }
 

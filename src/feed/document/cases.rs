@@ -12,6 +12,49 @@ use crate::model::{
     ResponseLevelChange, RiskAssessment, RiskBasis, RiskLevel, RiskRule,
 };
 
+/// A correction larger than this, where the row does not carry the count it corrects, is
+/// flagged: no real revision of a region's figures has been that large.
+pub const ABSURD_CORRECTION: u64 = 10_000;
+
+/// Figures of one case report that cannot all be true: a part larger than its whole, or a
+/// correction larger than the count it corrects. Each comes with the field to name (as the
+/// document spells it). They are flagged, not refused: the row is what the source published.
+pub fn impossible_combinations(r: &CaseReport) -> Vec<(String, String)> {
+    let label = |f: CaseField| f.wire_name().replacen("imported_", "imported.", 1);
+    let mut out = Vec::new();
+    for (part, whole) in [
+        (CaseField::Severe, CaseField::Active),
+        (CaseField::Critical, CaseField::Active),
+        (CaseField::ImportedCumulative, CaseField::CumulativeConfirmed),
+        (CaseField::ImportedNew, CaseField::NewConfirmed),
+        (CaseField::ImportedActive, CaseField::Active),
+    ] {
+        if let (Some(p), Some(w)) = (r.get(part), r.get(whole))
+            && p > w
+        {
+            out.push((format!("{} {p} is more than {} {w}", label(part), label(whole)), label(part)));
+        }
+    }
+    for c in &r.corrections {
+        let size = c.delta.unsigned_abs();
+        let implausible = match r.get(c.field) {
+            Some(count) => size > u64::from(count),
+            None => size > ABSURD_CORRECTION,
+        };
+        if implausible {
+            let what = match r.get(c.field) {
+                Some(count) => format!("larger than the count it corrects ({count})"),
+                None => format!("larger than {ABSURD_CORRECTION}"),
+            };
+            out.push((
+                format!("a correction of {} to {} is {what}", c.delta, label(c.field)),
+                format!("corrections.{}", label(c.field)),
+            ));
+        }
+    }
+    out
+}
+
 impl SectionCheck<'_> {
     pub(super) fn region(&mut self, i: usize, v: &Value, b: &mut DatasetBuilder) -> FieldResult<()> {
         let row = Row::new("regions", i, v)?;
@@ -146,13 +189,16 @@ impl SectionCheck<'_> {
             ));
         }
         if let (Some(total), Some(newc)) = (r.channel_total(), r.get(CaseField::NewConfirmed)) {
-            let asym = r.get(CaseField::NewAsymptomatic).unwrap_or(0);
+            let (newc, asym) = (u64::from(newc), u64::from(r.get(CaseField::NewAsymptomatic).unwrap_or(0)));
             if total != newc && total != newc + asym {
                 self.report.warnings.push(row.err(
                     "channels",
                     format!("channels add up to {total}, new positives are {newc} confirmed + {asym} asymptomatic"),
                 ));
             }
+        }
+        for (message, field) in impossible_combinations(&r) {
+            self.report.warnings.push(row.err(&field, format!("{message} (row kept as published: check the source)")));
         }
         b.add_case_report(r, Some(self.src.as_of));
         Ok(())

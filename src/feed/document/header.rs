@@ -29,11 +29,13 @@ impl FeedDocument {
     /// whose header is wrong, is refused as a whole with a message saying where.
     pub fn parse(text: &str, origin: &str) -> Result<FeedDocument, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let value: Value = serde_json::from_str(text).map_err(|e| {
+        // A key given twice is refused: which of the two figures would be the true one?
+        let value: Value = crate::feed::strict_json::from_str(text).map_err(|e| {
             let what = match e.classify() {
                 serde_json::error::Category::Eof => "the document ends too early (truncated?)",
                 serde_json::error::Category::Syntax => "not valid JSON",
-                serde_json::error::Category::Data => "unexpected data",
+                // `duplicate key "active" at line 6 column 17`
+                serde_json::error::Category::Data => return e.to_string(),
                 serde_json::error::Category::Io => "read error",
             };
             format!("{what} at line {}, column {}: {e}", e.line(), e.column())
@@ -128,7 +130,16 @@ fn parse_source(
     if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
         return Err(format!("{label}: {id:?} may only hold a-z, 0-9, '.', '_' and '-'"));
     }
-    let name = row.line_text("name", false).map_err(e)?.unwrap_or_else(|| id.clone());
+    // The board shows a document's source by name (a public one: newspaper, bulletin,
+    // office); a document that does not say where it comes from is refused. A merged
+    // document's members may fall back to their id.
+    let name = match row.line_text("name", section == "source") {
+        Ok(name) => name.unwrap_or_else(|| id.clone()),
+        Err(i) if section == "source" => {
+            return Err(format!("source.name: {} (the public source the document comes from)", i.message));
+        }
+        Err(i) => return Err(e(i)),
+    };
     let synthetic = row.opt_bool("synthetic").map_err(e)?.unwrap_or(false);
     let (member_generated, member_as_of) = if section == "source" {
         (generated_at, as_of)

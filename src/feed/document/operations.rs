@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::{SectionCheck, relabel};
 use crate::feed::row::{FieldResult, MAX_LINE_CHARS, Row, check_text, type_name};
 use crate::model::checkpoint::CodeColours;
+use crate::model::text::comparable;
 use crate::model::time::{end_of_day, format_local};
 use crate::model::{
     Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, Directive, DirectiveCategory, DirectiveContent,
@@ -61,6 +62,9 @@ impl SectionCheck<'_> {
                     .enum_value("status", CheckpointStatus::parse, "open, closed, restricted")
                     .map_err(|e| relabel(e, &label))?;
                 self.not_future(&row, &format!("{label}.since"), since)?;
+                // Not kept, but validated as every `ref` is: bounded, one line, no control
+                // or text-direction characters.
+                sub.reference().map_err(|e| relabel(e, &label))?;
                 status.push((since, s));
             }
         }
@@ -142,7 +146,10 @@ impl SectionCheck<'_> {
         let row = Row::new("directives", i, v)?;
         let number = row.line_text("number", true)?.unwrap_or_default();
         let issuer = row.line_text("issuer", true)?.unwrap_or_default();
-        self.once(&row, format!("{issuer}/{number}"), &format!("{issuer} {number}"))?;
+        // Compared as they read: a look-alike number (zero-width space, full-width digit) is
+        // a duplicate.
+        let key = format!("{}/{}", comparable(&issuer), comparable(&number));
+        self.once(&row, key, &format!("{issuer} {number}"))?;
         let title = row.line_text("title", true)?.unwrap_or_default();
         let body = row.body_text("body")?.unwrap_or_default();
         let category = row.enum_value(

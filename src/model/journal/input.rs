@@ -11,7 +11,7 @@ use super::record::DirectiveRecord;
 use super::replay::Journal;
 use crate::model::directive::{Directive, DirectiveCategory, DirectiveContent, DirectiveStatus, Priority};
 use crate::model::region::{Adcode, RegionRegistry};
-use crate::model::text::check_text;
+use crate::model::text::{check_text, comparable};
 use crate::model::time::{format_time_input, parse_time_input};
 
 /// Longest number, officer ID or unit name.
@@ -206,10 +206,16 @@ impl Prepare<'_> {
         };
         // Said even when other fields are wrong, so the officer learns it at once.
         let (number, issuer) = (input.number.trim(), input.issuer.trim());
+        // Compared as they read (NFKC, no zero-width or direction marks): a look-alike of a
+        // number that is taken is taken.
+        let (same_issuer, same_number) = (comparable(issuer), comparable(number));
         if !number.is_empty()
             && !issuer.is_empty()
-            && (self.feed.iter().any(|d| d.content.issuer == issuer && d.content.number == number)
-                || self.journal.record(issuer, number).is_some())
+            && (self
+                .feed
+                .iter()
+                .any(|d| comparable(&d.content.issuer) == same_issuer && comparable(&d.content.number) == same_number)
+                || self.journal.record_like(issuer, number).is_some())
         {
             problems.push(Problem::DuplicateNumber { issuer: issuer.to_owned(), number: number.to_owned() });
         }

@@ -8,6 +8,7 @@ use super::lifecycle::check_transition;
 use super::problem::Problem;
 use super::record::{Acknowledgment, DirectiveRecord, JOURNAL_SOURCE};
 use crate::model::directive::{Directive, DirectiveContent, DirectiveStatus};
+use crate::model::text::comparable;
 
 /// The issuing body when none is given and the journal has none yet.
 pub const DEFAULT_ISSUER: &str = "疫情防控指挥部";
@@ -25,6 +26,8 @@ pub struct ReplayProblem {
 pub struct Journal {
     records: Vec<DirectiveRecord>,
     index: HashMap<(String, String), usize>,
+    /// Issuing body and number as compared ([`comparable`]) → the first record of that form.
+    similar: HashMap<(String, String), usize>,
     events: usize,
     last_seq: u64,
     /// Events skipped because they break the lifecycle rules.
@@ -87,6 +90,8 @@ impl Journal {
                     events: Vec::new(),
                     directive: placeholder,
                 });
+                let similar = (comparable(&key.0), comparable(&key.1));
+                self.similar.entry(similar).or_insert(self.records.len() - 1);
                 self.index.insert(key, self.records.len() - 1);
                 let last = self.records.len() - 1;
                 &mut self.records[last]
@@ -131,16 +136,27 @@ impl Journal {
         self.index.get(&(issuer.to_owned(), number.to_owned())).and_then(|&i| self.records.get(i))
     }
 
+    /// The directive whose issuing body and number read the same as these ([`comparable`]:
+    /// `哈指7\u{200B}号` is `哈指7号`): a new directive may not take such a number.
+    pub fn record_like(&self, issuer: &str, number: &str) -> Option<&DirectiveRecord> {
+        self.record(issuer, number)
+            .or_else(|| self.similar.get(&(comparable(issuer), comparable(number))).and_then(|&i| self.records.get(i)))
+    }
+
     /// Find a directive by number, with the issuing body when given (needed only when
     /// several bodies use the same number).
     pub fn find(&self, number: &str, issuer: Option<&str>) -> Result<&DirectiveRecord, Problem> {
         let number = number.trim();
         if let Some(i) = issuer {
             return self
-                .record(i.trim(), number)
+                .record_like(i.trim(), number)
                 .ok_or_else(|| Problem::UnknownDirective { number: number.to_owned() });
         }
-        let hits: Vec<&DirectiveRecord> = self.records.iter().filter(|r| r.number() == number).collect();
+        let mut hits: Vec<&DirectiveRecord> = self.records.iter().filter(|r| r.number() == number).collect();
+        if hits.is_empty() {
+            let wanted = comparable(number);
+            hits = self.records.iter().filter(|r| comparable(r.number()) == wanted).collect();
+        }
         match hits.as_slice() {
             [] => Err(Problem::UnknownDirective { number: number.to_owned() }),
             [one] => Ok(one),

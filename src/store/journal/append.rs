@@ -8,14 +8,19 @@ use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 
 use super::rows::{RawRow, SELECT_ROWS, format_at, raw_row};
 use super::{GENESIS_HASH, JournalStore, StoreError, sql_error};
-use crate::model::journal::{Journal, JournalEvent, NewEvent, Problem, Stamp, check_transition};
+use crate::model::journal::{EventKind, Journal, JournalEvent, NewEvent, Problem, Stamp, check_transition};
+use crate::model::text::comparable;
 
 impl JournalStore {
     pub(super) fn rows(&self, filter: Option<(&str, &str)>) -> Result<Vec<RawRow>, StoreError> {
         let rows = match filter {
             None => {
-                let mut stmt =
-                    self.conn.prepare(&format!("{SELECT_ROWS} ORDER BY seq")).map_err(|e| self.err("read", e))?;
+                let select = if self.schema_1_read_only {
+                    SELECT_ROWS.replace(", exercise_at FROM", ", NULL AS exercise_at FROM")
+                } else {
+                    SELECT_ROWS.to_owned()
+                };
+                let mut stmt = self.conn.prepare(&format!("{select} ORDER BY seq")).map_err(|e| self.err("read", e))?;
                 stmt.query_map([], raw_row)
                     .map_err(|e| self.err("read", e))?
                     .collect::<Result<Vec<_>, _>>()
@@ -121,6 +126,23 @@ pub(in crate::store) fn append_in(
     }
     let so_far = Journal::from_events(history);
     check_transition(so_far.record(&event.issuer, &event.number), &event).map_err(StoreError::Rejected)?;
+    // A new directive may not take a number that reads the same as one in the journal
+    // (`哈指7\u{200B}号` beside `哈指7号`): compared as `comparable` forms. Only a new number
+    // (no event under it yet) needs the look; the list is one entry per directive.
+    if rows.is_empty() && matches!(event.kind, EventKind::Drafted | EventKind::Issued) {
+        let (issuer, number) = (comparable(&event.issuer), comparable(&event.number));
+        let mut stmt = tx.prepare("SELECT DISTINCT issuer, number FROM events").map_err(e)?;
+        let taken = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(e)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(e)?
+            .into_iter()
+            .find(|(i, n)| comparable(i) == issuer && comparable(n) == number);
+        if let Some((issuer, number)) = taken {
+            return Err(StoreError::Rejected(Problem::DuplicateNumber { issuer, number }));
+        }
+    }
 
     let last: Option<(i64, String)> = tx
         .query_row("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -132,6 +132,8 @@ pub struct JournalStore {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
     pub(super) kind: JournalKind,
+    /// Opened read-only on a schema 1 journal (no exercise-time column; not upgraded).
+    pub(super) schema_1_read_only: bool,
 }
 
 impl JournalStore {

@@ -33,6 +33,86 @@ impl JournalStore {
     /// other way round).
     pub fn open_kind(path: &Path, create: bool, kind: JournalKind) -> Result<JournalStore, StoreError> {
         let path = path.to_path_buf();
+        check_file(&path, create)?;
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| sql_error(&path, "open", e))?;
+        let mut store = JournalStore { conn, path, kind, schema_1_read_only: false };
+        store.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store.err("open", e))?;
+        store.check_or_init(create)?;
+        Ok(store)
+    }
+
+    /// Open a journal file only to read it (`journal verify`): nothing is written to it, not
+    /// its modes, not an upgrade. Without a write-ahead log beside it (a closed journal, or a
+    /// copy of the main file alone) it is opened `immutable`, so not even a `-wal` or `-shm`
+    /// file is made beside it; with one (a journal in use), `mode=ro`, reading the log too.
+    pub fn open_read_only(path: &Path, kind: JournalKind) -> Result<JournalStore, StoreError> {
+        let path = path.to_path_buf();
+        check_file(&path, false)?;
+        let mut uri = String::from("file:");
+        for c in path.to_string_lossy().chars() {
+            match c {
+                '%' => uri.push_str("%25"),
+                '?' => uri.push_str("%3f"),
+                '#' => uri.push_str("%23"),
+                c => uri.push(c),
+            }
+        }
+        uri.push_str(if wal_path(&path).exists() { "?mode=ro" } else { "?mode=ro&immutable=1" });
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&uri, flags).map_err(|e| sql_error(&path, "open", e))?;
+        let mut store = JournalStore { conn, path, kind, schema_1_read_only: false };
+        store.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store.err("open", e))?;
+        let tables = store.tables()?;
+        if tables.is_empty() {
+            return Err(StoreError::NotFound { path: store.path.clone() });
+        }
+        if !(tables.iter().any(|t| t == "meta") && tables.iter().any(|t| t == "events")) {
+            return Err(StoreError::NotAJournal { path: store.path.clone() });
+        }
+        let version = store.check_meta()?;
+        let exercise = store.meta("purpose")?.as_deref() == Some(PURPOSE_EXERCISE);
+        if exercise != store.kind.is_exercise() {
+            return Err(StoreError::WrongKind { path: store.path.clone(), exercise });
+        }
+        let check: String =
+            store.conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| store.err("check", e))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt { path: store.path.clone(), detail: check });
+        }
+        // Schema 1 has no exercise-time column; read as it is, not upgraded.
+        store.schema_1_read_only = version == 1;
+        Ok(store)
+    }
+
+    /// The journal's write-ahead log beside it, if there is one.
+    pub fn has_wal(&self) -> bool {
+        wal_path(&self.path).exists()
+    }
+
+    /// Whether the file is in write-ahead-log mode (its header says so): then its newest
+    /// events may sit in the `-wal` file beside it until they are checkpointed.
+    pub fn is_wal_mode(&self) -> bool {
+        let mut header = [0u8; 20];
+        std::fs::File::open(&self.path).and_then(|mut f| f.read_exact(&mut header)).is_ok() && header[18] == 2
+    }
+}
+
+/// `FILE-wal` beside `FILE`.
+fn wal_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    std::path::PathBuf::from(name)
+}
+
+/// Refuse what is not an SQLite file (without opening it); `create` allows a missing or empty
+/// file (it becomes a new journal).
+fn check_file(path: &Path, create: bool) -> Result<(), StoreError> {
+    let path = path.to_path_buf();
+    {
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => return Err(StoreError::NotADatabase { path }),
             Ok(m) if m.len() > 0 => {
@@ -60,17 +140,11 @@ impl JournalStore {
             }
             Err(e) => return Err(StoreError::Io { path, source: e }),
         }
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if create {
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
-        }
-        let conn = Connection::open_with_flags(&path, flags).map_err(|e| sql_error(&path, "open", e))?;
-        let mut store = JournalStore { conn, path, kind };
-        store.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| store.err("open", e))?;
-        store.check_or_init(create)?;
-        Ok(store)
     }
+    Ok(())
+}
 
+impl JournalStore {
     fn tables(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn

@@ -52,7 +52,10 @@ fn appends_chain_and_reload() {
     let j = s.load().unwrap();
     assert_eq!(j.event_count(), 3);
     assert_eq!(j.records()[0].status, DirectiveStatus::Lifted);
-    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 3, head: s.events().unwrap()[2].hash.clone() }));
+    assert_eq!(
+        s.verify().unwrap(),
+        Ok(Verified { events: 3, head: s.events().unwrap()[2].hash.clone(), recorded_head_seq: 3 })
+    );
     assert_eq!(s.history("绥化市指挥部", "1号").unwrap().len(), 3);
 }
 
@@ -133,6 +136,25 @@ fn a_schema_1_journal_is_upgraded_and_still_verifies() {
     drop(s);
     let s = JournalStore::open(&p, false).unwrap();
     assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("2"));
-    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 2, head }));
+    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 2, head, recorded_head_seq: 2 }));
     assert!(s.events().unwrap().iter().all(|e| e.exercise_at.is_none()));
+}
+
+#[test]
+fn a_look_alike_number_is_refused_by_the_store() {
+    // The hub writes through the store alone: the look-alike check must hold here too.
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = JournalStore::open_in(dir.path()).unwrap();
+    s.append(event(EventKind::Issued, "哈指7号"), Utc::now()).unwrap();
+    for look_alike in ["哈指7\u{200B}号", "哈指７号", "\u{FEFF}哈指7号"] {
+        for kind in [EventKind::Drafted, EventKind::Issued] {
+            let err = s.append(event(kind, look_alike), Utc::now()).unwrap_err();
+            assert!(
+                matches!(&err, StoreError::Rejected(Problem::DuplicateNumber { number, .. }) if number == "哈指7号"),
+                "{look_alike:?}: {err}"
+            );
+        }
+    }
+    s.append(event(EventKind::Issued, "哈指8号"), Utc::now()).unwrap();
+    assert_eq!(s.load().unwrap().records().len(), 2);
 }

@@ -10,6 +10,8 @@ use crate::model::journal::{Journal, Problem};
 pub struct Verified {
     pub events: u64,
     pub head: String,
+    /// The last event the journal's head record names (written with every event).
+    pub recorded_head_seq: u64,
 }
 
 /// Why an event failed verification.
@@ -94,6 +96,6 @@ impl JournalStore {
                 reason: BadReason::Truncated { head_seq },
             }));
         }
-        Ok(Ok(Verified { events: prev_seq, head: prev_hash }))
+        Ok(Ok(Verified { events: prev_seq, head: prev_hash, recorded_head_seq: head_seq }))
     }
 }

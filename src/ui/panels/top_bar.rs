@@ -39,10 +39,15 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
 
             let rejected: usize = status.reports.iter().map(|r| r.rejected.len()).sum();
             let refused = status.reports.iter().filter(|r| r.fatal.is_some()).count();
-            if rejected + refused > 0 || status.config_problem.is_some() {
+            // Rows kept but flagged (e.g. severe more than active) are said too: a figure
+            // that cannot be true must not pass unnoticed.
+            let flagged: usize = status.reports.iter().map(|r| r.warnings.len()).sum();
+            if rejected + refused + flagged > 0 || status.config_problem.is_some() {
                 let n = rejected + refused;
                 let text = if n > 0 {
                     format!("⚠ {n} {}", tr.board.rows_rejected)
+                } else if flagged > 0 {
+                    format!("⚠ {flagged} {}", tr.board.rows_flagged)
                 } else {
                     format!("⚠ {}", tr.board.data_problems)
                 };
