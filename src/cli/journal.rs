@@ -519,7 +519,24 @@ fn verify(dir: &Place, tr: &Tr) -> CmdResult {
     match store.verify().map_err(|e| store_error(e, tr))? {
         Ok(v) => {
             println!("{}", j.verified_line(store.path(), v.events, &v.head));
-            Ok(ExitCode::SUCCESS)
+            match store.verify_exports().map_err(|e| store_error(e, tr))? {
+                Ok(n) => {
+                    println!("{}", tr.export.exports_verified(n));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(bad) => {
+                    eprintln!(
+                        "{}: {}: {} {} ({}): {}",
+                        j.verify_failed,
+                        store.path().display(),
+                        tr.export.export_word,
+                        bad.seq,
+                        bad.file,
+                        bad.reason
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         Err(bad) => {
             eprintln!("{}: {}: {}", j.verify_failed, store.path().display(), j.bad_event(&bad));

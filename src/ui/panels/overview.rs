@@ -305,18 +305,7 @@ fn subregion_table(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], widt
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.overview.subregions).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
-        let key = |c: &Adcode| {
-            let r = v.sit.report(*c);
-            let g = |f| r.and_then(|r| r.get(f)).unwrap_or(0);
-            (
-                std::cmp::Reverse(g(CaseField::Active)),
-                std::cmp::Reverse(g(CaseField::NewConfirmed) + g(CaseField::NewAsymptomatic)),
-                std::cmp::Reverse(g(CaseField::CumulativeConfirmed)),
-                *c,
-            )
-        };
-        let mut rows: Vec<Adcode> = children.to_vec();
-        rows.sort_by_key(key);
+        let rows = crate::model::overview::rank_subregions(v.sit, children);
         let registry = &v.sit.data().registry;
         Grid::new("subregions").striped(true).num_columns(7).spacing([18.0, 6.0]).show(ui, |ui| {
             for h in [
