@@ -157,13 +157,13 @@ impl SitboardApp {
         let mut names: Vec<&str> = sit.data().sources.iter().map(|s| s.name.as_str()).collect();
         names.dedup();
         let text = format!(
-            "{} {}  ·  {}：{}  ·  {} {}",
+            "{} {}  ·  {} {}  ·  {}：{}",
             te.footer_as_of,
             format_as_of(sit.as_of()),
-            te.footer_source,
-            names.join(" | "),
             te.footer_saved,
-            format_as_of(clock)
+            format_as_of(clock),
+            te.footer_source,
+            names.join(" | ")
         );
         let screen = ui.ctx().content_rect();
         egui::Area::new(egui::Id::unique("sitboard.capture_footer"))
