@@ -150,10 +150,8 @@ fn every_table_exports_as_csv_with_the_figures_report_prints() {
     check_frame(&curves, "230000", "2020-02-24 … 2020-03-03");
     for (field, v) in province["figures"].as_object().expect("figures") {
         let Some(want) = v["value"].as_u64() else { continue };
-        let row = curves
-            .rows
-            .iter()
-            .find(|r| r["date"] == "2020-03-03" && r["adcode"] == "230000" && &r["figure"] == field);
+        let row =
+            curves.rows.iter().find(|r| r["date"] == "2020-03-03" && r["adcode"] == "230000" && &r["figure"] == field);
         // Derived figures (computed by the board) are not in the curves: only the reports'.
         if v["source"] == "derived" {
             continue;
@@ -249,7 +247,10 @@ fn the_briefing_of_2020_03_03_reads_like_the_bulletin_of_that_day() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path();
     let zh = dir.join("briefing-zh.pdf");
-    ok(dir, &["briefing", "--date", "2020-03-03", "--region", "230000", "--lang", "zh", "--out", &zh.to_string_lossy()]);
+    ok(
+        dir,
+        &["briefing", "--date", "2020-03-03", "--region", "230000", "--lang", "zh", "--out", &zh.to_string_lossy()],
+    );
     let text: String = pdf_text(&zh).split_whitespace().collect();
     // The generated headline: the published figures of the day (seed 001).
     for part in [
@@ -280,7 +281,10 @@ fn the_briefing_of_2020_03_03_reads_like_the_bulletin_of_that_day() {
 
     // English is a translation, not a mix.
     let en = dir.join("briefing-en.pdf");
-    ok(dir, &["briefing", "--date", "2020-03-03", "--region", "230000", "--lang", "en", "--out", &en.to_string_lossy()]);
+    ok(
+        dir,
+        &["briefing", "--date", "2020-03-03", "--region", "230000", "--lang", "en", "--out", &en.to_string_lossy()],
+    );
     let text = pdf_text(&en).split_whitespace().collect::<Vec<_>>().join(" ");
     for part in [
         "Heilongjiang Province reported no new confirmed cases",
@@ -319,7 +323,10 @@ fn the_headless_screenshot_draws_the_wall_at_1080p_and_4k() {
     let dir = tmp.path();
     for (size, w, h) in [("1920x1080", 1920, 1080), ("3840x2160", 3840, 2160)] {
         let out = dir.join(format!("wall-{size}.png"));
-        ok(dir, &["screenshot", "--view", "wall", "--date", "2020-03-03", "--size", size, "--out", &out.to_string_lossy()]);
+        ok(
+            dir,
+            &["screenshot", "--view", "wall", "--date", "2020-03-03", "--size", size, "--out", &out.to_string_lossy()],
+        );
         let (pw, ph, px) = png_size(&out);
         assert_eq!((pw, ph), (w, h));
         // Not blank: the wall's cards, map and chart give many colours.

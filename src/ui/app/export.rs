@@ -147,33 +147,44 @@ impl SitboardApp {
         if ui.input(|i| i.key_pressed(egui::Key::F12) && !i.modifiers.shift) {
             self.exports.capture = true;
         }
-        let capture = std::mem::take(&mut self.exports.capture);
-        if !(capture || self.exports.footer_always) {
-            return;
+        // A frame may take more than one pass (egui discards a pass to lay out again): the
+        // footer is drawn on every pass, the picture asked for on the pass that is shown.
+        let capture = self.exports.capture && !ui.ctx().will_discard();
+        let show = self.exports.capture || self.exports.footer_always;
+        if capture {
+            self.exports.capture = false;
         }
-        let Some(sit) = &self.situation else { return };
         let te = &self.state.lang.tr().export;
-        let clock = self.clock_override.unwrap_or_else(chrono::Utc::now);
-        let mut names: Vec<&str> = sit.data().sources.iter().map(|s| s.name.as_str()).collect();
-        names.dedup();
-        let text = format!(
-            "{} {}  ·  {} {}  ·  {}：{}",
-            te.footer_as_of,
-            format_as_of(sit.as_of()),
-            te.footer_saved,
-            format_as_of(clock),
-            te.footer_source,
-            names.join(" | ")
-        );
+        let text = match &self.situation {
+            Some(sit) if show => {
+                let clock = self.clock_override.unwrap_or_else(chrono::Utc::now);
+                let mut names: Vec<&str> = sit.data().sources.iter().map(|s| s.name.as_str()).collect();
+                names.dedup();
+                Some(format!(
+                    "{} {}  ·  {} {}  ·  {}{}{}",
+                    te.footer_as_of,
+                    format_as_of(sit.as_of()),
+                    te.footer_saved,
+                    format_as_of(clock),
+                    te.footer_source,
+                    self.state.lang.pick("：", ": "),
+                    names.join(" | ")
+                ))
+            }
+            _ => None,
+        };
+        // The area is shown (empty) on every frame: a new area is laid out invisibly on its
+        // first frame, and the footer must be on the very frame pictured.
         let screen = ui.ctx().content_rect();
+        let top_left = egui::pos2(screen.left(), screen.bottom() - 22.0);
         egui::Area::new(egui::Id::unique("sitboard.capture_footer"))
             .order(egui::Order::Foreground)
-            .fixed_pos(egui::pos2(screen.left(), screen.bottom() - 22.0))
+            .interactable(false)
+            .fade_in(false)
+            .fixed_pos(top_left)
             .show(ui.ctx(), |ui| {
-                let rect = egui::Rect::from_min_size(
-                    egui::pos2(screen.left(), screen.bottom() - 22.0),
-                    egui::vec2(screen.width(), 22.0),
-                );
+                let Some(text) = text else { return };
+                let rect = egui::Rect::from_min_size(top_left, egui::vec2(screen.width(), 22.0));
                 ui.painter().rect_filled(rect, 0.0, theme::BG.gamma_multiply(0.92));
                 ui.set_max_width(screen.width() - 16.0);
                 ui.horizontal(|ui| {
