@@ -14,16 +14,18 @@ use super::{SitboardApp, fonts, theme};
 /// it on the next; the rest let anything sized on a previous frame settle.
 const FRAMES: usize = 6;
 
-/// Encode pixels as PNG (8-bit RGBA, default compression).
+/// Encode pixels as PNG (8-bit RGB: the picture is opaque; the smaller of the standard
+/// compressions, a 4K wall is under a megabyte).
 pub fn encode_png(image: &ColorImage) -> Result<Vec<u8>, String> {
     let [w, h] = image.size;
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w as u32, h as u32);
-        enc.set_color(png::ColorType::Rgba);
+        enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::High);
         let mut writer = enc.write_header().map_err(|e| format!("cannot encode the PNG: {e}"))?;
-        let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
+        let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
         writer.write_image_data(&bytes).map_err(|e| format!("cannot encode the PNG: {e}"))?;
     }
     Ok(out)
