@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::i18n::Lang;
 use crate::model::checkpoint_stats::{CheckpointState, rows_between, totals};
-use crate::model::overview::{FigureSource, Overview, rank_subregions};
+use crate::model::overview::{FigureSource, rank_subregions};
 use crate::model::risk_rules::computed_level;
 use crate::model::time::{end_of_day, format_as_of};
 use crate::model::{Adcode, CaseField, Lane, Provenance, RegionLevel, RiskBasis, Situation};
@@ -368,6 +368,9 @@ fn checkpoints(sit: &Situation, region: Adcode) -> Table {
             c.reference.clone().unwrap_or_default(),
         ]);
     }
+    if rows.iter().any(|r| r[15] == "synthetic") {
+        sources.extend(sit.data().sources.iter().filter(|s| s.synthetic).map(|s| s.id.clone()));
+    }
     Table {
         period: (sit.date(), sit.date()),
         as_of: None,
@@ -422,10 +425,17 @@ fn lanes(sit: &Situation, checkpoint: Option<&str>) -> Result<Table, String> {
     Ok(Table {
         period: (sit.date(), sit.date()),
         as_of: None,
-        source: source_names(sit, rows_24h.first().map(|_| c.source.as_str()).into_iter().chain([c.source.as_str()])),
+        source: lane_sources(sit, c, synthetic),
         columns: vec!["lane", "lanes", "vehicles_24h", "people_24h", "provenance"],
         rows,
     })
+}
+
+/// A checkpoint's sources: its definition's, and the synthetic throughput's when its counts
+/// are made up.
+fn lane_sources(sit: &Situation, c: &crate::model::Checkpoint, synthetic: bool) -> String {
+    let synthetic_ids = sit.data().sources.iter().filter(|s| synthetic && s.synthetic).map(|s| s.id.as_str());
+    source_names(sit, std::iter::once(c.source.as_str()).chain(synthetic_ids))
 }
 
 fn risk(sit: &Situation, region: Adcode) -> Table {
@@ -528,10 +538,4 @@ fn hotline(sit: &Situation, region: Adcode) -> Table {
         ],
         rows,
     }
-}
-
-/// The overview figures of a region and day as rows (`figure,value,provenance`), for tests
-/// that compare exports with `report`.
-pub fn overview_rows(ov: &Overview) -> Vec<(String, Option<u32>, &'static str)> {
-    ov.figures.iter().map(|(f, fig)| (f.wire_name().to_owned(), fig.value, figure_word(fig.source))).collect()
 }
