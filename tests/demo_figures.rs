@@ -3,6 +3,8 @@
 //! reported; on the board's KPI tiles (egui_kittest, what a person reads); and in
 //! `sitboard report`, which prints the same numbers from the same code.
 
+mod common;
+
 use std::process::Command;
 use std::sync::Arc;
 
@@ -279,4 +281,89 @@ fn the_demo_cites_public_sources_not_internal_files() {
             assert!(!text.contains(internal), "{} shows {internal:?} to users", path.display());
         }
     }
+}
+
+/// Issue 16.1: a reconstructed province value must come from the documented rules
+/// (`data/demo/SOURCES.md`), not from a public data set. Against the public city/province
+/// series in `../shared/data/real/` (tests only): on every day that series moved, a value the
+/// demo marks as reconstructed (not in `reported`) must differ from it, except the listed
+/// days where the published anchors leave (almost) no choice.
+#[test]
+fn reconstructed_province_values_are_not_copied_from_a_public_series() {
+    let path = common::real_data("hlj_covid19_city_daily_2020_canghailan.csv").expect("public series");
+    let mut real = std::collections::BTreeMap::new();
+    let mut rdr = csv::Reader::from_path(&path).expect("csv");
+    for rec in rdr.deserialize::<std::collections::HashMap<String, String>>() {
+        let rec = rec.expect("row");
+        if rec.get("city").is_some_and(|c| c.is_empty()) {
+            let n = |k: &str| rec.get(k).and_then(|v| v.parse::<u64>().ok()).expect("number");
+            real.insert(rec["date"].clone(), (n("confirmed"), n("cured")));
+        }
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo/hlj-2020-cases.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut demo = std::collections::HashMap::new();
+    for r in doc["case_reports"].as_array().unwrap().iter().filter(|r| r["region"] == "230000") {
+        demo.insert(r["date"].as_str().unwrap().to_string(), r.clone());
+    }
+    // Forced or explained: between 03-03's published 480 and 03-12's 482 any total is 480, 481
+    // or 482; 03-16 lies on the straight line 453 (03-14) → 468 (03-24); 04-15 is 03-24's 468
+    // plus our three April discharges; 04-22 is 04-24's published 930 less its 2 new, less our 3.
+    let explained = [
+        ("2020-03-04", "cumulative_confirmed"),
+        ("2020-03-10", "cumulative_confirmed"),
+        ("2020-03-16", "cured"),
+        ("2020-04-15", "cured"),
+        ("2020-04-22", "cumulative_confirmed"),
+    ];
+    let days: Vec<_> = real.keys().filter(|d| d.as_str() <= "2020-04-30").cloned().collect();
+    let mut copied = Vec::new();
+    for w in days.windows(2) {
+        let (prev, day) = (&real[&w[0]], &real[&w[1]]);
+        let Some(row) = demo.get(&w[1]) else { continue };
+        let reported: Vec<&str> =
+            row["reported"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
+        for (field, now, before) in [("cumulative_confirmed", day.0, prev.0), ("cured", day.1, prev.1)] {
+            if now != before
+                && !reported.contains(&field)
+                && row[field].as_u64() == Some(now)
+                && !explained.contains(&(w[1].as_str(), field))
+            {
+                copied.push(format!("{} {field} {now}", w[1]));
+            }
+        }
+    }
+    assert!(copied.is_empty(), "reconstructed values equal to the public series: {copied:?}");
+}
+
+/// Issue 16.3: the demo's county levels of 2020-03-03 are reconstructed by the rule (the first
+/// published county list is of 03-04): `report` must not call them published; on 03-04 it does.
+#[test]
+fn reconstructed_risk_levels_do_not_read_as_published() {
+    let bin = env!("CARGO_BIN_EXE_sitboard");
+    let report = |date: &str| {
+        let out = Command::new(bin)
+            .args(["report", "--date", date, "--region", "230000", "--lang", "en"])
+            .env("SITBOARD_DEMO_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let before = report("2020-03-03");
+    assert!(
+        before.contains("Risk levels (125 county-level units, as the sources give them): High 0 · Medium 13"),
+        "{before}"
+    );
+    assert!(before.contains("125 reconstructed by the source, not published"), "{before}");
+    let after = report("2020-03-04");
+    assert!(after.contains("Risk levels (125 county-level units, published): High 0 · Medium 9 · Low 116"), "{after}");
+    assert!(!after.contains("reconstructed by the source"), "{after}");
+    let json = Command::new(bin)
+        .args(["report", "--date", "2020-03-03", "--region", "230000", "--json"])
+        .env("SITBOARD_DEMO_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo"))
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["risk"]["reconstructed"], 125, "{}", v["risk"]);
 }

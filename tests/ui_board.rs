@@ -87,3 +87,59 @@ fn previous_and_next_day_buttons_move_the_date() {
     assert_eq!(h.state().situation().unwrap().date(), date("2020-03-03"));
     tile(&h, "Active cases: 95");
 }
+
+/// Issue 16.3: the overview's risk card says when the levels it counts were reconstructed by
+/// the source (2020-03-03) rather than published (2020-03-04).
+#[test]
+fn the_risk_card_marks_reconstructed_levels() {
+    let mut h = harness(demo_app(Lang::Zh));
+    goto(&mut h, "2020-03-03", 230000);
+    assert!(h.query_by_label("125 个为数据源重建（非通报）").is_some());
+    goto(&mut h, "2020-03-04", 230000);
+    assert!(h.query_all_by_label_contains("数据源重建").next().is_none());
+}
+
+/// Issue 16.12: the date bar keeps its two rows: a go-to error appears at the end of the second
+/// row, so the period buttons neither wrap nor move, in either language.
+#[test]
+fn a_go_to_error_does_not_move_the_period_buttons() {
+    for (lang, field, period) in
+        [(Lang::En, "Go to date", "2022-11-01 … 11-30"), (Lang::Zh, "跳转到日期", "2022-11-01 … 11-30")]
+    {
+        let mut h = harness(demo_app(lang));
+        goto(&mut h, "2020-02-20", 230000);
+        let before = h.get_by_label(period).rect();
+        let f = h.get_by_label(field);
+        f.click();
+        f.type_text("not a date");
+        h.run();
+        h.key_press(egui::Key::Enter);
+        h.run();
+        let error = h
+            .query_all_by_role(Role::Label)
+            .find(|n| n.rect().min.y > 1000.0 && n.rect().min.x > before.max.x)
+            .map(|n| n.rect());
+        assert!(error.is_some(), "{lang:?}: the error shows after the periods");
+        let after = h.get_by_label(period).rect();
+        assert_eq!(before, after, "{lang:?}: the period button moved");
+        assert!(after.max.x <= 1920.0 && after.max.y <= 1080.0);
+    }
+}
+
+/// Issue 16.12: nothing on the overview runs past the window's right edge, in either language
+/// (the channels card and the trend card used to: long values widened their cards).
+#[test]
+fn the_overview_fits_the_window() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut h = harness(demo_app(lang));
+        for (day, region) in [("2022-11-29", 230100), ("2020-03-03", 230000), ("2020-02-20", 231200)] {
+            goto(&mut h, day, region);
+            let over: Vec<String> = h
+                .query_all_by_role(Role::Label)
+                .filter(|n| n.rect().max.x > 1920.5)
+                .map(|n| format!("{:?} at x {}", n.accesskit_node().label(), n.rect().max.x))
+                .collect();
+            assert!(over.is_empty(), "{lang:?} {day} {region}: past the edge: {over:?}");
+        }
+    }
+}

@@ -83,16 +83,16 @@ fn selecting_nanfengjing_shows_its_lane_charts() {
     h.run();
     assert_eq!(h.state().selected_checkpoint(), Some("hegang-nanfengjing-toll"));
     assert!(h.query_all_by_label_contains("南风井收费站（南风井留验站） · 收费站").next().is_some());
-    // The lanes' legends of the two traffic charts.
+    // The lanes' legends of the two traffic charts (on their title lines, off the bars).
     for lane in ["客运车道", "货运车道", "绿色通道"] {
-        assert_eq!(h.query_all_by_role_and_label(Role::CheckBox, lane).count(), 2, "{lane}");
+        assert_eq!(h.query_all_by_label(lane).count(), 2, "{lane}");
     }
     // Rates per 1,000 people are shown for the window.
     assert!(h.query_all_by_label_contains("每千人 (").next().is_some());
     // The 14-day view too.
     h.get_by_label("近14天").click();
     h.run();
-    assert_eq!(h.query_all_by_role_and_label(Role::CheckBox, "货运车道").count(), 2);
+    assert_eq!(h.query_all_by_label("货运车道").count(), 2);
 }
 
 #[test]
@@ -121,4 +121,30 @@ fn suihua_exits_close_with_directive_4() {
     let c = ov.checkpoints.unwrap();
     assert_eq!((c.total, c.closed, c.open), (5, 5, 0));
     assert_eq!(c.day.vehicles, 0);
+}
+
+/// Issue 16.6: throughput from a synthetic source is labelled so, in both languages; a board
+/// without synthetic data shows no such note.
+#[test]
+fn synthetic_throughput_is_labelled() {
+    let mut h = harness(demo_app(Lang::Zh));
+    go(&mut h, "2022-11-29", 230000);
+    assert!(h.query_by_label("◇ 演示通行数据为模拟数据").is_some(), "Chinese synthetic note");
+    h.state_mut().apply(UiCommand::SetLang(Lang::En));
+    h.run();
+    assert!(h.query_by_label("◇ Demo throughput is synthetic").is_some(), "English synthetic note");
+
+    // The checkpoint list and Harbin's cases, without the synthetic throughput: no note.
+    let demo = sitboard::settings::paths::bundled_demo_dir().expect("demo");
+    let outcome = sitboard::feed::load_sources(
+        &[
+            sitboard::feed::FeedSource::Path(demo.join("checkpoints.json")),
+            sitboard::feed::FeedSource::Path(demo.join("harbin-2022-11.json")),
+        ],
+        sitboard::feed::registry::bundled().expect("registry"),
+    );
+    let mut h = harness(SitboardApp::from_outcome(outcome, Lang::Zh));
+    go(&mut h, "2022-11-29", 230000);
+    assert!(h.query_by_role_and_label(Role::Button, "禧龙物流园区").is_some(), "the table is there");
+    assert!(h.query_all_by_label_contains("模拟数据").next().is_none());
 }

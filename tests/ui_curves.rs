@@ -96,10 +96,9 @@ fn compare_and_small_multiples_show_the_13_cities() {
     for city in ["哈尔滨市", "齐齐哈尔市", "大兴安岭地区", "绥化市"] {
         assert!(h.query_by_role_and_label(Role::CheckBox, city).is_some(), "{city} in the compare legend");
     }
-    // Per 100 000 needs population, which the bundled registry does not have: the option is
-    // there but disabled (its hover says why).
+    // Per 100 000: the bundled registry carries the 2020 census population.
     let per = h.get_by_label("每10万人");
-    assert!(per.accesskit_node().is_disabled());
+    assert!(!per.accesskit_node().is_disabled());
     h.get_by_label("分区小图").click();
     h.run();
     assert!(h.query_all_by_label_contains("哈尔滨市  现有 48").next().is_some());

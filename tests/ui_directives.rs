@@ -264,3 +264,20 @@ fn the_board_picks_up_the_command_line_and_exports_from_the_tab() {
     let csv = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(csv.contains("HZ-74") && csv.contains("绥指公4号"), "the list as shown, feed directives included");
 }
+
+/// Issue 16.12: the English detail of a directive with a long scope wraps inside the window
+/// (its scope, body and source used to run past the right edge).
+#[test]
+fn a_long_scope_wraps_inside_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(demo_app(Lang::En, dir.path()));
+    h.state_mut().apply(UiCommand::SetDate(NaiveDate::from_ymd_opt(2022, 11, 29).unwrap()));
+    open_tab(&mut h);
+    h.get_by_role_and_label(Role::Button, "第74号公告  主城六区临时性管控措施（第74号公告；标题为摘要，非原文标题）")
+        .click();
+    h.run();
+    let scope = h.get_by_label_contains("Daoli District 230102");
+    let r = scope.rect();
+    assert!(r.right() <= 1920.0, "the scope ends at x = {} (window 1920)", r.right());
+    assert!(r.height() > 30.0, "the scope wraps onto more lines: {r:?}");
+}

@@ -1,6 +1,6 @@
 //! The map, driven with egui_kittest on the bundled demo: clicking a county selects it for
 //! the whole board, hovering shows its name, levels and cases, and no network is touched
-//! unless a tile server is configured.
+//! unless a tile server is configured (tests/ui_map_offline.rs proves no connection is made).
 
 mod ui_common;
 
@@ -13,8 +13,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
@@ -86,16 +87,6 @@ fn clicking_a_county_selects_it_and_hovering_shows_its_state() {
 }
 
 #[test]
-fn no_network_without_a_tile_server() {
-    let mut h = harness(app(None));
-    show_map(&mut h, "2020-03-04");
-    for _ in 0..5 {
-        h.run();
-    }
-    assert!(!h.state().map_state().tiles_active(), "no tile layer may exist without a configured URL");
-}
-
-#[test]
 fn a_configured_tile_server_is_asked_for_tiles() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -158,4 +149,53 @@ fn the_legend_counts_the_province_when_a_county_is_picked() {
     h.run_steps(5);
     assert!(h.query_by_label_contains("黑龙江省 · 125 个县级单位").is_some(), "the legend counts the province");
     assert!(h.query_by_label_contains("1 个县级单位").is_none(), "not the one county");
+}
+
+fn zoom(h: &Harness<'static, SitboardApp>) -> f64 {
+    h.state().map_state().view().1
+}
+
+/// The scale bar's length in km, as it reads ("200 km", "500 m"). (The map's own labels are
+/// not in the accessibility tree walkers builds, so the panel says what it drew.)
+fn scale_km(h: &Harness<'static, SitboardApp>) -> f64 {
+    let text = h.state().map_state().scale_text().expect("a scale bar");
+    let (n, unit) = text.split_once(' ').expect("number and unit");
+    let n: f64 = n.parse().expect("scale number");
+    match unit {
+        "km" => n,
+        "m" => n / 1000.0,
+        _ => panic!("scale unit in {text:?}"),
+    }
+}
+
+/// Issue 16.8: the plain wheel zooms (it used to pan), + and − buttons zoom by one step, and a
+/// scale bar follows the zoom.
+#[test]
+fn the_wheel_and_the_buttons_zoom_and_the_scale_bar_follows() {
+    let mut h = harness(app(None));
+    show_map(&mut h, "2020-03-04");
+    let (z0, km0) = (zoom(&h), scale_km(&h));
+    assert!(km0 >= 10.0 && km0 <= 500.0, "the province fits: scale {km0} km");
+
+    h.get_by_role_and_label(Role::Button, "放大").click();
+    h.run();
+    assert!((zoom(&h) - (z0 + 1.0)).abs() < 1e-6, "zoom in by one: {z0} → {}", zoom(&h));
+    assert!(scale_km(&h) < km0, "the scale bar shortens its distance when zoomed in");
+    h.get_by_role_and_label(Role::Button, "缩小").click();
+    h.run();
+    assert!((zoom(&h) - z0).abs() < 1e-6);
+
+    let centre = h.state().map_screen_pos(code(230100)).expect("Harbin on screen");
+    h.hover_at(centre);
+    h.run();
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: egui::vec2(0.0, 3.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    // walkers eases the zoom over a few frames.
+    h.run_steps(12);
+    assert!(zoom(&h) > z0 + 0.1, "the plain wheel zooms in: {z0} → {}", zoom(&h));
 }

@@ -72,6 +72,7 @@ pub fn overview_json(ov: &Overview, sit: &Situation) -> Value {
             "computed_counts": r.computed_counts,
             "shown_counts": r.shown_counts,
             "shown_computed": r.shown_computed,
+            "reconstructed": r.reconstructed,
             "disagreements": r.disagreements,
             "yan_jiu_tiao_units": r.yan_jiu_tiao_units,
         })),
@@ -193,9 +194,12 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
                 t.risk.risk_levels,
                 r.counts.total,
                 t.risk.county_units,
-                t.risk.risk_published,
+                if r.reconstructed == 0 { t.risk.risk_published } else { t.risk.risk_given },
                 counts(&r.counts)
             ));
+            if r.reconstructed > 0 {
+                s.push_str(&format!("  {} {}\n", r.reconstructed, t.risk.risk_reconstructed));
+            }
             s.push_str(&format!("{}: {}\n", t.risk.risk_computed, counts(&r.computed_counts)));
             if r.disagreements > 0 {
                 s.push_str(&format!("  {} {}\n", r.disagreements, t.risk.risk_disagree));

@@ -13,6 +13,9 @@ tr_table! {
         map_mode_per100k: "近7日每10万人新增", "New in 7 days per 100,000";
         map_fit_province: "适配全省", "Fit province";
         map_fit_region: "缩放至", "Zoom to";
+        map_zoom_in: "放大", "Zoom in";
+        map_zoom_out: "缩小", "Zoom out";
+        map_scale: "比例尺", "Scale";
         map_tiles_from: "底图", "Tiles";
         map_tiles_attribution: "底图瓦片来自配置的服务器", "Background tiles from the configured server";
         map_badges_note: "严：实行严九条　≠：通报与计算不一致", "严: Strict Nine   ≠: published ≠ computed";

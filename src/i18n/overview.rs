@@ -46,6 +46,7 @@ tr_table! {
         doubling_time: "倍增时间", "Doubling time";
         halving_time: "减半时间", "Halving time";
         days_unit: "天", "days";
+        day_unit: "天", "day";
         days_since_last_new: "距上一例新增", "Days since the last new case";
         last_new_on: "上一例新增于", "last new case on";
         no_new_in_data: "数据期内无新增", "no new case in the data";
@@ -120,23 +121,28 @@ impl OverviewTr {
         }
         let since = match ind.since_last_new {
             SinceLastNew::Days { days, last } => {
-                let mut s = format!("{days} {} ({} {last})", self.days_unit, self.last_new_on);
+                let mut s = format!("{days} {} ({} {last})", self.days(days), self.last_new_on);
                 if ind.fourteen_days_clear {
                     s.push_str(&format!(" · {}", self.fourteen_days_clear));
                 }
                 s
             }
-            SinceLastNew::NoneInData { days } => format!("{} ({days} {})", self.no_new_in_data, self.days_unit),
+            SinceLastNew::NoneInData { days } => format!("{} ({days} {})", self.no_new_in_data, self.days(days)),
             SinceLastNew::Unknown => self.unknown.to_owned(),
         };
         out.push((self.days_since_last_new, since));
         out.push((
             self.longest_zero_streak,
             ind.longest_zero_streak
-                .map(|z| format!("{} {} ({} … {})", z.days, self.days_unit, z.first, z.last))
+                .map(|z| format!("{} {} ({} … {})", z.days, self.days(z.days), z.first, z.last))
                 .unwrap_or_else(na),
         ));
         out
+    }
+
+    /// "day" or "days" after a count (天 either way).
+    fn days<N: PartialEq + From<u8>>(&self, n: N) -> &'static str {
+        if n == N::from(1) { self.day_unit } else { self.days_unit }
     }
 
     /// Short provenance label for a figure.

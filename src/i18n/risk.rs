@@ -18,6 +18,10 @@ tr_table! {
         // The February 2020 county rule and the Strict Nine.
         risk_computed: "按2020年2月县域规则计算", "Computed by the February 2020 county rule";
         risk_published: "通报", "published";
+        /// Levels as the feeds give them, some reconstructed by their publisher.
+        risk_given: "数据源给出", "as the sources give them";
+        /// After a count of county-level units whose level the feed reconstructed.
+        risk_reconstructed: "个为数据源重建（非通报）", "reconstructed by the source, not published";
         /// After a count of county-level units.
         risk_disagree: "个县级单位通报与计算不一致", "county-level units where published and computed levels differ";
         yan_jiu_tiao: "严九条", "Strict Nine";

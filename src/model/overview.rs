@@ -95,6 +95,9 @@ pub struct RiskSummary {
     /// (one screen, one answer), and how many of those are computed.
     pub shown_counts: RiskCounts,
     pub shown_computed: u32,
+    /// Of `counts`, the levels a feed gives as reconstructed by its publisher (not read from
+    /// a notice): they must not read as published.
+    pub reconstructed: u32,
     /// County-level units whose published and computed levels differ.
     pub disagreements: u32,
     /// County-level units under the "Strict Nine".
@@ -244,10 +247,15 @@ impl Overview {
             let mut computed_counts = RiskCounts::default();
             let mut shown_counts = RiskCounts::default();
             let mut shown_computed = 0;
+            let mut reconstructed = 0;
             let mut disagreements = 0;
             let mut yan_jiu_tiao_units = 0;
             for county in data.registry.counties_under(region) {
-                let published = sit.risk(county).map(|a| a.level);
+                let given = sit.risk(county);
+                if given.is_some_and(|a| matches!(a.basis, RiskBasis::Reconstructed { .. })) {
+                    reconstructed += 1;
+                }
+                let published = given.map(|a| a.level);
                 let computed = risk_rules::computed_level(sit, county).map(|c| c.level);
                 counts.add(published);
                 computed_counts.add(computed);
@@ -278,6 +286,7 @@ impl Overview {
                 computed_counts,
                 shown_counts,
                 shown_computed,
+                reconstructed,
                 disagreements,
                 yan_jiu_tiao_units,
             })

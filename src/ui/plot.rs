@@ -2,7 +2,7 @@
 //! 1970-01-01), an instant's x, the log scale and the axis labels.
 
 use chrono::{Datelike, NaiveDate, Timelike};
-use egui_plot::GridMark;
+use egui_plot::{GridInput, GridMark};
 
 use crate::i18n::fmt_count;
 use crate::model::time::china;
@@ -38,4 +38,61 @@ pub fn y_label(y: f64, log: bool) -> String {
 
 pub fn date_label(mark: GridMark) -> String {
     x_day(mark.value).map(|d| format!("{:02}-{:02}", d.month(), d.day())).unwrap_or_default()
+}
+
+/// The smallest of 1, 2 or 5 × 10ⁿ that is ≥ `x` (`x` > 0).
+fn next_1_2_5(x: f64) -> f64 {
+    let decade = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].into_iter().map(|k| k * decade).find(|s| *s >= x * (1.0 - 1e-9)).unwrap_or(10.0 * decade)
+}
+
+/// A grid of 1-2-5 steps for small charts. egui_plot's default spacer steps by powers of ten,
+/// so a chart 130 px high over 0…80 gets lines every 10 (too close for labels) and every 100
+/// (beyond the data): its value axis read only "0". Here the labelled step is ≥ 3× the finest.
+pub fn nice_grid_spacer(input: GridInput) -> Vec<GridMark> {
+    let base = input.base_step_size;
+    let (lo, hi) = input.bounds;
+    if !(base.is_finite() && base > 0.0 && lo.is_finite() && hi.is_finite()) || (hi - lo) / base > 10_000.0 {
+        return Vec::new();
+    }
+    let s1 = next_1_2_5(base);
+    let s2 = next_1_2_5(s1 * 3.0);
+    let s3 = next_1_2_5(s2 * 3.0);
+    let mut marks: Vec<GridMark> = Vec::new();
+    for step in [s3, s2, s1] {
+        let mut k = (lo / step).ceil();
+        while k * step <= hi {
+            let value = k * step;
+            // Coarser steps were added first: a value already marked keeps its thicker line.
+            if !marks.iter().any(|m| (m.value - value).abs() < 0.1 * s1) {
+                marks.push(GridMark { value, step_size: step });
+            }
+            k += 1.0;
+        }
+    }
+    marks.sort_by(|a, b| a.value.total_cmp(&b.value));
+    marks
+}
+
+#[cfg(test)]
+mod grid_tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_1_2_5_and_the_labelled_step_fits_the_range() {
+        assert_eq!(next_1_2_5(4.0), 5.0);
+        assert_eq!(next_1_2_5(5.0), 5.0);
+        assert_eq!(next_1_2_5(12.0), 20.0);
+        assert_eq!(next_1_2_5(0.03), 0.05);
+        // 0…86 over ~130 px (egui_plot's base step ≈ 6 px ≈ 4 units): lines every 5, thicker
+        // every 20 (≈ 30 px, labelled), thickest every 100.
+        let marks = nice_grid_spacer(GridInput { bounds: (-4.0, 86.0), base_step_size: 4.0 });
+        let at = |v: f64| marks.iter().find(|m| (m.value - v).abs() < 1e-9).map(|m| m.step_size);
+        assert_eq!(at(20.0), Some(20.0));
+        assert_eq!(at(40.0), Some(20.0));
+        assert_eq!(at(0.0), Some(100.0));
+        assert_eq!(at(5.0), Some(5.0));
+        assert_eq!(marks.iter().filter(|m| m.step_size == 20.0).count(), 4, "20, 40, 60, 80");
+        assert!(nice_grid_spacer(GridInput { bounds: (0.0, 1.0), base_step_size: 0.0 }).is_empty());
+    }
 }

@@ -24,6 +24,22 @@ pub fn card<R>(ui: &mut Ui, outer_width: f32, add: impl FnOnce(&mut Ui) -> R) ->
         .inner
 }
 
+/// A grid cell whose text wraps at `max_width` (egui's grids extend their cells instead, so a
+/// long value would push the whole card past the window's edge).
+pub fn wrapped_cell(ui: &mut Ui, text: impl Into<egui::WidgetText>, max_width: f32) -> egui::Response {
+    ui.scope(|ui| {
+        ui.set_max_width(max_width.max(40.0));
+        ui.add(egui::Label::new(text).wrap())
+    })
+    .inner
+}
+
+/// The width a one-line text takes in a text style.
+pub fn text_width(ui: &Ui, text: &str, style: egui::TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE).size().x)
+}
+
 /// The mark shown next to a figure for where it came from.
 pub fn provenance_mark(source: FigureSource) -> (&'static str, Color32) {
     match source {

@@ -130,23 +130,47 @@ def known_value(region: str, date: str, field: str):
 # ---------------------------------------------------------------------------
 
 # 2.1 City cumulative confirmed on the January days without a bulletin.
-#     01-26, 01-29, 01-30 come from known_figures (hlj0126/0129/0130).
+#     01-24 (seed 001: total 9), 01-26, 01-29, 01-30 are published (hlj0126/0129/0130), and so,
+#     by difference, are the totals of the days before them (01-23 = 9 - 5, 01-25 = 21 - 6,
+#     01-28 = 43 - 6: "derived" below). The one January total left, 01-27, follows a geometric
+#     interpolation between its neighbours (constant daily growth, rounded): sqrt(21*37) = 28.
+#     The cities are filled in monotonically between their own published values.
 JAN_CITY_CUM = {
     "2020-01-21": {},
     "2020-01-22": {HRB: 1, DQ: 1},
     "2020-01-23": {HRB: 2, DQ: 1, SH: 1},            # Suihua's first case on 01-23 (seed 000)
     "2020-01-24": {HRB: 4, DQ: 2, SH: 1, QQHR: 1, MDJ: 1},   # total 9 (seed 001)
     "2020-01-25": {HRB: 6, DQ: 4, SH: 2, QQHR: 1, MDJ: 1, JMS: 1},
-    "2020-01-27": {HRB: 11, QQHR: 2, MDJ: 1, JMS: 3, DQ: 5, SYS: 1, QTH: 1, SH: 6},
+    "2020-01-27": {HRB: 10, QQHR: 2, MDJ: 1, JMS: 3, DQ: 5, SYS: 1, QTH: 1, SH: 5},
     "2020-01-28": {HRB: 12, QQHR: 3, MDJ: 1, JMS: 4, DQ: 5, JX: 1, SYS: 1, QTH: 2, SH: 8},
 }
 
+
+def geometric_between(a: float, b: float, k: int, n: int) -> int:
+    """k-th of n steps from a to b at constant growth, rounded half up."""
+    return math.floor(a * (b / a) ** (k / n) + 0.5)
+
+
+def linear_between(a: float, b: float, k: int, n: int) -> int:
+    """k-th of n steps from a to b on a straight line, rounded half up."""
+    return math.floor(a + (b - a) * k / n + 0.5)
+
+
+def jan_geometric_totals() -> None:
+    assert sum(JAN_CITY_CUM["2020-01-27"].values()) == geometric_between(21, 37, 1, 2) == 28
+
+
+jan_geometric_totals()
+
 # 2.2 Province daily new confirmed 2020-01-31 .. 02-22 (sum 421: 59 on 01-30 -> 480 on 02-22).
-#     Peak 50 on 02-04 (seed 001 gives the value, not the date); >= 10 every day until 02-13,
-#     single digits from 02-14 (seed 001); 02-07 total 307 so Harbin's 102 is one third.
+#     Peak 50 on 02-04 (seed 001 gives the value, not the date), reached from 01-30's 16 at
+#     constant growth (20, 25, 32, 40, 50); >= 10 every day until 02-13, single digits from
+#     02-14 (seed 001); 02-07 total 307 so Harbin's 102 is one third.
 PROV_NEW_FEB = dict(zip(
     [d.isoformat() for d in days(D("2020-01-31"), D("2020-02-22"))],
-    [21, 25, 32, 37, 50, 40, 25, 18, 28, 25, 20, 19, 17, 14, 7, 8, 6, 5, 9, 3, 7, 3, 2]))
+    [20, 25, 32, 40, 50, 39, 24, 18, 28, 25, 20, 19, 17, 14, 7, 7, 7, 5, 9, 3, 7, 3, 2]))
+assert [PROV_NEW_FEB[f"2020-0{m}-{d:02d}"] for m, d in [(1, 31), (2, 1), (2, 2), (2, 3), (2, 4)]] == \
+    [geometric_between(16, 50, k, 5) for k in range(1, 6)]
 
 # 2.3 Harbin daily new 01-31 .. 02-18 (18 -> 188); 02-19..02-22 are the pinned county cases below.
 #     Harbin is 95 on 02-06 and 102 on 02-07 ("突破100例" on 02-07, seed 001).
@@ -256,14 +280,25 @@ DEATHS = [
     ("2020-02-09", DQ, None), ("2020-02-10", QQHR, None),
 ]
 
-# 2.10 Province cumulative cured, 01-31 .. 03-24 (reported anchors: 02-23 +9, 03-02 358 from
-#      03-03's 372 - 14, 03-11 440 and 03-12 446, 03-13 447 and 03-14 453, 03-24 468).
-PROV_CURED = dict(zip(
-    [d.isoformat() for d in days(D("2020-01-31"), D("2020-03-24"))],
-    [1, 2, 3, 5, 7, 9, 13, 18, 23, 29, 37, 46, 56, 68, 82, 97, 113, 128, 143, 158, 172, 186, 199,
-     208, 223, 244, 262, 281, 298, 317, 338, 358, 372,            # 02-23 .. 03-03
-     382, 393, 402, 412, 420, 428, 435, 440, 446, 447, 453,        # 03-04 .. 03-14
-     455, 457, 460, 461, 463, 464, 466, 467, 467, 468]))           # 03-15 .. 03-24
+# 2.10 Province cumulative cured, 01-31 .. 03-24. 01-31 .. 02-22 is our own ramp (Suihua's
+#      discharges from 02-07, seed 000); from 02-23 on, the published anchors (02-23 208 = +9,
+#      hlj0223; 03-02 358 = 03-03's 372 - 14; 03-03 372; 03-11 440 and 03-12 446, 03-13 447 and
+#      03-14 453, hlj0314; 03-24 468, hlj0324) are joined by straight lines (rounded half up).
+CURED_RAMP = [1, 2, 3, 5, 7, 9, 13, 18, 23, 29, 37, 46, 56, 68, 82, 97, 113, 128, 143, 158, 172, 186, 199]
+CURED_ANCHORS = [("2020-02-23", 208), ("2020-03-02", 358), ("2020-03-03", 372), ("2020-03-11", 440),
+                 ("2020-03-12", 446), ("2020-03-13", 447), ("2020-03-14", 453), ("2020-03-24", 468)]
+
+
+def cured_series() -> dict:
+    out = dict(zip([d.isoformat() for d in days(D("2020-01-31"), D("2020-02-22"))], CURED_RAMP))
+    for (d0, v0), (d1, v1) in zip(CURED_ANCHORS, CURED_ANCHORS[1:]):
+        n = (D(d1) - D(d0)).days
+        for k in range(n + 1):
+            out[(D(d0) + dt.timedelta(days=k)).isoformat()] = linear_between(v0, v1, k, n)
+    return out
+
+
+PROV_CURED = cured_series()
 # Suihua discharges (seed 000): first on 02-07, last 6 on 02-25 (35 cured), then the 8
 # transferred severe patients 03-04 .. 03-17 (6 by 03-14 per hlj0314, all by 03-17).
 SH_CURES = {"2020-02-07": 2, "2020-02-09": 1, "2020-02-10": 2, "2020-02-11": 1, "2020-02-12": 2,
@@ -856,10 +891,27 @@ def assemble_case_reports(rows, pser):
             p["refs"].append(REFS[e["ref"]])
         if e.get("note"):
             p["notes"].append(e["note"])
+    # A bulletin that gives a cumulative and the day's new count also publishes, by difference,
+    # the cumulative of the day before: those are reported (derived), with the bulletin cited.
+    derived = {}
+    for e in KNOWN_DATA["case_figures"]:
+        v = e.get("values", {})
+        for cum, new in (("cumulative_confirmed", "new_confirmed"), ("cured", "new_cured")):
+            if e["region"] == PROV and cum in v and new in v:
+                prev = (D(e["date"]) - dt.timedelta(days=1)).isoformat()
+                derived[(PROV, prev, cum)] = v[cum] - v[new]
+                p = prov[(PROV, prev)]
+                if cum not in p["reported"]:
+                    p["reported"].append(cum)
+                    p["notes"].append(f"{cum} {v[cum] - v[new]} derived: {e['date']}'s {v[cum]} less its {v[new]} new "
+                                      f"({REFS[e['ref']]})")
     out = []
     for (r, ds), row in rows.items():
         if r == PROV:
             row.update(pser[ds])
+            for f in ("cumulative_confirmed", "cured"):
+                if (r, ds, f) in derived:
+                    assert row[f] == derived[(r, ds, f)], (ds, f, row[f], derived[(r, ds, f)])
         key = (r, ds)
         if key in prov:
             p = prov[key]

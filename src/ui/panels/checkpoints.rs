@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use egui::{Color32, RichText, ScrollArea, Ui};
-use egui_plot::{Bar, BarChart, HLine, Legend, Line, Plot, PlotPoint, PlotPoints};
+use egui_plot::{Bar, BarChart, HLine, Line, Plot, PlotPoint, PlotPoints};
 
 use super::Panel;
 use crate::export::tables::{TableKind, TableRequest};
@@ -18,8 +18,8 @@ use crate::model::time::china;
 use crate::model::{Adcode, Checkpoint, CheckpointStatus, Lane, Throughput};
 use crate::ui::command::{Commands, ExportAction, UiCommand};
 use crate::ui::context::ViewerContext;
-use crate::ui::plot::day_x;
-use crate::ui::theme;
+use crate::ui::plot::{day_x, nice_grid_spacer, y_label};
+use crate::ui::{theme, widgets};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortColumn {
@@ -359,14 +359,21 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
     let lane_names = [tr.checkpoints.lane_passenger, tr.checkpoints.lane_freight, tr.checkpoints.lane_green];
     let day_chart = state.window == Window::Day;
     for (k, title) in [(0usize, tr.checkpoints.cp_by_lane_vehicles), (1, tr.checkpoints.cp_by_lane_people)] {
-        ui.label(RichText::new(title).small().color(theme::TEXT_DIM));
+        // The legend sits on the title line, so it never covers the early hours.
+        let mut keys: Vec<(Color32, &str)> =
+            lane_names.iter().copied().zip(LANE_COLOURS).map(|(n, c)| (c, n)).collect();
+        if k == 0 && d.capacity_vehicles.is_some() {
+            keys.push((theme::TEXT_DIM, tr.checkpoints.cp_capacity));
+        }
+        chart_title(ui, title, &keys);
         let plot = Plot::new(("cp_lanes", k, day_chart))
             .height(h)
-            .legend(Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true))
             .allow_scroll(false)
             .include_y(0.0)
             .x_axis_formatter(move |m, _| hour_label(m.value, day_chart))
-            .y_axis_min_width(40.0);
+            .y_axis_formatter(|m, _| y_label(m.value, false))
+            .y_grid_spacer(nice_grid_spacer)
+            .y_axis_min_width(48.0);
         plot.show(ui, |pui| {
             if day_chart {
                 // Stacked bars by lane, per hour.
@@ -398,7 +405,6 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
             }
         });
     }
-    ui.label(RichText::new(tr.checkpoints.cp_catch).small().color(theme::TEXT_DIM));
     let caught_names = [
         tr.checkpoints.cp_temperature_alarms,
         tr.checkpoints.cp_red_codes,
@@ -406,13 +412,16 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
         tr.checkpoints.cp_turned_back,
         tr.checkpoints.cp_positives,
     ];
+    let keys: Vec<(Color32, &str)> = caught_names.iter().copied().zip(CAUGHT_COLOURS).map(|(n, c)| (c, n)).collect();
+    chart_title(ui, tr.checkpoints.cp_catch, &keys);
     Plot::new(("cp_caught", day_chart))
         .height(h)
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true))
         .allow_scroll(false)
         .include_y(0.0)
         .x_axis_formatter(move |m, _| hour_label(m.value, day_chart))
-        .y_axis_min_width(40.0)
+        .y_axis_formatter(|m, _| y_label(m.value, false))
+        .y_grid_spacer(nice_grid_spacer)
+        .y_axis_min_width(48.0)
         .show(ui, |pui| {
             let mut charts: Vec<BarChart> = Vec::new();
             for (i, name) in caught_names.iter().enumerate() {
@@ -543,4 +552,15 @@ fn build_detail(v: &ViewerContext<'_>, window: Window) -> Detail {
         totals,
         bucket_width,
     }
+}
+
+/// A chart's title with its legend beside it (colour keys), on one wrapping line.
+fn chart_title(ui: &mut Ui, title: &str, keys: &[(Color32, &str)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(title).small().color(theme::TEXT_DIM));
+        for (colour, name) in keys {
+            ui.add_space(6.0);
+            widgets::swatch(ui, *colour, RichText::new(*name).small());
+        }
+    });
 }

@@ -88,6 +88,8 @@ fn header(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview) {
             ui.label(RichText::new(format!("{} {w}", tr.overview.window)).color(theme::WARN));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            // Clear of the scroll bar, which floats over the right edge.
+            ui.add_space(14.0);
             ui.label(RichText::new(tr.overview.provenance_legend).small().color(theme::TEXT_DIM));
         });
     });
@@ -245,6 +247,13 @@ pub(super) fn risk_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width
                 )
                 .on_hover_text(tr.risk.risk_computed);
             }
+            if risk.reconstructed > 0 {
+                ui.label(
+                    RichText::new(format!("{} {}", risk.reconstructed, tr.risk.risk_reconstructed))
+                        .small()
+                        .color(theme::WARN),
+                );
+            }
         }
     });
 }
@@ -257,10 +266,13 @@ pub(super) fn indicators_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview,
             ui.label(RichText::new(tr.overview.unknown).color(theme::TEXT_DIM));
             return;
         };
+        let lines = tr.overview.indicator_lines(ind);
+        let key_w = lines.iter().map(|(l, _)| widgets::text_width(ui, l, egui::TextStyle::Small)).fold(0.0, f32::max);
+        let value_w = ui.available_width() - key_w - 12.0;
         Grid::new("indicators").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-            for (label, value) in tr.overview.indicator_lines(ind) {
+            for (label, value) in lines {
                 ui.label(RichText::new(label).small().color(theme::TEXT_DIM));
-                ui.label(RichText::new(value).strong());
+                widgets::wrapped_cell(ui, RichText::new(value).strong(), value_w);
                 ui.end_row();
             }
         });
@@ -272,12 +284,21 @@ fn channels_card(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) 
     widgets::card(ui, width, |ui| {
         ui.label(RichText::new(tr.overview.channels).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
         let total: u32 = ov.channels.iter().map(|(_, n)| n).sum();
+        // Name, count and bar share the card's width (long English names are cut with "…",
+        // the full name on hover), so the card never runs past the window's edge.
+        let inner = ui.available_width();
+        let name_w = (inner * 0.5).max(60.0);
+        let bar_w = (inner - name_w - 60.0 - 24.0).clamp(24.0, 120.0);
         Grid::new("channels").num_columns(3).spacing([12.0, 4.0]).show(ui, |ui| {
             for (c, n) in &ov.channels {
-                ui.label(tr.overview.channel(*c));
+                let name = tr.overview.channel(*c);
+                ui.scope(|ui| {
+                    ui.set_max_width(name_w);
+                    ui.add(egui::Label::new(name).truncate()).on_hover_text(name);
+                });
                 ui.label(RichText::new(fmt_count(u64::from(*n))).strong());
                 let frac = if total > 0 { *n as f32 / total as f32 } else { 0.0 };
-                let (rect, _) = ui.allocate_exact_size(egui::vec2(120.0, 10.0), egui::Sense::hover());
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(bar_w, 10.0), egui::Sense::hover());
                 ui.painter().rect_filled(rect, 2.0, theme::BG);
                 let mut fill = rect;
                 fill.set_width(rect.width() * frac);

@@ -84,7 +84,9 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
     let episodes = data.episodes();
     let episode = episodes.iter().copied().find(|(a, b)| *a <= current && current <= *b);
 
-    ui.horizontal_wrapped(|ui| {
+    // Two fixed rows: the transport (buttons, slider, speed) and then the go-to field and the
+    // periods; an error shows at the end of the second row, so nothing moves or wraps.
+    ui.horizontal(|ui| {
         let label = ui.label(RichText::new(d.date).size(theme::HEADING).strong());
         if ui.add_enabled(!at_start, egui::Button::new(format!("« {}", d.first_day))).clicked()
             && let Some(first) = timeline.first()
@@ -127,7 +129,8 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
             let span: Vec<DateTime<Utc>> =
                 marks.iter().copied().filter(|m| end_of_day(start) <= *m && next.is_none_or(|n| *m < n)).collect();
             if span.len() > 1 {
-                let width = (ui.available_width() - 1180.0).clamp(160.0, 800.0);
+                // Room for the speed choice and the loop box after it.
+                let width = (ui.available_width() - 360.0).clamp(160.0, 900.0);
                 period_slider(ui, v, &span, width, label.id, commands);
             }
         }
@@ -149,8 +152,8 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
         if ui.checkbox(&mut looping, d.loop_play).on_hover_text(d.loop_hint).changed() {
             commands.push(UiCommand::SetLoop(looping));
         }
-
-        ui.separator();
+    });
+    ui.horizontal(|ui| {
         let input_label = ui.label(RichText::new(d.date_input).small().color(theme::TEXT_DIM));
         let resp = ui
             .add(TextEdit::singleline(&mut state.input).hint_text("YYYY-MM-DD [HH:MM]").desired_width(140.0))
@@ -165,10 +168,6 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
                 }
             }
         }
-        if let Some(e) = &state.error {
-            ui.label(RichText::new(e.message(tr)).color(theme::WARN).small());
-        }
-
         if episodes.len() > 1 {
             ui.separator();
             ui.label(RichText::new(d.episodes).small().color(theme::TEXT_DIM));
@@ -179,6 +178,10 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut TimelineBarPanel, comman
                     commands.push(UiCommand::SetDate(*b));
                 }
             }
+        }
+        if let Some(e) = &state.error {
+            ui.separator();
+            ui.label(RichText::new(e.message(tr)).color(theme::WARN).small());
         }
     });
 }

@@ -33,10 +33,13 @@ pub(super) fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesP
             status_chip(ui, v, d, entry.in_force_at(now));
         });
         ui.label(RichText::new(&d.content.title).size(theme::HEADING).strong());
-        Grid::new("directive_fields").num_columns(2).spacing([14.0, 4.0]).show(ui, |ui| {
+        // Values wrap inside the card: a long scope or source never runs past the edge.
+        let key_width = 118.0;
+        let value_width = (ui.available_width() - key_width - 14.0).max(120.0);
+        Grid::new("directive_fields").num_columns(2).spacing([14.0, 4.0]).min_col_width(key_width).show(ui, |ui| {
             let mut row = |k: &str, val: String| {
                 ui.label(RichText::new(k).small().color(theme::TEXT_DIM));
-                ui.label(val);
+                widgets::wrapped_cell(ui, val, value_width);
                 ui.end_row();
             };
             row(j.issuer, d.content.issuer.clone());

@@ -19,7 +19,7 @@ use self::checkpoints::{CheckpointMarker, CheckpointsOutput, CheckpointsPlugin};
 use self::choropleth::{CountyState, MapMode};
 use self::layer::MapLayer;
 use self::regions::{RegionsOutput, RegionsPlugin, position};
-use crate::i18n::fmt_count;
+use crate::i18n::{Tr, fmt_count};
 use crate::model::time::format_local;
 use crate::model::{Adcode, CheckpointStatus, RegionLevel};
 use crate::ui::command::{Commands, UiCommand};
@@ -75,6 +75,8 @@ pub struct MapPanel {
     /// Size of the map at the last fit, and whether the user moved the map since.
     fitted_size: Option<egui::Vec2>,
     user_moved: bool,
+    /// The scale bar's text as last drawn ("200 km").
+    scale_text: Option<String>,
 }
 
 impl MapPanel {
@@ -116,6 +118,11 @@ impl MapPanel {
     /// A map without its toolbar (the wall, the compare view).
     pub fn compact() -> Self {
         MapPanel { compact: true, ..Default::default() }
+    }
+
+    /// What the scale bar reads ("200 km"), once the map has been drawn.
+    pub fn scale_text(&self) -> Option<&str> {
+        self.scale_text.as_deref()
     }
 
     pub fn view(&self) -> MapView {
@@ -244,6 +251,8 @@ fn show(
     };
     let map = walkers::Map::new(tiles, &mut state.memory, centre)
         .double_click_to_zoom(false)
+        // The wheel zooms, as on every map a user knows (walkers' default pans with it).
+        .zoom_with_ctrl(false)
         .with_plugin(RegionsPlugin {
             layer,
             states,
@@ -263,9 +272,16 @@ fn show(
             out: &mut checkpoints_out,
         });
     let attribution = state.tile_url.is_some();
+    let mut zoom_step = 0i8;
+    let mut scale_text = None;
     let response = map
-        .show(ui, |ui, _response, _projector, _memory| {
+        .show(ui, |ui, _response, projector, _memory| {
             legend(ui, v, mode, states);
+            // The wall and the compare view's small maps keep the map clear (the wheel zooms).
+            if !compact {
+                zoom_step = zoom_buttons(ui, tr);
+            }
+            scale_text = scale_bar(ui, projector, tr);
             if attribution {
                 let r = ui.max_rect();
                 ui.put(
@@ -277,6 +293,13 @@ fn show(
         .response;
     state.regions_out = regions_out;
     state.checkpoints_out = checkpoints_out.clone();
+    state.scale_text = scale_text;
+    if zoom_step != 0 {
+        // Out of walkers' zoom range: the button does nothing.
+        let _ = if zoom_step > 0 { state.memory.zoom_in() } else { state.memory.zoom_out() };
+        state.user_moved = true;
+        ui.ctx().request_repaint();
+    }
     if response.dragged()
         || (response.hovered() && ui.input(|i| i.smooth_scroll_delta.y != 0.0 || i.zoom_delta() != 1.0))
     {
@@ -323,6 +346,68 @@ fn refresh_cache(v: &ViewerContext<'_>, state: &mut MapPanel) {
         return;
     }
     state.cache = Some((key, choropleth::county_states(v.sit), checkpoints::markers(v.sit)));
+}
+
+/// The map's + and − buttons at its top right; returns +1 / −1 when one was clicked.
+fn zoom_buttons(ui: &mut Ui, tr: &Tr) -> i8 {
+    let r = ui.max_rect();
+    let size = egui::vec2(34.0, 34.0);
+    let mut step = 0;
+    for (i, (glyph, label, dir)) in
+        [("+", tr.map.map_zoom_in, 1), ("−", tr.map.map_zoom_out, -1)].into_iter().enumerate()
+    {
+        let at = egui::Rect::from_min_size(r.right_top() + egui::vec2(-44.0, 10.0 + 40.0 * i as f32), size);
+        let button = egui::Button::new(RichText::new(glyph).size(20.0).strong())
+            .fill(Color32::from_rgba_unmultiplied(7, 18, 36, 225));
+        let resp = ui.put(at, button).on_hover_text(label);
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label));
+        if resp.clicked() {
+            step = dir;
+        }
+    }
+    step
+}
+
+/// Metres of a scale bar at most `max_px` long: 1, 2 or 5 × 10ⁿ.
+pub(crate) fn nice_scale_length(metres_per_px: f64, max_px: f64) -> f64 {
+    let max_m = metres_per_px * max_px;
+    if !max_m.is_finite() || max_m <= 0.0 {
+        return 0.0;
+    }
+    let decade = 10f64.powf(max_m.log10().floor());
+    [5.0, 2.0, 1.0].into_iter().map(|k| k * decade).find(|m| *m <= max_m).unwrap_or(decade)
+}
+
+/// A scale bar at the map's bottom left, true at the latitude it is drawn at.
+fn scale_bar(ui: &mut Ui, projector: &walkers::Projector, tr: &Tr) -> Option<String> {
+    let r = ui.max_rect();
+    let origin = egui::pos2(r.left() + 16.0, r.bottom() - 18.0);
+    let ppm = f64::from(projector.scale_pixel_per_meter(projector.unproject(origin.to_vec2())));
+    if !(ppm.is_finite() && ppm > 0.0) {
+        return None;
+    }
+    let metres = nice_scale_length(1.0 / ppm, 140.0);
+    let px = (metres * ppm) as f32;
+    if metres <= 0.0 || px < 10.0 {
+        return None;
+    }
+    let text = if metres >= 1000.0 { format!("{} km", metres / 1000.0) } else { format!("{metres} m") };
+    let painter = ui.painter();
+    let stroke = egui::Stroke::new(2.0, theme::TEXT);
+    let end = origin + egui::vec2(px, 0.0);
+    let bg = egui::Rect::from_min_max(origin - egui::vec2(6.0, 22.0), end + egui::vec2(6.0, 6.0));
+    painter.rect_filled(bg, 3.0, Color32::from_rgba_unmultiplied(7, 18, 36, 200));
+    painter.line_segment([origin, end], stroke);
+    for x in [origin, end] {
+        painter.line_segment([x, x - egui::vec2(0.0, 6.0)], stroke);
+    }
+    let label = egui::Rect::from_min_max(
+        origin - egui::vec2(0.0, 22.0),
+        egui::pos2(end.x.max(origin.x + 60.0), origin.y - 6.0),
+    );
+    ui.put(label, egui::Label::new(RichText::new(&text).size(12.0).color(theme::TEXT)).selectable(false))
+        .on_hover_text(tr.map.map_scale);
+    Some(text)
 }
 
 /// Room the legend takes on the map's left (the view is fitted beside it).
@@ -465,5 +550,20 @@ fn checkpoint_tooltip(ui: &mut Ui, v: &ViewerContext<'_>, m: &CheckpointMarker) 
     ));
     if c.position_approximate {
         ui.label(RichText::new(tr.checkpoints.cp_position_approximate).small().color(theme::TEXT_DIM));
+    }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::nice_scale_length;
+
+    #[test]
+    fn scale_lengths_are_1_2_5_times_a_power_of_ten_within_the_bar() {
+        assert_eq!(nice_scale_length(1804.0, 140.0), 200_000.0); // 252 km fit: 200 km
+        assert_eq!(nice_scale_length(1000.0, 140.0), 100_000.0); // 140 km fit: 100 km
+        assert_eq!(nice_scale_length(40.0, 140.0), 5_000.0); // 5.6 km fit: 5 km
+        assert_eq!(nice_scale_length(1.0, 140.0), 100.0);
+        assert_eq!(nice_scale_length(0.0, 140.0), 0.0);
+        assert_eq!(nice_scale_length(f64::NAN, 140.0), 0.0);
     }
 }

@@ -215,6 +215,10 @@ pub(super) fn risk(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, rect: Rect
             let note = format!("{} {}", risk.shown_computed, tr.map.map_computed_fallback);
             text(ui, &note, size::SMALL, theme::WARN, 1).on_hover_text(tr.risk.risk_computed);
         }
+        if risk.reconstructed > 0 {
+            let note = format!("{} {}", risk.reconstructed, tr.risk.risk_reconstructed);
+            text(ui, &note, size::SMALL, theme::WARN, 1);
+        }
     });
 }
 
