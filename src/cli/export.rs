@@ -117,29 +117,24 @@ fn open_record(settings: &Settings) -> Result<JournalStore, String> {
     JournalStore::open_in(&dir).map_err(|e| format!("the export record cannot be opened: {e}"))
 }
 
-/// Write a file whole, then note it in the export record.
-pub(super) fn write_and_note(
-    store: &mut JournalStore,
-    out: &Path,
-    bytes: &[u8],
-    what: &str,
-    sit: &Situation,
-    region: Adcode,
-    period: String,
-    officer: String,
-) -> Result<(), String> {
-    crate::export::write_file(out, bytes)?;
-    let file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let export = NewExport {
+/// What an export is, for its note: what, the situation's region, period and as-of, who.
+fn note(what: &str, sit: &Situation, region: Adcode, period: String, officer: String) -> NewExport {
+    NewExport {
         what: what.to_owned(),
         region: region.to_string(),
         period,
         as_of: sit.as_of().to_rfc3339(),
-        file,
-        sha256: file_sha256(bytes),
-        bytes: bytes.len() as u64,
         officer,
-    };
+        ..Default::default()
+    }
+}
+
+/// Write a file whole, then note it in the export record (its name, size and hash added).
+fn write_and_note(store: &mut JournalStore, out: &Path, bytes: &[u8], mut export: NewExport) -> Result<(), String> {
+    crate::export::write_file(out, bytes)?;
+    export.file = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    export.sha256 = file_sha256(bytes);
+    export.bytes = bytes.len() as u64;
     store
         .append_export(export, Utc::now())
         .map_err(|e| format!("{} was written but could not be noted in the export record: {e}", out.display()))?;
@@ -178,7 +173,12 @@ pub fn run(settings: &Settings, cmd: &ExportCommand) -> ExitCode {
                     sit.date().to_string()
                 };
                 let what = format!("csv:{}", what.wire_name());
-                write_and_note(&mut store, out, text.as_bytes(), &what, &sit, region, period, who(officer.as_deref()))?;
+                write_and_note(
+                    &mut store,
+                    out,
+                    text.as_bytes(),
+                    note(&what, &sit, region, period, who(officer.as_deref())),
+                )?;
                 Ok(format!("{} ({} rows)", out.display(), table.rows.len()))
             };
             match run() {
@@ -217,7 +217,7 @@ pub fn briefing(
         } else {
             (briefing::to_html(&b).into_bytes(), "briefing:html")
         };
-        write_and_note(&mut store, out, &bytes, what, &sit, region, sit.date().to_string(), who(officer))?;
+        write_and_note(&mut store, out, &bytes, note(what, &sit, region, sit.date().to_string(), who(officer)))?;
         Ok(out.display().to_string())
     };
     match run() {
@@ -267,7 +267,7 @@ pub fn screenshot(
         let png = crate::ui::screenshot::encode_png(&image)?;
         let sit = app.situation().cloned().ok_or("the board has no data to show")?;
         let what = format!("png:{}", format!("{view:?}").to_lowercase());
-        write_and_note(&mut store, out, &png, &what, &sit, region, sit.date().to_string(), who(officer))?;
+        write_and_note(&mut store, out, &png, note(&what, &sit, region, sit.date().to_string(), who(officer)))?;
         Ok(format!("{} ({}×{})", out.display(), image.size[0], image.size[1]))
     };
     match run() {

@@ -342,7 +342,7 @@ fn response_section(sit: &Situation, region: Adcode, ov: &Overview, lang: Lang) 
                 format_local(r.since)
             ));
         }
-        None => lines.push(format!("{}", t.overview.response_none)),
+        None => lines.push(t.overview.response_none.to_owned()),
     }
     // Changes on this day (and the change announced for the coming hours, if published).
     let from = sit.as_of() - Duration::hours(24);

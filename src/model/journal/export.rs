@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 /// An export to note: what was written and by whom.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewExport {
     /// What it is: `csv:subregions`, `png:board`, `briefing:pdf`…
     pub what: String,

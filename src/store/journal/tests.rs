@@ -131,9 +131,7 @@ fn a_schema_1_journal_is_upgraded_and_still_verifies() {
         )
         .unwrap();
     s.conn
-        .execute_batch(
-            "DROP TABLE exports; DELETE FROM meta WHERE key IN ('exports_head_seq', 'exports_head_hash');",
-        )
+        .execute_batch("DROP TABLE exports; DELETE FROM meta WHERE key IN ('exports_head_seq', 'exports_head_hash');")
         .unwrap();
     drop(s);
     let mut s = JournalStore::open(&p, false).unwrap();

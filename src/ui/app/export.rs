@@ -103,7 +103,7 @@ impl SitboardApp {
         let id = self.exports.next_id;
         self.exports.pending = Some(id);
         self.exports.message = None;
-        self.journal.send(JournalRequest::Export { id, file_name, job, note });
+        self.journal.send(JournalRequest::Export { id, file_name, job: Box::new(job), note });
         self.take_export_outcome();
     }
 

@@ -26,7 +26,7 @@ pub enum JournalRequest {
     Append { id: u64, event: Box<NewEvent>, exercise_at: Option<DateTime<Utc>> },
     /// Make an export file (off the UI thread), write it into the `exports` folder of the
     /// data dir and note it in the export record (what, when, by whom, the file's hash).
-    Export { id: u64, file_name: String, job: ExportJob, note: ExportNote },
+    Export { id: u64, file_name: String, job: Box<ExportJob>, note: ExportNote },
 }
 
 /// What an export file is made from.

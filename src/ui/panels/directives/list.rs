@@ -155,7 +155,7 @@ pub(super) fn send_export(
     commands.push(UiCommand::Journal(JournalRequest::Export {
         id: state.next_id,
         file_name,
-        job: ExportJob::Text(contents),
+        job: Box::new(ExportJob::Text(contents)),
         note,
     }));
 }
