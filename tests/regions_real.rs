@@ -97,8 +97,10 @@ fn rings(geometry: &serde_json::Value) -> Vec<Vec<(f64, f64)>> {
 
 /// Distance in metres from a point to the nearest segment of the DataV county outlines
 /// (a 0.02° grid of segments; beyond the neighbouring cells counts as far).
+type Segment = ((f64, f64), (f64, f64));
+
 struct Outlines {
-    cells: HashMap<(i64, i64), Vec<((f64, f64), (f64, f64))>>,
+    cells: HashMap<(i64, i64), Vec<Segment>>,
 }
 
 impl Outlines {

@@ -108,3 +108,25 @@ fn compare_and_small_multiples_show_the_13_cities() {
     h.run();
     assert_eq!(h.state().selected_region(), Adcode::new(230100));
 }
+
+/// Issue 16.12: the chart's footnotes (readout, note, markers) end above the date bar in both
+/// languages; the list of markers used to be cut off by it.
+#[test]
+fn the_footnotes_end_above_the_date_bar() {
+    for (lang, markers, bar) in
+        [(Lang::Zh, "图中标注的指令", "日期"), (Lang::En, "Directives marked on the chart", "Date")]
+    {
+        let mut h = harness(demo_app(lang));
+        go(&mut h, "2020-03-03", 230000);
+        h.state_mut().apply(UiCommand::SetTab(MainTab::Curves));
+        h.run();
+        let notes = h.get_by_label_contains(markers).rect();
+        let bar = h.get_by_label(bar).rect();
+        assert!(
+            notes.max.y <= bar.min.y,
+            "{lang:?}: the markers end at y {} under the date bar at {}",
+            notes.max.y,
+            bar.min.y
+        );
+    }
+}

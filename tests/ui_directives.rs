@@ -281,3 +281,20 @@ fn a_long_scope_wraps_inside_the_window() {
     assert!(r.right() <= 1920.0, "the scope ends at x = {} (window 1920)", r.right());
     assert!(r.height() > 30.0, "the scope wraps onto more lines: {r:?}");
 }
+
+/// One "now" everywhere: the directive list reads each directive's status at the instant in
+/// view. On 2020-02-20 the 2022 announcement and 绥指公21号 (2020-03-13) are not yet issued,
+/// 严九条 is in force; on 2022-11-29 第74号公告 is in force.
+#[test]
+fn statuses_are_read_at_the_instant_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(demo_app(Lang::En, dir.path()));
+    h.state_mut().apply(UiCommand::SetDate(NaiveDate::from_ymd_opt(2020, 2, 20).unwrap()));
+    open_tab(&mut h);
+    // Two rows, and the detail of the newest (第74号公告).
+    assert_eq!(h.query_all_by_label("Not yet issued").count(), 3);
+    assert!(h.query_all_by_label("In force").count() >= 1);
+    h.state_mut().apply(UiCommand::SetDate(NaiveDate::from_ymd_opt(2022, 11, 29).unwrap()));
+    h.run_steps(3);
+    assert_eq!(h.query_all_by_label("Not yet issued").count(), 0);
+}

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
@@ -175,7 +175,7 @@ fn the_wheel_and_the_buttons_zoom_and_the_scale_bar_follows() {
     let mut h = harness(app(None));
     show_map(&mut h, "2020-03-04");
     let (z0, km0) = (zoom(&h), scale_km(&h));
-    assert!(km0 >= 10.0 && km0 <= 500.0, "the province fits: scale {km0} km");
+    assert!((10.0..=500.0).contains(&km0), "the province fits: scale {km0} km");
 
     h.get_by_role_and_label(Role::Button, "放大").click();
     h.run();

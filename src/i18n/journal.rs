@@ -152,6 +152,19 @@ impl JournalTr {
         }
     }
 
+    /// The status at the instant in view, for a directive the journal or a feed records with
+    /// `recorded` (its latest status): one issued later reads "not yet issued", one issued but
+    /// not yet effective "not yet effective", one in force at that instant "in force".
+    pub fn status_at(&self, recorded: DirectiveStatus, issued_later: bool, in_force: bool) -> &'static str {
+        match recorded {
+            DirectiveStatus::Draft => self.status(recorded),
+            _ if issued_later => self.pick("尚未发布", "Not yet issued"),
+            _ if in_force => self.status(DirectiveStatus::InForce),
+            DirectiveStatus::InForce => self.pick("尚未生效", "Not yet effective"),
+            _ => self.status(recorded),
+        }
+    }
+
     pub fn event(&self, k: EventKind) -> &'static str {
         match k {
             EventKind::Drafted => self.pick("起草", "Drafted"),

@@ -96,3 +96,59 @@ mod grid_tests {
         assert!(nice_grid_spacer(GridInput { bounds: (0.0, 1.0), base_step_size: 0.0 }).is_empty());
     }
 }
+
+/// Screen y positions of labels moved apart so that no two are closer than `gap` (each moves
+/// as little as possible, order kept): line-end names of lines ending close together would
+/// otherwise print over each other. Returns the new positions in the input's order.
+pub fn spread_labels(ys: &[f32], gap: f32) -> Vec<f32> {
+    let mut order: Vec<usize> = (0..ys.len()).collect();
+    order.sort_by(|a, b| ys[*a].total_cmp(&ys[*b]));
+    // Pool adjacent violators: clusters of labels closer than `gap` are centred on their mean.
+    let mut blocks: Vec<(f32, usize)> = Vec::new(); // (top of the block, number of labels)
+    for &i in &order {
+        blocks.push((ys[i], 1));
+        while blocks.len() > 1 {
+            let (top2, n2) = blocks[blocks.len() - 1];
+            let (top1, n1) = blocks[blocks.len() - 2];
+            if top1 + gap * n1 as f32 <= top2 {
+                break;
+            }
+            // Merged block: centre of the member labels' wanted positions.
+            let centre =
+                (top1 + gap * (n1 as f32 - 1.0) / 2.0) * n1 as f32 + (top2 + gap * (n2 as f32 - 1.0) / 2.0) * n2 as f32;
+            let n = n1 + n2;
+            let top = centre / n as f32 - gap * (n as f32 - 1.0) / 2.0;
+            blocks.truncate(blocks.len() - 2);
+            blocks.push((top, n));
+        }
+    }
+    let mut out = vec![0.0; ys.len()];
+    let mut k = 0;
+    for (top, n) in blocks {
+        for j in 0..n {
+            out[order[k]] = top + gap * j as f32;
+            k += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod spread_tests {
+    use super::spread_labels;
+
+    #[test]
+    fn labels_closer_than_the_gap_move_apart_around_their_centre() {
+        assert_eq!(spread_labels(&[100.0, 200.0], 14.0), vec![100.0, 200.0]);
+        assert_eq!(spread_labels(&[100.0, 102.0], 14.0), vec![94.0, 108.0]);
+        // Input order is kept; three at once spread evenly around their mean.
+        assert_eq!(spread_labels(&[110.0, 100.0, 105.0], 10.0), vec![115.0, 95.0, 105.0]);
+        let ys = [300.0, 301.0, 302.0, 303.0, 50.0];
+        let out = spread_labels(&ys, 14.0);
+        let mut sorted = out.clone();
+        sorted.sort_by(f32::total_cmp);
+        assert!(sorted.windows(2).all(|w| w[1] - w[0] >= 14.0 - 1e-3), "{out:?}");
+        assert_eq!(out[4], 50.0);
+        assert!(spread_labels(&[], 14.0).is_empty());
+    }
+}

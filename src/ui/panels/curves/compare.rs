@@ -36,17 +36,33 @@ pub(super) fn compare_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curv
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     let labelled: Vec<usize> = ranked.iter().take(5).map(|(i, _)| *i).collect();
     let resp = plot.show(ui, |pui| {
+        // Names at the ends of the labelled lines, readable without a legend or a mouse; lines
+        // ending close together get their names moved apart (never printed over each other).
+        let ends: Vec<(usize, PlotPoint)> = labelled
+            .iter()
+            .filter_map(|&i| {
+                metric_series(&cache.regions[i], state.metric, state.per_100k, log).last().map(|p| (i, *p))
+            })
+            .collect();
+        let screen: Vec<f32> = ends.iter().map(|(_, p)| pui.screen_from_plot(*p).y).collect();
+        let spread = spread_labels(&screen, theme::SMALL + 4.0);
+        for ((i, p), y) in ends.iter().zip(spread) {
+            let r = &cache.regions[*i];
+            let at = pui.plot_from_screen(egui::pos2(pui.screen_from_plot(*p).x, y));
+            let colour = PALETTE[i % PALETTE.len()];
+            pui.add(
+                Text::new(
+                    "",
+                    PlotPoint::new(p.x, at.y),
+                    RichText::new(format!(" {}", r.name)).size(theme::SMALL).color(colour),
+                )
+                .anchor(Align2::LEFT_CENTER)
+                .id(("end_label", r.code.value())),
+            );
+        }
         for (i, r) in cache.regions.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
             let pts = metric_series(r, state.metric, state.per_100k, log);
-            if let Some(last) = pts.last().copied().filter(|_| labelled.contains(&i)) {
-                // Name at the end of each line: readable without a legend or a mouse.
-                pui.add(
-                    Text::new("", last, RichText::new(format!(" {}", r.name)).size(theme::SMALL).color(colour))
-                        .anchor(Align2::LEFT_CENTER)
-                        .id(("end_label", r.code.value())),
-                );
-            }
             pui.add(Line::new(&r.name, PlotPoints::Owned(pts)).color(colour).width(2.0).id(("region", r.code.value())));
         }
         pui.add(VLine::new("", today).color(theme::TEXT).width(1.5).id(("today", 0)));

@@ -14,7 +14,27 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
     let today = day_x(v.sit.date());
     let plot_id = egui::Id::unique(("sitboard.curves_single", cache.x_range.0 as i64, log));
     let compact = state.wall;
-    let readout_h = if compact { ui.text_style_height(&egui::TextStyle::Small) * 2.0 + 16.0 } else { 64.0 };
+    // Room under the chart for what follows it: the readout (up to two lines of body text),
+    // the legend note and the list of markers, measured at this width so none is cut off by
+    // the date bar.
+    let readout_h = if compact {
+        ui.text_style_height(&egui::TextStyle::Small) * 2.0 + 16.0
+    } else {
+        let width = ui.available_width();
+        let spacing = ui.spacing().item_spacing.y;
+        let small = egui::TextStyle::Small.resolve(ui.style());
+        let wrapped = |text: String, font: egui::FontId| {
+            ui.fonts_mut(|f| f.layout(text, font, egui::Color32::WHITE, width).size().y)
+        };
+        let markers = if cache.annotations.is_empty() {
+            0.0
+        } else {
+            let list: Vec<&str> = cache.annotations.iter().map(|a| a.short.as_str()).collect();
+            wrapped(format!("{}: {}", tr.curves.annotations, list.join(" · ")), small.clone()) + spacing
+        };
+        let body = ui.text_style_height(&egui::TextStyle::Body).max(theme::BODY * 1.3);
+        2.0 * body + wrapped(tr.curves.curves_legend_note.to_owned(), small) + markers + 4.0 * spacing
+    };
     let height = (ui.available_height() - readout_h).max(if compact { 120.0 } else { 240.0 });
     let mut legend = Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true);
     if !state.defaults_applied.contains(&plot_id) {

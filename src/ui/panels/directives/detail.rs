@@ -30,7 +30,7 @@ pub(super) fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesP
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&d.content.number).size(theme::TITLE).strong().color(theme::ACCENT));
             badge(ui, v, matches!(entry, Entry::Logged(_)));
-            status_chip(ui, v, d, entry.in_force_at(now));
+            status_chip(ui, v, d, entry.in_force_at(now), now);
         });
         ui.label(RichText::new(&d.content.title).size(theme::HEADING).strong());
         // Values wrap inside the card: a long scope or source never runs past the edge.

@@ -107,7 +107,7 @@ pub(super) fn list(
             let selected = state.selected.as_ref() == Some(&key);
             ui.horizontal_wrapped(|ui| {
                 badge(ui, v, matches!(e, Entry::Logged(_)));
-                status_chip(ui, v, d, e.in_force_at(now));
+                status_chip(ui, v, d, e.in_force_at(now), now);
                 if let (Entry::Logged(r), Some(s)) = (e, push) {
                     crate::ui::panels::live::sync_chip(ui, tr, r, s);
                 }
@@ -172,16 +172,18 @@ pub(super) fn badge(ui: &mut Ui, v: &ViewerContext<'_>, logged: bool) {
 
 /// The status, green when in force now. A feed's status holds as of its data, which the
 /// hover says.
-pub(super) fn status_chip(ui: &mut Ui, v: &ViewerContext<'_>, d: &Directive, in_force_now: bool) {
+pub(super) fn status_chip(ui: &mut Ui, v: &ViewerContext<'_>, d: &Directive, in_force_now: bool, now: DateTime<Utc>) {
+    // The status at the instant in view (as on every other panel), not the latest one.
     let status = d.status;
+    let issued_later = status != DirectiveStatus::Draft && now < d.issued_at;
     let colour = match status {
-        DirectiveStatus::InForce if in_force_now => theme::OK,
-        DirectiveStatus::InForce => theme::TEXT_DIM,
+        _ if in_force_now => theme::OK,
         DirectiveStatus::Draft => theme::WARN,
-        DirectiveStatus::Revoked => theme::ALERT,
-        DirectiveStatus::Lifted | DirectiveStatus::Superseded => theme::TEXT_DIM,
+        DirectiveStatus::Revoked if !issued_later => theme::ALERT,
+        _ => theme::TEXT_DIM,
     };
-    let chip = ui.label(RichText::new(v.tr.journal.status(status)).small().strong().color(colour));
+    let text = v.tr.journal.status_at(status, issued_later, in_force_now);
+    let chip = ui.label(RichText::new(text).small().strong().color(colour));
     if let Some(k) = d.known_until {
         chip.on_hover_text(format!("{} {}", v.tr.board.as_of, crate::model::time::format_as_of(k)));
     }
