@@ -243,6 +243,10 @@ pub fn screenshot(
     let run = || -> Result<String, String> {
         let date = parse_day("--date", date)?;
         let region = region.map(parse_region).transpose()?;
+        // The picture is held in memory three times (canvas, pixels, PNG rows): up to 8K.
+        if size.0 * size.1 > 7680.0 * 4320.0 {
+            return Err(format!("--size {}x{} is larger than 8K (7680x4320)", size.0, size.1));
+        }
         let mut store = open_record(settings)?;
         let outcome = load_for_cli(settings, None)?;
         let registry = &outcome.dataset.registry;

@@ -4,7 +4,7 @@
 use std::io::Read as _;
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _};
 
 use super::{
     APP_ID, BUSY_TIMEOUT, GENESIS_HASH, JournalKind, JournalStore, PURPOSE_EXERCISE, SCHEMA_VERSION, StoreError,
@@ -201,8 +201,21 @@ impl JournalStore {
                  {}",
             super::exports::EXPORTS_DDL
         );
-        crate::store::sqlite::create_tables_once(&mut self.conn, &ddl)
-            .map(|_| ())
-            .map_err(|e| sql_error(&self.path, "create", e))
+        // Two processes creating the same new file at the same moment: switching it to WAL
+        // can answer "locked" at once (SQLite does not wait there); creating the tables is
+        // idempotent, so try again until the other has finished (bounded by the busy timeout).
+        let started = std::time::Instant::now();
+        loop {
+            match crate::store::sqlite::create_tables_once(&mut self.conn, &ddl) {
+                Ok(_) => return Ok(()),
+                Err(e)
+                    if matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(sql_error(&self.path, "create", e)),
+            }
+        }
     }
 }
