@@ -142,6 +142,7 @@ fn the_overview_fits_the_window() {
             assert!(over.is_empty(), "{lang:?} {day} {region}: past the edge: {over:?}");
         }
     }
+}
 
 /// Issue 15: a row kept but flagged (severe more than active) is said on the board, in both
 /// languages, and its message is in the data-problems window.

@@ -525,7 +525,24 @@ fn verify(dir: &Place, tr: &Tr) -> CmdResult {
             if store.is_wal_mode() && !store.has_wal() {
                 outln!("{}", j.verify_no_wal);
             }
-            Ok(ExitCode::SUCCESS)
+            match store.verify_exports().map_err(|e| store_error(e, tr))? {
+                Ok(n) => {
+                    outln!("{}", tr.export.exports_verified(n));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(bad) => {
+                    eprintln!(
+                        "{}: {}: {} {} ({}): {}",
+                        j.verify_failed,
+                        store.path().display(),
+                        tr.export.export_word,
+                        bad.seq,
+                        bad.file,
+                        bad.reason
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         Err(bad) => {
             eprintln!("{}: {}: {}", j.verify_failed, store.path().display(), j.bad_event(&bad));

@@ -13,6 +13,7 @@ use crate::settings::{MapMode, Overrides, RendererChoice, Settings, StartOptions
 
 pub mod archive;
 mod check;
+pub mod export;
 pub mod journal;
 mod out;
 mod record;
@@ -179,6 +180,49 @@ pub enum Command {
         #[command(subcommand)]
         command: journal::JournalCommand,
     },
+    /// Export a table of the board (CSV), noted in the export record of the journal.
+    Export {
+        #[command(subcommand)]
+        command: export::ExportCommand,
+    },
+    /// The daily briefing (每日疫情简报) of a region and day as an A4 PDF or a printable
+    /// HTML page (by the extension of --out), noted in the export record.
+    Briefing {
+        /// Reporting day (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// Region code (adcode), e.g. 230000.
+        #[arg(long, value_name = "ADCODE")]
+        region: String,
+        /// The file to write: FILE.pdf or FILE.html.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Who exports it (default: $USER).
+        #[arg(long, value_name = "NAME")]
+        officer: Option<String>,
+    },
+    /// Draw a view of the board offscreen (no window, no GPU: the CPU rasterizer) and save it
+    /// as PNG, with the as-of time and the source in its footer; noted in the export record.
+    Screenshot {
+        /// The view to draw.
+        #[arg(long = "view", value_enum, default_value = "wall")]
+        shot_view: StartView,
+        /// Reporting day (YYYY-MM-DD); default: the latest day.
+        #[arg(long = "date", value_name = "YYYY-MM-DD")]
+        shot_date: Option<String>,
+        /// Region code (adcode); default: the province.
+        #[arg(long = "region", value_name = "ADCODE")]
+        shot_region: Option<String>,
+        /// Image size in pixels, e.g. 1920x1080 or 3840x2160.
+        #[arg(long = "size", value_name = "WxH", value_parser = parse_size, default_value = "1920x1080")]
+        shot_size: (f32, f32),
+        /// The PNG file to write.
+        #[arg(long, value_name = "FILE.png")]
+        out: PathBuf,
+        /// Who exports it (default: $USER).
+        #[arg(long, value_name = "NAME")]
+        officer: Option<String>,
+    },
     /// The snapshot archive: what it holds, verify it, export a time range.
     Archive {
         #[command(subcommand)]
@@ -244,6 +288,19 @@ pub fn run(cli: &Cli) -> ExitCode {
             journal::run(&settings, command, *exercise, exercise_at.as_deref())
         }
         Some(Command::Archive { command }) => archive::run(command, settings.record_keep),
+        Some(Command::Export { command }) => export::run(&settings, command),
+        Some(Command::Briefing { date, region, out, officer }) => {
+            export::briefing(&settings, date, region, cli.lang, out, officer.as_deref())
+        }
+        Some(Command::Screenshot { shot_view, shot_date, shot_region, shot_size, out, officer }) => export::screenshot(
+            &settings,
+            *shot_view,
+            shot_date.as_deref(),
+            shot_region.as_deref(),
+            *shot_size,
+            out,
+            officer.as_deref(),
+        ),
         None => crate::ui::run_native(settings, cli.start_options()),
     }
 }

@@ -16,7 +16,7 @@ use crate::settings::{Settings, parse_date_arg};
 
 /// Read the sources (an archive at `at` when `--data` is one archive file); rejected rows
 /// are warnings, nothing usable is an error.
-fn load_for_cli(settings: &Settings, at: Option<DateTime<Utc>>) -> Result<LoadOutcome, String> {
+pub(super) fn load_for_cli(settings: &Settings, at: Option<DateTime<Utc>>) -> Result<LoadOutcome, String> {
     let outcome = match (settings.replay.clone(), at) {
         (Some(path), Some(t)) => replay::outcome_at(&path, t, settings.registry()?)?,
         (Some(path), None) => {

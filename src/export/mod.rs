@@ -3,9 +3,11 @@
 //! one way files are written — whole or not at all (a temporary file beside the target,
 //! then a rename), so a crash never leaves half an export.
 
+pub mod briefing;
 pub mod directives;
 pub mod journal_feed;
 pub mod overview;
+pub mod tables;
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +29,7 @@ pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), String> {
 
 /// Write an export into `<data dir>/exports/` under a file name made safe (letters, digits,
 /// `.-_`; anything else becomes `_`), whole or not at all. Returns where it went.
-pub fn write_into_exports(data_dir: &Path, file_name: &str, contents: &str) -> Result<PathBuf, String> {
+pub fn write_into_exports(data_dir: &Path, file_name: &str, contents: &[u8]) -> Result<PathBuf, String> {
     let name: String = Path::new(file_name)
         .file_name()
         .map(|n| {
@@ -43,7 +45,7 @@ pub fn write_into_exports(data_dir: &Path, file_name: &str, contents: &str) -> R
     let dir = data_dir.join("exports");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(&name);
-    write_file(&path, contents.as_bytes())?;
+    write_file(&path, contents)?;
     Ok(path)
 }
 
@@ -54,11 +56,11 @@ mod tests {
     #[test]
     fn files_are_written_whole_and_names_made_safe() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write_into_exports(dir.path(), "../指令 list?.csv", "a,b\n").unwrap();
+        let p = write_into_exports(dir.path(), "../指令 list?.csv", b"a,b\n").unwrap();
         assert_eq!(p, dir.path().join("exports").join("指令_list_.csv"));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "a,b\n");
-        assert!(write_into_exports(dir.path(), ".hidden", "x").is_err());
-        assert!(write_into_exports(dir.path(), "", "x").is_err());
+        assert!(write_into_exports(dir.path(), ".hidden", b"x").is_err());
+        assert!(write_into_exports(dir.path(), "", b"x").is_err());
         // No temporary file is left behind.
         let names: Vec<_> =
             std::fs::read_dir(dir.path().join("exports")).unwrap().map(|e| e.unwrap().file_name()).collect();

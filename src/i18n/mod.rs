@@ -17,6 +17,7 @@
 //! | live feeds | `live.rs` | `tr.live` |
 //! | directive journal | `journal.rs` | `tr.journal` |
 //! | the wall (大屏): clock, freshness, alarms, paging, rotation | `wall.rs` | `tr.wall` |
+//! | exports: CSV, PNG, the daily briefing, the export record | `export.rs` | `tr.export` |
 //!
 //! Names of the figures ([`Tr::case_field`]) are used by every area and stay on [`Tr`].
 
@@ -82,6 +83,7 @@ pub mod checkpoints;
 pub mod compare;
 pub mod curves;
 pub mod dates;
+pub mod export;
 pub mod journal;
 pub mod live;
 pub mod map;
@@ -153,6 +155,8 @@ pub struct Tr {
     pub compare: compare::CompareTr,
     /// The wall (大屏).
     pub wall: wall::WallTr,
+    /// Exports: CSV, PNG, the daily briefing, the export record.
+    pub export: export::ExportTr,
 }
 
 pub static ZH: Tr = Tr {
@@ -169,6 +173,7 @@ pub static ZH: Tr = Tr {
     journal: journal::JournalTr::ZH,
     compare: compare::CompareTr::ZH,
     wall: wall::WallTr::ZH,
+    export: export::ExportTr::ZH,
 };
 
 pub static EN: Tr = Tr {
@@ -185,6 +190,7 @@ pub static EN: Tr = Tr {
     journal: journal::JournalTr::EN,
     compare: compare::CompareTr::EN,
     wall: wall::WallTr::EN,
+    export: export::ExportTr::EN,
 };
 
 impl Tr {
@@ -208,6 +214,7 @@ impl Tr {
             ("journal", self.journal.entries()),
             ("compare", self.compare.entries()),
             ("wall", self.wall.entries()),
+            ("export", self.export.entries()),
         ];
         areas
             .into_iter()
@@ -242,6 +249,10 @@ impl Tr {
         self.lang.pick(zh, en)
     }
 }
+
+/// The bundled CJK font (a subset of Noto Sans CJK SC, OFL; see `assets/fonts/SOURCES.md`):
+/// the board's text and the daily briefing's PDF are set in it.
+pub const BUNDLED_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Sitboard.otf");
 
 /// A count with thousands separators: 16224 → "16,224".
 pub fn fmt_count(n: u64) -> String {

@@ -173,6 +173,24 @@ pub struct Overview {
     pub reference: Option<String>,
 }
 
+/// Subregions in the board's ranking for the situation's day: most active cases first, then
+/// most new (confirmed and asymptomatic), then most cumulative (the overview's table and its
+/// CSV export).
+pub fn rank_subregions(sit: &Situation, children: &[Adcode]) -> Vec<Adcode> {
+    let mut rows = children.to_vec();
+    rows.sort_by_key(|c| {
+        let r = sit.report(*c);
+        let g = |f| r.and_then(|r| r.get(f)).unwrap_or(0);
+        (
+            std::cmp::Reverse(g(CaseField::Active)),
+            std::cmp::Reverse(g(CaseField::NewConfirmed) + g(CaseField::NewAsymptomatic)),
+            std::cmp::Reverse(g(CaseField::CumulativeConfirmed)),
+            *c,
+        )
+    });
+    rows
+}
+
 /// The figures every overview shows, in order.
 pub const CORE_FIGURES: [CaseField; 6] = [
     CaseField::NewConfirmed,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::workers::JournalRequest;
+use crate::export::tables::TableRequest;
 use crate::i18n::Lang;
 use crate::model::Adcode;
 use crate::settings::MainTab;
@@ -41,6 +42,19 @@ pub enum UiCommand {
     Journal(JournalRequest),
     /// The officer recorded with journal events.
     SetOfficer(String),
+    /// Export what the board shows (written off the UI thread, noted in the export record).
+    Export(ExportAction),
+}
+
+/// What to export.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExportAction {
+    /// A table or chart series of the board as CSV.
+    Table(TableRequest),
+    /// The window as PNG, with the as-of time and the source in a footer (F12).
+    Png,
+    /// The daily briefing of the region and day in view, as PDF or printable HTML.
+    Briefing { pdf: bool },
 }
 
 /// The commands of one frame, in the order they were pushed.

@@ -57,6 +57,8 @@ pub struct BoardStatus<'a> {
     pub exercise: bool,
     /// The renderer drawing the window (none in tests): shown with the sources.
     pub renderer: Option<&'a crate::ui::renderer::RendererInfo>,
+    /// The last export's outcome (text, whether it went well), shown in the top bar.
+    pub export_message: Option<&'a (String, bool)>,
 }
 
 /// What every panel renders from: the situation, the selected region and checkpoint, the

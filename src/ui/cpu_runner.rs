@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow};
@@ -187,12 +188,20 @@ impl Runner {
         let app = &mut self.app;
         let mut out = self.ctx.run_ui(raw_input, |ui| app.frame(ui));
         win.input.handle_platform_output_with_event_loop(&win.window, el, std::mem::take(&mut out.platform_output));
+        let mut shots = Vec::new();
         if let Some(vo) = out.viewport_output.remove(&ViewportId::ROOT) {
             let mut actions = Vec::new();
+            // Screenshots are the renderer's to answer: from the canvas, once drawn.
+            let (taken, commands): (Vec<_>, Vec<_>) =
+                vo.commands.into_iter().partition(|c| matches!(c, egui::ViewportCommand::Screenshot(_)));
+            shots.extend(taken.into_iter().filter_map(|c| match c {
+                egui::ViewportCommand::Screenshot(cb) => Some(cb),
+                _ => None,
+            }));
             egui_winit::process_viewport_commands(
                 &self.ctx,
                 &mut win.viewport_info,
-                vo.commands,
+                commands,
                 &win.window,
                 &mut actions,
             );
@@ -222,6 +231,13 @@ impl Runner {
             out.pixels_per_point,
         );
         self.textures.clear(); // applied
+        if !shots.is_empty() {
+            let (px, cw, ch) = self.raster.canvas();
+            let image = Arc::new(super::screenshot::over_background(px, cw, ch, ColorFieldOrder::Bgra));
+            for cb in shots {
+                cb.complete(image.clone());
+            }
+        }
         let new_size = self.presented_size != Some((w.get(), h.get()));
         if new_size {
             win.surface.resize(w, h).map_err(|e| anyhow!("cannot resize the window's buffer: {e}"))?;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use egui::{FontData, FontDefinitions, FontFamily};
 
-const NOTO_SC: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Sitboard.otf");
+const NOTO_SC: &[u8] = crate::i18n::BUNDLED_FONT;
 const NAME: &str = "NotoSansSC-Sitboard";
 
 pub fn definitions() -> FontDefinitions {

@@ -13,6 +13,7 @@ pub mod frame_stats;
 pub mod panels;
 pub mod plot;
 pub mod renderer;
+pub mod screenshot;
 pub mod theme;
 pub mod widgets;
 pub mod workers;
@@ -21,7 +22,7 @@ use std::process::ExitCode;
 
 pub use crate::settings::MainTab;
 pub use app::{BoardState, SitboardApp};
-pub use command::UiCommand;
+pub use command::{ExportAction, UiCommand};
 
 use crate::settings::{RendererChoice, Settings, StartOptions};
 

@@ -9,6 +9,7 @@
 //! desktop sends it to the hub). Everything is re-exported here.
 
 pub mod event;
+pub mod export;
 pub mod input;
 pub mod lifecycle;
 pub mod problem;
@@ -22,6 +23,7 @@ mod tests;
 /// The content of a directive (declared with [`Directive`](crate::model::Directive)).
 pub use crate::model::directive::DirectiveContent;
 pub use event::{EventKind, JournalEvent, NewEvent, Stamp};
+pub use export::{ExportRecord, NewExport};
 pub use input::{
     DraftInput, MAX_BODY_CHARS, MAX_LINE_CHARS, MAX_REASON_CHARS, MAX_SCOPE, MAX_SHORT_CHARS, Prepare, check_officer,
     validate_input,

@@ -32,6 +32,8 @@ pub struct Journal {
     last_seq: u64,
     /// Events skipped because they break the lifecycle rules.
     pub problems: Vec<ReplayProblem>,
+    /// Files exported from the board or the command line, oldest first.
+    pub exports: Vec<super::ExportRecord>,
 }
 
 impl Journal {

@@ -66,7 +66,9 @@ impl JournalStore {
 
     /// The journal as the board reads it: every directive derived from its events.
     pub fn load(&self) -> Result<Journal, StoreError> {
-        Ok(Journal::from_events(self.events()?))
+        let mut j = Journal::from_events(self.events()?);
+        j.exports = self.exports()?;
+        Ok(j)
     }
 
     /// Changes whenever another connection (another process) commits to the journal.

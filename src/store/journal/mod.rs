@@ -11,6 +11,7 @@
 //! and appending events), `verify` (checking the whole chain).
 
 mod append;
+mod exports;
 mod rows;
 mod schema;
 #[cfg(test)]
@@ -25,6 +26,7 @@ use rusqlite::{Connection, ErrorCode};
 use crate::model::journal::Problem;
 
 pub(super) use append::append_in;
+pub use exports::{BadExport, file_sha256};
 pub use verify::{BadEvent, BadReason, Verified};
 
 /// The journal's file name inside the data dir.
@@ -32,9 +34,10 @@ pub const FILE_NAME: &str = "journal.sqlite";
 /// The exercise (演练) journal's file name inside the data dir: exercise records never go
 /// into the real journal.
 pub const EXERCISE_FILE_NAME: &str = "exercise-journal.sqlite";
-/// The schema this build writes and reads (2 added the exercise time; a schema 1 journal is
-/// upgraded on opening by adding the empty column, no record is changed).
-pub const SCHEMA_VERSION: u32 = 2;
+/// The schema this build writes and reads (2 added the exercise time; 3 the export record,
+/// a table of its own with its own chain). An older journal is upgraded on opening by adding
+/// the empty column and the empty table; no record is changed, so every hash stays valid.
+pub const SCHEMA_VERSION: u32 = 3;
 /// `meta.purpose` of an exercise journal (a real journal has none).
 pub(super) const PURPOSE_EXERCISE: &str = "exercise";
 /// `meta.app`: what the file is.

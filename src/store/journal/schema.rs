@@ -4,7 +4,7 @@
 use std::io::Read as _;
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension as _};
 
 use super::{
     APP_ID, BUSY_TIMEOUT, GENESIS_HASH, JournalKind, JournalStore, PURPOSE_EXERCISE, SCHEMA_VERSION, StoreError,
@@ -184,15 +184,16 @@ impl JournalStore {
         if check != "ok" {
             return Err(StoreError::Corrupt { path: self.path.clone(), detail: check });
         }
-        if version == 1 {
-            self.upgrade_from_1()?;
+        if version < SCHEMA_VERSION {
+            self.upgrade_from(version)?;
         }
         Ok(())
     }
 
-    /// Schema 1 → 2: add the (empty) exercise-time column. No record changes, so every hash
-    /// stays valid; one transaction, so a crash leaves schema 1 as it was.
-    fn upgrade_from_1(&mut self) -> Result<(), StoreError> {
+    /// Schema 1 → 2: add the (empty) exercise-time column; 2 → 3: add the (empty) export
+    /// record. No record changes, so every hash stays valid; one transaction, so a crash
+    /// leaves the old schema as it was.
+    fn upgrade_from(&mut self, from: u32) -> Result<(), StoreError> {
         let path = self.path.clone();
         let tx = self
             .conn
@@ -203,15 +204,20 @@ impl JournalStore {
             .optional()
             .map_err(|e| sql_error(&path, "upgrade", e))?;
         // Another process may have upgraded it while we waited for the lock.
-        if version.as_deref() == Some("1") {
-            tx.execute_batch(&format!(
-                "ALTER TABLE events ADD COLUMN exercise_at TEXT;
-                 UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';"
-            ))
-            .map_err(|e| sql_error(&path, "upgrade", e))?;
+        if version.as_deref() == Some(from.to_string().as_str()) {
+            if from == 1 {
+                tx.execute_batch("ALTER TABLE events ADD COLUMN exercise_at TEXT;")
+                    .map_err(|e| sql_error(&path, "upgrade", e))?;
+            }
+            tx.execute_batch(super::exports::EXPORTS_DDL).map_err(|e| sql_error(&path, "upgrade", e))?;
+            tx.execute_batch(&format!("UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';"))
+                .map_err(|e| sql_error(&path, "upgrade", e))?;
         }
         tx.commit().map_err(|e| sql_error(&path, "upgrade", e))?;
-        tracing::info!("directive journal {} upgraded to schema {SCHEMA_VERSION} (exercise time)", path.display());
+        tracing::info!(
+            "directive journal {} upgraded from schema {from} to {SCHEMA_VERSION} (exercise time, export record)",
+            path.display()
+        );
         Ok(())
     }
 
@@ -223,7 +229,7 @@ impl JournalStore {
         }
         let version = self.meta("schema_version")?.unwrap_or_default();
         match version.parse::<u32>() {
-            Ok(v) if v == SCHEMA_VERSION || v == 1 => Ok(v),
+            Ok(v) if (1..=SCHEMA_VERSION).contains(&v) => Ok(v),
             Ok(v) if v > SCHEMA_VERSION => Err(StoreError::NewerSchema { path: self.path.clone(), found: v }),
             _ => Err(StoreError::UnknownSchema { path: self.path.clone(), found: version }),
         }
@@ -265,10 +271,25 @@ impl JournalStore {
                  CREATE TRIGGER events_no_update BEFORE UPDATE ON events
                      BEGIN SELECT RAISE(ABORT, 'the directive journal is append-only'); END;
                  CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-                     BEGIN SELECT RAISE(ABORT, 'the directive journal is append-only'); END;"
+                     BEGIN SELECT RAISE(ABORT, 'the directive journal is append-only'); END;
+                 {}",
+            super::exports::EXPORTS_DDL
         );
-        crate::store::sqlite::create_tables_once(&mut self.conn, &ddl)
-            .map(|_| ())
-            .map_err(|e| sql_error(&self.path, "create", e))
+        // Two processes creating the same new file at the same moment: switching it to WAL
+        // can answer "locked" at once (SQLite does not wait there); creating the tables is
+        // idempotent, so try again until the other has finished (bounded by the busy timeout).
+        let started = std::time::Instant::now();
+        loop {
+            match crate::store::sqlite::create_tables_once(&mut self.conn, &ddl) {
+                Ok(_) => return Ok(()),
+                Err(e)
+                    if matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(sql_error(&self.path, "create", e)),
+            }
+        }
     }
 }

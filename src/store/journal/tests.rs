@@ -3,7 +3,7 @@
 use chrono::Utc;
 
 use super::{GENESIS_HASH, JournalStore, StoreError, Verified, journal_path};
-use crate::model::journal::{DirectiveContent, EventKind, NewEvent, Problem};
+use crate::model::journal::{DirectiveContent, EventKind, NewEvent, NewExport, Problem};
 use crate::model::{Adcode, DirectiveCategory, DirectiveStatus, Priority};
 
 fn content(number: &str) -> DirectiveContent {
@@ -133,11 +133,88 @@ fn a_schema_1_journal_is_upgraded_and_still_verifies() {
             "ALTER TABLE events DROP COLUMN exercise_at; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
         )
         .unwrap();
+    s.conn
+        .execute_batch("DROP TABLE exports; DELETE FROM meta WHERE key IN ('exports_head_seq', 'exports_head_hash');")
+        .unwrap();
     drop(s);
-    let s = JournalStore::open(&p, false).unwrap();
-    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("2"));
+    let mut s = JournalStore::open(&p, false).unwrap();
+    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("3"));
     assert_eq!(s.verify().unwrap(), Ok(Verified { events: 2, head, recorded_head_seq: 2 }));
     assert!(s.events().unwrap().iter().all(|e| e.exercise_at.is_none()));
+    // The upgraded journal keeps an export record.
+    s.append_export(export("a.csv", b"a"), Utc::now()).unwrap();
+    assert_eq!(s.verify_exports().unwrap(), Ok(1));
+}
+
+#[test]
+fn a_schema_2_journal_gets_an_empty_export_record_and_keeps_its_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = journal_path(dir.path());
+    let mut s = JournalStore::open_in(dir.path()).unwrap();
+    s.append(event(EventKind::Issued, "1号"), Utc::now()).unwrap();
+    let head = s.events().unwrap()[0].hash.clone();
+    // As written by the build before exports were records.
+    s.conn
+        .execute_batch(
+            "DROP TABLE exports; DELETE FROM meta WHERE key IN ('exports_head_seq', 'exports_head_hash');
+             UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+        )
+        .unwrap();
+    drop(s);
+    let mut s = JournalStore::open(&p, false).unwrap();
+    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("3"));
+    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 1, head, recorded_head_seq: 1 }));
+    assert!(s.exports().unwrap().is_empty());
+    s.append_export(export("a.csv", b"a"), Utc::now()).unwrap();
+    assert_eq!(s.load().unwrap().exports.len(), 1);
+}
+
+fn export(file: &str, bytes: &[u8]) -> NewExport {
+    NewExport {
+        what: "csv:subregions".into(),
+        region: "230000".into(),
+        period: "2020-03-03".into(),
+        as_of: "2020-03-03T16:00:00+00:00".into(),
+        file: file.into(),
+        sha256: super::file_sha256(bytes),
+        bytes: bytes.len() as u64,
+        officer: "王明 0231".into(),
+    }
+}
+
+#[test]
+fn exports_are_chained_and_a_changed_removed_or_inserted_one_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = JournalStore::open_in(dir.path()).unwrap();
+    let a = s.append_export(export("a.csv", b"a"), Utc::now()).unwrap();
+    let b = s.append_export(export("b.png", b"bb"), Utc::now()).unwrap();
+    assert_eq!((a.seq, b.seq), (1, 2));
+    assert_eq!(a.prev_hash, GENESIS_HASH);
+    assert_eq!(b.prev_hash, a.hash);
+    assert_eq!(s.exports().unwrap(), vec![a.clone(), b.clone()]);
+    assert_eq!(s.verify_exports().unwrap(), Ok(2));
+    // Exports do not touch the directive events' chain.
+    assert_eq!(s.verify().unwrap(), Ok(Verified { events: 0, head: GENESIS_HASH.to_owned(), recorded_head_seq: 0 }));
+    // Append-only in SQLite too.
+    assert!(s.conn.execute("UPDATE exports SET officer = 'x'", []).is_err());
+    assert!(s.conn.execute("DELETE FROM exports WHERE seq = 2", []).is_err());
+
+    // Changed behind Sitboard's back (triggers dropped): the row is named.
+    s.conn
+        .execute_batch(
+            "DROP TRIGGER exports_no_update; DROP TRIGGER exports_no_delete;
+             UPDATE exports SET sha256 = 'forged' WHERE seq = 1;",
+        )
+        .unwrap();
+    let bad = s.verify_exports().unwrap().unwrap_err();
+    assert_eq!((bad.seq, bad.file.as_str()), (1, "a.csv"));
+    assert!(bad.reason.contains("changed"), "{}", bad.reason);
+    s.conn.execute("UPDATE exports SET sha256 = ?1 WHERE seq = 1", [&a.export.sha256]).unwrap();
+    assert_eq!(s.verify_exports().unwrap(), Ok(2));
+    // The last one removed: the head record still names it.
+    s.conn.execute("DELETE FROM exports WHERE seq = 2", []).unwrap();
+    let bad = s.verify_exports().unwrap().unwrap_err();
+    assert!(bad.reason.contains("removed"), "{}", bad.reason);
 }
 
 #[test]

@@ -53,6 +53,7 @@ impl SitboardApp {
             self.record_journal(&journal);
             self.situation = self.situation.take().map(|s| s.with_journal(journal));
         }
+        self.export_step();
         if self.timeline.is_playing() && !self.manual_clock {
             let now = Instant::now();
             let elapsed = self.last_tick.map_or(Duration::ZERO, |t| now - t);
@@ -172,6 +173,7 @@ impl SitboardApp {
             }
             UiCommand::Journal(req) => self.journal.send(req),
             UiCommand::SetOfficer(o) => self.state.officer = o,
+            UiCommand::Export(action) => self.export(action),
         }
     }
 

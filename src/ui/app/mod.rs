@@ -3,6 +3,7 @@
 //! holds the app itself, its constructors and the UI step that builds the viewer context and
 //! lays out the panels.
 
+mod export;
 mod logic;
 pub mod state;
 
@@ -83,6 +84,8 @@ pub struct SitboardApp {
     zoom_before_wall: Option<f32>,
     /// Tests set the wall clock (the wall's clock, paging and rotation read it).
     clock_override: Option<chrono::DateTime<chrono::Utc>>,
+    /// Exports: the awaited outcome, the picture to take, the footer.
+    exports: export::ExportState,
 }
 
 impl SitboardApp {
@@ -179,6 +182,7 @@ impl SitboardApp {
             wall_scale: settings.wall.scale,
             zoom_before_wall: None,
             clock_override: None,
+            exports: export::ExportState::default(),
         }
     }
 
@@ -406,7 +410,7 @@ impl SitboardApp {
     /// Draw the board (the UI part of a frame).
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let started = Instant::now();
-        if ui.input(|i| i.key_pressed(egui::Key::F12)) {
+        if ui.input(|i| i.key_pressed(egui::Key::F12) && i.modifiers.shift) {
             self.show_frame_time = !self.show_frame_time;
         }
         self.waker.set_ctx(ui.ctx());
@@ -436,6 +440,7 @@ impl SitboardApp {
             exercise: self.exercise,
             went_back: self.notice,
             renderer: self.renderer.as_ref(),
+            export_message: self.exports.message.as_ref(),
         };
         let checkpoint = self.state.checkpoint.as_deref();
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| ViewerContext {
@@ -479,6 +484,7 @@ impl SitboardApp {
                     }
                 });
         }
+        self.capture_ui(ui);
         self.frame_cpu_ms = Some(started.elapsed().as_secs_f32() * 1000.0);
     }
 

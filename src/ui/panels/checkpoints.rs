@@ -11,11 +11,12 @@ use egui::{Color32, RichText, ScrollArea, Ui};
 use egui_plot::{Bar, BarChart, HLine, Line, Plot, PlotPoint, PlotPoints};
 
 use super::Panel;
+use crate::export::tables::{TableKind, TableRequest};
 use crate::i18n::fmt_count;
 use crate::model::checkpoint_stats::{self, CheckpointAlert, CheckpointState, ThroughputTotals};
 use crate::model::time::china;
 use crate::model::{Adcode, Checkpoint, CheckpointStatus, Lane, Throughput};
-use crate::ui::command::{Commands, UiCommand};
+use crate::ui::command::{Commands, ExportAction, UiCommand};
 use crate::ui::context::ViewerContext;
 use crate::ui::plot::{day_x, nice_grid_spacer, y_label};
 use crate::ui::{theme, widgets};
@@ -126,6 +127,10 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comman
         }
         if rows.iter().any(|r| r.state.synthetic) {
             ui.label(RichText::new(format!("◇ {}", tr.checkpoints.cp_synthetic_note)).small().color(theme::WARN));
+        }
+        if ui.small_button(tr.export.csv).on_hover_text(tr.export.csv_hint).clicked() {
+            let req = TableRequest::new(TableKind::Checkpoints, v.region);
+            commands.push(UiCommand::Export(ExportAction::Table(req)));
         }
     });
     ui.add_space(4.0);
@@ -336,6 +341,13 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
             if ui.selectable_label(state.window == w, label).clicked() {
                 state.window = w;
             }
+        }
+        if let Some(id) = v.checkpoint
+            && ui.small_button(tr.export.csv).on_hover_text(tr.export.csv_hint).clicked()
+        {
+            let mut req = TableRequest::new(TableKind::Lanes, v.region);
+            req.checkpoint = Some(id.to_owned());
+            commands.push(UiCommand::Export(ExportAction::Table(req)));
         }
         if v.checkpoint.is_some() && ui.button(tr.checkpoints.cp_show_region).clicked() {
             commands.push(UiCommand::SelectCheckpoint(None));

@@ -6,11 +6,12 @@
 use egui::{Color32, Grid, RichText, ScrollArea, Ui};
 
 use super::Panel;
+use crate::export::tables::{TableKind, TableRequest};
 use crate::i18n::fmt_count;
 use crate::model::overview::{Figure, FigureSource, Overview};
 use crate::model::time::format_local;
 use crate::model::{Adcode, CaseField, RegionLevel, RiskLevel};
-use crate::ui::command::{Commands, UiCommand};
+use crate::ui::command::{Commands, ExportAction, UiCommand};
 use crate::ui::context::ViewerContext;
 use crate::ui::{theme, widgets};
 
@@ -325,19 +326,14 @@ fn cell(ui: &mut Ui, v: &ViewerContext<'_>, code: Adcode, field: CaseField) {
 fn subregion_table(ui: &mut Ui, v: &ViewerContext<'_>, children: &[Adcode], width: f32, commands: &mut Commands) {
     let tr = v.tr;
     widgets::card(ui, width, |ui| {
-        ui.label(RichText::new(tr.overview.subregions).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
-        let key = |c: &Adcode| {
-            let r = v.sit.report(*c);
-            let g = |f| r.and_then(|r| r.get(f)).unwrap_or(0);
-            (
-                std::cmp::Reverse(g(CaseField::Active)),
-                std::cmp::Reverse(g(CaseField::NewConfirmed) + g(CaseField::NewAsymptomatic)),
-                std::cmp::Reverse(g(CaseField::CumulativeConfirmed)),
-                *c,
-            )
-        };
-        let mut rows: Vec<Adcode> = children.to_vec();
-        rows.sort_by_key(key);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(tr.overview.subregions).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+            if ui.small_button(tr.export.csv).on_hover_text(tr.export.csv_hint).clicked() {
+                let req = TableRequest::new(TableKind::Subregions, v.region);
+                commands.push(UiCommand::Export(ExportAction::Table(req)));
+            }
+        });
+        let rows = crate::model::overview::rank_subregions(v.sit, children);
         let registry = &v.sit.data().registry;
         Grid::new("subregions").striped(true).num_columns(7).spacing([18.0, 6.0]).show(ui, |ui| {
             for h in [

@@ -3,9 +3,10 @@
 
 use egui::{RichText, Ui};
 
+use crate::export::tables::{TableKind, TableRequest};
 use crate::i18n::Lang;
 use crate::model::time::format_as_of;
-use crate::ui::command::{Commands, UiCommand};
+use crate::ui::command::{Commands, ExportAction, UiCommand};
 use crate::ui::context::{BoardStatus, ViewerContext};
 use crate::ui::theme;
 
@@ -34,6 +35,13 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
             let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
             if ui.button(tr.board.switch_language).on_hover_text(tr.board.switch_language_hint).clicked() {
                 commands.push(UiCommand::SetLang(other));
+            }
+            if let Some(v) = view {
+                export_menu(ui, v, commands);
+            }
+            if let Some((text, good)) = status.export_message {
+                let colour = if *good { theme::OK } else { theme::ALERT };
+                ui.add(egui::Label::new(RichText::new(text).small().color(colour)).truncate()).on_hover_text(text);
             }
             ui.separator();
 
@@ -150,5 +158,32 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                 ui.spinner();
             }
         });
+    });
+}
+
+/// The Export menu: the board as PNG, the daily briefing, and every table of the region in
+/// view as CSV (each noted in the export record).
+fn export_menu(ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
+    let te = &v.tr.export;
+    ui.menu_button(te.menu, |ui| {
+        let mut pick = |ui: &mut Ui, label: &str, action: ExportAction| {
+            if ui.button(label).clicked() {
+                commands.push(UiCommand::Export(action));
+                ui.close();
+            }
+        };
+        pick(ui, te.png, ExportAction::Png);
+        pick(ui, te.briefing_pdf, ExportAction::Briefing { pdf: true });
+        pick(ui, te.briefing_html, ExportAction::Briefing { pdf: false });
+        ui.separator();
+        for (kind, label) in [
+            (TableKind::Subregions, v.tr.overview.subregions),
+            (TableKind::Curves, v.tr.curves.curves_single),
+            (TableKind::Checkpoints, v.tr.checkpoints.cp_title),
+            (TableKind::Risk, v.tr.risk.risk_levels),
+            (TableKind::Hotline, te.briefing_hotline),
+        ] {
+            pick(ui, &format!("{} · {label}", te.csv), ExportAction::Table(TableRequest::new(kind, v.region)));
+        }
     });
 }

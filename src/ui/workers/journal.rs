@@ -10,8 +10,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::journal::{Journal, JournalEvent, NewEvent, Problem, Stamp};
-use crate::store::journal::{BadEvent, JournalKind, JournalStore, StoreError};
+use crate::export::tables::TableRequest;
+use crate::i18n::Lang;
+use crate::model::journal::{Journal, JournalEvent, NewEvent, NewExport, Problem, Stamp};
+use crate::model::{Adcode, Situation};
+use crate::store::journal::{BadEvent, JournalKind, JournalStore, StoreError, file_sha256};
 
 use super::Waker;
 
@@ -21,8 +24,73 @@ pub enum JournalRequest {
     /// Write an event (already checked by the same code as the command line). The app fills
     /// in `exercise_at` (the exercise clock) while the board follows an exercise.
     Append { id: u64, event: Box<NewEvent>, exercise_at: Option<DateTime<Utc>> },
-    /// Write an export file into the `exports` folder of the data dir.
-    Export { id: u64, file_name: String, contents: String },
+    /// Make an export file (off the UI thread), write it into the `exports` folder of the
+    /// data dir and note it in the export record (what, when, by whom, the file's hash).
+    Export { id: u64, file_name: String, job: Box<ExportJob>, note: ExportNote },
+}
+
+/// What an export file is made from.
+#[derive(Clone, Debug)]
+pub enum ExportJob {
+    /// Ready text (a directive list or history).
+    Text(String),
+    /// A table of the board as CSV.
+    Table { sit: Box<Situation>, req: TableRequest, lang: Lang },
+    /// The window's pixels, encoded as PNG here.
+    Png(Arc<egui::ColorImage>),
+    /// The daily briefing, as PDF or HTML.
+    Briefing { sit: Box<Situation>, region: Adcode, lang: Lang, pdf: bool },
+}
+
+impl PartialEq for ExportJob {
+    /// Two jobs are equal when they would make the same file from the same data (a
+    /// situation compares by its dataset, day and instant; pixels by identity).
+    fn eq(&self, other: &Self) -> bool {
+        let same_sit =
+            |a: &Situation, b: &Situation| Arc::ptr_eq(a.dataset_arc(), b.dataset_arc()) && a.as_of() == b.as_of();
+        match (self, other) {
+            (ExportJob::Text(a), ExportJob::Text(b)) => a == b,
+            (ExportJob::Table { sit: s1, req: r1, lang: l1 }, ExportJob::Table { sit: s2, req: r2, lang: l2 }) => {
+                same_sit(s1, s2) && r1 == r2 && l1 == l2
+            }
+            (ExportJob::Png(a), ExportJob::Png(b)) => Arc::ptr_eq(a, b),
+            (
+                ExportJob::Briefing { sit: s1, region: g1, lang: l1, pdf: p1 },
+                ExportJob::Briefing { sit: s2, region: g2, lang: l2, pdf: p2 },
+            ) => same_sit(s1, s2) && g1 == g2 && l1 == l2 && p1 == p2,
+            _ => false,
+        }
+    }
+}
+
+impl ExportJob {
+    /// Make the file's bytes.
+    fn make(&self) -> Result<Vec<u8>, String> {
+        match self {
+            ExportJob::Text(t) => Ok(t.clone().into_bytes()),
+            ExportJob::Table { sit, req, lang } => crate::export::tables::csv(sit, req, *lang).map(String::into_bytes),
+            ExportJob::Png(image) => crate::ui::screenshot::encode_png(image),
+            ExportJob::Briefing { sit, region, lang, pdf } => {
+                let b = crate::export::briefing::compose(sit, *region, *lang)?;
+                if *pdf {
+                    crate::export::briefing::pdf::render(&b)
+                } else {
+                    Ok(crate::export::briefing::to_html(&b).into_bytes())
+                }
+            }
+        }
+    }
+}
+
+/// What the export record says of an export, besides the file's name and hash.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportNote {
+    /// `csv:subregions`, `png:board`, `briefing:pdf`, `csv:directives`…
+    pub what: String,
+    pub region: String,
+    pub period: String,
+    pub as_of: String,
+    pub officer: String,
 }
 
 /// How a request ended.
@@ -149,6 +217,32 @@ impl JournalLink {
     }
 }
 
+/// Make an export, write it whole into the exports folder, and note it in the export record.
+fn export(
+    store: &mut JournalStore,
+    data_dir: &Path,
+    file_name: &str,
+    job: &ExportJob,
+    note: ExportNote,
+) -> Result<PathBuf, String> {
+    let bytes = job.make()?;
+    let path = crate::export::write_into_exports(data_dir, file_name, &bytes)?;
+    let record = NewExport {
+        what: note.what,
+        region: note.region,
+        period: note.period,
+        as_of: note.as_of,
+        file: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        sha256: file_sha256(&bytes),
+        bytes: bytes.len() as u64,
+        officer: note.officer,
+    };
+    store
+        .append_export(record, Utc::now())
+        .map_err(|e| format!("{} was written but could not be noted in the export record: {e}", path.display()))?;
+    Ok(path)
+}
+
 fn run(
     data_dir: &Path,
     kind: JournalKind,
@@ -211,10 +305,16 @@ fn run(
                     }
                 }
             }
-            Ok(JournalRequest::Export { id, file_name, contents }) => {
-                let outcome = match crate::export::write_into_exports(data_dir, &file_name, &contents) {
-                    Ok(p) => Outcome::Exported(p),
-                    Err(m) => Outcome::Failed(m),
+            Ok(JournalRequest::Export { id, file_name, job, note }) => {
+                let outcome = match export(&mut store, data_dir, &file_name, &job, note) {
+                    Ok(p) => {
+                        reload(&store);
+                        Outcome::Exported(p)
+                    }
+                    Err(m) => {
+                        tracing::error!("export {file_name}: {m}");
+                        Outcome::Failed(m)
+                    }
                 };
                 send(Reply::Done(id, outcome));
             }

@@ -74,6 +74,7 @@ pub(super) fn compare_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curv
     {
         commands.push(UiCommand::SetDate(d));
     }
+    chart_menu(&resp.response, v, state, commands);
     let unit = if state.per_100k { tr.curves.per_100k_unit } else { "" };
     ui.label(RichText::new(format!("{}{unit}", tr.curves.curves_compare_note)).small().color(theme::TEXT_DIM));
 }

@@ -25,12 +25,13 @@ use self::multiples::small_multiples;
 use self::series::*;
 pub(crate) use self::single::single_chart;
 use super::Panel;
+use crate::export::tables::{TableKind, TableRequest};
 use crate::i18n::{Tr, fmt_count};
 use crate::model::case::Provenance;
 use crate::model::indicators::{daily_new, moving_average_7};
 use crate::model::time::{china, format_local};
 use crate::model::{Adcode, CaseField, Dataset, ResponseLevel, Situation};
-use crate::ui::command::{Commands, UiCommand};
+use crate::ui::command::{Commands, ExportAction, UiCommand};
 use crate::ui::context::ViewerContext;
 use crate::ui::plot::*;
 use crate::ui::theme;
@@ -167,7 +168,7 @@ impl Panel for CurvesPanel {
 fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel, commands: &mut Commands) {
     let tr = v.tr;
     refresh_cache(v, state);
-    toolbar(ui, v, state);
+    toolbar(ui, v, state, commands);
     ui.add_space(4.0);
     let Some(cache) = state.cache.as_ref() else { return };
     match state.mode {
@@ -189,7 +190,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel, commands: &
     }
 }
 
-fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel) {
+fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel, commands: &mut Commands) {
     let tr = v.tr;
     ui.horizontal_wrapped(|ui| {
         for (mode, label) in [
@@ -233,6 +234,34 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel) {
         ui.separator();
         if ui.button(tr.curves.reset_view).clicked() {
             state.reset_view = true;
+        }
+        if !state.wall && ui.button(tr.export.csv).on_hover_text(tr.export.csv_hint).clicked() {
+            commands.push(UiCommand::Export(ExportAction::Table(curves_request(v, state))));
+        }
+    });
+}
+
+/// The curves on screen as a table to export: the region, and in the compare and small
+/// multiples views every region drawn, from the start of the period to the day in view.
+fn curves_request(v: &ViewerContext<'_>, state: &CurvesPanel) -> TableRequest {
+    let mut req = TableRequest::new(TableKind::Curves, v.region);
+    req.to = Some(v.sit.date());
+    if state.mode != CurveMode::Single {
+        req.compared = state.cache.as_ref().map(|c| c.regions.iter().map(|r| r.code).collect()).unwrap_or_default();
+    }
+    req
+}
+
+/// A chart's context menu: its series as CSV, or the board as PNG.
+pub(super) fn chart_menu(resp: &egui::Response, v: &ViewerContext<'_>, state: &CurvesPanel, commands: &mut Commands) {
+    resp.context_menu(|ui| {
+        if ui.button(v.tr.export.csv).clicked() {
+            commands.push(UiCommand::Export(ExportAction::Table(curves_request(v, state))));
+            ui.close();
+        }
+        if ui.button(v.tr.export.png).clicked() {
+            commands.push(UiCommand::Export(ExportAction::Png));
+            ui.close();
         }
     });
 }

@@ -100,6 +100,7 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
                     if resp.response.clicked() {
                         commands.push(UiCommand::SelectRegion(r.code));
                     }
+                    chart_menu(&resp.response, v, state, commands);
                 });
             }
         });

@@ -188,6 +188,9 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
     {
         commands.push(UiCommand::SetDate(d));
     }
+    if !compact {
+        chart_menu(&resp.response, v, state, commands);
+    }
     if compact {
         wall_key(ui, v, series);
         return;

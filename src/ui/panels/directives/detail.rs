@@ -194,11 +194,11 @@ pub(super) fn logged_detail(
         let stamp = now.with_timezone(&crate::model::time::china()).format("%Y%m%d-%H%M%S");
         if ui.small_button(j.export_history_csv).clicked() {
             let contents = export::history_csv(r, tr);
-            send_export(state, commands, format!("history-{safe}-{stamp}.csv"), contents);
+            send_export(state, commands, v, "csv:history", format!("history-{safe}-{stamp}.csv"), contents);
         }
         if ui.small_button(j.export_history_html).clicked() {
             let contents = export::history_html(r, tr, registry, en, now);
-            send_export(state, commands, format!("history-{safe}-{stamp}.html"), contents);
+            send_export(state, commands, v, "html:history", format!("history-{safe}-{stamp}.html"), contents);
         }
     });
     Grid::new("directive_history").striped(true).num_columns(6).spacing([14.0, 4.0]).show(ui, |ui| {

@@ -89,11 +89,11 @@ pub(super) fn list(
         let stamp = v.status.clock.with_timezone(&crate::model::time::china()).format("%Y%m%d-%H%M%S");
         if ui.small_button(j.export_list_csv).on_hover_text(j.export_hint).clicked() {
             let contents = export::list_csv(&rows, tr, registry, en);
-            send_export(state, commands, format!("directives-{stamp}.csv"), contents);
+            send_export(state, commands, v, "csv:directives", format!("directives-{stamp}.csv"), contents);
         }
         if ui.small_button(j.export_list_html).on_hover_text(j.export_hint).clicked() {
             let contents = export::list_html(&rows, tr, registry, en, v.status.clock);
-            send_export(state, commands, format!("directives-{stamp}.html"), contents);
+            send_export(state, commands, v, "html:directives", format!("directives-{stamp}.html"), contents);
         }
     });
     ui.separator();
@@ -118,6 +118,7 @@ pub(super) fn list(
             let text = RichText::new(format!("{}  {}", d.content.number, d.content.title)).strong();
             if ui.selectable_label(selected, text).clicked() {
                 state.selected = Some(key);
+                state.show_exports = false;
                 if !matches!(state.mode, Mode::Form(_)) {
                     state.mode = Mode::Browse;
                 }
@@ -132,10 +133,31 @@ pub(super) fn list(
     });
 }
 
-pub(super) fn send_export(state: &mut DirectivesPanel, commands: &mut Commands, file_name: String, contents: String) {
+/// Export a directive list or history (written and noted in the export record off the UI
+/// thread).
+pub(super) fn send_export(
+    state: &mut DirectivesPanel,
+    commands: &mut Commands,
+    v: &ViewerContext<'_>,
+    what: &str,
+    file_name: String,
+    contents: String,
+) {
     state.next_id += 1;
     state.pending = Some(state.next_id);
-    commands.push(UiCommand::Journal(JournalRequest::Export { id: state.next_id, file_name, contents }));
+    let note = ExportNote {
+        what: what.to_owned(),
+        region: v.region.to_string(),
+        period: v.sit.date().to_string(),
+        as_of: v.sit.as_of().to_rfc3339(),
+        officer: v.status.officer.to_owned(),
+    };
+    commands.push(UiCommand::Journal(JournalRequest::Export {
+        id: state.next_id,
+        file_name,
+        job: Box::new(ExportJob::Text(contents)),
+        note,
+    }));
 }
 
 pub(super) fn badge(ui: &mut Ui, v: &ViewerContext<'_>, logged: bool) {

@@ -9,10 +9,12 @@ use chrono::{DateTime, Utc};
 use egui::{ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 mod detail;
+mod exports;
 mod form;
 mod list;
 
 use self::detail::*;
+use self::exports::*;
 use self::form::*;
 use self::list::*;
 use super::Panel;
@@ -22,7 +24,7 @@ use crate::model::time::format_local;
 use crate::model::{Directive, DirectiveCategory, DirectiveStatus, Priority};
 use crate::ui::command::{Commands, UiCommand};
 use crate::ui::context::{BoardStatus, ViewerContext};
-use crate::ui::workers::journal::{JournalRequest, JournalState, Outcome};
+use crate::ui::workers::journal::{ExportJob, ExportNote, JournalRequest, JournalState, Outcome};
 use crate::ui::{theme, widgets};
 
 /// Transient state of the tab.
@@ -37,6 +39,8 @@ pub struct DirectivesPanel {
     pending: Option<u64>,
     /// The last result shown to the officer: text, and whether it is good news.
     message: Option<(String, bool)>,
+    /// The right pane shows the export record instead of a directive.
+    show_exports: bool,
 }
 
 #[derive(Default)]
@@ -156,6 +160,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, command
             ScrollArea::vertical().id_salt("directive_detail").auto_shrink([false, false]).show(ui, |ui| {
                 match &mut state.mode {
                     Mode::Form(_) => form(ui, v, state, commands),
+                    _ if state.show_exports => export_record(ui, v),
                     _ => detail(ui, v, state, commands),
                 }
             });
@@ -225,6 +230,15 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, comm
             };
             state.mode = Mode::Form(Form { of: None, issue_draft: false, input, problems: Vec::new() });
             state.message = None;
+        }
+        let te = &v.tr.export;
+        let n = v.sit.journal().exports.len();
+        if ui
+            .selectable_label(state.show_exports, format!("{} ({n})", te.record_title))
+            .on_hover_text(te.record_hint)
+            .clicked()
+        {
+            state.show_exports = !state.show_exports;
         }
         ui.separator();
         match &status.journal.state {
