@@ -20,6 +20,17 @@ pub fn run(settings: &Settings, paths: &[String], all: bool) -> ExitCode {
     for r in &outcome.reports {
         print!("{}", r.render(limit));
     }
+    // Work orders that contradict the hotline's rules (kept, but flagged).
+    let problems = outcome.dataset.hotline_index().rules.audit(outcome.dataset.work_orders());
+    if !problems.is_empty() {
+        println!("hotline: {} work orders contradict the rules", problems.len());
+        for p in problems.iter().take(limit) {
+            println!("  {p}");
+        }
+        if problems.len() > limit {
+            println!("  … {} more (--all shows every one)", problems.len() - limit);
+        }
+    }
     let accepted: usize = outcome.reports.iter().map(|r| r.total_accepted()).sum();
     let rejected: usize = outcome.reports.iter().map(|r| r.rejected.len()).sum();
     let refused = outcome.reports.iter().filter(|r| r.fatal.is_some()).count();

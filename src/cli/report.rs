@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
+use crate::export::hotline::{hotline_json, hotline_text};
 use crate::export::overview::{overview_json, overview_text};
 use crate::feed::LoadOutcome;
 use crate::model::overview::Overview;
@@ -90,7 +91,9 @@ pub fn run(settings: &Settings, date: Option<&str>, at: Option<&str>, region: &s
     }
     let ov = Overview::compute(&sit, code);
     if as_json {
-        match serde_json::to_string_pretty(&overview_json(&ov, &sit)) {
+        let mut json = overview_json(&ov, &sit);
+        json["hotline"] = hotline_json(&sit, code);
+        match serde_json::to_string_pretty(&json) {
             Ok(s) => println!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -99,6 +102,7 @@ pub fn run(settings: &Settings, date: Option<&str>, at: Option<&str>, region: &s
         }
     } else {
         print!("{}", overview_text(&ov, &sit, settings.lang));
+        print!("{}", hotline_text(&sit, code, settings.lang));
     }
     ExitCode::SUCCESS
 }

@@ -4,6 +4,7 @@
 //! then a rename), so a crash never leaves half an export.
 
 pub mod directives;
+pub mod hotline;
 pub mod journal_feed;
 pub mod overview;
 

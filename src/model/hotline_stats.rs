@@ -264,6 +264,8 @@ pub struct DistrictLoad {
 #[derive(Clone, Debug)]
 pub struct HotlineView {
     pub summary: HotlineSummary,
+    /// The names of the category numbers below (`HotlineIndex::categories`).
+    pub category_names: Vec<String>,
     /// Orders received in each of the last 24 hours (oldest first; the last ends at the
     /// hour containing `t`), and the start of the first.
     pub by_hour: [u32; 24],
@@ -415,6 +417,7 @@ impl HotlineView {
         districts.sort_by(|a, b| (b.overdue, b.open, a.region).cmp(&(a.overdue, a.open, b.region)));
         HotlineView {
             summary: s,
+            category_names: index.categories.clone(),
             by_hour,
             first_hour,
             by_day: by_day.into_iter().enumerate().map(|(i, n)| (first_day + Duration::days(i as i64), n)).collect(),

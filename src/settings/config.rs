@@ -57,7 +57,7 @@ pub struct WallConfig {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PlaylistEntry {
-    /// `wall` (the composition, default), `map` or `curves`.
+    /// `wall` (the composition, default), `map`, `curves` or `hotline`.
     #[serde(default)]
     pub view: WallView,
     /// The region (adcode); default: the one in view.
@@ -79,6 +79,8 @@ pub enum WallView {
     Map,
     /// The case curve alone.
     Curves,
+    /// The 12345 hotline (figures, charts, overdue list).
+    Hotline,
 }
 
 /// Smallest and largest wall scale accepted (`--scale`, `wall_scale`).

@@ -132,8 +132,9 @@ def make_order(rng, oid, cat, region, received, p_act, p_close, horizon, batch=N
     else:
         acted = received + FIRST_ACTION + dt.timedelta(minutes=int(rng.expovariate(1 / 150)) + 1)
     if rng.random() < p_close:
+        # Most are done within hours (staff worked through the 2020 holiday), never after the deadline.
         span = max((due_close - acted).total_seconds(), 60)
-        closed = acted + dt.timedelta(seconds=int(rng.uniform(0.15, 0.98) * span))
+        closed = acted + dt.timedelta(seconds=int(min(rng.uniform(0.15, 0.98) * span, rng.expovariate(1 / 21600))))
     else:
         closed = due_close + dt.timedelta(minutes=int(rng.expovariate(1 / 600)) + 1)
     closed = max(closed, acted)
