@@ -102,16 +102,21 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut HotlinePanel, commands: 
         ui.label(RichText::new(format_local(now)).small().color(theme::TEXT_DIM));
         district_filter(ui, v, commands);
         let current = state.category.as_deref().map(|c| h.category(c).to_owned()).unwrap_or(h.all_categories.into());
-        egui::ComboBox::from_id_salt("hotline_category").selected_text(current).show_ui(ui, |ui| {
-            if ui.selectable_label(state.category.is_none(), h.all_categories).clicked() {
-                state.category = None;
-            }
-            for c in categories {
-                if ui.selectable_label(state.category.as_deref() == Some(c), h.category(c)).clicked() {
-                    state.category = Some(c.clone());
+        let label = ui.label(RichText::new(h.category).small().color(theme::TEXT_DIM));
+        egui::ComboBox::from_id_salt("hotline_category")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(state.category.is_none(), h.all_categories).clicked() {
+                    state.category = None;
                 }
-            }
-        });
+                for c in categories {
+                    if ui.selectable_label(state.category.as_deref() == Some(c), h.category(c)).clicked() {
+                        state.category = Some(c.clone());
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
         if synthetic {
             ui.label(RichText::new(format!("◇ {}", h.synthetic_note)).small().color(theme::WARN));
         }
@@ -154,17 +159,21 @@ fn district_filter(ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) 
         return;
     }
     let current = if county { v.name(v.region) } else { h.all_districts.to_owned() };
-    ui.label(RichText::new(h.district).small().color(theme::TEXT_DIM));
-    egui::ComboBox::from_id_salt("hotline_district").selected_text(current).show_ui(ui, |ui| {
-        if ui.selectable_label(!county, h.all_districts).clicked() && county {
-            commands.push(UiCommand::SelectRegion(parent));
-        }
-        for &c in children {
-            if ui.selectable_label(c == v.region, v.name(c)).clicked() && c != v.region {
-                commands.push(UiCommand::SelectRegion(c));
+    let label = ui.label(RichText::new(h.district).small().color(theme::TEXT_DIM));
+    egui::ComboBox::from_id_salt("hotline_district")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            if ui.selectable_label(!county, h.all_districts).clicked() && county {
+                commands.push(UiCommand::SelectRegion(parent));
             }
-        }
-    });
+            for &c in children {
+                if ui.selectable_label(c == v.region, v.name(c)).clicked() && c != v.region {
+                    commands.push(UiCommand::SelectRegion(c));
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
 }
 
 fn figures(ui: &mut Ui, tr: &Tr, view: &HotlineView, synthetic: bool) {
