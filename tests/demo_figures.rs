@@ -260,7 +260,29 @@ fn sitboard_check_reports_and_exits_by_usability() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("REFUSED: not valid JSON at line 1, column 1"));
     let out = Command::new(bin).args(["check", concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo")]).output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 rejected, 0 documents refused"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("0 rejected, 0 documents refused"));
+    assert!(!text.contains("contradict the rules"), "the demo's work orders follow the hotline rules: {text}");
+    // A work order against the hotline rules is flagged with its id and the deadlines.
+    let orders = dir.join("orders.json");
+    std::fs::write(
+        &orders,
+        r#"{"schema": "sitboard.feed/1", "source": {"id": "t", "name": "t"}, "generated_at": "2022-11-30T00:00:00Z",
+            "as_of": "2022-11-30T00:00:00Z", "work_orders": [
+            {"id": "w1", "category": "testing", "region": "230110", "received_at": "2022-11-29T10:15:00+08:00",
+             "due_at": "2022-11-29T18:00:00+08:00", "status": "open"},
+            {"id": "w2", "category": "ufo", "region": "230110", "received_at": "2022-11-29T10:15:00+08:00", "status": "open"},
+            {"id": "w3", "category": "testing", "region": "230110", "received_at": "2022-11-29T10:15:00+08:00",
+             "closed_at": "2022-11-29T08:00:00+08:00", "status": "closed"}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(bin).args(["check", orders.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("work_orders[2].closed_at: 2022-11-29 08:00 UTC+8 is before received_at"), "{text}");
+    assert!(text.contains("hotline: 2 work orders contradict the rules"), "{text}");
+    assert!(text.contains("work order w1: due_at 2022-11-29 18:00 UTC+8 contradicts the rules"), "{text}");
+    assert!(text.contains("work order w2: category \"ufo\" is not one of"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
