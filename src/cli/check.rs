@@ -10,7 +10,10 @@ use crate::settings::Settings;
 pub fn run(settings: &Settings, paths: &[String], all: bool) -> ExitCode {
     let sources: Vec<FeedSource> = paths.iter().map(|p| FeedSource::parse(p)).collect();
     let outcome = match feed::load(&sources, settings.regions.as_deref()) {
-        Ok(o) => o,
+        Ok(mut o) => {
+            settings.apply_hotline_rules(&mut o);
+            o
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

@@ -18,7 +18,11 @@ use crate::settings::{Settings, parse_date_arg};
 /// are warnings, nothing usable is an error.
 fn load_for_cli(settings: &Settings, at: Option<DateTime<Utc>>) -> Result<LoadOutcome, String> {
     let outcome = match (settings.replay.clone(), at) {
-        (Some(path), Some(t)) => replay::outcome_at(&path, t, settings.registry()?)?,
+        (Some(path), Some(t)) => {
+            let mut o = replay::outcome_at(&path, t, settings.registry()?)?;
+            settings.apply_hotline_rules(&mut o);
+            o
+        }
         (Some(path), None) => {
             return Err(format!(
                 "{} is a snapshot archive: give --at TIME (see `sitboard archive info`)",

@@ -500,6 +500,24 @@ mod tests {
     }
 
     #[test]
+    fn the_view_holds_until_the_next_deadline_crossing() {
+        let reg = super::super::region::tests::small_registry();
+        let orders = [order("a", 230103, "2022-11-29T09:50:00+08:00", None, None)];
+        let idx = HotlineIndex::build(&orders, SlaRules::default());
+        let harbin = Adcode::new_unchecked(230100);
+        // At 11:05 nothing is overdue; the first action is due at 11:50 (before the hour turns).
+        let v = HotlineView::compute(&idx, &reg, harbin, None, at("2022-11-29T11:05:00+08:00"));
+        assert!(v.overdue.is_empty());
+        assert_eq!(v.due_soon.len(), 1);
+        assert_eq!(v.valid_until, at("2022-11-29T11:50:00+08:00"));
+        // Just after it the order is overdue, and the view holds until its closing deadline
+        // or the hour, whichever is first.
+        let v = HotlineView::compute(&idx, &reg, harbin, None, at("2022-11-29T11:50:01+08:00"));
+        assert_eq!(v.overdue.len(), 1);
+        assert_eq!(v.valid_until, at("2022-11-29T12:00:00+08:00"));
+    }
+
+    #[test]
     fn summary_and_view_agree() {
         let mut orders = vec![
             order("a", 230103, "2022-11-29T10:00:00+08:00", None, None),

@@ -78,6 +78,8 @@ pub struct Settings {
     pub renderer: RendererChoice,
     /// The wall (大屏): its scale, rotation and paging.
     pub wall: WallSettings,
+    /// The hotline's time limits from `[hotline]` (none: the published defaults).
+    pub hotline: Option<crate::model::SlaRules>,
 }
 
 /// The wall's settings: `--scale` over `wall_scale`, and `[wall]` of the config.
@@ -128,6 +130,8 @@ impl Settings {
             Some(Err(e)) => (Default::default(), Some(e)),
             None => (Default::default(), None),
         };
+        // Validated with the rest of the config (a bad `[hotline]` is a config problem).
+        let hotline = cfg.hotline.clone();
         let hub =
             o.hub.clone().or(cfg.hub.clone()).map(|u| HubTarget::new(&u, o.token.clone().or(cfg.hub_token.clone())));
         let mut data = o.data.clone();
@@ -177,6 +181,7 @@ impl Settings {
                 playlist: cfg.wall.as_ref().map(|w| w.playlist.clone()).unwrap_or_default(),
                 page_secs: cfg.wall.as_ref().and_then(|w| w.page_s).unwrap_or(DEFAULT_PAGE_SECS),
             },
+            hotline,
         }
     }
 
@@ -197,6 +202,7 @@ impl Settings {
             record_keep: None,
             renderer: RendererChoice::default(),
             wall: WallSettings { page_secs: DEFAULT_PAGE_SECS, ..Default::default() },
+            hotline: None,
         }
     }
 
@@ -251,7 +257,16 @@ impl Settings {
         if self.sources.is_empty() {
             return Err("no data source: the bundled demo folder data/demo was not found; give --data PATH".into());
         }
-        feed::load(&self.sources, self.regions.as_deref())
+        let mut outcome = feed::load(&self.sources, self.regions.as_deref())?;
+        self.apply_hotline_rules(&mut outcome);
+        Ok(outcome)
+    }
+
+    /// Judge the work orders by the configured hotline rules (`[hotline]`), if any.
+    pub fn apply_hotline_rules(&self, outcome: &mut LoadOutcome) {
+        if let Some(r) = &self.hotline {
+            outcome.dataset.set_hotline_rules(r.clone());
+        }
     }
 }
 
