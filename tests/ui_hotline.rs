@@ -97,6 +97,7 @@ fn overdue_list_is_sorted_by_time_overdue_with_countdowns() {
     // The day's figures: received 5 on 11-29, open 5, overdue 3, closed in time 1/1.
     assert!(h.query_by_label("今日受理: 5").is_some());
     assert!(h.query_by_label("超时: 3").is_some());
+    assert!(h.query_by_label("按时办结率: 100%").is_some(), "w-closed was closed in time");
 }
 
 #[test]

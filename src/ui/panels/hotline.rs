@@ -20,7 +20,7 @@ use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints};
 use super::Panel;
 use crate::i18n::{Tr, fmt_count};
 use crate::model::hotline_stats::{Breach, DeadlineItem, HotlineView};
-use crate::model::time::{china, format_local};
+use crate::model::time::{china, format_as_of, format_local};
 use crate::model::{Adcode, CaseField, RegionLevel, Situation};
 use crate::ui::command::{Commands, UiCommand};
 use crate::ui::context::ViewerContext;
@@ -99,7 +99,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut HotlinePanel, commands: 
     // Title, filters.
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("{} · {}", h.title, v.name(v.region))).size(theme::HEADING));
-        ui.label(RichText::new(format_local(now)).small().color(theme::TEXT_DIM));
+        ui.label(RichText::new(format_as_of(now)).small().color(theme::TEXT_DIM));
         district_filter(ui, v, commands);
         let current = state.category.as_deref().map(|c| h.category(c).to_owned()).unwrap_or(h.all_categories.into());
         let label = ui.label(RichText::new(h.category).small().color(theme::TEXT_DIM));
@@ -195,15 +195,23 @@ fn figures(ui: &mut Ui, tr: &Tr, view: &HotlineView, synthetic: bool) {
         let colour = if s.overdue > 0 { theme::ALERT } else { theme::OK };
         widgets::kpi_tile(ui, tr, h.overdue, &fig(s.overdue), None, colour, w);
         let closed = format!("{}/{}", fmt_count(u64::from(s.closed_in_time)), fmt_count(u64::from(s.closed)));
-        let share_fig = Figure { value: None, ..fig(0) };
-        // The share is a percentage, not a count: a tile of its own text.
-        let resp = widgets::card(ui, w, |ui| {
-            ui.set_min_height(128.0 - 20.0);
-            ui.label(RichText::new(h.in_time).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
-            ui.label(RichText::new(&share).size(theme::KPI_NUMBER).strong().color(theme::OK));
-            ui.label(RichText::new(closed).size(theme::SMALL).color(theme::TEXT_DIM));
-        });
-        let _ = (resp, share_fig);
+        // The share is a percentage, not a count: a tile of its own, read as "label: value".
+        let resp = egui::Frame::new()
+            .fill(theme::CARD)
+            .stroke(egui::Stroke::new(1.0, theme::CARD_BORDER))
+            .corner_radius(egui::CornerRadius::same(6))
+            .inner_margin(egui::Margin::symmetric(14, 10))
+            .show(ui, |ui| {
+                ui.set_width((w - widgets::CARD_CHROME).max(40.0));
+                ui.set_min_height(128.0);
+                ui.label(RichText::new(h.in_time).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+                ui.label(RichText::new(&share).size(theme::KPI_NUMBER).strong().color(theme::OK));
+                ui.label(RichText::new(closed).size(theme::SMALL).color(theme::TEXT_DIM));
+            })
+            .response
+            .interact(Sense::hover());
+        let a11y = format!("{}: {share}", h.in_time);
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &a11y));
     });
 }
 
@@ -239,7 +247,10 @@ fn published(ui: &mut Ui, v: &ViewerContext<'_>, p: &crate::model::HotlinePeriod
 
 fn charts(ui: &mut Ui, tr: &Tr, view: &HotlineView, category: Option<&str>) {
     let h = &tr.hotline;
-    let chart_h = ((ui.available_height() - 4.0 * 24.0) / 4.0).max(90.0);
+    // Three charts over the ranked topics (up to 6 rows).
+    const TOPIC_ROWS: usize = 6;
+    let topics_h = 27.0 * view.topics.len().clamp(1, TOPIC_ROWS) as f32;
+    let chart_h = ((ui.available_height() - 4.0 * 24.0 - topics_h) / 3.0).max(80.0);
     // Per hour, last 24 h: x = the hour's start, local.
     ui.label(RichText::new(h.by_hour).small().color(theme::TEXT_DIM));
     let first_hour = view.first_hour.with_timezone(&china()).hour() as f64;
@@ -294,7 +305,7 @@ fn charts(ui: &mut Ui, tr: &Tr, view: &HotlineView, category: Option<&str>) {
     ui.label(RichText::new(h.topics).small().color(theme::TEXT_DIM));
     let max = view.topics.first().map(|t| t.1).unwrap_or(1).max(1);
     let categories = &view.category_names;
-    for (c, n) in view.topics.iter().take(8) {
+    for (c, n) in view.topics.iter().take(TOPIC_ROWS) {
         let name = categories.get(usize::from(*c)).map(|s| tr.hotline.category(s)).unwrap_or("?");
         ui.horizontal(|ui| {
             ui.add_sized([140.0, 18.0], egui::Label::new(RichText::new(name).small()).truncate());
@@ -331,13 +342,14 @@ fn lists(
     let names = &view.category_names;
     let orders = sit.data().work_orders();
     let warn = Duration::minutes(i64::from(sit.data().hotline_index().rules.warn_minutes));
-    let avail = ui.available_height();
     ui.label(
         RichText::new(format!("{} · {}", h.overdue_list, fmt_count(view.overdue.len() as u64)))
             .strong()
             .color(if view.overdue.is_empty() { theme::TEXT } else { theme::ALERT }),
     );
-    let list_h = ((avail - 80.0) * 0.62).max(ROW_HEIGHT * 3.0);
+    // The overdue list takes what is left above the "about to breach" list (up to 5 rows).
+    let soon_rows = view.due_soon.len().clamp(1, 5) as f32;
+    let list_h = (ui.available_height() - 60.0 - soon_rows * ROW_HEIGHT).max(ROW_HEIGHT * 3.0);
     ScrollArea::vertical().id_salt("hotline_overdue").max_height(list_h).auto_shrink([false, true]).show_rows(
         ui,
         ROW_HEIGHT,
