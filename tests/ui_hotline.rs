@@ -3,6 +3,7 @@
 //! the category filter narrows it, a click on a district selects it on the whole board; and
 //! on the bundled demo the published period figures show on their dates.
 
+mod live_common;
 mod ui_common;
 
 use ui_common::*;
@@ -156,4 +157,57 @@ fn the_published_figures_show_on_their_dates() {
     assert!(h.query_by_label_contains("1,330,000 诉求").is_some(), "Harbin's 1.33 million calls on 2022-11-29");
     assert!(h.query_by_label_contains("2020-01-24 … 2020-02-03").is_none(), "Suihua's period is not Harbin's");
     assert!(h.query_by_label_contains("工单为合成演示数据").is_some(), "the synthetic orders say so");
+}
+
+/// Following a live feed, deadlines pass with the clock: the order about to breach moves to
+/// the overdue list without new data, and the board asks for one repaint at that instant
+/// (not a loop).
+#[test]
+fn live_the_overdue_list_updates_at_the_next_deadline_with_one_repaint() {
+    use sitboard::feed::FeedSource;
+    use sitboard::feed::live::{LiveOptions, SourceSpec};
+    use sitboard::settings::Settings;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let doc = serde_json::json!({
+        "schema": "sitboard.feed/1",
+        "source": {"id": "live-hotline", "name": "live hotline"},
+        "generated_at": "2022-11-30T00:00:00+08:00",
+        "as_of": "2022-11-30T00:00:00+08:00",
+        "case_reports": [{"region": "230100", "date": "2022-11-29", "new_confirmed": 54}],
+        "work_orders": [{"id": "w-live", "category": "testing", "region": "230110",
+                         "received_at": "2022-11-29T22:10:00+08:00", "status": "open"}]
+    });
+    live_common::write_atomic(dir.path(), "hotline.json", &doc.to_string());
+    let hub = live_common::start_hub(dir.path());
+    let url = hub.feed_url();
+    let mut settings = Settings::for_sources(vec![FeedSource::Url(url.clone())], Lang::Zh);
+    settings.live = LiveOptions {
+        specs: vec![SourceSpec::new("test hub", url, Duration::from_secs(3600))],
+        limits: live_common::limits_for_tests(),
+    };
+    let mut app = SitboardApp::live_for_tests(settings, Lang::Zh, None);
+    // 30 s before the order's first-action deadline (00:10).
+    app.set_clock(at("2022-11-30T00:09:30+08:00"));
+    let mut h = harness(app);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.state().situation().is_none() && Instant::now() < deadline {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(h.state().situation().is_some(), "no data from the hub");
+    h.state_mut().apply(UiCommand::SelectRegion(code(230100)));
+    h.state_mut().apply(UiCommand::SetTab(MainTab::Hotline));
+    h.run();
+    assert!(h.query_by_label("即将超时 · 1").is_some() && h.query_by_label("剩余 0分").is_some());
+    assert!(h.query_by_label("超时工单（逐项督办） · 0").is_some());
+    // One repaint asked for at the deadline, 30 s away (before the minute tick of the data age).
+    let delay = h.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert!(delay <= Duration::from_secs(30) && delay >= Duration::from_secs(29), "repaint in {delay:?}");
+    // The clock passes the deadline: the order is overdue, with no new data.
+    h.state_mut().set_clock(at("2022-11-30T00:10:30+08:00"));
+    h.run();
+    assert!(h.query_by_label("超时工单（逐项督办） · 1").is_some());
+    assert!(top(&h, "w-live").is_some());
+    assert!(h.query_by_label("即将超时 · 0").is_some());
 }

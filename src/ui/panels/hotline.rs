@@ -51,10 +51,11 @@ impl Panel for HotlinePanel {
     }
 }
 
-/// The instant the hotline is judged at: the situation's, or — following a live feed — the
-/// clock, since deadlines pass whether or not new data arrives.
+/// The instant the hotline is judged at: the situation's, or — following a live feed that is
+/// not an exercise (whose "now" is the exercise clock) — the clock, since deadlines pass
+/// whether or not new data arrives.
 pub fn hotline_now(v: &ViewerContext<'_>) -> DateTime<Utc> {
-    let live = v.status.live.is_some() && v.status.timeline.is_following();
+    let live = v.status.live.is_some() && v.status.timeline.is_following() && !v.status.exercise;
     if live { v.sit.as_of().max(v.status.clock) } else { v.sit.as_of() }
 }
 
@@ -92,7 +93,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut HotlinePanel, commands: 
         ui.label(RichText::new(h.none).color(theme::TEXT_DIM));
         return;
     }
-    let following = v.status.live.is_some() && v.status.timeline.is_following();
+    let following = v.status.live.is_some() && v.status.timeline.is_following() && !v.status.exercise;
     let categories = &data.hotline_index().categories;
     let synthetic = data.sources.iter().any(|s| s.synthetic && s.id.contains("hotline"));
 
