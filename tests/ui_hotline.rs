@@ -211,3 +211,29 @@ fn live_the_overdue_list_updates_at_the_next_deadline_with_one_repaint() {
     assert!(top(&h, "w-live").is_some());
     assert!(h.query_by_label("即将超时 · 0").is_some());
 }
+
+/// The wall's playlist can show the hotline (`view = "hotline"`): its figures and overdue
+/// list for the entry's region, inside the wall's laid-out areas.
+#[test]
+fn the_wall_playlist_can_show_the_hotline() {
+    use sitboard::settings::WallSettings;
+    use sitboard::settings::config::{PlaylistEntry, WallView};
+    let mut app = demo_app(Lang::Zh);
+    app.apply(UiCommand::SetDate(date("2022-11-30")));
+    // The rotation starts at the entry of the region in view.
+    app.apply(UiCommand::SelectRegion(code(230100)));
+    app.set_clock(at("2026-11-30T09:00:00+08:00"));
+    let entry = |view, region| PlaylistEntry { view, region: Some(region), dwell_s: Some(20), map_colour: None };
+    app.configure_wall(&WallSettings {
+        scale: None,
+        playlist: vec![entry(WallView::Hotline, 230100), entry(WallView::Wall, 230000)],
+        page_secs: 8,
+    });
+    app.set_wall_mode(true);
+    let mut h = harness(app);
+    h.run_steps(3);
+    assert_eq!(h.state().wall_rotation().view(), WallView::Hotline);
+    assert_eq!(h.state().selected_region(), Some(code(230100)));
+    assert!(h.query_by_label_contains("12345 热线工单 · 哈尔滨市").is_some());
+    assert!(h.query_by_label_contains("超时工单（逐项督办）").is_some());
+}
