@@ -205,9 +205,11 @@ fn figures(ui: &mut Ui, tr: &Tr, view: &HotlineView, synthetic: bool) {
             .show(ui, |ui| {
                 ui.set_width((w - widgets::CARD_CHROME).max(40.0));
                 ui.set_min_height(128.0);
-                ui.label(RichText::new(h.in_time).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
-                ui.label(RichText::new(&share).size(theme::KPI_NUMBER).strong().color(theme::OK));
-                ui.label(RichText::new(closed).size(theme::SMALL).color(theme::TEXT_DIM));
+                ui.vertical(|ui| {
+                    ui.label(RichText::new(h.in_time).size(theme::KPI_LABEL).color(theme::TEXT_DIM));
+                    ui.label(RichText::new(&share).size(theme::KPI_NUMBER).strong().color(theme::OK));
+                    ui.label(RichText::new(closed).size(theme::SMALL).color(theme::TEXT_DIM));
+                });
             })
             .response
             .interact(Sense::hover());
@@ -247,70 +249,87 @@ fn published(ui: &mut Ui, v: &ViewerContext<'_>, p: &crate::model::HotlinePeriod
 }
 
 fn charts(ui: &mut Ui, tr: &Tr, view: &HotlineView, category: Option<&str>) {
-    let h = &tr.hotline;
-    // Three charts over the ranked topics (up to 6 rows).
-    const TOPIC_ROWS: usize = 6;
-    let topics_h = 27.0 * view.topics.len().clamp(1, TOPIC_ROWS) as f32;
-    let chart_h = ((ui.available_height() - 4.0 * 24.0 - topics_h) / 3.0).max(80.0);
-    // Per hour, last 24 h: x = the hour's start, local.
-    ui.label(RichText::new(h.by_hour).small().color(theme::TEXT_DIM));
-    let first_hour = view.first_hour.with_timezone(&china()).hour() as f64;
-    Plot::new(("hotline_hour", category))
-        .height(chart_h)
+    // Two rows of two: per hour | per day, backlog | topics ranked.
+    let gap = 12.0;
+    let cell_w = ((ui.available_width() - gap) / 2.0).max(120.0);
+    let cell_h = ((ui.available_height() - gap) / 2.0).max(120.0);
+    let chart_h = cell_h - 30.0;
+    let down = egui::Layout::top_down(egui::Align::LEFT);
+    let cell = egui::vec2(cell_w, cell_h);
+    ui.horizontal_top(|ui| {
+        ui.spacing_mut().item_spacing.x = gap;
+        ui.allocate_ui_with_layout(cell, down, |ui| by_hour(ui, tr, view, category, chart_h));
+        ui.allocate_ui_with_layout(cell, down, |ui| by_day(ui, tr, view, category, chart_h));
+    });
+    ui.add_space(gap / 2.0);
+    ui.horizontal_top(|ui| {
+        ui.spacing_mut().item_spacing.x = gap;
+        ui.allocate_ui_with_layout(cell, down, |ui| backlog(ui, tr, view, category, chart_h));
+        ui.allocate_ui_with_layout(cell, down, |ui| topics(ui, tr, view, chart_h));
+    });
+}
+
+fn chart(id: (&'static str, Option<&str>), height: f32) -> Plot<'static> {
+    Plot::new((id.0, id.1.map(str::to_owned)))
+        .height(height)
         .allow_scroll(false)
         .allow_drag(false)
         .allow_zoom(false)
         .include_y(0.0)
-        .x_axis_formatter(move |m, _| format!("{:02}:00", ((first_hour + m.value).rem_euclid(24.0)) as u32))
         .y_axis_min_width(36.0)
+}
+
+/// Received per hour, last 24 h: x = hours since the first hour (local labels).
+fn by_hour(ui: &mut Ui, tr: &Tr, view: &HotlineView, category: Option<&str>, h: f32) {
+    let l = &tr.hotline;
+    ui.label(RichText::new(l.by_hour).small().color(theme::TEXT_DIM));
+    let first_hour = f64::from(view.first_hour.with_timezone(&china()).hour());
+    chart(("hotline_hour", category), h)
+        .x_axis_formatter(move |m, _| format!("{:02}:00", ((first_hour + m.value).rem_euclid(24.0)) as u32))
         .show(ui, |pui| {
             let bars: Vec<Bar> =
                 view.by_hour.iter().enumerate().map(|(i, n)| Bar::new(i as f64, f64::from(*n)).width(0.8)).collect();
-            pui.add(BarChart::new(h.by_hour, bars).color(BAR));
+            pui.add(BarChart::new(l.by_hour, bars).color(BAR));
         });
-    ui.label(RichText::new(h.by_day).small().color(theme::TEXT_DIM));
-    Plot::new(("hotline_day", category))
-        .height(chart_h)
-        .allow_scroll(false)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .include_y(0.0)
-        .x_axis_formatter(|m, _| date_label(m))
-        .y_axis_min_width(36.0)
-        .show(ui, |pui| {
-            let bars: Vec<Bar> =
-                view.by_day.iter().map(|(d, n)| Bar::new(day_x(*d), f64::from(*n)).width(0.8)).collect();
-            pui.add(BarChart::new(h.by_day, bars).color(BAR));
-        });
-    ui.label(RichText::new(h.backlog).small().color(theme::TEXT_DIM));
+}
+
+fn by_day(ui: &mut Ui, tr: &Tr, view: &HotlineView, category: Option<&str>, h: f32) {
+    let l = &tr.hotline;
+    ui.label(RichText::new(l.by_day).small().color(theme::TEXT_DIM));
+    chart(("hotline_day", category), h).x_axis_formatter(|m, _| date_label(m)).show(ui, |pui| {
+        let bars: Vec<Bar> = view.by_day.iter().map(|(d, n)| Bar::new(day_x(*d), f64::from(*n)).width(0.8)).collect();
+        pui.add(BarChart::new(l.by_day, bars).color(BAR));
+    });
+}
+
+/// Open orders at each hour of the last 7 days: x = hours since the first.
+fn backlog(ui: &mut Ui, tr: &Tr, view: &HotlineView, category: Option<&str>, h: f32) {
+    let l = &tr.hotline;
+    ui.label(RichText::new(l.backlog).small().color(theme::TEXT_DIM));
     let start = view.backlog.first().map(|b| b.0).unwrap_or(view.first_hour);
-    Plot::new(("hotline_backlog", category))
-        .height(chart_h)
-        .allow_scroll(false)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .include_y(0.0)
+    chart(("hotline_backlog", category), h)
         .x_axis_formatter(move |m, _| {
             let t = start + Duration::minutes((m.value * 60.0) as i64);
             t.with_timezone(&china()).format("%m-%d").to_string()
         })
-        .y_axis_min_width(36.0)
         .show(ui, |pui| {
-            let pts: Vec<[f64; 2]> = view
-                .backlog
-                .iter()
-                .map(|(t, n)| [(*t - start).num_minutes() as f64 / 60.0, f64::from(*n)])
-                .collect();
-            pui.add(Line::new(h.backlog, PlotPoints::from(pts)).color(theme::WARN).fill(0.0));
+            let pts: Vec<[f64; 2]> =
+                view.backlog.iter().map(|(t, n)| [(*t - start).num_minutes() as f64 / 60.0, f64::from(*n)]).collect();
+            pui.add(Line::new(l.backlog, PlotPoints::from(pts)).color(theme::WARN).fill(0.0));
         });
-    ui.label(RichText::new(h.topics).small().color(theme::TEXT_DIM));
+}
+
+/// Categories ranked by orders in the last 7 days, as bars with their counts.
+fn topics(ui: &mut Ui, tr: &Tr, view: &HotlineView, h: f32) {
+    let l = &tr.hotline;
+    ui.label(RichText::new(l.topics).small().color(theme::TEXT_DIM));
     let max = view.topics.first().map(|t| t.1).unwrap_or(1).max(1);
-    let categories = &view.category_names;
-    for (c, n) in view.topics.iter().take(TOPIC_ROWS) {
-        let name = categories.get(usize::from(*c)).map(|s| tr.hotline.category(s)).unwrap_or("?");
+    let rows = ((h / 26.0) as usize).max(1);
+    for (c, n) in view.topics.iter().take(rows) {
+        let name = view.category_names.get(usize::from(*c)).map(|s| l.category(s)).unwrap_or("?");
         ui.horizontal(|ui| {
-            ui.add_sized([140.0, 18.0], egui::Label::new(RichText::new(name).small()).truncate());
-            let w = (ui.available_width() - 70.0).max(20.0);
+            ui.add_sized([120.0, 20.0], egui::Label::new(RichText::new(name).small()).truncate());
+            let w = (ui.available_width() - 60.0).max(20.0);
             let (rect, _) = ui.allocate_exact_size(egui::vec2(w, 14.0), Sense::hover());
             let frac = *n as f32 / max as f32;
             let bar = egui::Rect::from_min_size(rect.min, egui::vec2(rect.width() * frac, rect.height()));
