@@ -229,9 +229,11 @@ fn hotline_outcome(n: usize) -> sitboard::feed::LoadOutcome {
         .collect();
     let mut b = DatasetBuilder::new(reg);
     let mut reports = sitboard::feed::ingest_documents(&docs, &mut b);
-    let start = chrono::DateTime::parse_from_rfc3339("2022-11-01T00:00:00+08:00").map(|t| t.to_utc()).unwrap_or_default();
+    let start =
+        chrono::DateTime::parse_from_rfc3339("2022-11-01T00:00:00+08:00").map(|t| t.to_utc()).unwrap_or_default();
     let span = 29 * 24 * 3600;
-    let cats = ["policy", "key_area_control", "testing", "health_code", "key_venues", "livelihood", "complaint", "other"];
+    let cats =
+        ["policy", "key_area_control", "testing", "health_code", "key_venues", "livelihood", "complaint", "other"];
     let mut seed = 13u64;
     let mut rnd = |m: u64| {
         seed ^= seed << 13;

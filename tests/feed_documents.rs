@@ -292,7 +292,10 @@ fn work_orders_are_checked_against_time_and_the_hotline_rules() {
     let (ds, reports) = ingest(&text);
     let msgs: Vec<String> = reports[0].rejected.iter().map(|i| i.to_string()).collect();
     let has = |s: &str| msgs.iter().any(|m| m.contains(s));
-    assert!(has("work_orders[1].closed_at: 2020-03-02 09:00 UTC+8 is before received_at 2020-03-02 10:15 UTC+8"), "{msgs:#?}");
+    assert!(
+        has("work_orders[1].closed_at: 2020-03-02 09:00 UTC+8 is before received_at 2020-03-02 10:15 UTC+8"),
+        "{msgs:#?}"
+    );
     assert!(has("work_orders[2].closed_at: missing: the status is closed"), "{msgs:#?}");
     assert!(has("work_orders[3].closed_at: given, but the status is not closed"), "{msgs:#?}");
     assert!(has("work_orders[4].first_action_at: 2020-03-01 10:00 UTC+8 is before received_at"), "{msgs:#?}");
@@ -302,6 +305,9 @@ fn work_orders_are_checked_against_time_and_the_hotline_rules() {
     let flagged = ds.hotline_index().rules.audit(ds.work_orders());
     assert_eq!(flagged.len(), 2, "{flagged:#?}");
     assert!(flagged[0].contains("work order odd-cat: category \"ufo\" is not one of"), "{flagged:#?}");
-    assert!(flagged[1].contains("work order odd-due: due_at 2020-03-02 20:00 UTC+8 contradicts the rules"), "{flagged:#?}");
+    assert!(
+        flagged[1].contains("work order odd-due: due_at 2020-03-02 20:00 UTC+8 contradicts the rules"),
+        "{flagged:#?}"
+    );
     assert!(flagged[1].contains("closing due 2020-03-03 10:15 UTC+8"), "{flagged:#?}");
 }

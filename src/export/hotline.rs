@@ -48,13 +48,8 @@ pub fn hotline_text(sit: &Situation, region: Adcode, lang: Lang) -> String {
 
 fn period_line(sit: &Situation, p: &HotlinePeriod, lang: Lang) -> String {
     let h = &lang.tr().hotline;
-    let mut parts = vec![format!(
-        "{} {} … {} · {}",
-        h.published,
-        p.from,
-        p.to,
-        sit.data().registry.name(p.region, lang.is_en())
-    )];
+    let mut parts =
+        vec![format!("{} {} … {} · {}", h.published, p.from, p.to, sit.data().registry.name(p.region, lang.is_en()))];
     if let Some(n) = p.requests {
         parts.push(format!("{} {}", fmt_count(u64::from(n)), h.requests));
     }

@@ -80,10 +80,10 @@ macro_rules! tr_table {
 
 pub mod board;
 pub mod checkpoints;
-pub mod hotline;
 pub mod compare;
 pub mod curves;
 pub mod dates;
+pub mod hotline;
 pub mod journal;
 pub mod live;
 pub mod map;

@@ -152,7 +152,11 @@ impl SlaRules {
 
     fn local(d: NaiveDate, t: NaiveTime) -> DateTime<Utc> {
         let naive = d.and_time(t);
-        china().from_local_datetime(&naive).single().map(|x| x.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+        china()
+            .from_local_datetime(&naive)
+            .single()
+            .map(|x| x.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
     }
 
     /// The instant `work` of working time after `from`: time counts only inside working hours
@@ -313,13 +317,21 @@ mod tests {
         let msgs = r.audit(&orders);
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(msgs[0].starts_with("work order bad-cat: category \"ufo\" is not one of policy"), "{}", msgs[0]);
-        assert!(msgs[1].starts_with("work order bad-due: due_at 2022-11-29 18:00 UTC+8 contradicts the rules"), "{}", msgs[1]);
+        assert!(
+            msgs[1].starts_with("work order bad-due: due_at 2022-11-29 18:00 UTC+8 contradicts the rules"),
+            "{}",
+            msgs[1]
+        );
         assert!(msgs[1].contains("closing due 2022-11-30 10:15 UTC+8"), "{}", msgs[1]);
     }
 
     #[test]
     fn the_rules_are_data_a_config_can_change() {
-        let r = SlaRules { close_working_days: 2, work_start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(), ..SlaRules::default() };
+        let r = SlaRules {
+            close_working_days: 2,
+            work_start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            ..SlaRules::default()
+        };
         assert_eq!(r.deadlines(at("2022-11-29T10:00:00+08:00")).close, at("2022-12-01T10:00:00+08:00"));
         let bad = SlaRules { work_end: NaiveTime::from_hms_opt(8, 0, 0).unwrap(), ..SlaRules::default() };
         assert!(bad.validate().unwrap_err().contains("work_end"));

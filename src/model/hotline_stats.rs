@@ -205,7 +205,13 @@ impl HotlineSummary {
     }
 }
 
-fn summarise(index: &HotlineIndex, mask: &[bool], cat: Option<u16>, region: Adcode, t: DateTime<Utc>) -> HotlineSummary {
+fn summarise(
+    index: &HotlineIndex,
+    mask: &[bool],
+    cat: Option<u16>,
+    region: Adcode,
+    t: DateTime<Utc>,
+) -> HotlineSummary {
     let day = local_date(t - Duration::nanoseconds(1));
     let start = start_of_day(day);
     let mut s = HotlineSummary::empty(region, day, t);
@@ -311,11 +317,8 @@ impl HotlineView {
         let soon = soon_window(&index.rules);
         // Which child (district) each order region belongs to.
         let children = registry.children(region);
-        let child_of: Vec<Option<usize>> = index
-            .regions
-            .iter()
-            .map(|&r| children.iter().position(|&c| registry.is_within(r, c)))
-            .collect();
+        let child_of: Vec<Option<usize>> =
+            index.regions.iter().map(|&r| children.iter().position(|&c| registry.is_within(r, c))).collect();
 
         let mut s = HotlineSummary::empty(region, day, t);
         let mut by_hour = [0u32; 24];
@@ -521,7 +524,13 @@ mod tests {
     fn summary_and_view_agree() {
         let mut orders = vec![
             order("a", 230103, "2022-11-29T10:00:00+08:00", None, None),
-            order("b", 230110, "2022-11-29T09:00:00+08:00", Some("2022-11-29T09:30:00+08:00"), Some("2022-11-29T15:00:00+08:00")),
+            order(
+                "b",
+                230110,
+                "2022-11-29T09:00:00+08:00",
+                Some("2022-11-29T09:30:00+08:00"),
+                Some("2022-11-29T15:00:00+08:00"),
+            ),
             order("c", 230110, "2022-11-28T09:00:00+08:00", Some("2022-11-28T09:30:00+08:00"), None),
             order("d", 231202, "2022-11-29T09:00:00+08:00", None, None),
         ];
@@ -538,7 +547,10 @@ mod tests {
         // c (closing due 11-29 09:00) has been overdue longer than a (first action due 12:00).
         let ids: Vec<&str> = v.overdue.iter().map(|i| orders[i.order as usize].id.as_str()).collect();
         assert_eq!(ids, ["c", "a"]);
-        assert_eq!(v.districts.iter().map(|d| (d.region.to_string(), d.overdue)).collect::<Vec<_>>(), [("230103".to_string(), 1), ("230110".to_string(), 1)]);
+        assert_eq!(
+            v.districts.iter().map(|d| (d.region.to_string(), d.overdue)).collect::<Vec<_>>(),
+            [("230103".to_string(), 1), ("230110".to_string(), 1)]
+        );
         assert_eq!(v.by_hour.iter().sum::<u32>(), 2);
         assert_eq!(v.backlog.last().map(|b| b.1), Some(2));
     }

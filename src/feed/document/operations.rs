@@ -217,7 +217,10 @@ impl SectionCheck<'_> {
             if let Some(t) = t {
                 self.not_future(&row, field, t)?;
                 if t < received_at {
-                    return Err(row.err(field, format!("{} is before received_at {}", format_local(t), format_local(received_at))));
+                    return Err(row.err(
+                        field,
+                        format!("{} is before received_at {}", format_local(t), format_local(received_at)),
+                    ));
                 }
             }
         }
@@ -273,7 +276,9 @@ impl SectionCheck<'_> {
                 match f.as_str() {
                     Some(f) if FIELDS.contains(&f) => reported.push(f.to_owned()),
                     _ => {
-                        return Err(row.err(&format!("reported[{j}]"), format!("expected one of {}", FIELDS.join(", "))));
+                        return Err(
+                            row.err(&format!("reported[{j}]"), format!("expected one of {}", FIELDS.join(", ")))
+                        );
                     }
                 }
             }

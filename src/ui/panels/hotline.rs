@@ -243,7 +243,11 @@ fn published(ui: &mut Ui, v: &ViewerContext<'_>, p: &crate::model::HotlinePeriod
             ui.label(RichText::new(h.reported).small().color(colour));
         }
         if !p.topics.is_empty() {
-            ui.label(RichText::new(format!("{}: {}", h.topics_published, p.topics.join("、"))).small().color(theme::TEXT_DIM));
+            ui.label(
+                RichText::new(format!("{}: {}", h.topics_published, p.topics.join("、")))
+                    .small()
+                    .color(theme::TEXT_DIM),
+            );
         }
     });
 }
@@ -339,13 +343,7 @@ fn topics(ui: &mut Ui, tr: &Tr, view: &HotlineView, h: f32) {
     }
 }
 
-fn lists(
-    ui: &mut Ui,
-    v: &ViewerContext<'_>,
-    view: &HotlineView,
-    now: DateTime<Utc>,
-    commands: &mut Commands,
-) {
+fn lists(ui: &mut Ui, v: &ViewerContext<'_>, view: &HotlineView, now: DateTime<Utc>, commands: &mut Commands) {
     let h = &v.tr.hotline;
     let sit = v.sit;
     // Districts: overdue and open orders next to the district's cases and directives.
@@ -454,7 +452,11 @@ fn order_row(
             commands.push(UiCommand::SelectRegion(item.region));
         }
         ui.label(RichText::new(cat).small());
-        ui.label(RichText::new(breach).small().color(theme::TEXT_DIM))
-            .on_hover_text(format!("{} {} · {}", h.received, format_local(o.received_at), o.summary));
+        ui.label(RichText::new(breach).small().color(theme::TEXT_DIM)).on_hover_text(format!(
+            "{} {} · {}",
+            h.received,
+            format_local(o.received_at),
+            o.summary
+        ));
     });
 }
