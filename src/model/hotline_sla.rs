@@ -55,7 +55,10 @@ pub const CATEGORIES: [&str; 12] = [
 /// and 国务院办公厅关于延长2020年春节假期的通知 (国办发明电〔2020〕1号: the Spring Festival
 /// holiday extended to 2 February, so the 1 February make-up working Saturday was cancelled).
 /// 2022: 国务院办公厅关于2022年部分节假日安排的通知 (国办发明电〔2021〕11号).
-const HOLIDAYS: [((i32, u32, u32), (i32, u32, u32)); 13] = [
+/// A local date as (year, month, day).
+type Ymd = (i32, u32, u32);
+
+const HOLIDAYS: [(Ymd, Ymd); 13] = [
     ((2020, 1, 1), (2020, 1, 1)),
     ((2020, 1, 24), (2020, 2, 2)),
     ((2020, 4, 4), (2020, 4, 6)),
@@ -70,7 +73,7 @@ const HOLIDAYS: [((i32, u32, u32), (i32, u32, u32)); 13] = [
     ((2022, 9, 10), (2022, 9, 12)),
     ((2022, 10, 1), (2022, 10, 7)),
 ];
-const WORKING_WEEKENDS: [(i32, u32, u32); 13] = [
+const WORKING_WEEKENDS: [Ymd; 13] = [
     (2020, 1, 19),
     (2020, 4, 26),
     (2020, 5, 9),
@@ -86,7 +89,7 @@ const WORKING_WEEKENDS: [(i32, u32, u32); 13] = [
     (2022, 10, 9),
 ];
 
-fn ymd((y, m, d): (i32, u32, u32)) -> Option<NaiveDate> {
+fn ymd((y, m, d): Ymd) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 

@@ -365,10 +365,10 @@ impl HotlineView {
                     *x += 1;
                 }
             }
-            if o.received > week_ago {
-                if let Some(x) = topics.get_mut(usize::from(o.category)) {
-                    *x += 1;
-                }
+            if o.received > week_ago
+                && let Some(x) = topics.get_mut(usize::from(o.category))
+            {
+                *x += 1;
             }
             // Backlog: counted in the hours from receipt (or the window's start) to closing.
             let closed_by_t = o.closed.filter(|c| *c <= t);
@@ -377,10 +377,8 @@ impl HotlineView {
                 None if closed_by_t.is_none_or(|c| c >= backlog_start) => backlog_base += 1,
                 None => {}
             }
-            if let Some(c) = closed_by_t {
-                if let Some(i) = slot(c) {
-                    diff[i] -= 1;
-                }
+            if let Some(i) = closed_by_t.and_then(slot) {
+                diff[i] -= 1;
             }
             let item = |breach, deadline| DeadlineItem {
                 order: o.order,
