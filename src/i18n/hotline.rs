@@ -37,10 +37,7 @@ tr_table! {
         category: "分类", "Category";
         all_categories: "全部分类", "All categories";
         all_districts: "全部区县", "All districts";
-        id: "工单号", "Order";
-        region: "地区", "Region";
         received: "受理时间", "Received";
-        deadline: "时限", "Deadline";
         breach_first_action: "2小时未响应", "no action in 2 h";
         breach_close: "1个工作日未办结", "not closed in 1 working day";
         /// Before a duration: "超时 3小时20分".
@@ -50,13 +47,11 @@ tr_table! {
         hours: "小时", "h";
         minutes: "分", "min";
         days: "天", "d";
-        more: "更多", "more";
         select_district_hint: "点击选中该区县（地图、曲线同步）", "Click to select this district on the whole board (map, curves)";
         cases_today: "今日新增确诊", "New cases today";
         directives_in_force: "有效指令", "Directives in force";
         // Map colouring.
         map_mode: "热线超时工单", "Hotline overdue";
-        map_legend: "超时未办结工单数", "Open overdue orders";
         // report.
         report_heading: "12345 热线", "12345 hotline";
         report_none: "无工单数据", "no work orders";
