@@ -6,8 +6,8 @@
 //!
 //! [`HotlineIndex`] is built once per dataset (deadlines, region and category numbers, orders
 //! sorted by the instant received); [`HotlineView::compute`] is one pass over the orders
-//! received up to `t` (about 5 ms for 100,000 orders in a debug-free build; see
-//! `benches/hotline.rs`), and stays valid until [`HotlineView::valid_until`].
+//! received up to `t` (measured by `cargo bench --bench frame -- hotline`), and stays valid
+//! until [`HotlineView::valid_until`].
 
 use std::collections::HashMap;
 
