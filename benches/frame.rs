@@ -207,6 +207,96 @@ fn checkpoints_app(n: usize) -> SitboardApp {
     SitboardApp::from_outcome(sitboard::feed::LoadOutcome { dataset: b.build(), reports }, Lang::Zh)
 }
 
+/// The demo plus `n` synthetic 12345 work orders over Harbin's districts, 2022-11-01 … 11-29
+/// (about one in twelve open and past a deadline at the end).
+fn hotline_outcome(n: usize) -> sitboard::feed::LoadOutcome {
+    use sitboard::model::{DatasetBuilder, WorkOrder, WorkOrderStatus};
+    let Some(dir) = sitboard::settings::paths::bundled_demo_dir() else {
+        eprintln!("the bundled demo folder data/demo was not found");
+        std::process::exit(1);
+    };
+    let reg = registry::bundled().unwrap_or_default();
+    let districts: Vec<Adcode> = reg.children(Adcode::new(230100).expect("Harbin")).to_vec();
+    let docs: Vec<sitboard::feed::FeedDocument> = std::fs::read_dir(&dir)
+        .map(|e| e.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            sitboard::feed::FeedDocument::parse(&text, &p.display().to_string()).ok()
+        })
+        .collect();
+    let mut b = DatasetBuilder::new(reg);
+    let mut reports = sitboard::feed::ingest_documents(&docs, &mut b);
+    let start =
+        chrono::DateTime::parse_from_rfc3339("2022-11-01T00:00:00+08:00").map(|t| t.to_utc()).unwrap_or_default();
+    let span = 29 * 24 * 3600;
+    let cats =
+        ["policy", "key_area_control", "testing", "health_code", "key_venues", "livelihood", "complaint", "other"];
+    let mut seed = 13u64;
+    let mut rnd = |m: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % m.max(1)
+    };
+    for i in 0..n {
+        let received = start + chrono::Duration::seconds((i as u64 * span / n as u64) as i64);
+        let acted = received + chrono::Duration::minutes(rnd(150) as i64 + 1);
+        let open = rnd(12) == 0;
+        let closed = (!open).then(|| acted + chrono::Duration::minutes(rnd(1800) as i64));
+        b.add_work_order(
+            WorkOrder {
+                id: format!("bench-{i:06}"),
+                category: cats[rnd(cats.len() as u64) as usize].into(),
+                region: districts[rnd(districts.len() as u64) as usize],
+                received_at: received,
+                first_action_at: (rnd(10) > 0).then_some(acted),
+                due_at: None,
+                status: if open { WorkOrderStatus::InProgress } else { WorkOrderStatus::Closed },
+                closed_at: closed,
+                summary: String::new(),
+            },
+            None,
+        );
+    }
+    let mut report = sitboard::feed::IngestReport::new("synthetic work orders");
+    report.accept("work_orders");
+    reports.push(report);
+    sitboard::feed::LoadOutcome { dataset: b.build(), reports }
+}
+
+/// The hotline's aggregation for a new instant: one `HotlineView` per hour of a day, for the
+/// city (all categories), as the panel computes it when the cursor moves.
+fn hotline_aggregation(n: usize, quick: bool) {
+    use sitboard::model::HotlineView;
+    let name = format!("hotline aggregation, {n} orders, new instant");
+    if !selected(&name) {
+        return;
+    }
+    let outcome = hotline_outcome(n);
+    let data = outcome.dataset;
+    let harbin = Adcode::new(230100).expect("Harbin");
+    let t0 = chrono::DateTime::parse_from_rfc3339("2022-11-29T00:00:00+08:00").map(|t| t.to_utc()).unwrap_or_default();
+    let rounds = if quick { 2 } else { 48 };
+    let times: Vec<Duration> = (0..rounds)
+        .map(|k| {
+            let t = t0 + chrono::Duration::minutes(30 * k as i64 + 7);
+            let start = Instant::now();
+            let v = HotlineView::compute(data.hotline_index(), &data.registry, harbin, None, t);
+            let e = start.elapsed();
+            std::hint::black_box(v.overdue.len());
+            e
+        })
+        .collect();
+    let s = stats(times);
+    println!(
+        "{name:<40} median {:>6.3} ms   p95 {:>6.3} ms   mean {:>6.3} ms   max {:>6.3} ms   ({rounds} instants)",
+        s.median, s.p95, s.mean, s.max
+    );
+}
+
 fn run(name: &str, lang: Lang, commands: &[UiCommand], view: Option<StartView>, frames: u64) {
     if selected(name) {
         run_app(name, demo_app(lang), commands, view, frames);
@@ -348,6 +438,17 @@ fn main() {
             frames,
         );
     }
+    let hot = "hotline, 100,000 synthetic work orders, Harbin";
+    if selected(hot) {
+        run_app(
+            hot,
+            SitboardApp::from_outcome(hotline_outcome(100_000), Lang::Zh),
+            &[UiCommand::SetDate(d("2022-11-29")), UiCommand::SelectRegion(code(230100))],
+            Some(StartView::Hotline),
+            frames,
+        );
+    }
+    hotline_aggregation(100_000, quick);
     let national = "map, synthetic national layer, 2,800 polygons";
     run_app(
         national,

@@ -53,7 +53,7 @@ fn case_figures() -> Vec<(Adcode, NaiveDate, CaseField, u32)> {
 #[test]
 fn demo_loads_cleanly() {
     let (_, reports) = demo();
-    assert_eq!(reports.len(), 6);
+    assert_eq!(reports.len(), 7);
     for r in &reports {
         assert!(r.fatal.is_none() && r.rejected.is_empty(), "{}", r.render(20));
     }
@@ -262,7 +262,29 @@ fn sitboard_check_reports_and_exits_by_usability() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("REFUSED: not valid JSON at line 1, column 1"));
     let out = Command::new(bin).args(["check", concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo")]).output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 rejected, 0 documents refused"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("0 rejected, 0 documents refused"));
+    assert!(!text.contains("contradict the rules"), "the demo's work orders follow the hotline rules: {text}");
+    // A work order against the hotline rules is flagged with its id and the deadlines.
+    let orders = dir.join("orders.json");
+    std::fs::write(
+        &orders,
+        r#"{"schema": "sitboard.feed/1", "source": {"id": "t", "name": "t"}, "generated_at": "2022-11-30T00:00:00Z",
+            "as_of": "2022-11-30T00:00:00Z", "work_orders": [
+            {"id": "w1", "category": "testing", "region": "230110", "received_at": "2022-11-29T10:15:00+08:00",
+             "due_at": "2022-11-29T18:00:00+08:00", "status": "open"},
+            {"id": "w2", "category": "ufo", "region": "230110", "received_at": "2022-11-29T10:15:00+08:00", "status": "open"},
+            {"id": "w3", "category": "testing", "region": "230110", "received_at": "2022-11-29T10:15:00+08:00",
+             "closed_at": "2022-11-29T08:00:00+08:00", "status": "closed"}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(bin).args(["check", orders.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("work_orders[2].closed_at: 2022-11-29 08:00 UTC+8 is before received_at"), "{text}");
+    assert!(text.contains("hotline: 2 work orders contradict the rules"), "{text}");
+    assert!(text.contains("work order w1: due_at 2022-11-29 18:00 UTC+8 contradicts the rules"), "{text}");
+    assert!(text.contains("work order w2: category \"ufo\" is not one of"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -366,4 +388,73 @@ fn reconstructed_risk_levels_do_not_read_as_published() {
         .unwrap();
     let v: Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["risk"]["reconstructed"], 125, "{}", v["risk"]);
+}
+
+/// The published 12345 figures (Suihua 2020-01-24 … 02-03, Harbin 2022 up to 11-29) are on
+/// their dates, marked reported, in the situation and in `sitboard report`; the synthetic
+/// work-order stream reproduces Suihua's published count.
+#[test]
+fn hotline_figures_are_published_on_their_dates() {
+    let (ds, _) = demo();
+    let ds = Arc::new(ds);
+    let facts = &known()["facts"];
+    for key in ["suihua_hotline", "harbin_hotline_2022"] {
+        let f = &facts[key];
+        let region: Adcode = f["region"].as_str().unwrap().parse().unwrap();
+        let (from, to) = (date(f["from"].as_str().unwrap()), date(f["to"].as_str().unwrap()));
+        for d in [from, to] {
+            let sit = Situation::at_end_of(ds.clone(), d);
+            let periods = sit.hotline_periods(region);
+            let p = periods.iter().find(|p| p.from == from && p.to == to).unwrap_or_else(|| panic!("{key} on {d}"));
+            assert_eq!(p.requests.map(u64::from), f["requests"].as_u64(), "{key}");
+            assert_eq!(p.connection_rate, f["connection_rate"].as_f64(), "{key}");
+            assert_eq!(p.response_rate, f["response_rate"].as_f64(), "{key}");
+            assert!(p.reported.iter().any(|r| r == "requests"), "{key}: requests marked reported");
+            assert!(p.reference.as_deref().is_some_and(|r| r.contains("日报")), "{key}: a newspaper cited");
+        }
+        // Not before the period starts.
+        let before = Situation::at_end_of(ds.clone(), from.pred_opt().unwrap());
+        assert!(before.hotline_periods(region).iter().all(|p| p.from != from), "{key} before {from}");
+    }
+    // The synthetic orders received in Suihua 01-24 … 02-03 are the published 2,734.
+    let suihua: Adcode = "231200".parse().unwrap();
+    let start = sitboard::model::time::start_of_day(date("2020-01-24"));
+    let end = sitboard::model::time::end_of_day(date("2020-02-03"));
+    let n = ds
+        .work_orders()
+        .iter()
+        .filter(|o| ds.registry.is_within(o.region, suihua) && o.received_at >= start && o.received_at < end)
+        .count();
+    assert_eq!(n, 2734);
+    assert!(ds.sources.iter().any(|s| s.id == "demo-hotline-synthetic" && s.synthetic));
+
+    let bin = env!("CARGO_BIN_EXE_sitboard");
+    let report = |args: &[&str]| {
+        let out = Command::new(bin)
+            .args(args)
+            .env("SITBOARD_DEMO_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let v: Value =
+        serde_json::from_slice(&report(&["report", "--date", "2020-01-30", "--region", "231200", "--json"])).unwrap();
+    let published = &v["hotline"]["published"][0];
+    assert_eq!(published["requests"], 2734);
+    assert_eq!(published["connection_rate"], 1.0);
+    assert_eq!(published["response_rate"], 1.0);
+    // The day's work orders, from the same code as the board.
+    let sit = Situation::at_end_of(ds.clone(), date("2020-01-30"));
+    let sum = sit.hotline_summary(suihua);
+    assert_eq!(v["hotline"]["work_orders"]["volume"], sum.volume);
+    assert_eq!(v["hotline"]["work_orders"]["open"], sum.open);
+    assert_eq!(v["hotline"]["work_orders"]["overdue"], sum.overdue);
+    assert_eq!(v["hotline"]["work_orders"]["synthetic"], true);
+    assert!(sum.volume > 0);
+    let text = report(&["report", "--date", "2022-11-29", "--region", "230100", "--lang", "en"]);
+    let text = String::from_utf8_lossy(&text);
+    assert!(text.contains("12345 hotline:"), "{text}");
+    assert!(text.contains("Published 2022-01-01 … 2022-11-29 · Harbin · 1,330,000 requests [reported]"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("  Overdue")), "{text}");
 }

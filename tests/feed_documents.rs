@@ -413,3 +413,45 @@ fn look_alike_directive_numbers_in_a_feed_are_one_directive() {
     assert!(msgs.iter().all(|m| m.contains("duplicate of directives[0]")), "{msgs:#?}");
     assert_eq!(ds.directives().len(), 1);
 }
+
+#[test]
+fn work_orders_are_checked_against_time_and_the_hotline_rules() {
+    let text = doc(r#""work_orders": [
+        {"id": "ok", "category": "testing", "region": "230110", "received_at": "2020-03-02T10:15:00+08:00",
+         "first_action_at": "2020-03-02T10:40:00+08:00", "due_at": "2020-03-03T10:15:00+08:00", "status": "in_progress"},
+        {"id": "early", "category": "testing", "region": "230110", "received_at": "2020-03-02T10:15:00+08:00",
+         "closed_at": "2020-03-02T09:00:00+08:00", "status": "closed"},
+        {"id": "no-close", "category": "testing", "region": "230110", "received_at": "2020-03-02T10:15:00+08:00",
+         "status": "closed"},
+        {"id": "open-closed", "category": "testing", "region": "230110", "received_at": "2020-03-02T10:15:00+08:00",
+         "closed_at": "2020-03-02T12:00:00+08:00", "status": "open"},
+        {"id": "act-early", "category": "testing", "region": "230110", "received_at": "2020-03-02T10:15:00+08:00",
+         "first_action_at": "2020-03-01T10:00:00+08:00", "status": "open"},
+        {"id": "odd-cat", "category": "ufo", "region": "230110", "received_at": "2020-03-02T10:15:00+08:00", "status": "open"},
+        {"id": "odd-due", "category": "testing", "region": "230110", "received_at": "2020-03-02T10:15:00+08:00",
+         "due_at": "2020-03-02T20:00:00+08:00", "status": "open"}
+      ],
+      "hotline": [{"region": "231200", "from": "2020-01-24", "to": "2020-02-03", "requests": 2734,
+                   "reported": ["requests", "callers"]}]"#);
+    let (ds, reports) = ingest(&text);
+    let msgs: Vec<String> = reports[0].rejected.iter().map(|i| i.to_string()).collect();
+    let has = |s: &str| msgs.iter().any(|m| m.contains(s));
+    assert!(
+        has("work_orders[1].closed_at: 2020-03-02 09:00 UTC+8 is before received_at 2020-03-02 10:15 UTC+8"),
+        "{msgs:#?}"
+    );
+    assert!(has("work_orders[2].closed_at: missing: the status is closed"), "{msgs:#?}");
+    assert!(has("work_orders[3].closed_at: given, but the status is not closed"), "{msgs:#?}");
+    assert!(has("work_orders[4].first_action_at: 2020-03-01 10:00 UTC+8 is before received_at"), "{msgs:#?}");
+    assert!(has("hotline[0].reported[1]: expected one of requests, connection_rate"), "{msgs:#?}");
+    // Kept, but flagged by the rules (`sitboard check` prints these).
+    assert_eq!(ds.work_orders().len(), 3);
+    let flagged = ds.hotline_index().rules.audit(ds.work_orders());
+    assert_eq!(flagged.len(), 2, "{flagged:#?}");
+    assert!(flagged[0].contains("work order odd-cat: category \"ufo\" is not one of"), "{flagged:#?}");
+    assert!(
+        flagged[1].contains("work order odd-due: due_at 2020-03-02 20:00 UTC+8 contradicts the rules"),
+        "{flagged:#?}"
+    );
+    assert!(flagged[1].contains("closing due 2020-03-03 10:15 UTC+8"), "{flagged:#?}");
+}

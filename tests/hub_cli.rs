@@ -79,7 +79,7 @@ fn the_hub_serves_the_demo_and_report_reads_it_as_from_the_files() {
     assert_eq!(status, 200);
     let health: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(health["status"], "ok");
-    assert_eq!(health["documents"], 6);
+    assert_eq!(health["documents"], 7);
     assert_eq!(health["problems"].as_array().map(Vec::len), Some(0));
 
     // Strong ETag; 304 on If-None-Match, nothing sent again; gzip when asked.

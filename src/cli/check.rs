@@ -11,7 +11,10 @@ use crate::settings::Settings;
 pub fn run(settings: &Settings, paths: &[String], all: bool) -> ExitCode {
     let sources: Vec<FeedSource> = paths.iter().map(|p| FeedSource::parse(p)).collect();
     let outcome = match feed::load(&sources, settings.regions.as_deref(), settings.csv_limits) {
-        Ok(o) => o,
+        Ok(mut o) => {
+            settings.apply_hotline_rules(&mut o);
+            o
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
@@ -20,6 +23,17 @@ pub fn run(settings: &Settings, paths: &[String], all: bool) -> ExitCode {
     let limit = if all { usize::MAX } else { 50 };
     for r in &outcome.reports {
         out!("{}", r.render(limit));
+    }
+    // Work orders that contradict the hotline's rules (kept, but flagged).
+    let problems = outcome.dataset.hotline_index().rules.audit(outcome.dataset.work_orders());
+    if !problems.is_empty() {
+        println!("hotline: {} work orders contradict the rules", problems.len());
+        for p in problems.iter().take(limit) {
+            println!("  {p}");
+        }
+        if problems.len() > limit {
+            println!("  … {} more (--all shows every one)", problems.len() - limit);
+        }
     }
     let accepted: usize = outcome.reports.iter().map(|r| r.total_accepted()).sum();
     let rejected: usize = outcome.reports.iter().map(|r| r.rejected.len()).sum();

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
+use crate::export::hotline::{hotline_json, hotline_text};
 use crate::export::overview::{overview_json, overview_text};
 use crate::feed::LoadOutcome;
 use crate::model::overview::Overview;
@@ -18,7 +19,11 @@ use crate::settings::{Settings, parse_date_arg};
 /// are warnings, nothing usable is an error.
 pub(super) fn load_for_cli(settings: &Settings, at: Option<DateTime<Utc>>) -> Result<LoadOutcome, String> {
     let outcome = match (settings.replay.clone(), at) {
-        (Some(path), Some(t)) => replay::outcome_at(&path, t, settings.registry()?)?,
+        (Some(path), Some(t)) => {
+            let mut o = replay::outcome_at(&path, t, settings.registry()?)?;
+            settings.apply_hotline_rules(&mut o);
+            o
+        }
         (Some(path), None) => {
             return Err(format!(
                 "{} is a snapshot archive: give --at TIME (see `sitboard archive info`)",
@@ -91,7 +96,9 @@ pub fn run(settings: &Settings, date: Option<&str>, at: Option<&str>, region: &s
     }
     let ov = Overview::compute(&sit, code);
     if as_json {
-        match serde_json::to_string_pretty(&overview_json(&ov, &sit)) {
+        let mut json = overview_json(&ov, &sit);
+        json["hotline"] = hotline_json(&sit, code);
+        match serde_json::to_string_pretty(&json) {
             Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -100,6 +107,7 @@ pub fn run(settings: &Settings, date: Option<&str>, at: Option<&str>, region: &s
         }
     } else {
         out!("{}", overview_text(&ov, &sit, settings.lang));
+        out!("{}", hotline_text(&sit, code, settings.lang));
     }
     ExitCode::SUCCESS
 }

@@ -5,6 +5,7 @@
 
 pub mod briefing;
 pub mod directives;
+pub mod hotline;
 pub mod journal_feed;
 pub mod overview;
 pub mod tables;

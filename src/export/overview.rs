@@ -252,7 +252,7 @@ pub fn overview_text(ov: &Overview, sit: &Situation, lang: Lang) -> String {
 }
 
 /// Pad text to a terminal width, counting CJK characters as two columns.
-fn pad(text: &str, width: usize) -> String {
+pub(crate) fn pad(text: &str, width: usize) -> String {
     let w: usize = text
         .chars()
         .map(|c| if matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) { 2 } else { 1 })

@@ -272,7 +272,7 @@ impl Keyed {
 
 /// A row as of the live-demo cut: `None` when it describes a later time (or cannot be
 /// placed in time); a checkpoint keeps only its status changes up to the cut; a work order
-/// closed after the cut is still open.
+/// acted on or closed after the cut is not yet.
 fn cut_row(section: &str, o: &Map<String, Value>, cut: Option<DateTime<Utc>>) -> Option<Map<String, Value>> {
     let Some(cut) = cut else { return Some(o.clone()) };
     let day = local_date(cut - Duration::nanoseconds(1));
@@ -300,9 +300,16 @@ fn cut_row(section: &str, o: &Map<String, Value>, cut: Option<DateTime<Utc>>) ->
         return None;
     }
     let mut row = o.clone();
-    if section == "work_orders" && instant(o, "closed_at").is_some_and(|t| t > cut) {
-        row.remove("closed_at");
-        row.insert("status".into(), json!("open"));
+    if section == "work_orders" {
+        let acted = instant(o, "first_action_at");
+        if acted.is_some_and(|t| t > cut) {
+            row.remove("first_action_at");
+        }
+        if instant(o, "closed_at").is_some_and(|t| t > cut) {
+            row.remove("closed_at");
+            let status = if acted.is_some_and(|t| t <= cut) { "in_progress" } else { "open" };
+            row.insert("status".into(), json!(status));
+        }
     }
     Some(row)
 }
@@ -323,6 +330,22 @@ mod tests {
         }
         let doc = FeedDocument::parse(&body.to_string(), file).unwrap();
         HubDocument { file: file.into(), member_id: id.into(), doc }
+    }
+
+    #[test]
+    fn a_work_order_at_the_cut_is_not_yet_acted_on_or_closed() {
+        let row = |v: Value| v.as_object().cloned().unwrap();
+        let o = row(json!({"id": "w", "received_at": "2022-11-29T10:00:00+08:00",
+            "first_action_at": "2022-11-29T11:00:00+08:00", "closed_at": "2022-11-29T15:00:00+08:00", "status": "closed"}));
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let mid = cut_row("work_orders", &o, Some(at("2022-11-29T12:00:00+08:00"))).unwrap();
+        assert_eq!((mid.get("status"), mid.contains_key("closed_at")), (Some(&json!("in_progress")), false));
+        assert!(mid.contains_key("first_action_at"));
+        let early = cut_row("work_orders", &o, Some(at("2022-11-29T10:30:00+08:00"))).unwrap();
+        assert_eq!(early.get("status"), Some(&json!("open")));
+        assert!(!early.contains_key("first_action_at") && !early.contains_key("closed_at"));
+        assert!(cut_row("work_orders", &o, Some(at("2022-11-29T09:00:00+08:00"))).is_none());
+        assert_eq!(cut_row("work_orders", &o, Some(at("2022-11-29T16:00:00+08:00"))).unwrap(), o);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! | case curves | `curves.rs` | `tr.curves` |
 //! | map | `map.rs` | `tr.map` |
 //! | checkpoints | `checkpoints.rs` | `tr.checkpoints` |
+//! | 12345 hotline | `hotline.rs` | `tr.hotline` |
 //! | live feeds | `live.rs` | `tr.live` |
 //! | directive journal | `journal.rs` | `tr.journal` |
 //! | the wall (大屏): clock, freshness, alarms, paging, rotation | `wall.rs` | `tr.wall` |
@@ -84,6 +85,7 @@ pub mod compare;
 pub mod curves;
 pub mod dates;
 pub mod export;
+pub mod hotline;
 pub mod journal;
 pub mod live;
 pub mod map;
@@ -147,6 +149,8 @@ pub struct Tr {
     pub map: map::MapTr,
     /// Checkpoints: the tab and the map popup.
     pub checkpoints: checkpoints::CheckpointsTr,
+    /// The 12345 hotline: the tab, the map colouring, `report`.
+    pub hotline: hotline::HotlineTr,
     /// Live feeds: freshness badge, stale banner, sources window, follow/pause.
     pub live: live::LiveTr,
     /// The directive journal: panel, command line, exports.
@@ -169,6 +173,7 @@ pub static ZH: Tr = Tr {
     curves: curves::CurvesTr::ZH,
     map: map::MapTr::ZH,
     checkpoints: checkpoints::CheckpointsTr::ZH,
+    hotline: hotline::HotlineTr::ZH,
     live: live::LiveTr::ZH,
     journal: journal::JournalTr::ZH,
     compare: compare::CompareTr::ZH,
@@ -186,6 +191,7 @@ pub static EN: Tr = Tr {
     curves: curves::CurvesTr::EN,
     map: map::MapTr::EN,
     checkpoints: checkpoints::CheckpointsTr::EN,
+    hotline: hotline::HotlineTr::EN,
     live: live::LiveTr::EN,
     journal: journal::JournalTr::EN,
     compare: compare::CompareTr::EN,
@@ -210,6 +216,7 @@ impl Tr {
             ("curves", self.curves.entries()),
             ("map", self.map.entries()),
             ("checkpoints", self.checkpoints.entries()),
+            ("hotline", self.hotline.entries()),
             ("live", self.live.entries()),
             ("journal", self.journal.entries()),
             ("compare", self.compare.entries()),
@@ -304,6 +311,7 @@ mod tests {
                 tr.curves.lang(),
                 tr.map.lang(),
                 tr.checkpoints.lang(),
+                tr.hotline.lang(),
                 tr.live.lang(),
                 tr.journal.lang(),
             ];

@@ -11,6 +11,8 @@ use super::case::{CaseField, CaseReport, Channel, ReportWindow};
 use super::checkpoint::{Checkpoint, Throughput};
 use super::directive::Directive;
 use super::hotline::{HotlinePeriod, WorkOrder};
+use super::hotline_sla::SlaRules;
+use super::hotline_stats::HotlineIndex;
 use super::region::{Adcode, RegionLevel, RegionRegistry};
 use super::response::ResponseLevelChange;
 use super::risk::RiskAssessment;
@@ -54,6 +56,8 @@ pub struct Dataset {
     directives: Vec<Directive>,
     hotline: Vec<HotlinePeriod>,
     work_orders: Vec<WorkOrder>,
+    /// The work orders' deadlines and numbers for the hotline statistics (built with the data).
+    hotline_index: std::sync::Arc<HotlineIndex>,
     dates: Vec<NaiveDate>,
     sum_overflows: Vec<SumOverflow>,
 }
@@ -142,6 +146,17 @@ impl Dataset {
 
     pub fn work_orders(&self) -> &[WorkOrder] {
         &self.work_orders
+    }
+
+    /// The work orders indexed for the hotline statistics, with the time limits they were
+    /// judged by (`model::hotline_stats`).
+    pub fn hotline_index(&self) -> &HotlineIndex {
+        &self.hotline_index
+    }
+
+    /// Judge the work orders by other time limits (`[hotline]` in sitboard.toml).
+    pub fn set_hotline_rules(&mut self, rules: SlaRules) {
+        self.hotline_index = std::sync::Arc::new(HotlineIndex::build(&self.work_orders, rules));
     }
 
     /// Whether a directive's scope touches a region: the scope contains the region, one of
@@ -284,7 +299,9 @@ impl DatasetBuilder {
         let mut work_orders: Vec<WorkOrder> = self.work_orders.into_values().map(|(w, _)| w).collect();
         work_orders.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
 
+        let hotline_index = std::sync::Arc::new(HotlineIndex::build(&work_orders, SlaRules::default()));
         Dataset {
+            hotline_index,
             registry: self.registry,
             sources: self.sources,
             cases,

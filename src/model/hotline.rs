@@ -30,6 +30,8 @@ pub struct WorkOrder {
     pub category: String,
     pub region: Adcode,
     pub received_at: DateTime<Utc>,
+    /// When the responsible unit first acted (claimed it and started work), if it has.
+    pub first_action_at: Option<DateTime<Utc>>,
     /// First-action or closing deadline (Harbin: act within 2 h, close within 1 working day).
     pub due_at: Option<DateTime<Utc>>,
     pub status: WorkOrderStatus,
@@ -58,6 +60,8 @@ pub struct HotlinePeriod {
     pub response_rate: Option<f64>,
     pub baseline_ratio: Option<f64>,
     pub topics: Vec<String>,
+    /// The fields read from a published source (`ref` names it); the others are reconstructed.
+    pub reported: Vec<String>,
     pub source: String,
     pub reference: Option<String>,
 }

@@ -9,6 +9,8 @@ pub mod dataset;
 pub mod directive;
 pub mod geometry;
 pub mod hotline;
+pub mod hotline_sla;
+pub mod hotline_stats;
 pub mod indicators;
 pub mod journal;
 pub mod overview;
@@ -25,6 +27,8 @@ pub use checkpoint::{Checkpoint, CheckpointKind, CheckpointStatus, Lane, LaneCou
 pub use dataset::{Dataset, DatasetBuilder, SourceInfo};
 pub use directive::{Directive, DirectiveCategory, DirectiveContent, DirectiveStatus, Priority};
 pub use hotline::{HotlinePeriod, WorkOrder, WorkOrderStatus};
+pub use hotline_sla::SlaRules;
+pub use hotline_stats::{HotlineIndex, HotlineSummary, HotlineView};
 /// The wire form of a journal event (now `journal::wire`), under its former path.
 pub use journal::wire as journal_wire;
 pub use overview::{Figure, FigureSource, Overview};

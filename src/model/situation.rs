@@ -9,6 +9,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use super::case::CaseReport;
 use super::dataset::Dataset;
 use super::directive::Directive;
+use super::hotline::HotlinePeriod;
+use super::hotline_stats::{HotlineSummary, periods_for};
 use super::indicators::{DailyNew, Indicators, daily_new};
 use super::journal::Journal;
 use super::region::Adcode;
@@ -164,6 +166,18 @@ impl Situation {
             .collect();
         v.sort_by_key(|d| std::cmp::Reverse(d.issued_at));
         v
+    }
+
+    /// The 12345 hotline figures of a region at the situation's instant: the day's volume,
+    /// open and overdue orders, the share closed in time (`model::hotline_stats`).
+    pub fn hotline_summary(&self, region: Adcode) -> HotlineSummary {
+        HotlineSummary::compute(self.data.hotline_index(), &self.data.registry, region, self.as_of)
+    }
+
+    /// The hotline figures published for periods covering the day in view (or ended within the
+    /// week before it) for the region, its ancestors or its subregions, newest first.
+    pub fn hotline_periods(&self, region: Adcode) -> Vec<&HotlinePeriod> {
+        periods_for(self.data.hotline(), &self.data.registry, region, self.date)
     }
 
     /// A situation for another day over the same data.

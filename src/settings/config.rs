@@ -42,6 +42,9 @@ pub struct Config {
     /// The longest period (years, 1–100) one CSV file may span (default 5): a file whose
     /// dates reach further is refused, naming its first and last rows.
     pub csv_max_span_years: Option<u32>,
+    /// The 12345 hotline's time limits and calendar: `[hotline]` (any field of
+    /// `model::SlaRules`; the others keep their defaults).
+    pub hotline: Option<crate::model::SlaRules>,
 }
 
 /// `[wall]`: the wall's rotation and paging.
@@ -60,7 +63,7 @@ pub struct WallConfig {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PlaylistEntry {
-    /// `wall` (the composition, default), `map` or `curves`.
+    /// `wall` (the composition, default), `map`, `curves` or `hotline`.
     #[serde(default)]
     pub view: WallView,
     /// The region (adcode); default: the one in view.
@@ -82,6 +85,8 @@ pub enum WallView {
     Map,
     /// The case curve alone.
     Curves,
+    /// The 12345 hotline (figures, charts, overdue list).
+    Hotline,
 }
 
 /// Smallest and largest wall scale accepted (`--scale`, `wall_scale`).
@@ -156,6 +161,9 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<Config>, String> {
         {
             return Err(format!("{at}: interval_s = {x} is not between 0.1 and 86400 seconds"));
         }
+    }
+    if let Some(r) = &cfg.hotline {
+        r.validate().map_err(|e| format!("{}: [hotline] {e}", path.display()))?;
     }
     if let Some(x) = cfg.wall_scale
         && !(x.is_finite() && WALL_SCALE_RANGE.contains(&x))
@@ -241,6 +249,20 @@ mod tests {
         assert!(e.contains("interval_s"), "{e}");
         let e = parse("[[source]]\nurl = \"http://x\"\nintervall = 3\n", p).unwrap_err();
         assert!(e.contains("intervall"), "{e}");
+    }
+
+    #[test]
+    fn hotline_rules_in_the_config() {
+        let p = Path::new("sitboard.toml");
+        let text = "[hotline]\nclose_working_days = 2\nwork_start = \"09:00:00\"\nholidays = [\"2022-11-28\"]\n";
+        let r = parse(text, p).unwrap().unwrap().hotline.unwrap();
+        assert_eq!(r.close_working_days, 2);
+        assert_eq!(r.first_action_minutes, 120, "unset fields keep the published defaults");
+        assert!(!r.is_working_day(chrono::NaiveDate::from_ymd_opt(2022, 11, 28).unwrap()));
+        let e = parse("[hotline]\nwork_end = \"07:00:00\"\n", p).unwrap_err();
+        assert!(e.contains("sitboard.toml: [hotline] hotline.work_end 07:00:00 is not after work_start"), "{e}");
+        let e = parse("[hotline]\nclose_days = 1\n", p).unwrap_err();
+        assert!(e.contains("close_days"), "{e}");
     }
 
     #[test]

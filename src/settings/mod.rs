@@ -80,6 +80,8 @@ pub struct Settings {
     pub wall: WallSettings,
     /// How long a period one CSV may span (`csv_max_span_years` in sitboard.toml).
     pub csv_limits: feed::csv_import::CsvLimits,
+    /// The hotline's time limits from `[hotline]` (none: the published defaults).
+    pub hotline: Option<crate::model::SlaRules>,
 }
 
 /// The wall's settings: `--scale` over `wall_scale`, and `[wall]` of the config.
@@ -130,6 +132,8 @@ impl Settings {
             Some(Err(e)) => (Default::default(), Some(e)),
             None => (Default::default(), None),
         };
+        // Validated with the rest of the config (a bad `[hotline]` is a config problem).
+        let hotline = cfg.hotline.clone();
         let hub =
             o.hub.clone().or(cfg.hub.clone()).map(|u| HubTarget::new(&u, o.token.clone().or(cfg.hub_token.clone())));
         let mut data = o.data.clone();
@@ -180,6 +184,7 @@ impl Settings {
                 page_secs: cfg.wall.as_ref().and_then(|w| w.page_s).unwrap_or(DEFAULT_PAGE_SECS),
             },
             csv_limits: cfg.csv_max_span_years.map(feed::csv_import::CsvLimits::years).unwrap_or_default(),
+            hotline,
         }
     }
 
@@ -201,6 +206,7 @@ impl Settings {
             renderer: RendererChoice::default(),
             wall: WallSettings { page_secs: DEFAULT_PAGE_SECS, ..Default::default() },
             csv_limits: Default::default(),
+            hotline: None,
         }
     }
 
@@ -255,7 +261,16 @@ impl Settings {
         if self.sources.is_empty() {
             return Err("no data source: the bundled demo folder data/demo was not found; give --data PATH".into());
         }
-        feed::load(&self.sources, self.regions.as_deref(), self.csv_limits)
+        let mut outcome = feed::load(&self.sources, self.regions.as_deref(), self.csv_limits)?;
+        self.apply_hotline_rules(&mut outcome);
+        Ok(outcome)
+    }
+
+    /// Judge the work orders by the configured hotline rules (`[hotline]`), if any.
+    pub fn apply_hotline_rules(&self, outcome: &mut LoadOutcome) {
+        if let Some(r) = &self.hotline {
+            outcome.dataset.set_hotline_rules(r.clone());
+        }
     }
 }
 

@@ -12,6 +12,8 @@ pub enum MainTab {
     Curves,
     Map,
     Checkpoints,
+    /// The 12345 hotline: work orders, deadlines, the overdue list.
+    Hotline,
     /// The wall display (大屏): key figures, map, curve and directives on one screen.
     Wall,
     Directives,
@@ -48,10 +50,14 @@ pub enum MapMode {
     /// New cases in the last 7 days per 100,000 people.
     #[value(name = "per100k")]
     New7DaysPer100k,
+    /// Open 12345 work orders past a deadline.
+    #[value(name = "hotline")]
+    HotlineOverdue,
 }
 
 impl MapMode {
-    /// A colouring by its command-line name (`risk`, `computed`, `active`, `new7`, `per100k`).
+    /// A colouring by its command-line name (`risk`, `computed`, `active`, `new7`, `per100k`,
+    /// `hotline`).
     pub fn parse(s: &str) -> Option<MapMode> {
         <MapMode as clap::ValueEnum>::from_str(s.trim(), true).ok()
     }
@@ -66,6 +72,8 @@ pub enum StartView {
     Multiples,
     Map,
     Checkpoints,
+    /// The 12345 hotline tab.
+    Hotline,
     Wall,
     Directives,
     /// Compare two moments (the instant in view and a week before).
@@ -80,6 +88,7 @@ impl StartView {
             StartView::Curves | StartView::Compare | StartView::Multiples => MainTab::Curves,
             StartView::Map => MainTab::Map,
             StartView::Checkpoints => MainTab::Checkpoints,
+            StartView::Hotline => MainTab::Hotline,
             StartView::Wall => MainTab::Wall,
             StartView::Directives => MainTab::Directives,
             StartView::Moments => MainTab::Compare,

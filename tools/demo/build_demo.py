@@ -1064,6 +1064,7 @@ def hotline_suihua():
              "connection_rate": f["connection_rate"], "response_rate": f["response_rate"],
              "baseline_ratio": f["baseline_ratio"],
              "topics": ["口罩、酒精等消毒物品短缺（自农历大年三十起）", "交通管制后的出行问题", "突发疾病就医", "孕妇待产"],
+             "reported": ["requests", "connection_rate", "response_rate", "baseline_ratio", "topics"],
              "ref": REFS["seed000"] + ": " + f["text"] + ". baseline_ratio 3.0 reads 较前期增长3倍 as 'three times'; strictly it may mean 4x"}]
 
 
@@ -1149,6 +1150,7 @@ def harbin_2022():
     f = FACTS["harbin_hotline_2022"]
     hotline = [{"region": f["region"], "from": f["from"], "to": f["to"], "requests": f["requests"],
                 "topics": ["抵返哈防控政策咨询", "重点区域人群管控", "核酸检测", "赋码改码", "重点场所管理"],
+                "reported": ["requests", "topics"],
                 "ref": REFS["seed003"] + ": " + f["text"] + ". Epidemic-related calls only; 'to' is the press-conference day; "
                        "connection and response rates are not given (the source admits busy lines)"}]
     return rows, [directive], hotline

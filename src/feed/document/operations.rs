@@ -217,13 +217,35 @@ impl SectionCheck<'_> {
         self.once(&row, id.clone(), &format!("work order {id}"))?;
         let received_at = row.instant("received_at")?;
         self.not_future(&row, "received_at", received_at)?;
+        let status = row.enum_value("status", WorkOrderStatus::parse, "open, in_progress, closed")?;
+        let first_action_at = row.opt_instant("first_action_at")?;
+        let closed_at = row.opt_instant("closed_at")?;
+        for (field, t) in [("first_action_at", first_action_at), ("closed_at", closed_at)] {
+            if let Some(t) = t {
+                self.not_future(&row, field, t)?;
+                if t < received_at {
+                    return Err(row.err(
+                        field,
+                        format!("{} is before received_at {}", format_local(t), format_local(received_at)),
+                    ));
+                }
+            }
+        }
+        match (status, closed_at) {
+            (WorkOrderStatus::Closed, None) => return Err(row.err("closed_at", "missing: the status is closed")),
+            (WorkOrderStatus::Open | WorkOrderStatus::InProgress, Some(_)) => {
+                return Err(row.err("closed_at", "given, but the status is not closed"));
+            }
+            _ => {}
+        }
         let w = WorkOrder {
             category: row.line_text("category", true)?.unwrap_or_default(),
             region: row.adcode("region", b.registry())?,
             received_at,
+            first_action_at,
             due_at: row.opt_instant("due_at")?,
-            status: row.enum_value("status", WorkOrderStatus::parse, "open, in_progress, closed")?,
-            closed_at: row.opt_instant("closed_at")?,
+            status,
+            closed_at,
             summary: row.body_text("summary")?.unwrap_or_default(),
             id,
         };
@@ -254,7 +276,22 @@ impl SectionCheck<'_> {
                 topics.push(check_text(s, false, MAX_LINE_CHARS).map_err(|m| row.err(&format!("topics[{j}]"), m))?);
             }
         }
+        const FIELDS: [&str; 5] = ["requests", "connection_rate", "response_rate", "baseline_ratio", "topics"];
+        let mut reported = Vec::new();
+        if let Some(list) = row.opt_array("reported")? {
+            for (j, f) in list.iter().enumerate() {
+                match f.as_str() {
+                    Some(f) if FIELDS.contains(&f) => reported.push(f.to_owned()),
+                    _ => {
+                        return Err(
+                            row.err(&format!("reported[{j}]"), format!("expected one of {}", FIELDS.join(", ")))
+                        );
+                    }
+                }
+            }
+        }
         let h = HotlinePeriod {
+            reported,
             region,
             from,
             to,

@@ -9,6 +9,7 @@ mod checkpoints;
 mod compare;
 pub mod curves;
 mod directives;
+pub mod hotline;
 mod live;
 pub mod map;
 mod overview;
@@ -24,6 +25,7 @@ pub use self::checkpoints::CheckpointsPanel;
 pub use self::compare::ComparePanel;
 pub use self::curves::CurvesPanel;
 pub use self::directives::DirectivesPanel;
+pub use self::hotline::HotlinePanel;
 pub use self::map::MapPanel;
 pub use self::overview::OverviewPanel;
 pub use self::region_picker::RegionPickerPanel;
@@ -47,6 +49,7 @@ pub struct Panels {
     pub curves: CurvesPanel,
     pub map: MapPanel,
     pub checkpoints: CheckpointsPanel,
+    pub hotline: HotlinePanel,
     pub wall: WallPanel,
     pub directives: DirectivesPanel,
     pub compare: ComparePanel,
@@ -62,6 +65,7 @@ impl Panels {
             MainTab::Curves => &mut self.curves,
             MainTab::Map => &mut self.map,
             MainTab::Checkpoints => &mut self.checkpoints,
+            MainTab::Hotline => &mut self.hotline,
             MainTab::Wall => &mut self.wall,
             MainTab::Directives => &mut self.directives,
             MainTab::Compare => &mut self.compare,
@@ -70,13 +74,14 @@ impl Panels {
 }
 
 /// The tabs of the central area, in order, with their labels.
-fn tabs(status: &BoardStatus<'_>) -> [(MainTab, &'static str); 7] {
+fn tabs(status: &BoardStatus<'_>) -> [(MainTab, &'static str); 8] {
     let tr = status.tr;
     [
         (MainTab::Overview, tr.board.tab_overview),
         (MainTab::Curves, tr.board.tab_curves),
         (MainTab::Map, tr.board.tab_map),
         (MainTab::Checkpoints, tr.board.tab_checkpoints),
+        (MainTab::Hotline, tr.hotline.tab),
         (MainTab::Wall, tr.board.tab_wall),
         (MainTab::Directives, tr.journal.tab),
         (MainTab::Compare, tr.compare.tab),

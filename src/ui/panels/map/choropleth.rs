@@ -23,6 +23,8 @@ pub struct CountyState {
     pub new_7d: Option<u32>,
     pub per_100k: Option<f64>,
     pub yan_jiu_tiao: bool,
+    /// Open 12345 work orders past a deadline (none: no work orders in the data).
+    pub hotline_overdue: Option<u32>,
 }
 
 impl CountyState {
@@ -38,6 +40,8 @@ impl CountyState {
 
 pub fn county_states(sit: &Situation) -> HashMap<Adcode, CountyState> {
     let data = sit.data();
+    let index = data.hotline_index();
+    let overdue = (!index.is_empty()).then(|| index.overdue_by_region(sit.as_of()));
     let mut out = HashMap::new();
     for r in data.registry.iter_sorted().filter(|r| r.level == RegionLevel::County) {
         let code = r.adcode;
@@ -61,6 +65,7 @@ pub fn county_states(sit: &Situation) -> HashMap<Adcode, CountyState> {
                     .filter(|(_, p)| *p > 0)
                     .map(|(n, p)| f64::from(n) * 100_000.0 / p as f64),
                 yan_jiu_tiao: risk_rules::yan_jiu_tiao(cum, sit.date()),
+                hotline_overdue: overdue.as_ref().map(|o| o.get(&code).copied().unwrap_or(0)),
             },
         );
     }
@@ -87,8 +92,14 @@ const COUNT_BREAKS: [f64; 5] = [1.0, 5.0, 10.0, 20.0, 50.0];
 const RATE_BREAKS: [f64; 5] = [f64::MIN_POSITIVE, 1.0, 5.0, 10.0, 20.0];
 
 impl MapMode {
-    pub const ALL: [MapMode; 5] =
-        [MapMode::Risk, MapMode::RiskComputed, MapMode::Active, MapMode::New7Days, MapMode::New7DaysPer100k];
+    pub const ALL: [MapMode; 6] = [
+        MapMode::Risk,
+        MapMode::RiskComputed,
+        MapMode::Active,
+        MapMode::New7Days,
+        MapMode::New7DaysPer100k,
+        MapMode::HotlineOverdue,
+    ];
 
     pub fn label(self, tr: &Tr) -> &'static str {
         match self {
@@ -97,6 +108,7 @@ impl MapMode {
             MapMode::Active => tr.case_field(CaseField::Active),
             MapMode::New7Days => tr.map.map_mode_new7,
             MapMode::New7DaysPer100k => tr.map.map_mode_per100k,
+            MapMode::HotlineOverdue => tr.hotline.map_mode,
         }
     }
 
@@ -110,7 +122,7 @@ impl MapMode {
                 c(theme::RISK_LOW, tr.risk.risk_level(RiskLevel::Low).into()),
                 c(theme::UNKNOWN, tr.risk.risk_unknown.into()),
             ],
-            MapMode::Active | MapMode::New7Days => {
+            MapMode::Active | MapMode::New7Days | MapMode::HotlineOverdue => {
                 let labels = ["0", "1–4", "5–9", "10–19", "20–49", "50+"];
                 let mut v: Vec<Class> = SEQ.iter().zip(labels).map(|(col, l)| c(*col, l.into())).collect();
                 v.push(c(theme::UNKNOWN, tr.map.no_data.into()));
@@ -143,6 +155,7 @@ impl MapMode {
             MapMode::Active => by_breaks(s.active.map(f64::from), &COUNT_BREAKS),
             MapMode::New7Days => by_breaks(s.new_7d.map(f64::from), &COUNT_BREAKS),
             MapMode::New7DaysPer100k => by_breaks(s.per_100k, &RATE_BREAKS),
+            MapMode::HotlineOverdue => by_breaks(s.hotline_overdue.map(f64::from), &COUNT_BREAKS),
         }
     }
 }

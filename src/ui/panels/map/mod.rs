@@ -50,6 +50,8 @@ impl walkers::sources::TileSource for TemplateTiles {
 struct CacheKey {
     data: usize,
     date: NaiveDate,
+    /// The instant (the hotline's overdue orders change within a day).
+    at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Default)]
@@ -341,7 +343,7 @@ fn show(
 }
 
 fn refresh_cache(v: &ViewerContext<'_>, state: &mut MapPanel) {
-    let key = CacheKey { data: Arc::as_ptr(v.sit.dataset_arc()) as usize, date: v.sit.date() };
+    let key = CacheKey { data: Arc::as_ptr(v.sit.dataset_arc()) as usize, date: v.sit.date(), at: v.sit.as_of() };
     if state.cache.as_ref().is_some_and(|(k, _, _)| *k == key) {
         return;
     }

@@ -74,6 +74,7 @@ pub struct WallPanel {
     overview: OverviewPanel,
     map: MapPanel,
     curves: CurvesPanel,
+    hotline: super::HotlinePanel,
     rotation: Rotation,
     /// Seconds per page of a list that does not fit.
     page_secs: u64,
@@ -92,6 +93,7 @@ impl Default for WallPanel {
             overview: OverviewPanel::default(),
             map,
             curves,
+            hotline: Default::default(),
             rotation: Rotation::default(),
             page_secs: crate::settings::DEFAULT_PAGE_SECS,
             areas: Vec::new(),
@@ -205,6 +207,9 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, commands: &mu
     match state.rotation.view() {
         WallView::Map if v.status.wall_mode => {
             in_rect(ui, frame.area(body), |ui| state.map.ui(ui, v, commands));
+        }
+        WallView::Hotline if v.status.wall_mode => {
+            in_rect(ui, frame.area(body), |ui| state.hotline.ui(ui, v, commands));
         }
         WallView::Curves if v.status.wall_mode => {
             in_rect(ui, frame.area(body), |ui| {
