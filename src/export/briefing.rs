@@ -489,39 +489,26 @@ fn hotline_section(sit: &Situation, region: Adcode, lang: Lang) -> Section {
         .filter(|h| h.from <= sit.date() && (reg.is_within(h.region, region) || reg.is_within(region, h.region)))
         .map(|h| {
             let who = reg.name(h.region, lang.is_en());
+            // One pass over the figures; each phrased in the briefing's language.
+            let say = |zh: String, en: String| if lang.is_en() { en } else { zh };
             let mut parts = Vec::new();
-            match lang {
-                Lang::Zh => {
-                    if let Some(n) = h.requests {
-                        parts.push(format!("受理诉求{}件", fmt_count(u64::from(n))));
-                    }
-                    if let Some(r) = h.connection_rate {
-                        parts.push(format!("接通率{}", pct(r)));
-                    }
-                    if let Some(r) = h.response_rate {
-                        parts.push(format!("响应率{}", pct(r)));
-                    }
-                    if let Some(r) = h.baseline_ratio {
-                        parts.push(format!("约为平时的{r:.1}倍"));
-                    }
-                    format!("{who} {}至{}：{}。", h.from, h.to, parts.join("，"))
-                }
-                Lang::En => {
-                    if let Some(n) = h.requests {
-                        parts.push(format!("{} requests", fmt_count(u64::from(n))));
-                    }
-                    if let Some(r) = h.connection_rate {
-                        parts.push(format!("{} connected", pct(r)));
-                    }
-                    if let Some(r) = h.response_rate {
-                        parts.push(format!("{} answered", pct(r)));
-                    }
-                    if let Some(r) = h.baseline_ratio {
-                        parts.push(format!("{r:.1}× the usual volume"));
-                    }
-                    format!("{who}, {} to {}: {}.", h.from, h.to, parts.join(", "))
-                }
+            if let Some(n) = h.requests {
+                let n = fmt_count(u64::from(n));
+                parts.push(say(format!("受理诉求{n}件"), format!("{n} requests")));
             }
+            if let Some(r) = h.connection_rate {
+                parts.push(say(format!("接通率{}", pct(r)), format!("{} connected", pct(r))));
+            }
+            if let Some(r) = h.response_rate {
+                parts.push(say(format!("响应率{}", pct(r)), format!("{} answered", pct(r))));
+            }
+            if let Some(r) = h.baseline_ratio {
+                parts.push(say(format!("约为平时的{r:.1}倍"), format!("{r:.1}× the usual volume")));
+            }
+            say(
+                format!("{who} {}至{}：{}。", h.from, h.to, parts.join("，")),
+                format!("{who}, {} to {}: {}.", h.from, h.to, parts.join(", ")),
+            )
         })
         .collect();
     Section {
