@@ -114,6 +114,9 @@ pub struct Directive {
     pub reference: Option<String>,
     /// The instant the published `status` is known to hold (the document's `as_of`).
     pub known_until: Option<DateTime<Utc>>,
+    /// The units (regions) asked to acknowledge it, with their acknowledgments (feed schema
+    /// 1.2 `addressed`; empty when the source asks for none, as for a published bulletin).
+    pub addressed: Vec<crate::model::officer::Addressee>,
 }
 
 impl Directive {

@@ -13,6 +13,7 @@ pub mod hotline_sla;
 pub mod hotline_stats;
 pub mod indicators;
 pub mod journal;
+pub mod officer;
 pub mod overview;
 pub mod region;
 pub mod response;
@@ -31,6 +32,7 @@ pub use hotline_sla::SlaRules;
 pub use hotline_stats::{HotlineIndex, HotlineSummary, HotlineView};
 /// The wire form of a journal event (now `journal::wire`), under its former path.
 pub use journal::wire as journal_wire;
+pub use officer::{Ack, AckDeadlines, AckState, Addressee, Officer, OfficerRole, Refusal};
 pub use overview::{Figure, FigureSource, Overview};
 pub use region::{Adcode, Region, RegionLevel, RegionRegistry};
 pub use response::{ResponseLevel, ResponseLevelChange};

@@ -206,6 +206,7 @@ impl SectionCheck<'_> {
             source: self.src.id.clone(),
             reference: row.reference()?,
             known_until: Some(self.src.as_of),
+            addressed: Vec::new(),
         };
         b.add_directive(d, Some(self.src.as_of));
         Ok(())

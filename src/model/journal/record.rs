@@ -96,6 +96,7 @@ impl DirectiveRecord {
             source: JOURNAL_SOURCE.to_owned(),
             reference: None,
             known_until: None,
+            addressed: Vec::new(),
         }
     }
 }

@@ -81,6 +81,7 @@ impl Journal {
                     source: JOURNAL_SOURCE.to_owned(),
                     reference: None,
                     known_until: None,
+                    addressed: Vec::new(),
                 };
                 self.records.push(DirectiveRecord {
                     content,
