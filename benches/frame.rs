@@ -10,12 +10,12 @@
 
 use std::time::{Duration, Instant};
 
+use egui_software_backend::ColorFieldOrder;
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
 use sitboard::settings::StartView;
 use sitboard::timeline::Speed;
-use egui_software_backend::ColorFieldOrder;
 use sitboard::ui::{SitboardApp, UiCommand, fonts, theme};
 
 struct Stats {

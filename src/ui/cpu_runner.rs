@@ -61,13 +61,8 @@ pub fn run(
     let storage = RonStorage::open();
     let viewport = super::viewport(&start);
     let stats = FrameStats::new(start.frame_stats, super::stats_renderer(&info));
-    let mut app = SitboardApp::create_loading(
-        &ctx,
-        storage.as_ref().map(|s| s as &dyn eframe::Storage),
-        settings,
-        start,
-        early,
-    );
+    let mut app =
+        SitboardApp::create_loading(&ctx, storage.as_ref().map(|s| s as &dyn eframe::Storage), settings, start, early);
     app.set_renderer(info);
 
     let mut runner = Runner {
@@ -304,7 +299,13 @@ impl Runner {
         if complete && self.stats.first_complete().is_none() && self.presented_size.is_some() {
             let since = since_process_start();
             self.stats.complete_presented(since);
-            tracing::info!("cpu renderer: first complete frame presented {:.0} ms after start", since.as_secs_f64() * 1000.0);
+            tracing::info!(
+                "cpu renderer: first complete frame presented {:.0} ms after start",
+                since.as_secs_f64() * 1000.0
+            );
+            // What the first frames built and dropped on this thread (the loading board, the
+            // glyphs' first rasters) goes back too; once, now that the board is on screen.
+            super::workers::load::release_freed_memory();
         }
         self.stats.tick();
         if self.last_save.elapsed() >= AUTOSAVE {

@@ -34,6 +34,9 @@ impl LoadLink {
             // The receiver is gone only when the app closed; nothing to do then.
             let _ = tx.send(load(&settings));
             wakes.wake();
+            // The parse trees are gone: give their memory back (after the data is on its
+            // way, so the board does not wait for it).
+            release_freed_memory();
         });
         if let Err(e) = spawned {
             tracing::error!("cannot start the loader thread: {e}");
@@ -80,7 +83,7 @@ pub fn reads_files_once(settings: &Settings) -> bool {
 
 /// Read the sources (on the calling thread) and prepare the map geometry. The geometry
 /// depends only on the region registry, so it is triangulated on a thread of its own while
-/// the documents are parsed; the memory the parse trees held goes back to the system after.
+/// the documents are parsed. [`LoadLink::spawn`] gives the parse trees' memory back after.
 pub fn load(settings: &Settings) -> LoadResult {
     let _span = tracing::debug_span!("load").entered();
     let (outcome, layer) = std::thread::scope(|scope| {
@@ -104,8 +107,6 @@ pub fn load(settings: &Settings) -> LoadResult {
         };
         (outcome, layer)
     });
-    // The parse trees are gone: give their memory back.
-    release_freed_memory();
     match outcome {
         Ok(o) => loaded(o, layer),
         Err(e) => LoadResult::Failed(e, Vec::new()),
