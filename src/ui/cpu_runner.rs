@@ -303,9 +303,6 @@ impl Runner {
                 "cpu renderer: first complete frame presented {:.0} ms after start",
                 since.as_secs_f64() * 1000.0
             );
-            // What the first frames built and dropped on this thread (the loading board, the
-            // glyphs' first rasters) goes back too; once, now that the board is on screen.
-            super::workers::load::release_freed_memory();
         }
         self.stats.tick();
         if self.last_save.elapsed() >= AUTOSAVE {
