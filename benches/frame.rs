@@ -1,9 +1,16 @@
 //! Frame-time benchmark: runs the whole board headlessly (`egui::Context::run_ui` plus
 //! tessellation) on the bundled demo at 1920×1080 and prints CPU milliseconds per frame.
 //! Run with `cargo bench --bench frame` (release profile).
+//!
+//! The `raster:` scenarios also draw each frame as the CPU renderer does (`--renderer cpu`,
+//! `src/ui/cpu_runner.rs`): the vendored rasterizer renders the tessellated frame into its
+//! canvas (only the primitives that changed) and the damaged rectangles are copied out into a
+//! window-sized buffer, as they are into softbuffer's before presenting. They print the UI
+//! part and the raster part of each frame (`cargo bench --bench frame -- raster`).
 
 use std::time::{Duration, Instant};
 
+use egui_software_backend::ColorFieldOrder;
 use sitboard::feed::{FeedSource, load_sources, registry};
 use sitboard::i18n::Lang;
 use sitboard::model::Adcode;
@@ -34,6 +41,11 @@ fn stats(mut v: Vec<Duration>) -> Stats {
 const PANNING: &str = "panning";
 /// Scenarios whose name contains this play the timeline (10 instants a second, looping).
 const PLAYING: &str = "playing";
+/// Scenarios whose name contains this rasterize every frame with the CPU renderer.
+const RASTER: &str = "raster:";
+/// Scenarios whose name contains this move the pointer slowly over the case curves' chart
+/// (the hover readout follows it).
+const HOVER: &str = "hover";
 
 fn input(frame: u64, size: egui::Vec2) -> egui::RawInput {
     // The pointer sweeps across the board, so hover effects are part of the cost.
@@ -314,6 +326,12 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
         return;
     }
     let panning = name.contains(PANNING);
+    let hover = name.contains(HOVER);
+    let mut raster =
+        name.contains(RASTER).then(|| egui_software_backend::EguiSoftwareRender::new(ColorFieldOrder::Bgra));
+    // The window's buffer the damaged rectangles are copied into (softbuffer's, in the runner).
+    let mut window = vec![0u32; 1920 * 1080];
+    let mut raster_times = Vec::new();
     // Playing: each frame is 1/60 s of wall time, so at 10 instants a second one frame in six
     // moves the board to the next day (the p95 is those frames).
     let playing = name.contains(PLAYING);
@@ -335,6 +353,11 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
             app.tick(Duration::from_secs_f64(1.0 / 60.0));
         }
         let mut raw = input(frame_no, size);
+        if hover {
+            // Along the chart, a few points a frame, as a person reading the curves.
+            let x = 500.0 + (frame_no as f32 * 3.0) % 1000.0;
+            raw.events = vec![egui::Event::PointerMoved(egui::pos2(x, 520.0))];
+        }
         if panning {
             // Hold the primary button over the map and drag it in a slow circle.
             let t = frame_no as f32 / 20.0;
@@ -351,9 +374,17 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
         }
         let mut out = ctx.run_ui(raw, |ui| app.frame(ui));
         let prims = ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
-        // No renderer here: font-atlas updates are dropped on purpose.
-        out.textures_delta.clear();
         let elapsed = start.elapsed();
+        if let Some(r) = raster.as_mut() {
+            let t = Instant::now();
+            r.render_to_canvas(1920, 1080, &prims, &out.textures_delta, out.pixels_per_point);
+            let damage = r.damage();
+            r.copy_canvas_to(&mut window, &damage);
+            raster_times.push(t.elapsed());
+            std::hint::black_box(&window);
+        }
+        // Applied by the rasterizer, or no renderer: font-atlas updates are dropped on purpose.
+        out.textures_delta.clear();
         std::hint::black_box(prims.len());
         elapsed
     };
@@ -361,10 +392,22 @@ fn run_app(name: &str, mut app: SitboardApp, commands: &[UiCommand], view: Optio
         step(&mut app);
     }
     let times: Vec<Duration> = (0..frames).map(|_| step(&mut app)).collect();
-    let s = stats(times);
     if view == Some(StartView::Map) && !app.map_state().drawn() {
         eprintln!("warning: {name}: the map drew nothing");
     }
+    if raster.is_some() {
+        // The warm-up frames' rasters are left out, as their UI times are.
+        let measured = raster_times.split_off(raster_times.len().saturating_sub(times.len()));
+        let total = stats(times.iter().zip(&measured).map(|(u, r)| *u + *r).collect());
+        let (ui, r) = (stats(times), stats(measured));
+        println!(
+            "{name:<40} UI median {:>6.3} p95 {:>6.3} ms + raster median {:>6.3} p95 {:>6.3} ms \
+             = frame median {:>6.3} p95 {:>6.3} ms   ({frames} frames, 1920x1080)",
+            ui.median, ui.p95, r.median, r.p95, total.median, total.p95
+        );
+        return;
+    }
+    let s = stats(times);
     println!(
         "{name:<40} median {:>6.3} ms   p95 {:>6.3} ms   mean {:>6.3} ms   max {:>6.3} ms   ({frames} frames, 1920x1080)",
         s.median, s.p95, s.mean, s.max
@@ -449,6 +492,10 @@ fn main() {
         );
     }
     hotline_aggregation(100_000, quick);
+    // What the CPU renderer adds to a frame (the `raster:` scenarios draw every frame).
+    run("raster: overview, province, zh, 2020-03-03", Lang::Zh, &prov(), Some(StartView::Overview), frames);
+    run("raster: map, province, panning (drag every frame)", Lang::Zh, &day(), Some(StartView::Map), frames);
+    run("raster: curves, province, 101 days, hover", Lang::Zh, &end(), Some(StartView::Curves), frames);
     let national = "map, synthetic national layer, 2,800 polygons";
     run_app(
         national,

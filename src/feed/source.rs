@@ -88,8 +88,8 @@ pub fn load_sources_with(sources: &[FeedSource], registry: RegionRegistry, limit
     }
     let mut refused = Vec::new();
     let mut items = Vec::new();
-    for (origin, text) in texts {
-        match text.and_then(|t| recognise(&origin, t)) {
+    for (origin, parsed) in recognise_all(texts) {
+        match parsed {
             Ok(item) => items.push(item),
             Err(e) => refused.push(IngestReport::fatal(origin, e)),
         }
@@ -118,6 +118,7 @@ impl SourceText {
 /// Recognise a text: a `.csv` name or CSV-looking text is a long CSV, anything else must
 /// be a feed document with a valid header (else the error says where it is wrong).
 pub fn recognise(origin: &str, text: String) -> Result<SourceText, String> {
+    let _span = tracing::debug_span!("parse", origin, bytes = text.len()).entered();
     let is_csv = origin.to_ascii_lowercase().ends_with(".csv")
         || (!text.trim_start_matches('\u{feff}').trim_start().starts_with('{') && looks_like_long_csv(&text));
     if is_csv {
@@ -125,6 +126,47 @@ pub fn recognise(origin: &str, text: String) -> Result<SourceText, String> {
     } else {
         FeedDocument::parse(&text, origin).map(SourceText::Feed)
     }
+}
+
+/// [`recognise`] every text, the large ones each on a thread of its own (parsing is most of
+/// the start-up on the demo: its documents are independent, and the parse trees are all held
+/// until the merge either way). The results keep the order of `texts`.
+pub fn recognise_all(texts: Vec<(String, Result<String, String>)>) -> Vec<(String, Result<SourceText, String>)> {
+    /// A text smaller than this is parsed on the calling thread (a thread costs more).
+    const OWN_THREAD_BYTES: usize = 256 * 1024;
+    std::thread::scope(|scope| {
+        let jobs: Vec<_> = texts
+            .into_iter()
+            .map(|(origin, text)| match text {
+                Ok(t) if t.len() >= OWN_THREAD_BYTES => {
+                    let o = origin.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("sitboard-parse".into())
+                        .spawn_scoped(scope, move || recognise(&o, t));
+                    match spawned {
+                        Ok(handle) => (origin, Err(handle)),
+                        // No thread to be had: the text went with the failed spawn, so say so.
+                        Err(e) => (origin, Ok(Err(format!("cannot start a parser thread: {e}")))),
+                    }
+                }
+                Ok(t) => {
+                    let r = recognise(&origin, t);
+                    (origin, Ok(r))
+                }
+                Err(e) => (origin, Ok(Err(e))),
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|(origin, job)| {
+                let r = match job {
+                    Ok(r) => r,
+                    // A parser that panicked is a bug: let it show as one.
+                    Err(handle) => handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                };
+                (origin, r)
+            })
+            .collect()
+    })
 }
 
 /// Validate and merge recognised documents into one dataset (newer `as_of` wins per key);
@@ -140,6 +182,7 @@ pub fn merge_with(
     mut reports: Vec<IngestReport>,
     limits: CsvLimits,
 ) -> LoadOutcome {
+    let _span = tracing::debug_span!("ingest", documents = items.len()).entered();
     let mut builder = DatasetBuilder::new(registry);
     let docs: Vec<&FeedDocument> = items
         .iter()
@@ -155,7 +198,10 @@ pub fn merge_with(
             reports.push(import_long_csv_with(text, origin, &id, &mut builder, limits));
         }
     }
-    let dataset = builder.build();
+    let dataset = {
+        let _span = tracing::debug_span!("dataset index").entered();
+        builder.build()
+    };
     if let Some(r) = overflow_report(&dataset) {
         reports.push(r);
     }
@@ -227,6 +273,7 @@ pub fn read_path(p: &Path, out: &mut Vec<(String, Result<String, String>)>) {
 
 pub fn read_file(p: &Path) -> Result<String, LoadError> {
     let origin = p.display().to_string();
+    let _span = tracing::debug_span!("read", origin).entered();
     let file = std::fs::File::open(p).map_err(|e| LoadError::Io(origin.clone(), e))?;
     let mut bytes = Vec::new();
     file.take(MAX_BODY_BYTES + 1).read_to_end(&mut bytes).map_err(|e| LoadError::Io(origin.clone(), e))?;
@@ -270,5 +317,47 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
         format!("cannot connect ({e})")
     } else {
         e.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(id: &str, padding: usize) -> String {
+        format!(
+            r#"{{"schema": "sitboard.feed/1", "source": {{"id": "{id}", "name": "Test"}},
+              "generated_at": "2020-03-04T02:00:00Z", "as_of": "2020-03-03T16:00:00Z",
+              "case_reports": [{{"region": "230000", "date": "2020-03-03", "active": 95}}],
+              "unknown_section": "{}"}}"#,
+            "x".repeat(padding)
+        )
+    }
+
+    /// Large texts are parsed on threads of their own; the results keep the texts' order,
+    /// and each failure stays with its own text.
+    #[test]
+    fn recognise_all_keeps_the_order_and_each_texts_error() {
+        let big = 600 * 1024;
+        let texts = vec![
+            ("a.json".to_owned(), Ok(feed("big-a", big))),
+            ("b.json".to_owned(), Ok("{ not json".to_owned())),
+            ("c.json".to_owned(), Err("c.json: cannot read: denied".to_owned())),
+            ("d.json".to_owned(), Ok(feed("small-d", 10))),
+            ("e.json".to_owned(), Ok(format!("{{\"x\": \"{}\",", "y".repeat(big)))),
+            ("f.json".to_owned(), Ok(feed("big-f", big))),
+        ];
+        let out = recognise_all(texts);
+        let origins: Vec<&str> = out.iter().map(|(o, _)| o.as_str()).collect();
+        assert_eq!(origins, ["a.json", "b.json", "c.json", "d.json", "e.json", "f.json"]);
+        let id = |i: usize| match &out[i].1 {
+            Ok(SourceText::Feed(d)) => d.info.id.clone(),
+            other => panic!("{i}: {other:?}"),
+        };
+        assert_eq!((id(0), id(3), id(5)), ("big-a".to_owned(), "small-d".to_owned(), "big-f".to_owned()));
+        let err = |i: usize| out[i].1.as_ref().err().cloned().unwrap_or_default();
+        assert!(err(1).starts_with("not valid JSON at line 1"), "{}", err(1));
+        assert_eq!(err(2), "c.json: cannot read: denied");
+        assert!(err(4).contains("ends too early"), "{}", err(4));
     }
 }

@@ -81,11 +81,16 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate key {key:?}")));
+            // One look-up per key (parsing the demo is mostly this map's comparisons).
+            match out.entry(key) {
+                serde_json::map::Entry::Occupied(o) => {
+                    return Err(de::Error::custom(format_args!("duplicate key {:?}", o.key())));
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    let Strict(v) = map.next_value()?;
+                    slot.insert(v);
+                }
             }
-            let Strict(v) = map.next_value()?;
-            out.insert(key, v);
         }
         Ok(Value::Object(out))
     }

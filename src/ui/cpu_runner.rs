@@ -38,7 +38,13 @@ const AUTOSAVE: Duration = Duration::from_secs(30);
 const DEFAULT_REFRESH_MILLIHERTZ: u32 = 60_000;
 
 /// Open the board in a window drawn by the CPU rasterizer; blocks until it is closed.
-pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyhow::Result<()> {
+/// `early`: the loader, when it was started before (it reads while the window opens).
+pub fn run(
+    settings: Settings,
+    start: StartOptions,
+    info: RendererInfo,
+    early: Option<super::workers::LoadLink>,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let event_loop: EventLoop<UserEvent> =
         EventLoop::with_user_event().build().context("cannot start the window system's event loop")?;
@@ -55,7 +61,8 @@ pub fn run(settings: Settings, start: StartOptions, info: RendererInfo) -> anyho
     let storage = RonStorage::open();
     let viewport = super::viewport(&start);
     let stats = FrameStats::new(start.frame_stats, super::stats_renderer(&info));
-    let mut app = SitboardApp::create(&ctx, storage.as_ref().map(|s| s as &dyn eframe::Storage), settings, start);
+    let mut app =
+        SitboardApp::create_loading(&ctx, storage.as_ref().map(|s| s as &dyn eframe::Storage), settings, start, early);
     app.set_renderer(info);
 
     let mut runner = Runner {
@@ -187,6 +194,7 @@ impl Runner {
         raw_input.viewports = std::iter::once((ViewportId::ROOT, win.viewport_info.clone())).collect();
         let app = &mut self.app;
         let mut out = self.ctx.run_ui(raw_input, |ui| app.frame(ui));
+        let complete = app.data_shown();
         win.input.handle_platform_output_with_event_loop(&win.window, el, std::mem::take(&mut out.platform_output));
         let mut shots = Vec::new();
         if let Some(vo) = out.viewport_output.remove(&ViewportId::ROOT) {
@@ -284,6 +292,16 @@ impl Runner {
                 "cpu renderer: first frame presented {:.0} ms after start ({:.0} ms after the runner started)",
                 since.as_secs_f64() * 1000.0,
                 self.started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        // The first frame with the data on screen (its pixels are in the window now, whether
+        // or not they differ from the last frame's).
+        if complete && self.stats.first_complete().is_none() && self.presented_size.is_some() {
+            let since = since_process_start();
+            self.stats.complete_presented(since);
+            tracing::info!(
+                "cpu renderer: first complete frame presented {:.0} ms after start",
+                since.as_secs_f64() * 1000.0
             );
         }
         self.stats.tick();

@@ -2,8 +2,9 @@
 //! `SITBOARD_FRAME_STATS=1`) prints a line to stderr every 10 s while frames are drawn and
 //! one for the whole run at exit: frames drawn, the process's CPU per frame (all threads,
 //! `getrusage`), split into UI (the board's pass and tessellation) and render/present with
-//! p50/p95, the renderer and its adapter, and the time from process start to the first
-//! presented frame.
+//! p50/p95, the renderer and its adapter, the time from process start to the first
+//! presented frame, and to the first complete frame: the first one presented with the data
+//! loaded and the first view drawn with it (not the loading board).
 //!
 //! The split is exact on the CPU renderer (the runner times its own phases). On eframe's
 //! paths (wgpu, OpenGL) the UI part is the process CPU spent in the board's `logic` and `ui`,
@@ -140,6 +141,7 @@ pub struct FrameStats {
     enabled: bool,
     renderer: String,
     first_frame: Option<Duration>,
+    first_complete: Option<Duration>,
     window: Span,
     total: Span,
 }
@@ -148,7 +150,14 @@ impl FrameStats {
     /// Statistics for frames drawn by `renderer` (its description, e.g. "cpu (software,
     /// egui_software_backend)"); lines are printed only when `enabled`.
     pub fn new(enabled: bool, renderer: String) -> Self {
-        FrameStats { enabled, renderer, first_frame: None, window: Span::new(), total: Span::new() }
+        FrameStats {
+            enabled,
+            renderer,
+            first_frame: None,
+            first_complete: None,
+            window: Span::new(),
+            total: Span::new(),
+        }
     }
 
     pub fn enabled(&self) -> bool {
@@ -181,6 +190,22 @@ impl FrameStats {
 
     pub fn first_frame(&self) -> Option<Duration> {
         self.first_frame
+    }
+
+    /// The first complete frame (the data loaded and drawn) was presented `since_start` after
+    /// the process started (only the first call counts; it is a presented frame too).
+    pub fn complete_presented(&mut self, since_start: Duration) {
+        self.first_presented(since_start);
+        if self.first_complete.is_none() {
+            self.first_complete = Some(since_start);
+            if self.enabled {
+                eprintln!("frame stats: first complete frame presented {:.3} s after start", since_start.as_secs_f64());
+            }
+        }
+    }
+
+    pub fn first_complete(&self) -> Option<Duration> {
+        self.first_complete
     }
 
     /// Call after each frame: prints the last window's line when [`INTERVAL`] has passed.
@@ -219,6 +244,7 @@ impl FrameStats {
             render: [span.render.mean(), span.render.quantile(0.5), span.render.quantile(0.95)],
             renderer: &self.renderer,
             first_frame_s: self.first_frame.map(|d| d.as_secs_f64()),
+            first_complete_s: self.first_complete.map(|d| d.as_secs_f64()),
         })
     }
 }
@@ -236,6 +262,8 @@ pub struct LineFigures<'a> {
     pub render: [f64; 3],
     pub renderer: &'a str,
     pub first_frame_s: Option<f64>,
+    /// The first frame presented with the data drawn.
+    pub first_complete_s: Option<f64>,
 }
 
 /// One line of frame statistics.
@@ -247,10 +275,11 @@ pub fn format_line(f: &LineFigures<'_>) -> String {
     };
     let cpu_total = f.process_cpu_ms.map_or_else(|| "n/a".to_owned(), |ms| format!("{:.2} s", ms / 1000.0));
     let first = f.first_frame_s.map_or_else(|| "not yet".to_owned(), |s| format!("{s:.3} s"));
+    let complete = f.first_complete_s.map_or_else(|| "not yet".to_owned(), |s| format!("{s:.3} s"));
     format!(
         "frame stats ({} {:.1} s): {} frames; process CPU {} ({} per frame, all threads); \
          UI mean {:.2} p50 {:.2} p95 {:.2} ms; render+present mean {:.2} p50 {:.2} p95 {:.2} ms; \
-         renderer {}; first frame {} after start",
+         renderer {}; first frame {} after start, first complete frame {}",
         f.label,
         f.seconds,
         f.frames,
@@ -263,7 +292,8 @@ pub fn format_line(f: &LineFigures<'_>) -> String {
         f.render[1],
         f.render[2],
         f.renderer,
-        first
+        first,
+        complete
     )
 }
 
@@ -272,42 +302,51 @@ pub fn format_line(f: &LineFigures<'_>) -> String {
 pub struct EframeProbe {
     pub stats: FrameStats,
     started: Option<(Instant, Option<Duration>)>,
-    /// The last `ui` call's process CPU (ms) and wall time, until eframe reports its frame.
-    pending: Option<(f64, Duration)>,
+    /// The last `ui` call's process CPU (ms), wall time and whether it drew the data, until
+    /// eframe reports its frame.
+    pending: Option<(f64, Duration, bool)>,
     first_start: Option<Duration>,
+    /// When the last `ui` call started, until a complete frame was presented.
+    complete_start: Option<Duration>,
 }
 
 impl EframeProbe {
     pub fn new(stats: FrameStats) -> Self {
-        EframeProbe { stats, started: None, pending: None, first_start: None }
+        EframeProbe { stats, started: None, pending: None, first_start: None, complete_start: None }
     }
 
     /// At the start of `ui`, with `frame.info().cpu_usage` (the previous frame, seconds).
     pub fn begin(&mut self, previous_frame_s: Option<f32>) {
-        if let Some((ui_ms, ui_wall)) = self.pending.take() {
+        if let Some((ui_ms, ui_wall, complete)) = self.pending.take() {
             let frame = previous_frame_s.map(|s| Duration::from_secs_f32(s.max(0.0)));
             let render_ms = frame.map_or(0.0, |f| f.saturating_sub(ui_wall).as_secs_f64() * 1000.0);
             self.stats.frame(ui_ms, render_ms);
             if let (Some(start), Some(f)) = (self.first_start, frame) {
                 self.stats.first_presented(start + f);
             }
+            if complete && let Some(f) = frame {
+                self.stats.complete_presented(self.complete_start.unwrap_or_default() + f);
+            }
             self.stats.tick();
         }
         if self.first_start.is_none() {
             self.first_start = Some(since_process_start());
         }
+        if self.stats.first_complete().is_none() {
+            self.complete_start = Some(since_process_start());
+        }
         self.started = Some((Instant::now(), process_cpu()));
     }
 
-    /// At the end of `ui`.
-    pub fn end(&mut self) {
+    /// At the end of `ui`; `complete`: the frame drew the data (not the loading board).
+    pub fn end(&mut self, complete: bool) {
         if let Some((t0, cpu0)) = self.started.take() {
             let wall = t0.elapsed();
             let ui_ms = match (cpu0, process_cpu()) {
                 (Some(a), Some(b)) => b.saturating_sub(a).as_secs_f64() * 1000.0,
                 _ => wall.as_secs_f64() * 1000.0,
             };
-            self.pending = Some((ui_ms, wall));
+            self.pending = Some((ui_ms, wall, complete));
         }
     }
 }
@@ -327,12 +366,14 @@ mod tests {
             render: [6.0, 5.5, 9.25],
             renderer: "cpu (software, egui_software_backend)",
             first_frame_s: Some(0.412),
+            first_complete_s: Some(0.468),
         });
         assert_eq!(
             line,
             "frame stats (last 10.0 s): 200 frames; process CPU 2.00 s (10.00 ms per frame, all threads); \
              UI mean 2.00 p50 1.90 p95 3.50 ms; render+present mean 6.00 p50 5.50 p95 9.25 ms; \
-             renderer cpu (software, egui_software_backend); first frame 0.412 s after start"
+             renderer cpu (software, egui_software_backend); first frame 0.412 s after start, \
+             first complete frame 0.468 s"
         );
         let none = format_line(&LineFigures {
             label: "run",
@@ -343,9 +384,10 @@ mod tests {
             render: [0.0; 3],
             renderer: "gpu",
             first_frame_s: None,
+            first_complete_s: None,
         });
         assert!(none.contains("0 frames; process CPU n/a (n/a per frame"), "{none}");
-        assert!(none.ends_with("first frame not yet after start"), "{none}");
+        assert!(none.ends_with("first frame not yet after start, first complete frame not yet"), "{none}");
     }
 
     #[test]
@@ -363,7 +405,13 @@ mod tests {
         assert!(line.contains("UI mean 50.50 p50 50.05 p95 95.05 ms"), "{line}");
         assert!(line.contains("render+present mean 4.00 p50 4.05 p95 4.05 ms"), "{line}");
         assert!(line.contains("renderer cpu;"), "{line}");
-        assert!(line.contains("first frame 0.420 s after start"), "{line}");
+        assert!(line.contains("first frame 0.420 s after start, first complete frame not yet"), "{line}");
+        // The loading board came first; the first frame with the data is the complete one.
+        stats.complete_presented(Duration::from_millis(610));
+        stats.complete_presented(Duration::from_secs(9));
+        assert_eq!(stats.first_frame(), Some(Duration::from_millis(420)));
+        assert_eq!(stats.first_complete(), Some(Duration::from_millis(610)));
+        assert!(stats.total_line().ends_with("first frame 0.420 s after start, first complete frame 0.610 s"));
         #[cfg(unix)]
         assert!(!line.contains("n/a"), "{line}");
     }

@@ -44,11 +44,14 @@ pub const APP_ID: &str = "Sitboard";
 
 /// Open the board window with the renderer the settings ask for (blocks until it is closed).
 pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
+    // The data is read while the renderer is chosen and the window opens (issue 19: the
+    // first complete frame within 0.5 s of launch).
+    let early = workers::LoadLink::early(&settings);
     let asked = settings.renderer;
     let (kind, probe) = renderer::resolve(asked);
     match &probe {
         Some((name, software)) => tracing::info!(
-            "renderer {}: wgpu adapter {name} ({}): {} path",
+            "renderer {}: {name} ({}): {} path",
             asked.name(),
             if *software { "software" } else { "hardware" },
             kind.name()
@@ -63,16 +66,16 @@ pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
             let info = renderer::RendererInfo {
                 kind,
                 adapter: match probe {
-                    Some((name, _)) => format!("egui_software_backend; wgpu: {name}"),
+                    Some((name, _)) => format!("egui_software_backend; {name}"),
                     None => "egui_software_backend".to_owned(),
                 },
                 software: true,
             };
             tracing::info!("renderer: cpu (software rasterizer in this process)");
-            cpu_runner::run(settings, start, info).map_err(|e| e.to_string())
+            cpu_runner::run(settings, start, info, early).map_err(|e| e.to_string())
         }
-        RendererChoice::Gl => run_eframe(settings, start, eframe::Renderer::Glow),
-        RendererChoice::Gpu | RendererChoice::Auto => run_eframe(settings, start, eframe::Renderer::Wgpu),
+        RendererChoice::Gl => run_eframe(settings, start, eframe::Renderer::Glow, early),
+        RendererChoice::Gpu | RendererChoice::Auto => run_eframe(settings, start, eframe::Renderer::Wgpu, early),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,7 +87,12 @@ pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
 }
 
 /// The board in eframe, on wgpu or OpenGL.
-fn run_eframe(settings: Settings, start: StartOptions, renderer: eframe::Renderer) -> Result<(), String> {
+fn run_eframe(
+    settings: Settings,
+    start: StartOptions,
+    renderer: eframe::Renderer,
+    early: Option<workers::LoadLink>,
+) -> Result<(), String> {
     // A size given on the command line wins over the window size saved by the last run.
     let options = eframe::NativeOptions {
         viewport: viewport(&start),
@@ -104,7 +112,7 @@ fn run_eframe(settings: Settings, start: StartOptions, renderer: eframe::Rendere
                 if info.software { "software" } else { "hardware" }
             );
             let stats = frame_stats::FrameStats::new(start.frame_stats, stats_renderer(&info));
-            let mut app = SitboardApp::new(cc, settings, start);
+            let mut app = SitboardApp::create_loading(&cc.egui_ctx, cc.storage, settings, start, early);
             app.set_renderer(info);
             Ok(Box::new(StatsApp { app, probe: frame_stats::EframeProbe::new(stats) }))
         }),
@@ -136,7 +144,7 @@ impl eframe::App for StatsApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.probe.begin(frame.info().cpu_usage);
         self.app.ui(ui, frame);
-        self.probe.end();
+        self.probe.end(self.app.data_shown());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -94,6 +94,12 @@ impl SitboardApp {
         Self::create(&cc.egui_ctx, cc.storage, settings, start)
     }
 
+    /// Whether the frame just run showed the board with its data (or why there is none),
+    /// not the loading board: the frame statistics' "first complete frame".
+    pub fn data_shown(&self) -> bool {
+        !self.load.pending() && (self.situation.is_some() || self.failed.is_some())
+    }
+
     /// The app for a window's egui context, restoring the state saved in `storage` (eframe's
     /// and the CPU runner's construction: both go through here), and starting the workers.
     pub fn create(
@@ -101,6 +107,18 @@ impl SitboardApp {
         storage: Option<&dyn eframe::Storage>,
         settings: Settings,
         start: StartOptions,
+    ) -> Self {
+        Self::create_loading(ctx, storage, settings, start, None)
+    }
+
+    /// [`SitboardApp::create`] with the loader already started ([`LoadLink::early`]: the
+    /// runners start it before opening the window, so the data is read meanwhile).
+    pub fn create_loading(
+        ctx: &egui::Context,
+        storage: Option<&dyn eframe::Storage>,
+        settings: Settings,
+        start: StartOptions,
+        early: Option<LoadLink>,
     ) -> Self {
         fonts::install(ctx);
         theme::apply(ctx);
@@ -117,6 +135,9 @@ impl SitboardApp {
             app.replay = Some(ReplayLink::spawn(path, settings.registry(), waker.clone()));
         } else if settings.live_config().is_some() {
             app.follow_live(&settings);
+        } else if let Some(link) = early {
+            link.attach(ctx);
+            app.load = link;
         } else {
             app.load = LoadLink::spawn(settings.clone(), waker.clone());
         }
