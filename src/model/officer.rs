@@ -76,7 +76,9 @@ mod scope_numbers {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Adcode>, D::Error> {
         Vec::<u32>::deserialize(d)?
             .into_iter()
-            .map(|c| Adcode::new(c).ok_or_else(|| serde::de::Error::custom(format!("{c} is not a 6-digit region code"))))
+            .map(|c| {
+                Adcode::new(c).ok_or_else(|| serde::de::Error::custom(format!("{c} is not a 6-digit region code")))
+            })
             .collect()
     }
 }
