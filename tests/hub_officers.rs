@@ -181,6 +181,11 @@ fn roles_and_scopes_are_enforced_acknowledgments_are_published_and_revocation_ne
     assert_eq!(body["refusal"], "view_only");
     assert_eq!(events(&hub), 0, "nothing written");
     assert_eq!(refusals(&journal, "wall01"), ["view_only"]);
+    let noted = audit(&journal, &["--officer", "wall01"]).into_iter().find(|e| e["kind"] == "refused").unwrap();
+    assert_eq!(
+        (noted["detail"]["action"].clone(), noted["detail"]["number"].clone()),
+        (json!("issued"), json!("哈指7号"))
+    );
 
     // The province issues a directive to 道外区 and 南岗区.
     let (status, body) = post(&hub, &province, "p1", &issued("哈指7号", "prov01", &["230104", "230103"]));
