@@ -314,4 +314,38 @@ impl Prepare<'_> {
         }
         Ok(event)
     }
+
+    /// A unit's acknowledgment of a directive published by a feed (the hub): `unit` is the
+    /// addressed region, `note` optional (sent as the event's `reason`). The journal holds no
+    /// record of the directive: it is written as an external acknowledgment. Whether the
+    /// officer may acknowledge for the unit is `model::officer`'s to say, before this.
+    pub fn acknowledge_feed(
+        &self,
+        directive: &Directive,
+        unit: Adcode,
+        officer: &str,
+        note: &str,
+    ) -> Result<NewEvent, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let officer = match check_officer(officer) {
+            Ok(o) => o,
+            Err(p) => {
+                problems.push(p);
+                String::new()
+            }
+        };
+        let note = text(Field::Reason, note, true, MAX_REASON_CHARS, false, &mut problems);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(NewEvent {
+            kind: EventKind::Acknowledged,
+            issuer: directive.content.issuer.clone(),
+            number: directive.content.number.clone(),
+            officer,
+            unit: Some(unit.to_string()),
+            reason: (!note.is_empty()).then_some(note),
+            content: None,
+        })
+    }
 }
