@@ -73,6 +73,7 @@ pub(super) fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesP
             ui.label(RichText::new(&d.content.body));
         }
     });
+    units_status(ui, v, d);
     match entry {
         Entry::Feed(d) => {
             ui.add_space(6.0);

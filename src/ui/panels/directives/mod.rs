@@ -8,11 +8,13 @@
 use chrono::{DateTime, Utc};
 use egui::{ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
+mod acks;
 mod detail;
 mod exports;
 mod form;
 mod list;
 
+use self::acks::*;
 use self::detail::*;
 use self::exports::*;
 use self::form::*;
@@ -41,6 +43,8 @@ pub struct DirectivesPanel {
     message: Option<(String, bool)>,
     /// The right pane shows the export record instead of a directive.
     show_exports: bool,
+    /// An acknowledgment being written (the awaiting list).
+    ack_prompt: Option<AckPrompt>,
 }
 
 #[derive(Default)]
@@ -137,6 +141,8 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, command
     }
     take_outcome(v, state);
     toolbar(ui, v, state, commands);
+    ui.add_space(6.0);
+    awaiting_card(ui, v, state, commands);
     ui.add_space(6.0);
     // "In force" means at the instant in view (the timeline's), as on every other panel.
     let now = v.sit.last_instant();
