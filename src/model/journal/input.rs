@@ -100,6 +100,18 @@ pub fn check_officer(officer: &str) -> Result<String, Problem> {
     }
 }
 
+/// The region codes of a scope as typed, separated by commas (`,`, `，`, `、`), semicolons or
+/// spaces.
+fn scope_parts(s: &str) -> Vec<&str> {
+    s.split([',', '，', '、', ';', ' ']).filter(|p| !p.trim().is_empty()).collect()
+}
+
+/// The regions of a scope as typed that are known codes (a bad or unknown one is left out:
+/// [`validate_input`] names it), for judging the scope while the officer types.
+pub fn scope_codes(s: &str, registry: &RegionRegistry) -> Vec<Adcode> {
+    scope_parts(s).into_iter().filter_map(|p| p.parse::<Adcode>().ok()).filter_map(|c| registry.resolve(c)).collect()
+}
+
 /// Parse and check what a form holds. `now` is the time of saving: a directive to be in
 /// force (issued or amended while in force) must not end before it. Every problem is
 /// reported, not only the first.
@@ -119,7 +131,7 @@ pub fn validate_input(
     match check_text(&input.scope, false, 20 * MAX_SCOPE) {
         Err(problem) => problems.push(Problem::Text { field: Field::Scope, problem }),
         Ok(s) => {
-            let parts: Vec<&str> = s.split([',', '，', '、', ';', ' ']).filter(|p| !p.trim().is_empty()).collect();
+            let parts = scope_parts(&s);
             if parts.is_empty() {
                 problems.push(Problem::Missing(Field::Scope));
             } else if parts.len() > MAX_SCOPE {
