@@ -217,3 +217,19 @@ fn an_issuer_cannot_issue_outside_their_scope() {
     assert!(has(&h, "Beilin District 231202 is outside your scope"), "the reason, with the region");
     assert!(h.get_by_role_and_label(Role::Button, "Issue").accesskit_node().is_disabled());
 }
+
+#[test]
+fn the_wall_alerts_overdue_acknowledgments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = board(Lang::En, tmp.path(), officer("wall01", "大屏", 230000, OfficerRole::View));
+    h.state_mut().apply(UiCommand::SetTab(MainTab::Wall));
+    h.run_steps(3);
+    assert!(
+        has(&h, "⚠ Overdue acknowledgments 1 · 省指12号 → Daowai District · overdue by 30 min"),
+        "one unit is overdue: said on the wall"
+    );
+    // Once the deadlines are longer, nothing is overdue and the wall says nothing of it.
+    h.state_mut().set_ack_deadlines(sitboard::model::AckDeadlines { urgent_minutes: 120, ..Default::default() });
+    h.run_steps(3);
+    assert!(!has(&h, "Overdue acknowledgments"));
+}

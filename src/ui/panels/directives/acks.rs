@@ -273,3 +273,27 @@ pub(super) fn awaiting_card(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Dire
 fn j_priority(v: &ViewerContext<'_>, d: &Directive) -> String {
     v.tr.journal.priority(d.content.priority).to_owned()
 }
+
+/// The addressed units within `region` that are overdue at `now`, with the directive and by
+/// how much, most overdue first (the wall's alert). A unit acknowledged here and on its way
+/// to the hub is not overdue.
+pub(in crate::ui::panels) fn overdue_within<'a>(
+    v: &ViewerContext<'a>,
+    region: Adcode,
+    now: DateTime<Utc>,
+) -> Vec<(&'a Directive, Adcode, chrono::Duration)> {
+    let registry = &v.sit.data().registry;
+    let mut out = Vec::new();
+    for d in v.sit.data().directives() {
+        if matches!(d.status, DirectiveStatus::Draft | DirectiveStatus::Revoked) {
+            continue;
+        }
+        for a in d.addressed.iter().filter(|a| a.unit == region || registry.is_within(a.unit, region)) {
+            if let UnitState::Hub(AckState::Overdue { due }, _) = unit_state(v, d, a, now) {
+                out.push((d, a.unit, now - due));
+            }
+        }
+    }
+    out.sort_by_key(|(_, _, by)| std::cmp::Reverse(*by));
+    out
+}

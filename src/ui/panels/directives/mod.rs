@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use egui::{ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
-mod acks;
+pub(super) mod acks;
 mod detail;
 mod exports;
 mod form;
