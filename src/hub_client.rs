@@ -248,4 +248,79 @@ mod tests {
         bad.as_object_mut().unwrap().remove("name");
         assert_eq!(parse_officer(&bad).unwrap_err(), "name: missing or not text");
     }
+
+    /// A hub stand-in on loopback answering every request with `status` and `body` (each
+    /// connection read up to the end of its body; bounded).
+    fn canned_hub(status: u16, body: &'static str) -> String {
+        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(20) {
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut rest = vec![0u8; length.min(1 << 20)];
+                let _ = reader.read_exact(&mut rest);
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn store_with_an_ack(dir: &std::path::Path) -> JournalStore {
+        let mut store = JournalStore::open_in(dir).unwrap();
+        let ack = crate::model::journal::NewEvent {
+            kind: crate::model::journal::EventKind::Acknowledged,
+            issuer: "省指挥部".into(),
+            number: "省指12号".into(),
+            officer: "daowai01".into(),
+            unit: Some("230104".into()),
+            reason: None,
+            content: None,
+        };
+        store.append_external_ack(ack, chrono::Utc::now()).unwrap();
+        store
+    }
+
+    #[test]
+    fn a_refusal_by_the_rules_is_final_a_refused_token_is_retried() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_an_ack(dir.path());
+        let client = client_with(Duration::from_secs(5), Duration::from_secs(10)).unwrap();
+        // 403 naming a rule: refused for good, the local record stays, the queue moves on.
+        let url = canned_hub(
+            403,
+            r#"{"error": "230104 is not a unit in your scope", "refusal": "unit_outside_scope", "region": 230104}"#,
+        );
+        let hub = HubTarget::new(&url, Some(Secret::new("sbt_x")));
+        let report = push_pending(&store, &hub, &client).unwrap();
+        assert_eq!(report.refused, vec![(1, "230104 is not a unit in your scope".to_owned())]);
+        assert!(report.pending.is_empty() && report.stopped.is_none());
+        assert_eq!(store.outbox_refused(&hub.url).unwrap().len(), 1);
+        assert_eq!(store.events().unwrap().len(), 1, "the local record is kept");
+        // 403 without a rule (an unknown or revoked token): kept, tried again later.
+        let dir2 = tempfile::tempdir().unwrap();
+        let store2 = store_with_an_ack(dir2.path());
+        let url = canned_hub(403, r#"{"error": "unknown or revoked token"}"#);
+        let hub = HubTarget::new(&url, Some(Secret::new("sbt_x")));
+        let report = push_pending(&store2, &hub, &client).unwrap();
+        assert!(report.refused.is_empty());
+        assert_eq!(report.pending, vec![1]);
+        assert!(report.stopped.as_deref().is_some_and(|s| s.contains("refused the token")), "{report:?}");
+    }
 }
