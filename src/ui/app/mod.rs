@@ -331,10 +331,12 @@ impl SitboardApp {
         self
     }
 
-    /// The same app pushing the directive journal of `data_dir` to a hub (tests).
+    /// The same app pushing the directive journal of `data_dir` to a hub, signed in with
+    /// its token (tests).
     pub fn with_push(mut self, data_dir: PathBuf, hub: HubTarget) -> Self {
         self.push = Some(PushLink::spawn(data_dir, hub.clone(), self.journal_kind(), self.waker.clone()));
-        self.hub = Some(hub);
+        self.hub = Some(hub.clone());
+        self.sign_in_with(hub, None);
         self
     }
 
