@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::model::journal::JournalEvent;
-use crate::model::officer::{Officer, OfficerRole};
 use crate::model::Adcode;
+use crate::model::journal::JournalEvent;
 use crate::model::journal_wire::WireEvent;
+use crate::model::officer::{Officer, OfficerRole};
 use crate::secret::Secret;
 use crate::store::outbox::OutboxState;
 use crate::store::{JournalStore, StoreError};

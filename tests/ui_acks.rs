@@ -72,21 +72,24 @@ fn outcome() -> LoadOutcome {
     let doc = FeedDocument::parse(&doc.to_string(), "test").expect("test document");
     let mut b = DatasetBuilder::new(registry::bundled().expect("registry"));
     let reports = ingest_documents(&[doc], &mut b);
-    let nangang_ack = Ack { at: t("2022-11-24T15:10:00Z"), officer: "nangang01".into(), note: Some("已部署".into()) };
+    let nangang_ack =
+        Ack { at: t("2022-11-24T15:10:00Z"), officer: "nangang01".into(), note: Some("已部署".into()) };
     b.add_directive(
         hub_directive(
             "省指12号",
             Priority::Urgent,
             "2022-11-24T15:00:00Z",
-            vec![
-                Addressee { unit: code(230104), ack: None },
-                Addressee { unit: code(230103), ack: Some(nangang_ack) },
-            ],
+            vec![Addressee { unit: code(230104), ack: None }, Addressee { unit: code(230103), ack: Some(nangang_ack) }],
         ),
         None,
     );
     b.add_directive(
-        hub_directive("省指13号", Priority::Normal, "2022-11-24T12:00:00Z", vec![Addressee { unit: code(230104), ack: None }]),
+        hub_directive(
+            "省指13号",
+            Priority::Normal,
+            "2022-11-24T12:00:00Z",
+            vec![Addressee { unit: code(230104), ack: None }],
+        ),
         None,
     );
     LoadOutcome { dataset: b.build(), reports }
@@ -185,7 +188,10 @@ fn the_issuer_sees_each_unit_and_who_is_overdue() {
     h.run_steps(3);
     assert!(has(&h, "各单位确认情况"));
     // Per unit at the instant in view: 南岗区 acknowledged (when, by whom, note); 道外区 overdue.
-    assert!(has(&h, "已确认 · 2022-11-24 23:10 UTC+8 · 确认人 nangang01 · 已部署"), "acknowledged, when, by whom, note");
+    assert!(
+        has(&h, "已确认 · 2022-11-24 23:10 UTC+8 · 确认人 nangang01 · 已部署"),
+        "acknowledged, when, by whom, note"
+    );
     assert!(has(&h, "逾期未确认 · 已逾期 30 分钟"), "overdue by");
     assert!(has(&h, "道外区 230104") && has(&h, "南岗区 230103"));
     // The issuer may issue: the form is enabled.
@@ -196,7 +202,10 @@ fn the_issuer_sees_each_unit_and_who_is_overdue() {
 fn a_viewer_cannot_issue_and_is_told_why() {
     let tmp = tempfile::tempdir().unwrap();
     let h = board(Lang::En, tmp.path(), officer("wall01", "大屏", 230000, OfficerRole::View));
-    assert!(h.get_by_role_and_label(Role::Button, "New directive…").accesskit_node().is_disabled(), "the form cannot be opened");
+    assert!(
+        h.get_by_role_and_label(Role::Button, "New directive…").accesskit_node().is_disabled(),
+        "the form cannot be opened"
+    );
     assert!(has(&h, "Cannot issue: this officer may only view"));
     assert!(!has(&h, "Awaiting your acknowledgment"), "a viewer acknowledges nothing");
     assert!(has(&h, "Signed in wall01 王 · 大屏 · view only"));
@@ -232,4 +241,83 @@ fn the_wall_alerts_overdue_acknowledgments() {
     h.state_mut().set_ack_deadlines(sitboard::model::AckDeadlines { urgent_minutes: 120, ..Default::default() });
     h.run_steps(3);
     assert!(!has(&h, "Overdue acknowledgments"));
+}
+
+/// A stand-in for the hub's `GET /v1/whoami` on loopback: `sbt_good` is 道外区's officer,
+/// any other token is unknown (403). Serves at most 50 connections.
+fn whoami_server() -> String {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(50) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut first, mut good) = (String::new(), false);
+            let _ = reader.read_line(&mut first);
+            for _ in 0..100 {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                good |= line.to_ascii_lowercase().starts_with("authorization: bearer sbt_good");
+            }
+            let (status, body) = if !first.starts_with("GET /v1/whoami ") {
+                ("404 Not Found", r#"{"error": "no such path"}"#.to_owned())
+            } else if good {
+                let who = json!({"id": "daowai01", "name": "李明", "unit": "道外区指挥部", "scope": [230104], "role": "acknowledge"});
+                ("200 OK", who.to_string())
+            } else {
+                ("403 Forbidden", r#"{"error": "unknown or revoked token"}"#.to_owned())
+            };
+            let answer = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn sign_in_asks_once_refuses_an_unknown_token_and_remembers_a_good_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub = sitboard::hub_client::HubTarget::new(&whoami_server(), None);
+    let mut app = SitboardApp::from_outcome(outcome(), Lang::En)
+        .with_journal(tmp.path().join("desk"))
+        .with_push(tmp.path().join("desk"), hub);
+    let token_file = tmp.path().join("config/hub-token.json");
+    app.set_token_file(Some(token_file.clone()));
+    let mut h = harness(app);
+    h.run_steps(3);
+    // No token known: the dialog asks.
+    assert!(has(&h, "Enter the token the hub issued to you"), "the sign-in dialog is shown");
+    let sign_in = |h: &mut Harness<'static, SitboardApp>, token: &str| {
+        let field = h.get_by_label("Token");
+        field.click();
+        field.type_text(token);
+        h.run_steps(2);
+        h.get_by_role_and_label(Role::Button, "Sign in").click();
+        h.run_steps(2);
+    };
+    sign_in(&mut h, "sbt_wrong");
+    wait_for(&mut h, "the hub's refusal", |h| has(h, "The hub does not accept this token"));
+    assert!(has(&h, "unknown or revoked token"), "the hub's words");
+    assert!(!token_file.exists(), "a refused token is not remembered");
+    sign_in(&mut h, "sbt_good");
+    wait_for(&mut h, "the sign-in", |h| {
+        has(h, "Signed in 李明 · 道外区指挥部 · may acknowledge · Scope Daowai District")
+    });
+    assert!(!has(&h, "Enter the token the hub issued to you"), "the dialog is gone");
+    assert_eq!(h.state().state.officer, "daowai01", "events are recorded under the hub's officer");
+    // Remembered for next time, readable by the user only.
+    let remembered = std::fs::read_to_string(&token_file).expect("the token is remembered");
+    assert!(remembered.contains("sbt_good"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&token_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
 }

@@ -70,7 +70,9 @@ impl OfficersTr {
         match r {
             Refusal::ViewOnly if en => "this officer may only view".into(),
             Refusal::ViewOnly => "本人员仅可查看".into(),
-            Refusal::AcknowledgeOnly if en => "this officer may acknowledge directives, not issue or change them".into(),
+            Refusal::AcknowledgeOnly if en => {
+                "this officer may acknowledge directives, not issue or change them".into()
+            }
             Refusal::AcknowledgeOnly => "本人员只能确认指令，不能发布或修改".into(),
             Refusal::OutsideScope { region } if en => format!("{} {region} is outside your scope", name(*region)),
             Refusal::OutsideScope { region } => format!("{} {region} 不在本人辖区内", name(*region)),

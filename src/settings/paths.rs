@@ -106,7 +106,10 @@ mod token_tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("cfg/hub-token.json");
         write_token(&file, "http://10.0.0.2:8470/", "sbt_abc").unwrap();
-        assert_eq!(read_token(&file, "http://10.0.0.2:8470").map(|s| s.expose().to_owned()).as_deref(), Some("sbt_abc"));
+        assert_eq!(
+            read_token(&file, "http://10.0.0.2:8470").map(|s| s.expose().to_owned()).as_deref(),
+            Some("sbt_abc")
+        );
         assert!(read_token(&file, "http://10.0.0.9:8470").is_none(), "another hub's token is not used");
         #[cfg(unix)]
         {

@@ -18,7 +18,8 @@ use super::panels::map::layer::MapLayer;
 use super::panels::{self, Panels};
 use super::renderer::RendererInfo;
 use super::workers::{
-    self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, ReplayLink, SignInLink, SignInStatus, Waker,
+    self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, ReplayLink, SignInLink, SignInStatus,
+    Waker,
 };
 use super::{fonts, theme};
 use crate::feed::{IngestReport, LoadOutcome};
@@ -97,6 +98,8 @@ pub struct SitboardApp {
     live_settings: Option<Settings>,
     /// How long addressed units have to acknowledge (`[acknowledgment]`).
     ack_deadlines: crate::model::officer::AckDeadlines,
+    /// Where a token given in the sign-in dialog is remembered (none: not remembered).
+    token_file: Option<PathBuf>,
 }
 
 impl SitboardApp {
@@ -204,6 +207,7 @@ impl SitboardApp {
             sign_in_again: None,
             live_settings: None,
             ack_deadlines: settings.ack_deadlines,
+            token_file: crate::settings::paths::token_file(),
         }
     }
 
@@ -212,6 +216,8 @@ impl SitboardApp {
         let settings = Settings::for_sources(Vec::new(), lang);
         let state = BoardState { lang, ..Default::default() };
         let mut app = Self::with_settings(state, &settings, StartOptions::default(), Waker::default());
+        // Tests and benchmarks never write the user's config folder.
+        app.token_file = None;
         let layer = workers::load::map_layer(&outcome.dataset.registry);
         app.accept(workers::LoadResult::Loaded(Box::new(outcome), layer));
         app.manual_clock = true;
@@ -288,7 +294,12 @@ impl SitboardApp {
                 self.recorder = recorder;
             }
         }
-        self.sign_in_with(hub, crate::settings::paths::token_file());
+        self.sign_in_with(hub, self.token_file.clone());
+    }
+
+    /// Where a token given in the sign-in dialog is remembered (tests: a temporary file).
+    pub fn set_token_file(&mut self, file: Option<PathBuf>) {
+        self.token_file = file;
     }
 
     /// Sign-in as the hub said (tests: an officer, without a hub to ask).
@@ -319,6 +330,7 @@ impl SitboardApp {
         let state = BoardState { lang, ..Default::default() };
         let waker = Waker::new(ctx);
         let mut app = Self::with_settings(state, &settings, StartOptions::default(), waker);
+        app.token_file = None;
         app.follow_live(&settings);
         app.timeline.live = app.live.is_some();
         app

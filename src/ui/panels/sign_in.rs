@@ -41,7 +41,11 @@ pub fn top_bar_line(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerC
                 o.scope,
                 scope.join(sep)
             );
-            let hover = format!("{} ({})", officer.id, officer.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "));
+            let hover = format!(
+                "{} ({})",
+                officer.id,
+                officer.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+            );
             ui.add(egui::Label::new(RichText::new(text).color(theme::OK)).truncate()).on_hover_text(hover);
         }
         SignInStatus::Checking => {
@@ -75,7 +79,8 @@ pub fn window(ctx: &egui::Context, status: &BoardStatus<'_>, state: &mut SignInP
         let mut submit = false;
         ui.horizontal(|ui| {
             let l = ui.label(o.token);
-            let r = ui.add(TextEdit::singleline(&mut state.token).password(true).desired_width(360.0)).labelled_by(l.id);
+            let r =
+                ui.add(TextEdit::singleline(&mut state.token).password(true).desired_width(360.0)).labelled_by(l.id);
             submit |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         });
         ui.label(RichText::new(o.remember).small().color(theme::TEXT_DIM));

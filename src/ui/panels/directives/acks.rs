@@ -222,9 +222,11 @@ pub(super) fn awaiting_card(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Dire
                         });
                     }
                 });
-                let Some(p) = state.ack_prompt.as_mut().filter(|p| {
-                    p.issuer == d.content.issuer && p.number == d.content.number && p.unit == row.unit
-                }) else {
+                let Some(p) = state
+                    .ack_prompt
+                    .as_mut()
+                    .filter(|p| p.issuer == d.content.issuer && p.number == d.content.number && p.unit == row.unit)
+                else {
                     continue;
                 };
                 ui.horizontal_wrapped(|ui| {
