@@ -71,11 +71,11 @@ impl SignInLink {
                 Err(e) => SignInStatus::Failed(e),
             };
             let mut remember_problem = None;
-            if let (SignInStatus::SignedIn(_), Some(file), Some(token)) = (&status, &remember, &hub.token) {
-                if let Err(e) = crate::settings::paths::write_token(file, &hub.url, token.expose()) {
-                    tracing::warn!("the token is not remembered: {e}");
-                    remember_problem = Some(e);
-                }
+            if let (SignInStatus::SignedIn(_), Some(file), Some(token)) = (&status, &remember, &hub.token)
+                && let Err(e) = crate::settings::paths::write_token(file, &hub.url, token.expose())
+            {
+                tracing::warn!("the token is not remembered: {e}");
+                remember_problem = Some(e);
             }
             let _ = tx.send(SignInReply { hub, status, remember_problem });
             waker.wake();
