@@ -356,7 +356,9 @@ fn phase_load(quick: bool) {
         "127.0.0.1:0",
     );
     let c = client();
-    let first = c.get(hub.url("/v1/feed")).send().expect("GET");
+    // The hub has officers: every feed request carries a token (as a board's does).
+    let auth = format!("Bearer {token}");
+    let first = c.get(hub.url("/v1/feed")).header("authorization", &auth).send().expect("GET");
     let old_etag = first.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let body_mb = first.bytes().map(|b| b.len()).unwrap_or(0) as f64 / 1_048_576.0;
     // One directive event: the version the load runs against, with a delta from the first.
@@ -392,41 +394,45 @@ fn phase_load(quick: bool) {
         (
             "full, identity",
             Arc::new({
-                let u = feed.clone();
-                move |c: &reqwest::blocking::Client| c.get(&u)
+                let (u, a) = (feed.clone(), auth.clone());
+                move |c: &reqwest::blocking::Client| c.get(&u).header("authorization", &a)
             }),
             200,
         ),
         (
             "full, gzip",
             Arc::new({
-                let u = feed.clone();
-                move |c: &reqwest::blocking::Client| c.get(&u).header("accept-encoding", "gzip")
+                let (u, a) = (feed.clone(), auth.clone());
+                move |c: &reqwest::blocking::Client| {
+                    c.get(&u).header("authorization", &a).header("accept-encoding", "gzip")
+                }
             }),
             200,
         ),
         (
             "full, zstd",
             Arc::new({
-                let u = feed.clone();
-                move |c: &reqwest::blocking::Client| c.get(&u).header("accept-encoding", "zstd, gzip")
+                let (u, a) = (feed.clone(), auth.clone());
+                move |c: &reqwest::blocking::Client| {
+                    c.get(&u).header("authorization", &a).header("accept-encoding", "zstd, gzip")
+                }
             }),
             200,
         ),
         (
             "304",
             Arc::new({
-                let (u, e) = (feed.clone(), etag.clone());
-                move |c: &reqwest::blocking::Client| c.get(&u).header("if-none-match", &e)
+                let (u, e, a) = (feed.clone(), etag.clone(), auth.clone());
+                move |c: &reqwest::blocking::Client| c.get(&u).header("authorization", &a).header("if-none-match", &e)
             }),
             304,
         ),
         (
             "delta (since=)",
             Arc::new({
-                let (u, e) = (delta_url.clone(), old_etag.clone());
+                let (u, e, a) = (delta_url.clone(), old_etag.clone(), auth.clone());
                 move |c: &reqwest::blocking::Client| {
-                    c.get(&u).header("if-none-match", &e).header("accept-encoding", "gzip")
+                    c.get(&u).header("authorization", &a).header("if-none-match", &e).header("accept-encoding", "gzip")
                 }
             }),
             200,

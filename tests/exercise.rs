@@ -90,7 +90,12 @@ fn a_live_demo_is_an_exercise_and_its_records_never_mix_with_real_ones() {
     let exercise_clock = sitboard::model::time::just_before(feed_clock);
 
     // The feed says it is an exercise, and its as_of is the exercise clock.
-    let feed: Value = serde_json::from_str(&reqwest::blocking::get(hub.feed_url()).unwrap().text().unwrap()).unwrap();
+    // The hub has a token: its feed is read with one (any role).
+    let read = |url: &str| -> Value {
+        let resp = reqwest::blocking::Client::new().get(url).bearer_auth(&token).send().unwrap();
+        serde_json::from_str(&resp.text().unwrap()).unwrap()
+    };
+    let feed = read(&hub.feed_url());
     assert!(feed["exercise"].is_object(), "the demo's feed names the exercise: {}", feed["exercise"]);
     assert_eq!(feed["as_of"], json!(feed_clock.to_rfc3339()));
     // The hub keeps its exercise journal apart from a real one.
@@ -103,7 +108,10 @@ fn a_live_demo_is_an_exercise_and_its_records_never_mix_with_real_ones() {
     let url = hub.feed_url();
     let mut settings = Settings::for_sources(vec![FeedSource::Url(url.clone())], Lang::En);
     settings.live = LiveOptions {
-        specs: vec![SourceSpec::new("exercise hub", url, Duration::from_millis(200))],
+        specs: vec![SourceSpec {
+            token: Some(Secret::new(token.clone())),
+            ..SourceSpec::new("exercise hub", url, Duration::from_millis(200))
+        }],
         limits: limits_for_tests(),
     };
     let target = HubTarget::new(&hub.base_url(), Some(Secret::new(token.clone())));
@@ -162,8 +170,7 @@ fn a_live_demo_is_an_exercise_and_its_records_never_mix_with_real_ones() {
     assert!(hub_store.verify().unwrap().is_ok());
     let deadline = Instant::now() + Duration::from_secs(20);
     let published = loop {
-        let feed: Value =
-            serde_json::from_str(&reqwest::blocking::get(hub.feed_url()).unwrap().text().unwrap()).unwrap();
+        let feed = read(&hub.feed_url());
         let rows = feed["directives"].as_array().cloned().unwrap_or_default();
         if let Some(row) = rows.into_iter().find(|r| r["number"] == "演1号") {
             assert_eq!(feed["as_of"], json!(feed_clock.to_rfc3339()), "the hub's directives keep the exercise clock");

@@ -251,8 +251,11 @@ fn journal_issue_queues_while_the_hub_is_down_and_sync_pushes_it_when_it_is_back
     let again = sitboard(&["journal", "sync", "--data-dir", desk.to_str().unwrap(), "--hub", &url, "--token", &token]);
     assert!(again.status.success());
     assert!(!String::from_utf8_lossy(&again.stdout).contains("pushed"));
-    // The hub publishes it to every board.
-    let (_, _, body) = get(&format!("{url}/v1/feed"));
+    // The hub publishes it to every board (with a token: the hub has officers).
+    assert_eq!(get(&format!("{url}/v1/feed")).0, 401, "the feed needs a token when the hub has tokens");
+    let resp = reqwest::blocking::Client::new().get(format!("{url}/v1/feed")).bearer_auth(&token).send().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let body = resp.text().unwrap();
     let doc: Value = serde_json::from_str(&body).unwrap();
     let d = &doc["directives"][0];
     assert_eq!(d["number"], "哈指7号");

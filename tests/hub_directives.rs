@@ -60,7 +60,7 @@ fn acked(issuer: &str, number: &str, officer: &str) -> NewEvent {
         issuer: issuer.into(),
         number: number.into(),
         officer: officer.into(),
-        unit: Some("道里区".into()),
+        unit: Some("230100".into()),
         reason: None,
         content: None,
     }
@@ -105,6 +105,7 @@ fn two_desktops_push_fifty_events_each_with_forced_retries_and_the_hub_has_exact
     let token_b = hub::tokens::add(&tokens, "officer.b").unwrap();
     let hub = start_hub_with_tokens(&data, &tokens, &tmp.path().join("hub-journal"));
     let proxy = FlakyProxy::start(hub.addr());
+    let reader = token_a.clone();
 
     let (dir_a, dir_b) = (tmp.path().join("desk-a"), tmp.path().join("desk-b"));
     let (url_a, url_b) = (proxy.url(), proxy.url());
@@ -148,7 +149,8 @@ fn two_desktops_push_fifty_events_each_with_forced_retries_and_the_hub_has_exact
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut directives = 0;
     for _ in 0..200 {
-        let doc: Value = serde_json::from_str(&client.get(hub.feed_url()).send().unwrap().text().unwrap()).unwrap();
+        let resp = client.get(hub.feed_url()).bearer_auth(&reader).send().unwrap();
+        let doc: Value = serde_json::from_str(&resp.text().unwrap()).unwrap();
         directives = doc["directives"].as_array().map_or(0, Vec::len);
         if directives == 50 || Instant::now() > deadline {
             break;

@@ -50,7 +50,7 @@ fn issued(number: &str) -> Value {
 
 fn other_event(kind: &str, number: &str) -> Value {
     json!({"kind": kind, "issuer": "哈尔滨市指挥部", "number": number, "officer": "officer.a",
-           "unit": "道里区", "reason": "解除", "local_seq": 2, "local_at": "2026-01-01T00:00:00Z",
+           "unit": "230100", "reason": "解除", "local_seq": 2, "local_at": "2026-01-01T00:00:00Z",
            "local_hash": "cd"})
 }
 
@@ -64,6 +64,19 @@ fn post(hub: &HubHandle, token: &str, key: &str, event: &Value) -> u16 {
         .send()
         .expect("POST");
     resp.status().as_u16()
+}
+
+/// A [`raw_client`] that sends an officer's token with every request.
+fn authed_client(token: &str) -> reqwest::blocking::Client {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    reqwest::blocking::Client::builder()
+        .gzip(false)
+        .zstd(false)
+        .default_headers(h)
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client")
 }
 
 /// Wait (bounded) until the hub serves a version other than `tag`.
@@ -171,7 +184,8 @@ fn a_board_holding_an_older_version_gets_only_what_changed() {
     let tag0 = hub.published().tag.clone();
     assert_eq!(post(&hub, &token, "k1", &issued("1号")), 201);
     wait_for_new_version(&hub, &tag0);
-    let client = raw_client();
+    // The hub has a token: its feed is read with one.
+    let client = authed_client(&token);
     let first = client.get(hub.feed_url()).send().unwrap();
     let etag1 = first.headers().get("etag").unwrap().to_str().unwrap().to_owned();
     assert_eq!(first.headers().get("sitboard-delta").unwrap(), "since", "the hub says it answers since=");
@@ -207,7 +221,7 @@ fn a_board_holding_an_older_version_gets_only_what_changed() {
 fn the_boards_feed_client_follows_the_hub_by_deltas() {
     let tmp = tempfile::tempdir().unwrap();
     let (hub, token) = one_directive_hub(tmp.path());
-    let feed = follow(&[hub.feed_url()], Duration::from_millis(100));
+    let feed = follow_with_token(&[hub.feed_url()], Duration::from_millis(100), &token);
     let mut seen = Seen::default();
     assert!(
         wait_until(&feed.events, &mut seen, Duration::from_secs(20), |s| !s.datasets.is_empty()),

@@ -337,10 +337,10 @@ fn files_that_are_not_journals_are_refused_and_left_untouched() {
     journal_with_events(dir);
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'", []).unwrap();
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'", []).unwrap();
     }
     let err = fails(dir, &issue_args("SZ-9", "T"));
-    assert!(err.contains("newer Sitboard (journal schema 4"), "{err}");
+    assert!(err.contains("newer Sitboard (journal schema 5"), "{err}");
     let conn = Connection::open(&path).unwrap();
     let n: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 4, "nothing was added to the newer journal");

@@ -1,6 +1,7 @@
 //! The `sitboard-hub` binary: serve a folder of feed documents to every board
-//! (`sitboard-hub --data DIR --listen ADDR`), optionally as a live demo, and manage
-//! officers' tokens (`sitboard-hub token add OFFICER_ID --tokens FILE`).
+//! (`sitboard-hub --data DIR --listen ADDR`), optionally as a live demo; manage officers
+//! (`sitboard-hub officer add | list | revoke | token`, `sitboard-hub token add`) and read
+//! the audit record (`sitboard-hub audit`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,6 +85,69 @@ enum HubCommand {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Officers: who may issue, acknowledge or only view, and for which regions.
+    Officer {
+        #[command(subcommand)]
+        command: OfficerCommand,
+        #[command(flatten)]
+        place: PlaceArgs,
+    },
+    /// The audit record: grants, revocations, new tokens, sign-ins, directive events,
+    /// refusals and exports, from the hub's chained journal (verified first).
+    Audit {
+        /// Only what happened at or after this instant (RFC 3339, or YYYY-MM-DD: that day
+        /// from 00:00 China time).
+        #[arg(long, value_name = "T")]
+        since: Option<String>,
+        /// Only what this officer did, or what was done to them.
+        #[arg(long, value_name = "ID")]
+        officer: Option<String>,
+        /// One JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        place: PlaceArgs,
+    },
+}
+
+/// Where the officer commands act: the same store as the hub's.
+#[derive(Debug, clap::Args)]
+struct PlaceArgs {
+    /// The hub's tokens file (its officers are listed, and revoked, too).
+    #[arg(long, value_name = "FILE", global = true)]
+    tokens: Option<PathBuf>,
+    /// The hub's journal folder (default: the platform data dir's `hub`).
+    #[arg(long, value_name = "DIR", global = true)]
+    journal_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum OfficerCommand {
+    /// Add an officer; the new token is printed once, on the last line (only its SHA-256 is
+    /// stored).
+    Add {
+        /// A stable ID (no spaces), recorded with everything the officer does.
+        id: String,
+        /// The officer's name (王伟).
+        #[arg(long)]
+        name: String,
+        /// The unit they act for (道外区指挥部).
+        #[arg(long)]
+        unit: String,
+        /// The region codes they act for: ADCODE[,ADCODE…] (230104).
+        #[arg(long, value_name = "ADCODE[,ADCODE…]")]
+        scope: String,
+        /// issue (directives within the scope), acknowledge (directives addressed to the
+        /// scope) or view (read only: a wall).
+        #[arg(long, value_name = "issue|acknowledge|view")]
+        role: String,
+    },
+    /// List the officers, revoked ones too.
+    List,
+    /// Revoke an officer: their token is refused from the next request on (no restart).
+    Revoke { id: String },
+    /// Give an officer a new token (printed on the last line); the old one stops working.
+    Token { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,9 +169,112 @@ fn parse_speed(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// The journal folder the hub uses: `--journal-dir`, else the platform data dir's `hub`.
+fn journal_dir_or_default(given: Option<&PathBuf>) -> Result<PathBuf, String> {
+    match given {
+        Some(d) => Ok(d.clone()),
+        None => sitboard::settings::paths::data_dir()
+            .map(|d| d.join("hub"))
+            .ok_or_else(|| "no data dir on this system for the hub's journal: give --journal-dir DIR".to_owned()),
+    }
+}
+
+/// Who runs an officer command (the audit record's actor).
+fn operator() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default();
+    let user = user.trim();
+    if user.is_empty() || user.chars().count() > 64 || user.chars().any(char::is_control) {
+        "operator (sitboard-hub officer)".to_owned()
+    } else {
+        format!("operator {user} (sitboard-hub officer)")
+    }
+}
+
+fn officer_command(command: &OfficerCommand, place: &PlaceArgs) -> Result<(), String> {
+    use hub::officers;
+    let place = officers::Place {
+        journal_dir: journal_dir_or_default(place.journal_dir.as_ref())?,
+        tokens: place.tokens.clone(),
+        actor: operator(),
+    };
+    let now = chrono::Utc::now();
+    let scope =
+        |o: &sitboard::model::officer::Officer| o.scope.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+    match command {
+        OfficerCommand::Add { id, name, unit, scope: s, role } => {
+            let new = officers::NewOfficer {
+                id: id.clone(),
+                name: name.clone(),
+                unit: unit.clone(),
+                scope: s.clone(),
+                role: role.clone(),
+            };
+            let (o, token) = officers::add(&place, &new, now)?;
+            println!(
+                "officer {} added: {} ({}), role {}, scope {}; the token below is shown once (only its SHA-256 is \
+                 stored in {})",
+                o.id,
+                o.name,
+                o.unit,
+                o.role.wire_name(),
+                scope(&o),
+                place.journal_dir.display()
+            );
+            println!("{token}");
+        }
+        OfficerCommand::List => {
+            let list = officers::list(&place)?;
+            if list.is_empty() {
+                println!("no officers: a hub with none (and no tokens) is open to anyone");
+            }
+            for l in list {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}{}",
+                    l.officer.id,
+                    l.officer.name,
+                    l.officer.unit,
+                    l.officer.role.wire_name(),
+                    scope(&l.officer),
+                    if l.revoked { "revoked" } else { "active" },
+                    if l.from_file { "\t(tokens file)" } else { "" }
+                );
+            }
+        }
+        OfficerCommand::Revoke { id } => {
+            officers::revoke(&place, id, now)?;
+            println!("officer {id} revoked: a running hub refuses their token from the next request on");
+        }
+        OfficerCommand::Token { id } => {
+            let token = officers::rotate(&place, id, now)?;
+            println!("new token for {id}; the old one no longer works. Shown once:");
+            println!("{token}");
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     sitboard::logging::init("warn,sitboard=info,sitboard_hub=info");
     let cli = Cli::parse();
+    if let Some(HubCommand::Officer { command, place }) = &cli.command {
+        return match officer_command(command, place) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    if let Some(HubCommand::Audit { since, officer, json, place }) = &cli.command {
+        let dir = match journal_dir_or_default(place.journal_dir.as_ref()) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        return hub::audit::run(&dir, place.tokens.as_deref(), since.as_deref(), officer.as_deref(), *json);
+    }
     if let Some(HubCommand::Token { command: TokenCommand::Add { officer_id, tokens } }) = &cli.command {
         return match hub::tokens::add(tokens, officer_id) {
             Ok(token) => {
@@ -144,7 +311,12 @@ fn main() -> ExitCode {
         demo_speed: cli.demo_speed,
         demo_start,
         rescan: cli.rescan,
-        journal_dir: cli.journal_dir.clone(),
+        // A hub given neither tokens nor a journal folder still reads its officers from the
+        // default folder when `officer add` put some there: it is never open by mistake.
+        journal_dir: cli.journal_dir.clone().or_else(|| {
+            let default = sitboard::settings::paths::data_dir()?.join("hub");
+            (cli.tokens.is_none() && sitboard::store::journal::journal_path(&default).exists()).then_some(default)
+        }),
         archive: if cli.no_archive {
             None
         } else {

@@ -528,7 +528,16 @@ fn verify(dir: &Place, tr: &Tr) -> CmdResult {
             match store.verify_exports().map_err(|e| store_error(e, tr))? {
                 Ok(n) => {
                     outln!("{}", tr.export.exports_verified(n));
-                    Ok(ExitCode::SUCCESS)
+                    match store.verify_audit().map_err(|e| store_error(e, tr))? {
+                        Ok(n) => {
+                            outln!("{}", j.audit_verified(n));
+                            Ok(ExitCode::SUCCESS)
+                        }
+                        Err(bad) => {
+                            eprintln!("{}: {}: {}", j.verify_failed, store.path().display(), j.bad_audit(&bad));
+                            Ok(ExitCode::FAILURE)
+                        }
+                    }
                 }
                 Err(bad) => {
                     eprintln!(

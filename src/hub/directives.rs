@@ -4,7 +4,10 @@
 //! board in the `directives` section of `/v1/feed`.
 //!
 //! Answers: 201 written now, 200 a retry of a request already written (the same event as
-//! then), 401 no bearer token, 403 a token this hub does not know, 413 a body over 256 KB,
+//! then) or an acknowledgment for a unit acknowledged before (the first one stands; nothing
+//! written), 401 no bearer token, 403 a token this hub does not know or revoked, or an
+//! officer whose role or scope does not allow the event (`{"error", "refusal", "region"}`,
+//! noted in the audit record; see `model::officer`), 413 a body over 256 KB,
 //! 408 a body that does not arrive within 30 s, 415 a body not sent as `Content-Type: application/json`, 422 an event that breaks the
 //! rules (text, regions, lifecycle, a reused key) or names another officer than the token's
 //! (the token's officer is the author, full stop), 400 a body that is not JSON or a missing
@@ -24,11 +27,13 @@ use sha2::{Digest as _, Sha256};
 
 use super::Shared;
 use super::merge::HubRows;
+use super::officers::{OfficerBook, refusal_sentence};
 use crate::export::journal_feed::feed_row;
 use crate::i18n::Lang;
-use crate::model::RegionRegistry;
-use crate::model::journal::{Journal, JournalEvent, Problem, Stamp};
+use crate::model::journal::{AuditEvent, EventKind, Journal, JournalEvent, NewEvent, Problem, Stamp};
 use crate::model::journal_wire::WireEvent;
+use crate::model::officer::{Officer, OfficerRole, Refusal};
+use crate::model::{Adcode, RegionRegistry};
 use crate::store::outbox::AppendOnce;
 use crate::store::{JournalKind, JournalStore};
 
@@ -126,6 +131,101 @@ impl Writer {
     }
 }
 
+/// What the writer did with an event.
+enum Outcome {
+    Appended(Box<AppendOnce>),
+    /// An acknowledgment for a unit that has one: nothing written (the first one stands).
+    AlreadyAcknowledged(Box<JournalEvent>),
+    Refused(Refusal, String),
+}
+
+/// Whether the officer may write the event.
+enum Permit {
+    Write,
+    AlreadyAcknowledged(Box<JournalEvent>),
+    Refused(Refusal),
+}
+
+/// 403 with the refusal's name and region (nothing was written; the audit record has it).
+fn refused(refusal: &Refusal, message: String) -> Response {
+    let mut body = json!({"error": message, "refusal": refusal.wire_name()});
+    if let Some(r) = refusal.region() {
+        body["region"] = json!(r.value());
+    }
+    answer(StatusCode::FORBIDDEN, body)
+}
+
+impl Writer {
+    /// The rules of `model::officer`, applied to an event against the journal's directives:
+    /// issue (and draft) within scope; amend, lift or revoke as the issuer or above (an
+    /// amendment's new scope within scope too); acknowledge for an addressed unit within
+    /// scope, once per unit. An event the lifecycle refuses (no such directive, say) passes
+    /// here and is refused by the journal (422).
+    fn permitted(&self, registry: &RegionRegistry, book: &OfficerBook, officer: &Officer, e: &NewEvent) -> Permit {
+        let record = self.journal.record(&e.issuer, &e.number);
+        let check = match e.kind {
+            EventKind::Drafted | EventKind::Issued => {
+                let scope = e.content.as_ref().map(|c| c.scope.as_slice()).unwrap_or_default();
+                // Issuing a draft is a change of that draft too.
+                match record {
+                    Some(r) => {
+                        self.may_change(registry, book, officer, r).and_then(|()| officer.may_issue(registry, scope))
+                    }
+                    None => officer.may_issue(registry, scope),
+                }
+            }
+            EventKind::Amended | EventKind::Lifted | EventKind::Revoked => match record {
+                None => Ok(()),
+                Some(r) => self.may_change(registry, book, officer, r).and_then(|()| match &e.content {
+                    Some(c) => officer.may_issue(registry, &c.scope),
+                    None => Ok(()),
+                }),
+            },
+            EventKind::Acknowledged => {
+                let (Some(r), Some(unit)) = (record, e.unit.as_deref().and_then(|u| u.trim().parse::<Adcode>().ok()))
+                else {
+                    return Permit::Write;
+                };
+                if let Err(refusal) = officer.may_acknowledge(registry, &r.content.scope, unit) {
+                    return Permit::Refused(refusal);
+                }
+                let unit = unit.to_string();
+                if let Some(first) = r.acknowledgments.iter().find(|a| a.unit == unit)
+                    && let Some(ev) = r.events.iter().find(|ev| ev.seq == first.seq)
+                {
+                    return Permit::AlreadyAcknowledged(Box::new(ev.clone()));
+                }
+                Ok(())
+            }
+        };
+        match check {
+            Ok(()) => Permit::Write,
+            Err(refusal) => Permit::Refused(refusal),
+        }
+    }
+
+    /// May the officer change a directive: they issued it, or they are above its issuer. An
+    /// issuer the hub does not know (an entry removed from the tokens file) stands for the
+    /// directive's own scope.
+    fn may_change(
+        &self,
+        registry: &RegionRegistry,
+        book: &OfficerBook,
+        officer: &Officer,
+        r: &crate::model::journal::DirectiveRecord,
+    ) -> Result<(), Refusal> {
+        let issuer_id = r.events.first().map(|e| e.event.officer.as_str()).unwrap_or_default();
+        let issuer = book.officer(issuer_id).unwrap_or_else(|| Officer {
+            id: issuer_id.to_owned(),
+            name: issuer_id.to_owned(),
+            unit: r.issuer().to_owned(),
+            scope: r.content.scope.clone(),
+            role: OfficerRole::Issue,
+        });
+        officer.may_change(registry, &issuer)
+    }
+}
+
 fn answer(status: StatusCode, body: Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
@@ -181,31 +281,37 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// The bearer token of a request, if it carries one.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
-}
-
 pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let headers = req.headers().clone();
     // Who is asking, before reading anything else.
-    let Some(token) = bearer(&headers) else {
-        let mut r = error(
-            StatusCode::UNAUTHORIZED,
-            "no bearer token: send `Authorization: Bearer TOKEN` (an officer's token from `sitboard-hub token add`)",
+    let officer = match super::server::authorize(&shared, &headers, "a directive event") {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            return error(
+                StatusCode::FORBIDDEN,
+                "this hub takes no directive events: it has no officers (add them with `sitboard-hub officer add`)",
+            );
+        }
+        Err(r) => return *r,
+    };
+    if officer.role == OfficerRole::View {
+        // Nothing to read of the body: a view-only token never writes.
+        let refusal = Refusal::ViewOnly;
+        let message = refusal_sentence(&refusal, &officer);
+        shared.officers.note_refusal(
+            &AuditEvent::Refused {
+                officer: officer.id.clone(),
+                action: EventKind::Issued,
+                issuer: String::new(),
+                number: String::new(),
+                refusal: refusal.wire_name().to_owned(),
+                region: None,
+                message: message.clone(),
+            },
+            Utc::now(),
         );
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
-        return r;
-    };
-    let Some(tokens) = &shared.tokens else {
-        return error(StatusCode::FORBIDDEN, "this hub takes no directive events: it was started without --tokens");
-    };
-    let Some(officer) = tokens.officer_for(token).map(str::to_owned) else {
-        tracing::warn!("refused a directive event: unknown token");
-        return error(StatusCode::FORBIDDEN, "the token is not one of this hub's tokens (revoked, or mistyped)");
-    };
+        return refused(&refusal, message);
+    }
     let Some(journal) = shared.journal.clone() else {
         return error(StatusCode::SERVICE_UNAVAILABLE, "this hub has no directive journal open");
     };
@@ -276,6 +382,18 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
             json!({"error": format!("the event was refused: {}", list.join("; ")), "problems": list}),
         );
     }
+    // An acknowledgment names the acknowledging unit by its region code (`"230104"`): the
+    // units a directive addresses are its scope regions.
+    if wire.kind == EventKind::Acknowledged
+        && let Some(unit) = wire.unit.as_deref()
+        && unit.trim().parse::<Adcode>().is_err()
+    {
+        let msg = format!(
+            "unit {unit:?} is not a region code: an acknowledgment names the acknowledging unit by its 6-digit region \
+             code (one of the directive's scope regions); nothing was written"
+        );
+        return answer(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": msg, "problems": [msg]}));
+    }
     let digest: String = match serde_json::to_vec(&wire) {
         Ok(v) => Sha256::digest(&v).iter().map(|b| format!("{b:02x}")).collect(),
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the event: {e}")),
@@ -291,12 +409,13 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
         );
     }
     let stamp = Stamp { at: now, exercise_at: exercise_now };
-    let event = match wire.to_event(&officer) {
+    let event = match wire.to_event(&officer.id) {
         Ok(e) => e,
         Err(declared) => {
+            let id = &officer.id;
             let msg = format!(
-                "the event names officer {declared:?}, but the token is {officer:?}'s: an officer logs events \
-                 only in their own name (log it as {officer:?}); nothing was written"
+                "the event names officer {declared:?}, but the token is {id:?}'s: an officer logs events \
+                 only in their own name (log it as {id:?}); nothing was written"
             );
             tracing::warn!("refused a directive event: {msg}");
             return answer(StatusCode::UNPROCESSABLE_ENTITY, json!({"error": msg, "problems": [msg]}));
@@ -305,18 +424,55 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
     let task_journal = journal.clone();
     let task_key = key.clone();
     let task_shared = shared.clone();
+    let task_officer = officer.clone();
     let result = tokio::task::spawn_blocking(move || {
         let mut w = task_journal.lock();
+        // The officer's role and scope, against the directive as the journal holds it now
+        // (under the writer's lock: nothing changes it between the check and the write).
+        match w.permitted(&task_journal.registry, &task_shared.officers, &task_officer, &event) {
+            Permit::Write => {}
+            Permit::AlreadyAcknowledged(e) => return Ok(Outcome::AlreadyAcknowledged(e)),
+            Permit::Refused(refusal) => {
+                let message = refusal_sentence(&refusal, &task_officer);
+                task_shared.officers.note_refusal(
+                    &AuditEvent::Refused {
+                        officer: task_officer.id.clone(),
+                        action: event.kind,
+                        issuer: event.issuer.clone(),
+                        number: event.number.clone(),
+                        refusal: refusal.wire_name().to_owned(),
+                        region: refusal.region().map(Adcode::value),
+                        message: message.clone(),
+                    },
+                    Utc::now(),
+                );
+                return Ok(Outcome::Refused(refusal, message));
+            }
+        }
         let outcome = w.store.append_once(&task_key, &digest, event, stamp);
         if let Ok(AppendOnce::New(e)) = &outcome {
             w.publish(e.clone(), &task_shared.extra);
             task_shared.journal_events.store(w.journal.event_count() as u64, std::sync::atomic::Ordering::Relaxed);
         }
-        outcome
+        outcome.map(|o| Outcome::Appended(Box::new(o)))
     })
     .await;
     let outcome = match result {
-        Ok(Ok(o)) => o,
+        Ok(Ok(Outcome::Appended(o))) => *o,
+        Ok(Ok(Outcome::AlreadyAcknowledged(e))) => {
+            tracing::info!(
+                "directive journal: {} acknowledged {} {} for a unit acknowledged before (event {}); nothing written",
+                officer.id,
+                e.event.issuer,
+                e.event.number,
+                e.seq
+            );
+            return answer(StatusCode::OK, event_json("already_acknowledged", &e));
+        }
+        Ok(Ok(Outcome::Refused(refusal, message))) => {
+            tracing::warn!("refused a directive event of {}: {message}", officer.id);
+            return refused(&refusal, message);
+        }
         Ok(Err(crate::store::StoreError::Rejected(p))) => {
             let msg = words.problem(&p);
             return answer(
@@ -333,11 +489,12 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
     match outcome {
         AppendOnce::New(e) => {
             tracing::info!(
-                "directive journal: event {} ({} {} {}) by {officer}",
+                "directive journal: event {} ({} {} {}) by {}",
                 e.seq,
                 e.event.kind.wire_name(),
                 e.event.issuer,
-                e.event.number
+                e.event.number,
+                officer.id
             );
             shared.refresh.notify_one();
             answer(StatusCode::CREATED, event_json("created", &e))

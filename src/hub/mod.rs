@@ -14,9 +14,11 @@
 //! of the published directives ([`directives`]). [`start`] returns once the first version is built and the
 //! port is bound, so the caller can print the address.
 
+pub mod audit;
 pub mod demo;
 pub mod directives;
 pub mod merge;
+pub mod officers;
 mod server;
 pub mod tokens;
 
@@ -45,7 +47,8 @@ pub struct HubConfig {
     pub data: PathBuf,
     /// `HOST:PORT`; port 0 picks a free port.
     pub listen: String,
-    /// Officers' tokens (needed to accept directives).
+    /// Officers' tokens file (`token add`; its officers have the issue role over the
+    /// province). With it, or with officers in the journal, every request needs a token.
     pub tokens: Option<PathBuf>,
     /// Live demo: seconds of real time per reporting day.
     pub demo_speed: Option<Duration>,
@@ -53,8 +56,9 @@ pub struct HubConfig {
     pub demo_start: Option<NaiveDate>,
     /// How often the data dir is checked for changed files.
     pub rescan: Duration,
-    /// Where the hub's directive journal lives (default with `--tokens`: the platform data
-    /// dir's `hub` folder). Without tokens and without this, the hub takes no directives.
+    /// Where the hub's directive journal (and its officers) live (default with `--tokens`:
+    /// the platform data dir's `hub` folder). Without tokens and without this, the hub has no
+    /// officers: it is open to anyone and takes no directives.
     pub journal_dir: Option<PathBuf>,
     /// The snapshot archive every published version is recorded into: the command center's
     /// official record (`sitboard-hub` records by default; none here by default).
@@ -173,7 +177,8 @@ pub(crate) struct Shared {
     published: RwLock<Arc<Published>>,
     config: HubConfig,
     started: Instant,
-    tokens: Option<Tokens>,
+    /// Who may read and write (officers of the journal and of the tokens file).
+    officers: officers::OfficerBook,
     problems: Mutex<Vec<String>>,
     extra: Mutex<HubRows>,
     clock: Option<DemoClock>,
@@ -421,6 +426,15 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         None => None,
     };
     let events = journal.as_ref().map_or(0, |j| j.events());
+    let book = officers::OfficerBook::open(journal_dir.as_deref(), tokens)?;
+    if book.is_open() {
+        tracing::warn!(
+            "this hub is open to anyone: it has no officers and no tokens, so every board on the network reads              its feed and none writes directives (add officers with `sitboard-hub officer add`)"
+        );
+    } else {
+        let (officers, file) = book.counts();
+        tracing::info!("{officers} officers ({file} from the tokens file): the feed and every write need a token");
+    }
     let recorder = match &config.archive {
         Some(path) => {
             let r = crate::recorder::Recorder::start_keeping(path, config.archive_keep).map_err(|e| e.to_string())?;
@@ -446,7 +460,7 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         problems: Mutex::new(data.problems.clone()),
         config,
         started: now,
-        tokens,
+        officers: book,
         extra: Mutex::new(extra),
         clock,
         journal,

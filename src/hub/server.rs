@@ -1,6 +1,7 @@
 //! The hub's HTTP server and routes: `GET /v1/feed` (the merged document; strong ETag, 304
 //! on `If-None-Match` or `If-Modified-Since`, zstd or gzip when the client accepts it, and
-//! the delta form `?since=TAG`), `GET /v1/health` (JSON status);
+//! the delta form `?since=TAG`; a token when the hub has officers), `GET /v1/health` (JSON
+//! status), `GET /v1/whoami` (the officer of the bearer token);
 //! `POST /v1/directives/events` is in [`super::directives`]. Unknown paths get a JSON 404
 //! that names the routes.
 //!
@@ -25,13 +26,16 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use tokio::sync::OwnedSemaphorePermit;
 
+use super::officers::Auth;
 use super::{Published, Shared};
 use crate::feed::delta::{DELTA_CONTENT_TYPE, DELTA_HEADER};
+use crate::model::officer::Officer;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/feed", get(feed))
         .route("/v1/health", get(health))
+        .route("/v1/whoami", get(whoami))
         .route("/v1/directives/events", axum::routing::post(super::directives::post_event))
         .fallback(not_found)
         .with_state(shared)
@@ -108,7 +112,62 @@ enum Coding {
     Identity,
 }
 
+/// The bearer token of a request, if it carries one.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+fn json_error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "error": message }))).into_response()
+}
+
+/// Who asks: `Ok(None)` on an open hub (no officers, no tokens), `Ok(Some(officer))` for a
+/// valid token; else the answer to send (401 no token, 403 unknown or revoked). `what` says
+/// what the token is needed for.
+pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap, what: &str) -> Result<Option<Officer>, Box<Response>> {
+    match shared.officers.authenticate(bearer(headers), Utc::now()) {
+        Auth::Open => Ok(None),
+        Auth::Officer(o) => Ok(Some(o)),
+        Auth::NoToken => {
+            let mut r = json_error(
+                StatusCode::UNAUTHORIZED,
+                &format!("no bearer token: {what} needs `Authorization: Bearer TOKEN` (an officer's token)"),
+            );
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            Err(Box::new(r))
+        }
+        Auth::Unknown => {
+            tracing::warn!("refused a request: unknown token");
+            Err(Box::new(json_error(
+                StatusCode::FORBIDDEN,
+                "the token is not one of this hub's tokens (revoked, or mistyped)",
+            )))
+        }
+        Auth::Revoked(id) => {
+            tracing::warn!("refused a request: {id}'s token was revoked");
+            Err(Box::new(json_error(StatusCode::FORBIDDEN, &format!("the token of officer {id} was revoked"))))
+        }
+    }
+}
+
+/// `GET /v1/whoami`: the officer of the bearer token (404 on an open hub).
+async fn whoami(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if bearer(&headers).is_none() && shared.officers.is_open() {
+        return json_error(StatusCode::NOT_FOUND, "this hub has no officers: it is open");
+    }
+    match authorize(&shared, &headers, "whoami") {
+        Ok(Some(o)) => (StatusCode::OK, axum::Json(o)).into_response(),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "this hub has no officers: it is open"),
+        Err(r) => *r,
+    }
+}
+
 async fn feed(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Response {
+    if let Err(r) = authorize(&shared, &headers, "the feed") {
+        return *r;
+    }
     shared.feed_requests.fetch_add(1, Ordering::Relaxed);
     let p = shared.published();
     let coding = match accepted_coding(&headers) {
@@ -307,7 +366,11 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
             "deltas": shared.deltas_sent.load(Ordering::Relaxed),
             "busy": shared.busy.load(Ordering::Relaxed),
         },
-        "tokens": shared.tokens.as_ref().map(|t| t.len()),
+        "officers": {
+            "open": shared.officers.is_open(),
+            "known": shared.officers.counts().0,
+            "tokens_file": shared.officers.counts().1,
+        },
         "journal": shared.journal.as_ref().map(|j| json!({
             "path": j.path.display().to_string(),
             "events": shared.journal_events.load(Ordering::Relaxed),
@@ -318,7 +381,7 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn not_found(uri: axum::http::Uri) -> Response {
     let body = json!({
-        "error": format!("not found: {}; the hub serves GET /v1/feed, GET /v1/health and POST /v1/directives/events", uri.path()),
+        "error": format!("not found: {}; the hub serves GET /v1/feed, GET /v1/health, GET /v1/whoami and POST /v1/directives/events", uri.path()),
     });
     (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
 }

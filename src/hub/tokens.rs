@@ -64,6 +64,11 @@ impl Tokens {
         self.entries.is_empty()
     }
 
+    /// The entries (officer and token hash) of the file.
+    pub fn entries(&self) -> &[TokenEntry] {
+        &self.entries
+    }
+
     /// The officer a bearer token belongs to, if it is one of ours. Compares every stored
     /// hash in full (no early exit), so timing says nothing about which entry came close.
     pub fn officer_for(&self, token: &str) -> Option<&str> {
@@ -115,21 +120,49 @@ pub fn add(path: &Path, officer: &str) -> Result<String, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => TokenFile::default(),
         Err(e) => return Err(format!("{}: cannot read the tokens file: {e}", path.display())),
     };
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(|e| format!("the system gave no random bytes for a token: {e}"))?;
-    let token = format!("{TOKEN_PREFIX}{}", hex(&secret));
+    let token = new_token()?;
     file.tokens.push(TokenEntry {
         officer: officer.to_owned(),
         sha256: hash_token(&token),
         created: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     });
-    let body = toml::to_string(&file).map_err(|e| format!("cannot write the tokens file: {e}"))?;
+    write_file(path, &file)?;
+    Ok(token)
+}
+
+/// A new random token (`sbt_` and 64 hex digits); only its SHA-256 is ever stored.
+pub fn new_token() -> Result<String, String> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| format!("the system gave no random bytes for a token: {e}"))?;
+    Ok(format!("{TOKEN_PREFIX}{}", hex(&secret)))
+}
+
+/// Remove an officer's entries from the tokens file (`officer revoke`); how many were
+/// removed. A missing file holds none.
+pub fn remove(path: &Path, officer: &str) -> Result<usize, String> {
+    let mut file = match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str::<TokenFile>(&text).map_err(|e| {
+            format!("{}: {}; fix or move the file, nothing was changed", path.display(), e.to_string().trim())
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(format!("{}: cannot read the tokens file: {e}", path.display())),
+    };
+    let before = file.tokens.len();
+    file.tokens.retain(|t| t.officer != officer);
+    let removed = before - file.tokens.len();
+    if removed > 0 {
+        write_file(path, &file)?;
+    }
+    Ok(removed)
+}
+
+fn write_file(path: &Path, file: &TokenFile) -> Result<(), String> {
+    let body = toml::to_string(file).map_err(|e| format!("cannot write the tokens file: {e}"))?;
     let text = format!(
         "# sitboard-hub tokens: only the SHA-256 of each token is kept; the token itself was\n\
-         # printed once when it was made. Delete an entry to revoke that token.\n\n{body}"
+         # printed once when it was made. `sitboard-hub officer revoke ID` revokes one.\n\n{body}"
     );
-    write_private(path, &text)?;
-    Ok(token)
+    write_private(path, &text)
 }
 
 /// Write a file readable by its owner only, replacing it atomically.

@@ -391,6 +391,22 @@ impl JournalTr {
         }
     }
 
+    /// The hub's audit record (officers' grants, sign-ins, refusals) verified.
+    pub fn audit_verified(&self, n: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("审计记录 {n} 条（授权、登录、拒绝），哈希链完整"),
+            Lang::En => format!("{n} audit records (grants, sign-ins, refusals), hash chain intact"),
+        }
+    }
+
+    /// The first bad row of the audit record.
+    pub fn bad_audit(&self, b: &crate::store::journal::BadAudit) -> String {
+        match self.lang {
+            Lang::Zh => format!("审计记录第 {} 条（{} {}）：{}", b.seq, b.kind, b.officer, b.reason),
+            Lang::En => format!("audit record {} ({} {}): {}", b.seq, b.kind, b.officer, b.reason),
+        }
+    }
+
     /// The first bad event found by `verify`, named.
     pub fn bad_event(&self, b: &BadEvent) -> String {
         let what = match self.lang {

@@ -55,9 +55,32 @@ pub struct Officer {
     pub name: String,
     /// The unit they act for (道外区指挥部).
     pub unit: String,
-    /// Region codes the officer acts for (at least one).
+    /// Region codes the officer acts for (at least one); on the wire as numbers
+    /// (`[230104]`), as in the feed's `addressed` entries.
+    #[serde(with = "scope_numbers")]
     pub scope: Vec<Adcode>,
     pub role: OfficerRole,
+}
+
+/// An officer's scope as JSON numbers (`[230104]`; `Adcode` itself is a string elsewhere,
+/// e.g. in the journal's directive content).
+mod scope_numbers {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::model::region::Adcode;
+
+    pub fn serialize<S: Serializer>(scope: &[Adcode], s: S) -> Result<S::Ok, S::Error> {
+        scope.iter().map(|c| c.value()).collect::<Vec<u32>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Adcode>, D::Error> {
+        Vec::<u32>::deserialize(d)?
+            .into_iter()
+            .map(|c| {
+                Adcode::new(c).ok_or_else(|| serde::de::Error::custom(format!("{c} is not a 6-digit region code")))
+            })
+            .collect()
+    }
 }
 
 /// Why an officer may not do something: the hub answers it with 403 and records it; the
@@ -76,6 +99,29 @@ pub enum Refusal {
     UnitOutsideScope { unit: Adcode },
     /// Only the issuing officer, or an issuer above them in the region tree, may change it.
     NotIssuerOrAbove { issuer: String },
+}
+
+impl Refusal {
+    /// The refusal's name on the wire (the hub's 403 answers `"refusal": "outside_scope"`).
+    pub fn wire_name(&self) -> &'static str {
+        match self {
+            Refusal::ViewOnly => "view_only",
+            Refusal::AcknowledgeOnly => "acknowledge_only",
+            Refusal::OutsideScope { .. } => "outside_scope",
+            Refusal::NotAddressed { .. } => "not_addressed",
+            Refusal::UnitOutsideScope { .. } => "unit_outside_scope",
+            Refusal::NotIssuerOrAbove { .. } => "not_issuer_or_above",
+        }
+    }
+
+    /// The region the refusal is about, when there is one.
+    pub fn region(&self) -> Option<Adcode> {
+        match self {
+            Refusal::OutsideScope { region } => Some(*region),
+            Refusal::NotAddressed { unit } | Refusal::UnitOutsideScope { unit } => Some(*unit),
+            Refusal::ViewOnly | Refusal::AcknowledgeOnly | Refusal::NotIssuerOrAbove { .. } => None,
+        }
+    }
 }
 
 impl Officer {
@@ -282,6 +328,17 @@ mod tests {
             officer(OfficerRole::Acknowledge, &[230000]).may_change(&reg, &harbin),
             Err(Refusal::AcknowledgeOnly)
         );
+    }
+
+    #[test]
+    fn an_officer_on_the_wire_has_its_scope_as_numbers() {
+        let o = officer(OfficerRole::Acknowledge, &[230104]);
+        let v = serde_json::to_value(&o).unwrap();
+        assert_eq!(v["scope"], serde_json::json!([230104]));
+        assert_eq!(v["role"], "acknowledge");
+        assert_eq!(serde_json::from_value::<Officer>(v).unwrap(), o);
+        let bad = serde_json::json!({"id": "x", "name": "x", "unit": "x", "scope": [12], "role": "view"});
+        assert!(serde_json::from_value::<Officer>(bad).is_err());
     }
 
     #[test]

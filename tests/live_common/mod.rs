@@ -100,6 +100,23 @@ pub fn follow(urls: &[String], interval: Duration) -> LiveFeed {
     LiveFeed::start(config, registry::bundled().expect("bundled registry")).expect("live feed starts")
 }
 
+/// [`follow`] with an officer's token (a hub that has officers serves its feed only with one).
+pub fn follow_with_token(urls: &[String], interval: Duration, token: &str) -> LiveFeed {
+    let config = LiveConfig {
+        sources: urls
+            .iter()
+            .map(|u| SourceSpec {
+                token: Some(sitboard::secret::Secret::new(token.to_owned())),
+                ..SourceSpec::new(u.clone(), u.clone(), interval)
+            })
+            .collect(),
+        files: Vec::new(),
+        limits: limits_for_tests(),
+        tap: None,
+    };
+    LiveFeed::start(config, registry::bundled().expect("bundled registry")).expect("live feed starts")
+}
+
 /// What the client reported, kept across waits.
 #[derive(Default)]
 pub struct Seen {

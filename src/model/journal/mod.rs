@@ -8,6 +8,7 @@
 //! [`record`] and [`replay`] (the state derived from the events), [`wire`] (an event as a
 //! desktop sends it to the hub). Everything is re-exported here.
 
+pub mod audit;
 pub mod event;
 pub mod export;
 pub mod input;
@@ -22,6 +23,7 @@ mod tests;
 
 /// The content of a directive (declared with [`Directive`](crate::model::Directive)).
 pub use crate::model::directive::DirectiveContent;
+pub use audit::{AuditEvent, AuditRecord, GRANT_KINDS, OfficerEntry, officers_from};
 pub use event::{EventKind, JournalEvent, NewEvent, Stamp};
 pub use export::{ExportRecord, NewExport};
 pub use input::{

@@ -11,6 +11,7 @@
 //! and appending events), `verify` (checking the whole chain).
 
 mod append;
+mod audit;
 mod exports;
 mod rows;
 mod schema;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, ErrorCode};
 use crate::model::journal::Problem;
 
 pub(super) use append::append_in;
+pub use audit::BadAudit;
 pub use exports::{BadExport, file_sha256};
 pub use verify::{BadEvent, BadReason, Verified};
 
@@ -35,9 +37,10 @@ pub const FILE_NAME: &str = "journal.sqlite";
 /// into the real journal.
 pub const EXERCISE_FILE_NAME: &str = "exercise-journal.sqlite";
 /// The schema this build writes and reads (2 added the exercise time; 3 the export record,
-/// a table of its own with its own chain). An older journal is upgraded on opening by adding
-/// the empty column and the empty table; no record is changed, so every hash stays valid.
-pub const SCHEMA_VERSION: u32 = 3;
+/// a table of its own with its own chain; 4 the hub's audit record of officers, its own
+/// chain too). An older journal is upgraded on opening by adding the empty column and the
+/// empty tables; no record is changed, so every hash stays valid.
+pub const SCHEMA_VERSION: u32 = 4;
 /// `meta.purpose` of an exercise journal (a real journal has none).
 pub(super) const PURPOSE_EXERCISE: &str = "exercise";
 /// `meta.app`: what the file is.
@@ -128,6 +131,9 @@ pub enum StoreError {
     /// The event breaks a rule (the caller words the problem for the user).
     #[error("the journal refused the event: {0:?}")]
     Rejected(Problem),
+    /// An audit event that cannot be recorded (an officer ID taken, an officer unknown).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// An open journal. One connection; use it from one thread.

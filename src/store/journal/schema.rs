@@ -191,7 +191,7 @@ impl JournalStore {
     }
 
     /// Schema 1 → 2: add the (empty) exercise-time column; 2 → 3: add the (empty) export
-    /// record. No record changes, so every hash stays valid; one transaction, so a crash
+    /// record; 3 → 4: add the (empty) audit record. No record changes, so every hash stays valid; one transaction, so a crash
     /// leaves the old schema as it was.
     fn upgrade_from(&mut self, from: u32) -> Result<(), StoreError> {
         let path = self.path.clone();
@@ -210,12 +210,13 @@ impl JournalStore {
                     .map_err(|e| sql_error(&path, "upgrade", e))?;
             }
             tx.execute_batch(super::exports::EXPORTS_DDL).map_err(|e| sql_error(&path, "upgrade", e))?;
+            tx.execute_batch(super::audit::AUDIT_DDL).map_err(|e| sql_error(&path, "upgrade", e))?;
             tx.execute_batch(&format!("UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';"))
                 .map_err(|e| sql_error(&path, "upgrade", e))?;
         }
         tx.commit().map_err(|e| sql_error(&path, "upgrade", e))?;
         tracing::info!(
-            "directive journal {} upgraded from schema {from} to {SCHEMA_VERSION} (exercise time, export record)",
+            "directive journal {} upgraded from schema {from} to {SCHEMA_VERSION} (exercise time, export record, audit record)",
             path.display()
         );
         Ok(())
@@ -272,8 +273,10 @@ impl JournalStore {
                      BEGIN SELECT RAISE(ABORT, 'the directive journal is append-only'); END;
                  CREATE TRIGGER events_no_delete BEFORE DELETE ON events
                      BEGIN SELECT RAISE(ABORT, 'the directive journal is append-only'); END;
+                 {}
                  {}",
-            super::exports::EXPORTS_DDL
+            super::exports::EXPORTS_DDL,
+            super::audit::AUDIT_DDL
         );
         // Two processes creating the same new file at the same moment: switching it to WAL
         // can answer "locked" at once (SQLite does not wait there); creating the tables is

@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 
-use super::{GENESIS_HASH, JournalStore, StoreError, Verified, journal_path};
-use crate::model::journal::{DirectiveContent, EventKind, NewEvent, NewExport, Problem};
+use super::{GENESIS_HASH, JournalKind, JournalStore, StoreError, Verified, journal_path};
+use crate::model::journal::{AuditEvent, DirectiveContent, EventKind, NewEvent, NewExport, Problem};
 use crate::model::{Adcode, DirectiveCategory, DirectiveStatus, Priority};
 
 fn content(number: &str) -> DirectiveContent {
@@ -134,11 +134,14 @@ fn a_schema_1_journal_is_upgraded_and_still_verifies() {
         )
         .unwrap();
     s.conn
-        .execute_batch("DROP TABLE exports; DELETE FROM meta WHERE key IN ('exports_head_seq', 'exports_head_hash');")
+        .execute_batch(
+            "DROP TABLE exports; DELETE FROM meta WHERE key IN ('exports_head_seq', 'exports_head_hash');
+             DROP TABLE audit; DELETE FROM meta WHERE key IN ('audit_head_seq', 'audit_head_hash');",
+        )
         .unwrap();
     drop(s);
     let mut s = JournalStore::open(&p, false).unwrap();
-    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("3"));
+    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("4"));
     assert_eq!(s.verify().unwrap(), Ok(Verified { events: 2, head, recorded_head_seq: 2 }));
     assert!(s.events().unwrap().iter().all(|e| e.exercise_at.is_none()));
     // The upgraded journal keeps an export record.
@@ -157,12 +160,13 @@ fn a_schema_2_journal_gets_an_empty_export_record_and_keeps_its_events() {
     s.conn
         .execute_batch(
             "DROP TABLE exports; DELETE FROM meta WHERE key IN ('exports_head_seq', 'exports_head_hash');
+             DROP TABLE audit; DELETE FROM meta WHERE key IN ('audit_head_seq', 'audit_head_hash');
              UPDATE meta SET value = '2' WHERE key = 'schema_version'",
         )
         .unwrap();
     drop(s);
     let mut s = JournalStore::open(&p, false).unwrap();
-    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("3"));
+    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("4"));
     assert_eq!(s.verify().unwrap(), Ok(Verified { events: 1, head, recorded_head_seq: 1 }));
     assert!(s.exports().unwrap().is_empty());
     s.append_export(export("a.csv", b"a"), Utc::now()).unwrap();
@@ -268,4 +272,91 @@ fn external_acknowledgment_of_a_feed_directive() {
     let a = j.external_ack("省指挥部", "哈指9号", "230104").expect("the acknowledgment is read back");
     assert_eq!((a.officer.as_str(), a.note.as_deref()), ("王 001", Some("已部署")));
     assert!(matches!(s.verify().unwrap(), Ok(v) if v.events == 2));
+}
+
+fn grant(id: &str, scope: u32, role: crate::model::officer::OfficerRole) -> AuditEvent {
+    AuditEvent::Granted {
+        officer: crate::model::officer::Officer {
+            id: id.into(),
+            name: "李娜".into(),
+            unit: "道外区指挥部".into(),
+            scope: vec![Adcode::new(scope).unwrap()],
+            role,
+        },
+        token_sha256: "a".repeat(64),
+    }
+}
+
+#[test]
+fn a_schema_3_journal_gets_an_empty_audit_record_and_keeps_its_chains() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = journal_path(dir.path());
+    let mut s = JournalStore::open_in(dir.path()).unwrap();
+    s.append(event(EventKind::Issued, "1号"), Utc::now()).unwrap();
+    s.append_export(export("a.csv", b"a"), Utc::now()).unwrap();
+    s.conn
+        .execute_batch(
+            "DROP TABLE audit; DELETE FROM meta WHERE key IN ('audit_head_seq', 'audit_head_hash');
+             UPDATE meta SET value = '3' WHERE key = 'schema_version'",
+        )
+        .unwrap();
+    drop(s);
+    // Read-only (journal verify), a schema 3 file has an empty audit record.
+    let ro = JournalStore::open_read_only(&p, JournalKind::Real).unwrap();
+    assert_eq!(ro.verify_audit().unwrap(), Ok(0));
+    drop(ro);
+    let mut s = JournalStore::open(&p, false).unwrap();
+    assert_eq!(s.meta("schema_version").unwrap().as_deref(), Some("4"));
+    assert_eq!(s.verify().unwrap().unwrap().events, 1);
+    assert_eq!(s.verify_exports().unwrap(), Ok(1));
+    s.append_audit(&grant("daowai01", 230104, crate::model::officer::OfficerRole::Acknowledge), "op", Utc::now())
+        .unwrap();
+    assert_eq!(s.verify_audit().unwrap(), Ok(1));
+}
+
+#[test]
+fn the_audit_record_is_chained_takes_an_id_once_and_a_tampered_row_is_found() {
+    use crate::model::officer::OfficerRole;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = JournalStore::open_in(dir.path()).unwrap();
+    let a = s.append_audit(&grant("daowai01", 230104, OfficerRole::Acknowledge), "op", Utc::now()).unwrap();
+    let err = s.append_audit(&grant("daowai01", 230103, OfficerRole::Issue), "op", Utc::now()).unwrap_err();
+    assert!(matches!(&err, StoreError::Refused(m) if m.contains("taken")), "{err}");
+    let rotate = AuditEvent::TokenRotated { officer: "daowai01".into(), token_sha256: "b".repeat(64) };
+    let b = s.append_audit(&rotate, "op", Utc::now()).unwrap();
+    assert_eq!((a.seq, b.seq, b.prev_hash.as_str()), (1, 2, a.hash.as_str()));
+    let unknown = AuditEvent::TokenRotated { officer: "nobody".into(), token_sha256: "b".repeat(64) };
+    assert!(matches!(s.append_audit(&unknown, "op", Utc::now()), Err(StoreError::Refused(_))));
+    s.append_audit(&AuditEvent::Revoked { officer: "daowai01".into() }, "op", Utc::now()).unwrap();
+    assert!(matches!(
+        s.append_audit(&AuditEvent::Revoked { officer: "daowai01".into() }, "op", Utc::now()),
+        Err(StoreError::Refused(_))
+    ));
+    assert!(matches!(s.append_audit(&rotate, "op", Utc::now()), Err(StoreError::Refused(_))), "revoked: no new token");
+    let (officers, _) = s.officers().unwrap();
+    assert_eq!(officers.len(), 1);
+    assert!(officers[0].revoked);
+    assert_eq!(officers[0].token_sha256, "b".repeat(64));
+    assert_eq!(s.verify_audit().unwrap(), Ok(3));
+    // Nothing else's chain moved.
+    assert_eq!(s.verify().unwrap().unwrap().events, 0);
+    // Append-only in SQLite.
+    assert!(s.conn.execute("UPDATE audit SET actor = 'x'", []).is_err());
+    assert!(s.conn.execute("DELETE FROM audit WHERE seq = 3", []).is_err());
+    // Tampered behind Sitboard's back (triggers dropped): a revocation turned into a grant
+    // of nothing, then a removed last row.
+    s.conn
+        .execute_batch(
+            "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
+             UPDATE audit SET officer = 'someone.else' WHERE seq = 2;",
+        )
+        .unwrap();
+    let bad = s.verify_audit().unwrap().unwrap_err();
+    assert_eq!(bad.seq, 2);
+    assert!(bad.reason.contains("changed"), "{bad}");
+    s.conn.execute("UPDATE audit SET officer = 'daowai01' WHERE seq = 2", []).unwrap();
+    assert_eq!(s.verify_audit().unwrap(), Ok(3));
+    s.conn.execute("DELETE FROM audit WHERE seq = 3", []).unwrap();
+    let bad = s.verify_audit().unwrap().unwrap_err();
+    assert!(bad.reason.contains("removed"), "{bad}");
 }
