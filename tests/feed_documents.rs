@@ -455,3 +455,104 @@ fn work_orders_are_checked_against_time_and_the_hotline_rules() {
     );
     assert!(flagged[1].contains("closing due 2020-03-03 10:15 UTC+8"), "{flagged:#?}");
 }
+
+/// A hub directive row of schema 1.2, with its `addressed` entries as given.
+fn addressed_row(number: &str, addressed: &str) -> String {
+    format!(
+        r#"{{"number": "{number}", "issuer": "哈尔滨市指挥部", "title": "交通管制", "category": "traffic_control",
+            "scope": ["230104", "230103"], "issued_at": "2020-03-03T08:00:00Z", "priority": "urgent"{addressed}}}"#
+    )
+}
+
+#[test]
+fn schema_1_2_addressed_units_are_read_with_their_acknowledgments() {
+    let rows = [
+        addressed_row(
+            "1号",
+            r#", "addressed": [{"unit": 230104, "acknowledged_at": "2020-03-03T08:10:00Z", "officer": "daowai01", "note": "已部署"}, {"unit": 230103}]"#,
+        ),
+        addressed_row("2号", ""),
+    ];
+    let text =
+        doc(&format!(r#""directives": [{}]"#, rows.join(","))).replace("sitboard.feed/1\"", "sitboard.feed/1.2\"");
+    let (ds, reports) = ingest(&text);
+    assert!(reports[0].rejected.is_empty(), "{:?}", reports[0].rejected);
+    let d = ds.directives().iter().find(|d| d.content.number == "1号").unwrap();
+    assert_eq!(d.addressed.len(), 2);
+    assert_eq!(d.addressed[0].unit, code(230104));
+    let ack = d.addressed[0].ack.as_ref().expect("acknowledged");
+    assert_eq!((ack.officer.as_str(), ack.note.as_deref()), ("daowai01", Some("已部署")));
+    assert_eq!(ack.at.to_rfc3339(), "2020-03-03T08:10:00+00:00");
+    assert_eq!(d.addressed[1].unit, code(230103));
+    assert!(d.addressed[1].ack.is_none());
+    // A row without `addressed` (a bulletin, or a 1.1 hub) addresses no one.
+    assert!(ds.directives().iter().find(|d| d.content.number == "2号").unwrap().addressed.is_empty());
+}
+
+#[test]
+fn documents_of_schema_1_0_and_1_1_load_as_before_and_a_1_2_field_is_read_in_any_minor() {
+    for schema in ["sitboard.feed/1", "sitboard.feed/1.1"] {
+        let text = doc(&format!(r#""directives": [{}]"#, addressed_row("1号", "")))
+            .replace("sitboard.feed/1\"", &format!("{schema}\""));
+        let (ds, reports) = ingest(&text);
+        assert!(reports[0].fatal.is_none() && reports[0].rejected.is_empty(), "{schema}: {:?}", reports[0]);
+        assert_eq!(ds.directives().len(), 1, "{schema}");
+        assert!(ds.directives()[0].addressed.is_empty(), "{schema}");
+    }
+}
+
+#[test]
+fn malformed_addressed_entries_are_refused_with_their_path() {
+    let cases = [
+        (r#", "addressed": {"unit": 230104}"#, "directives[0].addressed: expected an array, found an object"),
+        (r#", "addressed": [230104]"#, "directives[0].addressed[0]: expected an object, found a number"),
+        (
+            r#", "addressed": [{"unit": 230104}, {"unit": 239999}]"#,
+            "directives[0].addressed[1].unit: unknown region code 239999",
+        ),
+        (
+            r#", "addressed": [{"unit": 230102}]"#,
+            "directives[0].addressed[0].unit: 230102 is not one of the directive's scope regions",
+        ),
+        (
+            r#", "addressed": [{"unit": 230104}, {"unit": "230104"}]"#,
+            "directives[0].addressed[1].unit: 230104 is listed twice (first at addressed[0])",
+        ),
+        (
+            r#", "addressed": [{"unit": true}]"#,
+            "directives[0].addressed[0].unit: expected a region code, found a boolean",
+        ),
+        (r#", "addressed": [{}]"#, "directives[0].addressed[0].unit: missing"),
+        (
+            r#", "addressed": [{"unit": 230104, "officer": "daowai01"}]"#,
+            "directives[0].addressed[0].acknowledged_at: missing",
+        ),
+        (
+            r#", "addressed": [{"unit": 230104, "acknowledged_at": "2020-03-03T08:10:00Z"}]"#,
+            "directives[0].addressed[0].officer: missing",
+        ),
+        (
+            r#", "addressed": [{"unit": 230104, "acknowledged_at": "soon", "officer": "a"}]"#,
+            "directives[0].addressed[0].acknowledged_at",
+        ),
+        (
+            r#", "addressed": [{"unit": 230104, "acknowledged_at": "2020-03-03T07:00:00Z", "officer": "a"}]"#,
+            "directives[0].addressed[0].acknowledged_at: 2020-03-03 15:00 UTC+8 is before the directive was issued",
+        ),
+        (
+            r#", "addressed": [{"unit": 230104, "acknowledged_at": "2020-03-05T07:00:00Z", "officer": "a"}]"#,
+            "directives[0].addressed[0].acknowledged_at: 2020-03-05 15:00 UTC+8 is after the document's as_of",
+        ),
+        (
+            r#", "addressed": [{"unit": 230104, "acknowledged_at": "2020-03-03T08:10:00Z", "officer": "a\u202e"}]"#,
+            "directives[0].addressed[0].officer: contains a control or text-direction character",
+        ),
+    ];
+    for (addressed, expected) in cases {
+        let text = doc(&format!(r#""directives": [{}]"#, addressed_row("1号", addressed)));
+        let (ds, reports) = ingest(&text);
+        let msgs: Vec<String> = reports[0].rejected.iter().map(|i| i.to_string()).collect();
+        assert!(msgs.iter().any(|m| m.contains(expected)), "{addressed}: wanted {expected:?}, got {msgs:#?}");
+        assert!(ds.directives().is_empty(), "{addressed}: the row is refused");
+    }
+}

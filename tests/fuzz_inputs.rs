@@ -162,6 +162,21 @@ fn the_corpus_reproductions_behave() {
     assert!(r.fatal.as_deref().is_some_and(|f| f.contains("(line 5)")), "{r:?}");
     let wire = serde_json::from_str::<WireEvent>(&one("wire_duplicate_key.json")).unwrap_err();
     assert!(wire.to_string().contains("duplicate field `officer`"), "{wire}");
+    // Schema 1.2: the good row's acknowledgment is read; the row with bad `addressed`
+    // entries is refused at the first one, by its path.
+    let doc = FeedDocument::parse(&one("feed_addressed_1_2.json"), "x").expect("a 1.2 hub document");
+    let mut b = DatasetBuilder::new(reg().clone());
+    let reports = ingest_documents(&[doc], &mut b);
+    let ds = b.build();
+    assert_eq!(ds.directives().len(), 1);
+    assert_eq!(ds.directives()[0].addressed.iter().filter(|a| a.ack.is_some()).count(), 1);
+    let msgs: Vec<String> = reports[0].rejected.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        msgs,
+        [
+            "directives[1].addressed[0].acknowledged_at: missing: an entry with an officer or a note is an acknowledgment, which says when"
+        ]
+    );
 }
 
 proptest! {

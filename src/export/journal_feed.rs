@@ -37,6 +37,7 @@ pub fn feed_row(r: &DirectiveRecord) -> Value {
             last.map(|e| e.hash.get(..16).unwrap_or(&e.hash)).unwrap_or("")
         ),
     });
+    row["addressed"] = addressed(r);
     if !d.content.body.is_empty() {
         row["body"] = json!(d.content.body);
     }
@@ -49,6 +50,26 @@ pub fn feed_row(r: &DirectiveRecord) -> Value {
     row
 }
 
+/// Schema 1.2 `addressed`: every scope region of the directive is a unit that must
+/// acknowledge it; an acknowledged one carries when, by whom and the note of its first
+/// acknowledgment (one per unit: the hub answers a second one without writing it).
+fn addressed(r: &DirectiveRecord) -> Value {
+    let entries = r.content.scope.iter().map(|unit| {
+        let code = unit.to_string();
+        let mut entry = json!({"unit": unit.value()});
+        if let Some(ack) = r.acknowledgments.iter().find(|a| a.unit.trim() == code) {
+            entry["acknowledged_at"] = json!(ack.at.to_rfc3339());
+            entry["officer"] = json!(ack.officer);
+            let note = r.events.iter().find(|e| e.seq == ack.seq).and_then(|e| e.event.reason.as_deref());
+            if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
+                entry["note"] = json!(n);
+            }
+        }
+        entry
+    });
+    Value::Array(entries.collect())
+}
+
 /// A board's journal as a feed document for its recording: the directives as the feed
 /// publishes them, as of the journal's newest event (its exercise time for an exercise
 /// journal, which also marks the document as an exercise). `None` while nothing is issued.
@@ -59,7 +80,7 @@ pub fn journal_document(journal: &Journal, exercise: bool, now: DateTime<Utc>) -
         return None;
     }
     let mut doc = json!({
-        "schema": if exercise { "sitboard.feed/1.1" } else { crate::feed::SCHEMA_V1 },
+        "schema": crate::feed::SCHEMA_V1_2,
         "source": {"id": BOARD_JOURNAL_SOURCE, "name": "本机指令日志 / Directives logged on this board"},
         "generated_at": now.max(newest).to_rfc3339(),
         "as_of": newest.to_rfc3339(),

@@ -21,6 +21,9 @@ pub use source::{FeedSource, LoadError, LoadOutcome, load_sources, load_sources_
 
 /// The schema identifier this build writes and reads (major version 1).
 pub const SCHEMA_V1: &str = "sitboard.feed/1";
+/// Minor version 2: a directive row's `addressed` units and their acknowledgments (written
+/// by the hub and by a board's recording of its own journal).
+pub const SCHEMA_V1_2: &str = "sitboard.feed/1.2";
 
 /// The one loader of the board, `check`, `report` and `journal`: read every source once over
 /// the registry in `regions` (the bundled one when `None`). An error only when the registry

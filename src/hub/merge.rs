@@ -19,8 +19,9 @@ use crate::feed::source::read_path;
 use crate::feed::{FeedDocument, source_date};
 use crate::model::time::local_date;
 
-/// Schema written by the hub: 1.1 adds the optional `sources` list and row `source`.
-pub const SCHEMA_MERGED: &str = "sitboard.feed/1.1";
+/// Schema written by the hub: 1.1 adds the optional `sources` list and row `source`; 1.2 a
+/// directive row's `addressed` units and their acknowledgments.
+pub const SCHEMA_MERGED: &str = crate::feed::SCHEMA_V1_2;
 
 /// One feed document of the data dir, with its member id in the merged document.
 #[derive(Debug)]

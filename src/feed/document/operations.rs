@@ -1,16 +1,21 @@
 //! Validating and ingesting the sections about the response work: checkpoints and their
-//! throughput, directives, hotline work orders and hotline periods.
+//! throughput, directives (with schema 1.2's addressed units and their acknowledgments),
+//! hotline work orders and hotline periods.
 
 use serde_json::Value;
 
 use super::{SectionCheck, relabel};
 use crate::feed::row::{FieldResult, MAX_LINE_CHARS, Row, check_text, type_name};
+use chrono::{DateTime, Utc};
+
 use crate::model::checkpoint::CodeColours;
+use crate::model::officer::{Ack, Addressee};
 use crate::model::text::comparable;
 use crate::model::time::{end_of_day, format_local};
 use crate::model::{
-    Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, Directive, DirectiveCategory, DirectiveContent,
-    DirectiveStatus, HotlinePeriod, Lane, LaneCounts, Priority, Throughput, WorkOrder, WorkOrderStatus,
+    Adcode, Checkpoint, CheckpointKind, CheckpointStatus, DatasetBuilder, Directive, DirectiveCategory,
+    DirectiveContent, DirectiveStatus, HotlinePeriod, Lane, LaneCounts, Priority, Throughput, WorkOrder,
+    WorkOrderStatus,
 };
 
 impl SectionCheck<'_> {
@@ -179,6 +184,7 @@ impl SectionCheck<'_> {
         let status = row
             .opt_enum("status", DirectiveStatus::parse, "in_force, lifted, revoked, superseded")?
             .unwrap_or(DirectiveStatus::InForce);
+        let addressed = self.addressed(&row, &scope, issued_at, b)?;
         let mut supersedes = Vec::new();
         if let Some(list) = row.opt_array("supersedes")? {
             for (j, item) in list.iter().enumerate() {
@@ -206,10 +212,75 @@ impl SectionCheck<'_> {
             source: self.src.id.clone(),
             reference: row.reference()?,
             known_until: Some(self.src.as_of),
-            addressed: Vec::new(),
+            addressed,
         };
         b.add_directive(d, Some(self.src.as_of));
         Ok(())
+    }
+
+    /// Schema 1.2 `addressed`: one entry per addressed unit (a scope region, once), with its
+    /// acknowledgment (`acknowledged_at`, `officer`, optional `note`) once it has one.
+    fn addressed(
+        &self,
+        row: &Row,
+        scope: &[Adcode],
+        issued_at: DateTime<Utc>,
+        b: &DatasetBuilder,
+    ) -> FieldResult<Vec<Addressee>> {
+        let Some(list) = row.opt_array("addressed")? else { return Ok(Vec::new()) };
+        let mut out: Vec<Addressee> = Vec::with_capacity(list.len());
+        for (j, item) in list.iter().enumerate() {
+            let label = format!("addressed[{j}]");
+            let Value::Object(o) = item else {
+                return Err(row.err(&label, format!("expected an object, found {}", type_name(item))));
+            };
+            let sub = Row { section: row.section, index: row.index, obj: o };
+            let unit = sub.adcode("unit", b.registry()).map_err(|e| relabel(e, &label))?;
+            if !scope.contains(&unit) {
+                return Err(
+                    row.err(&format!("{label}.unit"), format!("{unit} is not one of the directive's scope regions"))
+                );
+            }
+            if let Some(first) = out.iter().position(|a| a.unit == unit) {
+                return Err(
+                    row.err(&format!("{label}.unit"), format!("{unit} is listed twice (first at addressed[{first}])"))
+                );
+            }
+            let at = sub.opt_instant("acknowledged_at").map_err(|e| relabel(e, &label))?;
+            let officer = sub.line_text("officer", false).map_err(|e| relabel(e, &label))?;
+            let note = sub.body_text("note").map_err(|e| relabel(e, &label))?.filter(|n| !n.is_empty());
+            let ack = match (at, officer) {
+                (None, None) if note.is_none() => None,
+                (None, _) => {
+                    return Err(row.err(
+                        &format!("{label}.acknowledged_at"),
+                        "missing: an entry with an officer or a note is an acknowledgment, which says when",
+                    ));
+                }
+                (Some(_), None) => {
+                    return Err(row.err(&format!("{label}.officer"), "missing: who acknowledged"));
+                }
+                (Some(at), Some(officer)) => {
+                    if officer.is_empty() {
+                        return Err(row.err(&format!("{label}.officer"), "is empty"));
+                    }
+                    if at < issued_at {
+                        return Err(row.err(
+                            &format!("{label}.acknowledged_at"),
+                            format!(
+                                "{} is before the directive was issued ({})",
+                                format_local(at),
+                                format_local(issued_at)
+                            ),
+                        ));
+                    }
+                    self.not_future(row, &format!("{label}.acknowledged_at"), at)?;
+                    Some(Ack { at, officer, note })
+                }
+            };
+            out.push(Addressee { unit, ack });
+        }
+        Ok(out)
     }
 
     pub(super) fn work_order(&mut self, i: usize, v: &Value, b: &mut DatasetBuilder) -> FieldResult<()> {
