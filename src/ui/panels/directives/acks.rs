@@ -231,7 +231,9 @@ pub(super) fn awaiting_card(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Dire
                 };
                 ui.horizontal_wrapped(|ui| {
                     let l = ui.label(RichText::new(o.note).color(theme::TEXT_DIM));
-                    ui.add(TextEdit::singleline(&mut p.note).desired_width(320.0)).labelled_by(l.id);
+                    // A stable id: the list may move while the officer types (new data arrives).
+                    let id = ("ack_note", p.issuer.as_str(), p.number.as_str(), p.unit);
+                    ui.add(TextEdit::singleline(&mut p.note).id_salt(id).desired_width(320.0)).labelled_by(l.id);
                     if ui.add_enabled(can_write, primary(o.send_ack)).clicked() {
                         send = Some((i, p.note.clone()));
                     }
