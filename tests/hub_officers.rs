@@ -181,6 +181,11 @@ fn roles_and_scopes_are_enforced_acknowledgments_are_published_and_revocation_ne
     assert_eq!(body["refusal"], "view_only");
     assert_eq!(events(&hub), 0, "nothing written");
     assert_eq!(refusals(&journal, "wall01"), ["view_only"]);
+    let noted = audit(&journal, &["--officer", "wall01"]).into_iter().find(|e| e["kind"] == "refused").unwrap();
+    assert_eq!(
+        (noted["detail"]["action"].clone(), noted["detail"]["number"].clone()),
+        (json!("issued"), json!("哈指7号"))
+    );
 
     // The province issues a directive to 道外区 and 南岗区.
     let (status, body) = post(&hub, &province, "p1", &issued("哈指7号", "prov01", &["230104", "230103"]));
@@ -447,4 +452,43 @@ fn a_tampered_audit_row_is_found_by_journal_verify_by_audit_and_by_the_hub_at_st
     cfg.journal_dir = Some(journal.clone());
     let refused = hub::start(cfg).err().expect("the hub does not start on a tampered audit record");
     assert!(refused.contains("audit record") && refused.contains("fails verification"), "{refused}");
+}
+
+/// Start the hub binary, wait (bounded) for its address line, stop it: what it logged.
+fn hub_start_log(args: &[&str]) -> String {
+    use std::io::{BufRead as _, BufReader, Read as _};
+    let mut child = Command::new(HUB)
+        .args(args)
+        .args(["--listen", "127.0.0.1:0", "--no-archive"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start sitboard-hub");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(120)).expect("the hub prints its address");
+    assert!(line.starts_with("listening on "), "{line}");
+    let _ = child.kill();
+    let mut log = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut log);
+    let _ = child.wait();
+    log
+}
+
+#[test]
+fn the_hub_says_at_start_whether_it_is_open_to_anyone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = data_dir(tmp.path());
+    let journal = tmp.path().join("hub-journal");
+    let args = ["--data", data.to_str().unwrap(), "--journal-dir", journal.to_str().unwrap()];
+    let log = hub_start_log(&args);
+    assert!(log.contains("open to anyone"), "{log}");
+    add_officer(&journal, "wall01", "大屏", "230000", "view");
+    let log = hub_start_log(&args);
+    assert!(!log.contains("open to anyone") && log.contains("officers: 1 (0 from the tokens file)"), "{log}");
 }

@@ -30,12 +30,14 @@ struct Cli {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8470")]
     listen: String,
 
-    /// Officers' tokens file (made by `sitboard-hub token add`): with it, the hub takes
-    /// directive events from desktops.
+    /// Officers' tokens file (made by `sitboard-hub token add`; its officers issue over the
+    /// province). With it, or with officers in the journal folder, the feed and every
+    /// directive event need an officer's token.
     #[arg(long, value_name = "FILE")]
     tokens: Option<PathBuf>,
 
-    /// Folder of the hub's directive journal (default: the platform data dir's `hub`).
+    /// Folder of the hub's directive journal and officers (default: the platform data dir's
+    /// `hub`, used with --tokens or when `officer add` put officers there).
     #[arg(long, value_name = "DIR")]
     journal_dir: Option<PathBuf>,
 

@@ -162,6 +162,10 @@ impl Writer {
     /// scope, once per unit. An event the lifecycle refuses (no such directive, say) passes
     /// here and is refused by the journal (422).
     fn permitted(&self, registry: &RegionRegistry, book: &OfficerBook, officer: &Officer, e: &NewEvent) -> Permit {
+        // A view-only token never writes, whatever it asks.
+        if officer.role == OfficerRole::View {
+            return Permit::Refused(Refusal::ViewOnly);
+        }
         let record = self.journal.record(&e.issuer, &e.number);
         let check = match e.kind {
             EventKind::Drafted | EventKind::Issued => {
@@ -294,24 +298,6 @@ pub(crate) async fn post_event(State(shared): State<Arc<Shared>>, req: Request) 
         }
         Err(r) => return *r,
     };
-    if officer.role == OfficerRole::View {
-        // Nothing to read of the body: a view-only token never writes.
-        let refusal = Refusal::ViewOnly;
-        let message = refusal_sentence(&refusal, &officer);
-        shared.officers.note_refusal(
-            &AuditEvent::Refused {
-                officer: officer.id.clone(),
-                action: EventKind::Issued,
-                issuer: String::new(),
-                number: String::new(),
-                refusal: refusal.wire_name().to_owned(),
-                region: None,
-                message: message.clone(),
-            },
-            Utc::now(),
-        );
-        return refused(&refusal, message);
-    }
     let Some(journal) = shared.journal.clone() else {
         return error(StatusCode::SERVICE_UNAVAILABLE, "this hub has no directive journal open");
     };

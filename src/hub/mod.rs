@@ -433,7 +433,7 @@ pub fn start(config: HubConfig) -> Result<HubHandle, String> {
         );
     } else {
         let (officers, file) = book.counts();
-        tracing::info!("{officers} officers ({file} from the tokens file): the feed and every write need a token");
+        tracing::info!("officers: {officers} ({file} from the tokens file); the feed and every write need a token");
     }
     let recorder = match &config.archive {
         Some(path) => {
