@@ -34,7 +34,7 @@ const HUB: &str = env!("CARGO_BIN_EXE_sitboard-hub");
 /// `sitboard-hub officer add …` into the hub's journal folder: the token (its last line).
 fn add_officer(journal: &Path, id: &str, unit: &str, scope: &str, role: &str) -> String {
     let out = Command::new(HUB)
-        .args(["officer", "add", id, "--name", &format!("{id}"), "--unit", unit, "--scope", scope, "--role", role])
+        .args(["officer", "add", id, "--name", id, "--unit", unit, "--scope", scope, "--role", role])
         .arg("--journal-dir")
         .arg(journal)
         .output()
