@@ -89,6 +89,7 @@ pub mod hotline;
 pub mod journal;
 pub mod live;
 pub mod map;
+pub mod officers;
 pub mod overview;
 pub mod regions;
 pub mod risk;
@@ -155,6 +156,8 @@ pub struct Tr {
     pub live: live::LiveTr,
     /// The directive journal: panel, command line, exports.
     pub journal: journal::JournalTr,
+    /// Officers: sign-in, acknowledgments, what an officer may do.
+    pub officers: officers::OfficersTr,
     /// Compare two moments.
     pub compare: compare::CompareTr,
     /// The wall (大屏).
@@ -176,6 +179,7 @@ pub static ZH: Tr = Tr {
     hotline: hotline::HotlineTr::ZH,
     live: live::LiveTr::ZH,
     journal: journal::JournalTr::ZH,
+    officers: officers::OfficersTr::ZH,
     compare: compare::CompareTr::ZH,
     wall: wall::WallTr::ZH,
     export: export::ExportTr::ZH,
@@ -194,6 +198,7 @@ pub static EN: Tr = Tr {
     hotline: hotline::HotlineTr::EN,
     live: live::LiveTr::EN,
     journal: journal::JournalTr::EN,
+    officers: officers::OfficersTr::EN,
     compare: compare::CompareTr::EN,
     wall: wall::WallTr::EN,
     export: export::ExportTr::EN,
@@ -219,6 +224,7 @@ impl Tr {
             ("hotline", self.hotline.entries()),
             ("live", self.live.entries()),
             ("journal", self.journal.entries()),
+            ("officers", self.officers.entries()),
             ("compare", self.compare.entries()),
             ("wall", self.wall.entries()),
             ("export", self.export.entries()),
@@ -314,6 +320,7 @@ mod tests {
                 tr.hotline.lang(),
                 tr.live.lang(),
                 tr.journal.lang(),
+                tr.officers.lang(),
             ];
             assert!(areas.iter().all(|a| *a == lang), "{lang:?}: {areas:?}");
         }

@@ -45,6 +45,10 @@ pub struct Config {
     /// The 12345 hotline's time limits and calendar: `[hotline]` (any field of
     /// `model::SlaRules`; the others keep their defaults).
     pub hotline: Option<crate::model::SlaRules>,
+    /// How long an addressed unit has to acknowledge a directive, by priority:
+    /// `[acknowledgment]` with `urgent_minutes`, `high_minutes`, `normal_minutes` (defaults 30,
+    /// 120, 1440).
+    pub acknowledgment: Option<crate::model::officer::AckDeadlines>,
 }
 
 /// `[wall]`: the wall's rotation and paging.

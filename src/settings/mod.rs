@@ -82,6 +82,8 @@ pub struct Settings {
     pub csv_limits: feed::csv_import::CsvLimits,
     /// The hotline's time limits from `[hotline]` (none: the published defaults).
     pub hotline: Option<crate::model::SlaRules>,
+    /// How long addressed units have to acknowledge, by priority (`[acknowledgment]`).
+    pub ack_deadlines: crate::model::officer::AckDeadlines,
 }
 
 /// The wall's settings: `--scale` over `wall_scale`, and `[wall]` of the config.
@@ -94,6 +96,9 @@ pub struct WallSettings {
     /// Seconds per page of a list that does not fit.
     pub page_secs: u64,
 }
+
+/// The environment variable that gives the officer's token for the hub.
+pub const HUB_TOKEN_ENV: &str = "SITBOARD_HUB_TOKEN";
 
 /// Seconds per page of a wall list that does not fit, unless `[wall] page_s` says otherwise.
 pub const DEFAULT_PAGE_SECS: u64 = 8;
@@ -134,8 +139,17 @@ impl Settings {
         };
         // Validated with the rest of the config (a bad `[hotline]` is a config problem).
         let hotline = cfg.hotline.clone();
-        let hub =
-            o.hub.clone().or(cfg.hub.clone()).map(|u| HubTarget::new(&u, o.token.clone().or(cfg.hub_token.clone())));
+        // The officer's token: --token, else $SITBOARD_HUB_TOKEN, else `hub_token`, else the
+        // one remembered at the last sign-in (none: the board asks once).
+        let hub = o.hub.clone().or(cfg.hub.clone()).map(|u| {
+            let token = o
+                .token
+                .clone()
+                .or_else(|| std::env::var(HUB_TOKEN_ENV).ok().filter(|t| !t.trim().is_empty()).map(Secret::new))
+                .or(cfg.hub_token.clone())
+                .or_else(|| paths::remembered_token(&u));
+            HubTarget::new(&u, token)
+        });
         let mut data = o.data.clone();
         if data.is_empty() {
             data = cfg.data.clone();
@@ -152,7 +166,15 @@ impl Settings {
         } else {
             data.iter().map(|d| FeedSource::parse(d)).collect()
         };
-        let live = live_options(&sources, &cfg.sources, o.interval);
+        let mut live = live_options(&sources, &cfg.sources, o.interval);
+        if let Some(h) = &hub {
+            // The hub's feed is polled with the officer's token (a hub with officers answers
+            // 401 without one), unless its `[[source]]` gives another.
+            let feed = h.feed_url();
+            for spec in live.specs.iter_mut().filter(|s| s.url.trim_end_matches('/') == feed && s.token.is_none()) {
+                spec.token = h.token.clone();
+            }
+        }
         let data_dir = o.data_dir.clone().or_else(paths::data_dir);
         let record = o.record.clone().or_else(|| match &cfg.record {
             Some(config::Record::On(true)) => data_dir.as_ref().map(|d| d.join(paths::ARCHIVE_FILE)),
@@ -185,6 +207,7 @@ impl Settings {
             },
             csv_limits: cfg.csv_max_span_years.map(feed::csv_import::CsvLimits::years).unwrap_or_default(),
             hotline,
+            ack_deadlines: cfg.acknowledgment.unwrap_or_default(),
         }
     }
 
@@ -207,6 +230,7 @@ impl Settings {
             wall: WallSettings { page_secs: DEFAULT_PAGE_SECS, ..Default::default() },
             csv_limits: Default::default(),
             hotline: None,
+            ack_deadlines: Default::default(),
         }
     }
 

@@ -42,6 +42,8 @@ pub enum UiCommand {
     Journal(JournalRequest),
     /// The officer recorded with journal events.
     SetOfficer(String),
+    /// Sign in to the hub with this token (from the sign-in dialog).
+    SignIn(crate::secret::Secret),
     /// Export what the board shows (written off the UI thread, noted in the export record).
     Export(ExportAction),
 }

@@ -59,6 +59,17 @@ pub struct BoardStatus<'a> {
     pub renderer: Option<&'a crate::ui::renderer::RendererInfo>,
     /// The last export's outcome (text, whether it went well), shown in the top bar.
     pub export_message: Option<&'a (String, bool)>,
+    /// Sign-in with the hub (none without a hub): who is signed in, or why nobody is.
+    pub sign_in: Option<&'a crate::ui::workers::SignInStatus>,
+    /// How long addressed units have to acknowledge a directive (`[acknowledgment]`).
+    pub ack_deadlines: crate::model::officer::AckDeadlines,
+}
+
+impl BoardStatus<'_> {
+    /// The officer signed in at the hub (none: no hub, an open hub, not signed in yet).
+    pub fn officer(&self) -> Option<&crate::model::officer::Officer> {
+        self.sign_in.and_then(crate::ui::workers::SignInStatus::officer)
+    }
 }
 
 /// What every panel renders from: the situation, the selected region and checkpoint, the
@@ -74,6 +85,14 @@ pub struct ViewerContext<'a> {
 }
 
 impl ViewerContext<'_> {
+    /// The instant deadlines are judged at (hotline orders, acknowledgments): the
+    /// situation's, or — following a live feed that is not an exercise (whose "now" is the
+    /// exercise clock) — the clock, since deadlines pass whether or not new data arrives.
+    pub fn deadline_now(&self) -> DateTime<Utc> {
+        let live = self.status.live.is_some() && self.status.timeline.is_following() && !self.status.exercise;
+        if live { self.sit.as_of().max(self.status.clock) } else { self.sit.as_of() }
+    }
+
     /// A region's name in the board's language.
     pub fn name(&self, code: Adcode) -> String {
         self.sit.data().registry.name(code, self.lang.is_en())

@@ -100,6 +100,18 @@ pub fn check_officer(officer: &str) -> Result<String, Problem> {
     }
 }
 
+/// The region codes of a scope as typed, separated by commas (`,`, `，`, `、`), semicolons or
+/// spaces.
+fn scope_parts(s: &str) -> Vec<&str> {
+    s.split([',', '，', '、', ';', ' ']).filter(|p| !p.trim().is_empty()).collect()
+}
+
+/// The regions of a scope as typed that are known codes (a bad or unknown one is left out:
+/// [`validate_input`] names it), for judging the scope while the officer types.
+pub fn scope_codes(s: &str, registry: &RegionRegistry) -> Vec<Adcode> {
+    scope_parts(s).into_iter().filter_map(|p| p.parse::<Adcode>().ok()).filter_map(|c| registry.resolve(c)).collect()
+}
+
 /// Parse and check what a form holds. `now` is the time of saving: a directive to be in
 /// force (issued or amended while in force) must not end before it. Every problem is
 /// reported, not only the first.
@@ -119,7 +131,7 @@ pub fn validate_input(
     match check_text(&input.scope, false, 20 * MAX_SCOPE) {
         Err(problem) => problems.push(Problem::Text { field: Field::Scope, problem }),
         Ok(s) => {
-            let parts: Vec<&str> = s.split([',', '，', '、', ';', ' ']).filter(|p| !p.trim().is_empty()).collect();
+            let parts = scope_parts(&s);
             if parts.is_empty() {
                 problems.push(Problem::Missing(Field::Scope));
             } else if parts.len() > MAX_SCOPE {
@@ -313,5 +325,39 @@ impl Prepare<'_> {
             return Err(problems);
         }
         Ok(event)
+    }
+
+    /// A unit's acknowledgment of a directive published by a feed (the hub): `unit` is the
+    /// addressed region, `note` optional (sent as the event's `reason`). The journal holds no
+    /// record of the directive: it is written as an external acknowledgment. Whether the
+    /// officer may acknowledge for the unit is `model::officer`'s to say, before this.
+    pub fn acknowledge_feed(
+        &self,
+        directive: &Directive,
+        unit: Adcode,
+        officer: &str,
+        note: &str,
+    ) -> Result<NewEvent, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let officer = match check_officer(officer) {
+            Ok(o) => o,
+            Err(p) => {
+                problems.push(p);
+                String::new()
+            }
+        };
+        let note = text(Field::Reason, note, true, MAX_REASON_CHARS, false, &mut problems);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(NewEvent {
+            kind: EventKind::Acknowledged,
+            issuer: directive.content.issuer.clone(),
+            number: directive.content.number.clone(),
+            officer,
+            unit: Some(unit.to_string()),
+            reason: (!note.is_empty()).then_some(note),
+            content: None,
+        })
     }
 }

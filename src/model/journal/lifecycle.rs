@@ -61,3 +61,24 @@ pub fn check_transition(current: Option<&DirectiveRecord>, new: &NewEvent) -> Re
     }
     Ok(())
 }
+
+/// Whether `new` may be written as an *external acknowledgment*: a unit's acknowledgment of a
+/// directive this journal holds no record of (`current` is `None`) — one a feed (the hub)
+/// published and addressed to the unit. It carries the unit, no content, an optional note
+/// (`reason`), and never creates a directive. A directive the journal does hold is
+/// acknowledged through [`check_transition`], with its lifecycle (`current` is `Some`:
+/// refused here). The plain append path keeps refusing an acknowledgment of an unknown
+/// directive (a typo of a number); only the board's "acknowledge" of a feed directive and the
+/// journal's replay take this path.
+pub fn check_external_ack(current: Option<&DirectiveRecord>, new: &NewEvent) -> Result<(), Problem> {
+    if current.is_some() {
+        return check_transition(current, new);
+    }
+    if new.kind != EventKind::Acknowledged || new.content.is_some() {
+        return Err(Problem::Mismatch);
+    }
+    if new.unit.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        return Err(Problem::Missing(Field::Unit));
+    }
+    Ok(())
+}

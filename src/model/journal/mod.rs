@@ -28,9 +28,9 @@ pub use event::{EventKind, JournalEvent, NewEvent, Stamp};
 pub use export::{ExportRecord, NewExport};
 pub use input::{
     DraftInput, MAX_BODY_CHARS, MAX_LINE_CHARS, MAX_REASON_CHARS, MAX_SCOPE, MAX_SHORT_CHARS, Prepare, check_officer,
-    validate_input,
+    scope_codes, validate_input,
 };
-pub use lifecycle::{allowed_actions, check_transition};
+pub use lifecycle::{allowed_actions, check_external_ack, check_transition};
 pub use problem::{Field, Problem};
-pub use record::{Acknowledgment, DirectiveRecord, JOURNAL_SOURCE};
+pub use record::{Acknowledgment, DirectiveRecord, ExternalAck, JOURNAL_SOURCE};
 pub use replay::{DEFAULT_ISSUER, Journal, ReplayProblem};

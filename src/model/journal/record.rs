@@ -16,6 +16,18 @@ pub struct Acknowledgment {
     pub officer: String,
     pub at: DateTime<Utc>,
     pub seq: u64,
+    /// The note the officer gave with it (the event's `reason`), if any.
+    pub note: Option<String>,
+}
+
+/// An acknowledgment this desktop recorded of a directive it holds no record of: one
+/// published by a feed (the hub), addressed to a unit in the officer's scope. The journal
+/// keeps it as evidence and the outbox sends it to the hub; it never creates a directive.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExternalAck {
+    pub issuer: String,
+    pub number: String,
+    pub ack: Acknowledgment,
 }
 
 /// One directive of the journal: its current content and status, derived from its events.

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use super::event::{EventKind, JournalEvent};
-use super::lifecycle::check_transition;
+use super::lifecycle::{check_external_ack, check_transition};
 use super::problem::Problem;
-use super::record::{Acknowledgment, DirectiveRecord, JOURNAL_SOURCE};
+use super::record::{Acknowledgment, DirectiveRecord, ExternalAck, JOURNAL_SOURCE};
 use crate::model::directive::{Directive, DirectiveContent, DirectiveStatus};
 use crate::model::text::comparable;
 
@@ -34,6 +34,9 @@ pub struct Journal {
     pub problems: Vec<ReplayProblem>,
     /// Files exported from the board or the command line, oldest first.
     pub exports: Vec<super::ExportRecord>,
+    /// Acknowledgments of directives the journal holds no record of (feed directives),
+    /// oldest first: see [`check_external_ack`](super::lifecycle::check_external_ack).
+    external_acks: Vec<ExternalAck>,
 }
 
 impl Journal {
@@ -54,6 +57,24 @@ impl Journal {
     pub fn apply(&mut self, e: JournalEvent) -> Result<(), Problem> {
         let key = (e.event.issuer.clone(), e.event.number.clone());
         let idx = self.index.get(&key).copied();
+        if idx.is_none() && e.event.kind == EventKind::Acknowledged {
+            // An acknowledgment of a directive the journal does not hold: a feed's.
+            check_external_ack(None, &e.event)?;
+            self.events += 1;
+            self.last_seq = self.last_seq.max(e.seq);
+            self.external_acks.push(ExternalAck {
+                issuer: key.0,
+                number: key.1,
+                ack: Acknowledgment {
+                    unit: e.event.unit.clone().unwrap_or_default(),
+                    officer: e.event.officer.clone(),
+                    at: e.effective_at(),
+                    seq: e.seq,
+                    note: e.event.reason.clone(),
+                },
+            });
+            return Ok(());
+        }
         check_transition(idx.and_then(|i| self.records.get(i)), &e.event)?;
         self.events += 1;
         self.last_seq = self.last_seq.max(e.seq);
@@ -118,6 +139,7 @@ impl Journal {
                 officer: e.event.officer.clone(),
                 at,
                 seq: e.seq,
+                note: e.event.reason.clone(),
             }),
             EventKind::Lifted | EventKind::Revoked => {
                 record.status =
@@ -168,6 +190,20 @@ impl Journal {
                 issuers: many.iter().map(|r| r.issuer().to_owned()).collect(),
             }),
         }
+    }
+
+    /// Acknowledgments recorded here of feed directives (the journal holds no record of
+    /// them), oldest first.
+    pub fn external_acks(&self) -> &[ExternalAck] {
+        &self.external_acks
+    }
+
+    /// The acknowledgment recorded here for `unit` of the feed directive `issuer` `number`.
+    pub fn external_ack(&self, issuer: &str, number: &str, unit: &str) -> Option<&Acknowledgment> {
+        self.external_acks
+            .iter()
+            .find(|x| x.issuer == issuer && x.number == number && x.ack.unit == unit)
+            .map(|x| &x.ack)
     }
 
     /// Number of events applied.

@@ -8,7 +8,9 @@ use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 
 use super::rows::{RawRow, SELECT_ROWS, format_at, raw_row};
 use super::{GENESIS_HASH, JournalStore, StoreError, sql_error};
-use crate::model::journal::{EventKind, Journal, JournalEvent, NewEvent, Problem, Stamp, check_transition};
+use crate::model::journal::{
+    EventKind, Journal, JournalEvent, NewEvent, Problem, Stamp, check_external_ack, check_transition,
+};
 use crate::model::text::comparable;
 
 impl JournalStore {
@@ -90,6 +92,21 @@ impl JournalStore {
         tx.commit().map_err(|err| sql_error(&path, "write to", err))?;
         Ok(written)
     }
+
+    /// Write a unit's acknowledgment of a directive this journal may hold no record of (a
+    /// feed's, published by the hub): [`check_external_ack`] instead of the lifecycle's
+    /// "unknown directive". A directive the journal does hold is checked by its lifecycle as
+    /// in [`append`](Self::append). Durable on return; the outbox sends it to the hub.
+    pub fn append_external_ack(&mut self, event: NewEvent, at: impl Into<Stamp>) -> Result<JournalEvent, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|err| sql_error(&path, "write to", err))?;
+        let written = append_checked(&tx, &path, event, at.into(), true)?;
+        tx.commit().map_err(|err| sql_error(&path, "write to", err))?;
+        Ok(written)
+    }
 }
 
 /// Append one event inside a write transaction the caller commits: check it against the
@@ -101,6 +118,18 @@ pub(in crate::store) fn append_in(
     path: &Path,
     event: NewEvent,
     stamp: Stamp,
+) -> Result<JournalEvent, StoreError> {
+    append_checked(tx, path, event, stamp, false)
+}
+
+/// [`append_in`], where `external_ack` lets an acknowledgment of a directive the journal
+/// holds no record of through ([`check_external_ack`]).
+fn append_checked(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    event: NewEvent,
+    stamp: Stamp,
+    external_ack: bool,
 ) -> Result<JournalEvent, StoreError> {
     let path = path.to_path_buf();
     let e = |err| sql_error(&path, "write to", err);
@@ -127,7 +156,12 @@ pub(in crate::store) fn append_in(
         })?);
     }
     let so_far = Journal::from_events(history);
-    check_transition(so_far.record(&event.issuer, &event.number), &event).map_err(StoreError::Rejected)?;
+    let current = so_far.record(&event.issuer, &event.number);
+    if external_ack {
+        check_external_ack(current, &event).map_err(StoreError::Rejected)?;
+    } else {
+        check_transition(current, &event).map_err(StoreError::Rejected)?;
+    }
     // A new directive may not take a number that reads the same as one in the journal
     // (`哈指7\u{200B}号` beside `哈指7号`): compared as `comparable` forms. Only a new number
     // (no event under it yet) needs the look; the list is one entry per directive.

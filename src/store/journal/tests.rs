@@ -240,6 +240,40 @@ fn a_look_alike_number_is_refused_by_the_store() {
     assert_eq!(s.load().unwrap().records().len(), 2);
 }
 
+#[test]
+fn external_acknowledgment_of_a_feed_directive() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = JournalStore::open_in(dir.path()).unwrap();
+    let mut ack = event(EventKind::Acknowledged, "哈指9号");
+    ack.issuer = "省指挥部".into();
+    ack.unit = Some("230104".into());
+    ack.reason = Some("已部署".into());
+    // The plain path still refuses an acknowledgment of a directive the journal lacks.
+    let err = s.append(ack.clone(), Utc::now()).unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(Problem::UnknownDirective { .. })), "{err}");
+    let written = s.append_external_ack(ack.clone(), Utc::now()).unwrap();
+    assert_eq!(written.seq, 1);
+    // Without a unit it is refused; content makes it something else.
+    let mut no_unit = ack.clone();
+    no_unit.unit = Some(" ".into());
+    assert!(matches!(s.append_external_ack(no_unit, Utc::now()), Err(StoreError::Rejected(Problem::Missing(_)))));
+    let mut with_content = ack.clone();
+    with_content.content = Some(content("哈指9号"));
+    assert!(matches!(s.append_external_ack(with_content, Utc::now()), Err(StoreError::Rejected(Problem::Mismatch))));
+    // The journal's own directives keep their lifecycle on this path too: no ack of a draft.
+    s.append(event(EventKind::Drafted, "1号"), Utc::now()).unwrap();
+    let err = s.append_external_ack(event(EventKind::Acknowledged, "1号"), Utc::now()).unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(Problem::NotAllowed { .. })), "{err}");
+    drop(s);
+    let s = JournalStore::open(&journal_path(dir.path()), false).unwrap();
+    let j = s.load().unwrap();
+    assert!(j.problems.is_empty(), "{:?}", j.problems);
+    assert_eq!(j.records().len(), 1, "an external acknowledgment creates no directive");
+    let a = j.external_ack("省指挥部", "哈指9号", "230104").expect("the acknowledgment is read back");
+    assert_eq!((a.officer.as_str(), a.note.as_deref()), ("王 001", Some("已部署")));
+    assert!(matches!(s.verify().unwrap(), Ok(v) if v.events == 2));
+}
+
 fn grant(id: &str, scope: u32, role: crate::model::officer::OfficerRole) -> AuditEvent {
     AuditEvent::Granted {
         officer: crate::model::officer::Officer {

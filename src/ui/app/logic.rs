@@ -12,7 +12,7 @@ use crate::model::time::end_of_day;
 use crate::model::{Dataset, Situation};
 use crate::ui::command::UiCommand;
 use crate::ui::workers::journal::JournalRequest;
-use crate::ui::workers::{LiveLink, LoadResult, ReplayLink, ReplayMsg};
+use crate::ui::workers::{LiveLink, LoadResult, ReplayLink, ReplayMsg, SignInLink, SignInStatus};
 
 impl SitboardApp {
     /// The non-UI work of a frame: take in loaded data, apply commands. Never blocks.
@@ -34,6 +34,7 @@ impl SitboardApp {
         if let Some(push) = &mut self.push {
             push.poll();
         }
+        self.sign_in_step();
         let replayed = self.replay.as_mut().map(ReplayLink::poll).unwrap_or_default();
         for msg in replayed {
             match msg {
@@ -171,8 +172,13 @@ impl SitboardApp {
                 let exercise_at = self.exercise_clock();
                 self.journal.send(JournalRequest::Append { id, event, exercise_at });
             }
+            UiCommand::Journal(JournalRequest::Acknowledge { id, event, .. }) => {
+                let exercise_at = self.exercise_clock();
+                self.journal.send(JournalRequest::Acknowledge { id, event, exercise_at });
+            }
             UiCommand::Journal(req) => self.journal.send(req),
             UiCommand::SetOfficer(o) => self.state.officer = o,
+            UiCommand::SignIn(token) => self.sign_in_token(token),
             UiCommand::Export(action) => self.export(action),
         }
     }
@@ -277,5 +283,47 @@ impl SitboardApp {
         self.state.date_sources = Some(self.source_note.clone());
         self.state.region = region;
         self.situation = Some(sit);
+    }
+
+    /// Take in a sign-in answer; ask again later when the hub could not be asked (every
+    /// 10 s) and while signed in (every minute: a revoked token is noticed without a
+    /// restart).
+    fn sign_in_step(&mut self) {
+        if let Some(reply) = self.sign_in_link.as_ref().and_then(SignInLink::poll) {
+            self.sign_in_link = None;
+            // An answer about a token no longer in use changes nothing.
+            if self.hub.as_ref().is_none_or(|h| h.token == reply.hub.token) {
+                if let SignInStatus::SignedIn(o) = &reply.status {
+                    // Events are recorded under the officer the hub knows.
+                    self.state.officer = o.id.clone();
+                }
+                self.sign_in_again = match &reply.status {
+                    SignInStatus::Failed(_) => Some(Instant::now() + Duration::from_secs(10)),
+                    SignInStatus::SignedIn(_) => Some(Instant::now() + Duration::from_secs(60)),
+                    _ => None,
+                };
+                if let Some(p) = reply.remember_problem {
+                    self.config_problem = Some(format!("the token is not remembered: {p}"));
+                }
+                // A re-check that failed (the hub is down) keeps who is signed in.
+                let keep = matches!(reply.status, SignInStatus::Failed(_))
+                    && matches!(self.sign_in, Some(SignInStatus::SignedIn(_)));
+                if !keep {
+                    self.sign_in = Some(reply.status);
+                }
+            }
+        }
+        if self.sign_in_link.is_none()
+            && self.sign_in_again.is_some_and(|t| Instant::now() >= t)
+            && let Some(hub) = self.hub.clone()
+        {
+            self.sign_in_again = None;
+            let keep = self.sign_in.clone();
+            self.sign_in_with(hub, None);
+            if matches!(keep, Some(SignInStatus::SignedIn(_))) {
+                // Still signed in while the hub is asked again.
+                self.sign_in = keep;
+            }
+        }
     }
 }

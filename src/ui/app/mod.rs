@@ -17,7 +17,10 @@ use super::context::{BoardStatus, ViewerContext};
 use super::panels::map::layer::MapLayer;
 use super::panels::{self, Panels};
 use super::renderer::RendererInfo;
-use super::workers::{self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, ReplayLink, Waker};
+use super::workers::{
+    self, JournalLink, JournalStatus, LiveLink, LoadLink, PushLink, PushStatus, ReplayLink, SignInLink, SignInStatus,
+    Waker,
+};
 use super::{fonts, theme};
 use crate::feed::{IngestReport, LoadOutcome};
 use crate::hub_client::HubTarget;
@@ -86,6 +89,17 @@ pub struct SitboardApp {
     clock_override: Option<chrono::DateTime<chrono::Utc>>,
     /// Exports: the awaited outcome, the picture to take, the footer.
     exports: export::ExportState,
+    /// Sign-in with the hub: where it stands (none without a hub), the attempt in flight,
+    /// when to ask again.
+    sign_in: Option<SignInStatus>,
+    sign_in_link: Option<SignInLink>,
+    sign_in_again: Option<Instant>,
+    /// The settings the live link was started with (to follow again with a new token).
+    live_settings: Option<Settings>,
+    /// How long addressed units have to acknowledge (`[acknowledgment]`).
+    ack_deadlines: crate::model::officer::AckDeadlines,
+    /// Where a token given in the sign-in dialog is remembered (none: not remembered).
+    token_file: Option<PathBuf>,
 }
 
 impl SitboardApp {
@@ -140,6 +154,11 @@ impl SitboardApp {
             app.load = link;
         } else {
             app.load = LoadLink::spawn(settings.clone(), waker.clone());
+        }
+        if let Some(hub) = settings.hub.clone() {
+            // Who the token belongs to (asked on a worker; none known: the dialog asks).
+            app.hub = Some(hub.clone());
+            app.sign_in_with(hub, None);
         }
         match settings.data_dir.clone() {
             Some(dir) => {
@@ -204,6 +223,12 @@ impl SitboardApp {
             zoom_before_wall: None,
             clock_override: None,
             exports: export::ExportState::default(),
+            sign_in: None,
+            sign_in_link: None,
+            sign_in_again: None,
+            live_settings: None,
+            ack_deadlines: settings.ack_deadlines,
+            token_file: crate::settings::paths::token_file(),
         }
     }
 
@@ -212,6 +237,8 @@ impl SitboardApp {
         let settings = Settings::for_sources(Vec::new(), lang);
         let state = BoardState { lang, ..Default::default() };
         let mut app = Self::with_settings(state, &settings, StartOptions::default(), Waker::default());
+        // Tests and benchmarks never write the user's config folder.
+        app.token_file = None;
         let layer = workers::load::map_layer(&outcome.dataset.registry);
         app.accept(workers::LoadResult::Loaded(Box::new(outcome), layer));
         app.manual_clock = true;
@@ -245,7 +272,73 @@ impl SitboardApp {
             }
         }
         self.live = Some(LiveLink::spawn(settings, c, self.waker.clone()));
+        self.live_settings = Some(settings.clone());
         self.timeline.live = true;
+    }
+
+    /// Ask the hub who `hub`'s token belongs to (on a worker); `remember`: where to keep the
+    /// token once the hub knows it (a sign-in from the dialog).
+    pub(super) fn sign_in_with(&mut self, hub: HubTarget, remember: Option<PathBuf>) {
+        if hub.token.is_none() {
+            self.sign_in = Some(SignInStatus::NeedsToken(None));
+            self.sign_in_link = None;
+            return;
+        }
+        self.sign_in = Some(SignInStatus::Checking);
+        self.sign_in_link = Some(SignInLink::spawn(hub, remember, self.waker.clone()));
+    }
+
+    /// A token from the sign-in dialog: sent from now on with the hub's feed polls and the
+    /// directive pushes, and asked about (remembered once the hub knows it).
+    pub(super) fn sign_in_token(&mut self, token: crate::secret::Secret) {
+        let Some(hub) = &self.hub else { return };
+        let hub = HubTarget::new(&hub.url, Some(token.clone()));
+        self.hub = Some(hub.clone());
+        if let (Some(dir), Some(kind)) = (&self.journal_dir, self.journal_kind_open) {
+            self.push = Some(PushLink::spawn(dir.clone(), hub.clone(), kind, self.waker.clone()));
+        }
+        // Follow the hub's feed again with the token (the data on screen stays until then).
+        if let Some(mut settings) = self.live_settings.clone() {
+            let feed = hub.feed_url();
+            for spec in settings.live.specs.iter_mut().filter(|s| s.url.trim_end_matches('/') == feed) {
+                spec.token = Some(token.clone());
+            }
+            if let Some(h) = &mut settings.hub {
+                h.token = Some(token.clone());
+            }
+            if let Some(old) = self.live.take() {
+                old.shutdown();
+            }
+            let recorder = self.recorder.take();
+            self.follow_live(&settings);
+            if self.recorder.is_none() {
+                self.recorder = recorder;
+            }
+        }
+        self.sign_in_with(hub, self.token_file.clone());
+    }
+
+    /// Where a token given in the sign-in dialog is remembered (tests: a temporary file).
+    pub fn set_token_file(&mut self, file: Option<PathBuf>) {
+        self.token_file = file;
+    }
+
+    /// Sign-in as the hub said (tests: an officer, without a hub to ask).
+    pub fn set_sign_in(&mut self, status: SignInStatus) {
+        if let SignInStatus::SignedIn(o) = &status {
+            self.state.officer = o.id.clone();
+        }
+        self.sign_in = Some(status);
+    }
+
+    /// Where sign-in stands (none without a hub).
+    pub fn sign_in_status(&self) -> Option<&SignInStatus> {
+        self.sign_in.as_ref()
+    }
+
+    /// How long addressed units have to acknowledge (tests).
+    pub fn set_ack_deadlines(&mut self, d: crate::model::officer::AckDeadlines) {
+        self.ack_deadlines = d;
     }
 
     /// How the board's own recording goes, when it records.
@@ -258,6 +351,7 @@ impl SitboardApp {
         let state = BoardState { lang, ..Default::default() };
         let waker = Waker::new(ctx);
         let mut app = Self::with_settings(state, &settings, StartOptions::default(), waker);
+        app.token_file = None;
         app.follow_live(&settings);
         app.timeline.live = app.live.is_some();
         app
@@ -270,10 +364,12 @@ impl SitboardApp {
         self
     }
 
-    /// The same app pushing the directive journal of `data_dir` to a hub (tests).
+    /// The same app pushing the directive journal of `data_dir` to a hub, signed in with
+    /// its token (tests).
     pub fn with_push(mut self, data_dir: PathBuf, hub: HubTarget) -> Self {
         self.push = Some(PushLink::spawn(data_dir, hub.clone(), self.journal_kind(), self.waker.clone()));
-        self.hub = Some(hub);
+        self.hub = Some(hub.clone());
+        self.sign_in_with(hub, None);
         self
     }
 
@@ -462,6 +558,8 @@ impl SitboardApp {
             went_back: self.notice,
             renderer: self.renderer.as_ref(),
             export_message: self.exports.message.as_ref(),
+            sign_in: self.sign_in.as_ref(),
+            ack_deadlines: self.ack_deadlines,
         };
         let checkpoint = self.state.checkpoint.as_deref();
         let view = self.situation.as_ref().zip(self.state.region).map(|(sit, region)| ViewerContext {

@@ -55,8 +55,7 @@ impl Panel for HotlinePanel {
 /// not an exercise (whose "now" is the exercise clock) — the clock, since deadlines pass
 /// whether or not new data arrives.
 pub fn hotline_now(v: &ViewerContext<'_>) -> DateTime<Utc> {
-    let live = v.status.live.is_some() && v.status.timeline.is_following() && !v.status.exercise;
-    if live { v.sit.as_of().max(v.status.clock) } else { v.sit.as_of() }
+    v.deadline_now()
 }
 
 impl HotlinePanel {

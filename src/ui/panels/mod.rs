@@ -15,6 +15,7 @@ pub mod map;
 mod overview;
 mod problems;
 mod region_picker;
+mod sign_in;
 mod timeline_bar;
 mod top_bar;
 pub mod wall;
@@ -55,6 +56,7 @@ pub struct Panels {
     pub compare: ComparePanel,
     pub region_picker: RegionPickerPanel,
     pub timeline_bar: TimelineBarPanel,
+    pub sign_in: sign_in::SignInPanel,
 }
 
 impl Panels {
@@ -118,6 +120,7 @@ pub fn board(
                 });
             });
     }
+    sign_in::window(ui.ctx(), status, &mut panels.sign_in, commands);
     if let Some(l) = status.live {
         if !wall {
             live::banner(ui, l, tr, commands);

@@ -44,6 +44,10 @@ pub fn ui(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerContext<'_>
                 ui.add(egui::Label::new(RichText::new(text).small().color(colour)).truncate()).on_hover_text(text);
             }
             ui.separator();
+            if status.sign_in.is_some() {
+                super::sign_in::top_bar_line(ui, status, view);
+                ui.separator();
+            }
 
             let rejected: usize = status.reports.iter().map(|r| r.rejected.len()).sum();
             let refused = status.reports.iter().filter(|r| r.fatal.is_some()).count();

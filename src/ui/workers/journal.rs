@@ -24,6 +24,10 @@ pub enum JournalRequest {
     /// Write an event (already checked by the same code as the command line). The app fills
     /// in `exercise_at` (the exercise clock) while the board follows an exercise.
     Append { id: u64, event: Box<NewEvent>, exercise_at: Option<DateTime<Utc>> },
+    /// Write a unit's acknowledgment of a directive published by a feed (the hub): the
+    /// journal holds no record of it, so it is written as an external acknowledgment
+    /// (`JournalStore::append_external_ack`) and the outbox sends it to the hub.
+    Acknowledge { id: u64, event: Box<NewEvent>, exercise_at: Option<DateTime<Utc>> },
     /// Make an export file (off the UI thread), write it into the `exports` folder of the
     /// data dir and note it in the export record (what, when, by whom, the file's hash).
     Export { id: u64, file_name: String, job: Box<ExportJob>, note: ExportNote },
@@ -173,7 +177,9 @@ impl JournalLink {
 
     pub fn send(&mut self, req: JournalRequest) {
         let id = match &req {
-            JournalRequest::Append { id, .. } | JournalRequest::Export { id, .. } => *id,
+            JournalRequest::Append { id, .. }
+            | JournalRequest::Acknowledge { id, .. }
+            | JournalRequest::Export { id, .. } => *id,
         };
         let sent = self.tx.as_ref().map(|tx| tx.send(req).is_ok()).unwrap_or(false);
         if !sent {
@@ -286,24 +292,31 @@ fn run(
         Ok(j) => send(Reply::Snapshot(Arc::new(j))),
         Err(e) => tracing::error!("{e}"),
     };
+    // The outcome of a write, after the journal (so that the UI finds the event when it
+    // reads "saved").
+    let answer = |store: &JournalStore, id: u64, written: Result<JournalEvent, StoreError>| match written {
+        Ok(ev) => {
+            reload(store);
+            send(Reply::Done(id, Outcome::Saved(Box::new(ev))));
+        }
+        Err(StoreError::Rejected(p)) => {
+            reload(store);
+            send(Reply::Done(id, Outcome::Refused(p)));
+        }
+        Err(e) => {
+            tracing::error!("{e}");
+            send(Reply::Done(id, Outcome::Failed(e.to_string())));
+        }
+    };
     loop {
         match requests.recv_timeout(Duration::from_secs(2)) {
             Ok(JournalRequest::Append { id, event, exercise_at }) => {
-                match store.append(*event, Stamp { at: Utc::now(), exercise_at }) {
-                    Ok(ev) => {
-                        // The journal first, so that the UI finds the event when it reads "saved".
-                        reload(&store);
-                        send(Reply::Done(id, Outcome::Saved(Box::new(ev))));
-                    }
-                    Err(StoreError::Rejected(p)) => {
-                        reload(&store);
-                        send(Reply::Done(id, Outcome::Refused(p)));
-                    }
-                    Err(e) => {
-                        tracing::error!("{e}");
-                        send(Reply::Done(id, Outcome::Failed(e.to_string())));
-                    }
-                }
+                let written = store.append(*event, Stamp { at: Utc::now(), exercise_at });
+                answer(&store, id, written);
+            }
+            Ok(JournalRequest::Acknowledge { id, event, exercise_at }) => {
+                let written = store.append_external_ack(*event, Stamp { at: Utc::now(), exercise_at });
+                answer(&store, id, written);
             }
             Ok(JournalRequest::Export { id, file_name, job, note }) => {
                 let outcome = match export(&mut store, data_dir, &file_name, &job, note) {

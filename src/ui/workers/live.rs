@@ -96,6 +96,13 @@ impl LiveLink {
         newest
     }
 
+    /// Stop following (the service ends its polls).
+    pub fn shutdown(&self) {
+        if let Some(c) = &self.control {
+            c.shutdown();
+        }
+    }
+
     /// Ask every source now.
     pub fn retry_now(&self) {
         if let Some(c) = &self.control {

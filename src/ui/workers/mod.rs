@@ -7,13 +7,15 @@
 //! - [`live`]: follow http(s) sources (the feed client runs on its own runtime);
 //! - [`journal`]: the directive journal's writes, reads and exports;
 //! - [`push`]: send the local journal to the hub;
-//! - [`replay`]: read a snapshot archive back, instant by instant.
+//! - [`replay`]: read a snapshot archive back, instant by instant;
+//! - [`signin`]: ask the hub who the officer's token belongs to.
 
 pub mod journal;
 pub mod live;
 pub mod load;
 pub mod push;
 pub mod replay;
+pub mod signin;
 
 use std::sync::{Arc, OnceLock};
 
@@ -22,6 +24,7 @@ pub use live::LiveLink;
 pub use load::{LoadLink, LoadResult};
 pub use push::{PushLink, PushStatus};
 pub use replay::{ReplayLink, ReplayMsg};
+pub use signin::{SignInLink, SignInStatus};
 
 /// How a worker asks for a repaint. Made before the UI runs (the app's constructor, tests)
 /// it can be given the egui context later; without one, waking does nothing (headless

@@ -73,6 +73,7 @@ pub(super) fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesP
             ui.label(RichText::new(&d.content.body));
         }
     });
+    units_status(ui, v, d);
     match entry {
         Entry::Feed(d) => {
             ui.add_space(6.0);
@@ -100,6 +101,8 @@ pub(super) fn logged_detail(
     ui.add_space(6.0);
     // Actions the status allows.
     let can_write = journal_ready(status) && state.pending.is_none();
+    let change_refused = change_refusal(v, r);
+    let view_only = status.officer().is_some_and(|o| o.role == OfficerRole::View);
     ui.horizontal_wrapped(|ui| {
         for kind in r.allowed_actions() {
             let label = match kind {
@@ -110,7 +113,11 @@ pub(super) fn logged_detail(
                 EventKind::Revoked => j.revoke,
                 EventKind::Drafted => continue,
             };
-            if ui.add_enabled(can_write, egui::Button::new(label)).clicked() {
+            let refused = match kind {
+                EventKind::Acknowledged => view_only,
+                _ => change_refused.is_some(),
+            };
+            if ui.add_enabled(can_write && !refused, egui::Button::new(label)).clicked() {
                 state.message = None;
                 state.mode = match kind {
                     EventKind::Issued | EventKind::Amended => Mode::Form(Form {
@@ -126,6 +133,10 @@ pub(super) fn logged_detail(
             }
         }
     });
+    if let Some(why) = &change_refused {
+        let o = &tr.officers;
+        ui.label(RichText::new(format!("{}{}", o.cannot_change, o.refusal(why, |c| v.name(c)))).color(theme::WARN));
+    }
     if let Mode::Action(a) = &mut state.mode
         && a.key == key
     {

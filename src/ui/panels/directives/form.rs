@@ -49,8 +49,10 @@ pub(super) fn form(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPan
     let status = v.status;
     let tr = v.tr;
     let j = &tr.journal;
-    let can_write = journal_ready(status) && state.pending.is_none();
     let Mode::Form(f) = &mut state.mode else { return };
+    // The signed-in officer's rules: a scope outside theirs cannot be issued.
+    let refusal = issue_refusal(v, &f.input.scope);
+    let can_write = journal_ready(status) && state.pending.is_none() && refusal.is_none();
     let record = f.of.as_ref().and_then(|k| v.sit.journal().record(&k.issuer, &k.number));
     let heading = match (&f.of, f.issue_draft) {
         (None, _) => j.form_new,
@@ -111,11 +113,22 @@ pub(super) fn form(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPan
                 let r = ui
                     .add(TextEdit::singleline(&mut f.input.scope).hint_text(j.scope_hint).desired_width(wide))
                     .labelled_by(l.id);
-                mark(ui, &r, bad(Field::Scope));
+                mark(ui, &r, bad(Field::Scope) || refusal.is_some());
                 if r.changed() {
                     edited.push(Field::Scope);
                 }
-                if ui.small_button(format!("+ {} ({} {})", j.add_region, v.name(v.region), v.region)).clicked() {
+                if let Some(r) = &refusal {
+                    let o = &tr.officers;
+                    ui.label(RichText::new(o.refusal(r, |c| v.name(c))).color(theme::ALERT));
+                }
+                let outside = status.officer().is_some_and(|o| !o.covers(&v.sit.data().registry, v.region));
+                let add = format!("+ {} ({} {})", j.add_region, v.name(v.region), v.region);
+                let mut button = ui.add_enabled(!outside, egui::Button::new(add).small());
+                if outside {
+                    let why = Refusal::OutsideScope { region: v.region };
+                    button = button.on_disabled_hover_text(tr.officers.refusal(&why, |c| v.name(c)));
+                }
+                if button.clicked() {
                     let code = v.region.to_string();
                     if !f.input.scope.split([',', ' ', '，', '、', ';']).any(|p| p.trim() == code) {
                         if !f.input.scope.trim().is_empty() {

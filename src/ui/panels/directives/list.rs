@@ -114,6 +114,13 @@ pub(super) fn list(
                 ui.label(
                     RichText::new(tr.journal.directive_category(d.content.category)).small().color(theme::TEXT_DIM),
                 );
+                if let Some((line, overdue)) = count_line(v, d, v.deadline_now()) {
+                    ui.label(RichText::new(line).small().strong().color(if overdue {
+                        theme::ALERT
+                    } else {
+                        theme::OK
+                    }));
+                }
             });
             let text = RichText::new(format!("{}  {}", d.content.number, d.content.title)).strong();
             if ui.selectable_label(selected, text).clicked() {

@@ -8,11 +8,13 @@
 use chrono::{DateTime, Utc};
 use egui::{ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
+pub(super) mod acks;
 mod detail;
 mod exports;
 mod form;
 mod list;
 
+use self::acks::*;
 use self::detail::*;
 use self::exports::*;
 use self::form::*;
@@ -20,6 +22,7 @@ use self::list::*;
 use super::Panel;
 use crate::export::{self, ListRow};
 use crate::model::journal::{DirectiveRecord, DraftInput, EventKind, Field, Prepare, Problem};
+use crate::model::officer::{Officer, OfficerRole, Refusal};
 use crate::model::time::format_local;
 use crate::model::{Directive, DirectiveCategory, DirectiveStatus, Priority};
 use crate::ui::command::{Commands, UiCommand};
@@ -41,6 +44,8 @@ pub struct DirectivesPanel {
     message: Option<(String, bool)>,
     /// The right pane shows the export record instead of a directive.
     show_exports: bool,
+    /// An acknowledgment being written (the awaiting list).
+    ack_prompt: Option<AckPrompt>,
 }
 
 #[derive(Default)]
@@ -131,12 +136,19 @@ impl Panel for DirectivesPanel {
 
 fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, commands: &mut Commands) {
     let status = v.status;
-    if !state.officer_loaded {
+    if let Some(o) = status.officer() {
+        // Signed in: events are recorded under the officer the hub knows.
+        if state.officer != o.id {
+            state.officer = o.id.clone();
+        }
+    } else if !state.officer_loaded {
         state.officer = status.officer.to_owned();
         state.officer_loaded = true;
     }
     take_outcome(v, state);
     toolbar(ui, v, state, commands);
+    ui.add_space(6.0);
+    awaiting_card(ui, v, state, commands);
     ui.add_space(6.0);
     // "In force" means at the instant in view (the timeline's), as on every other panel.
     let now = v.sit.last_instant();
@@ -207,8 +219,12 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, comm
     let j = &v.tr.journal;
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new(j.officer).color(theme::TEXT_DIM));
+        let signed_in = status.officer().is_some();
         let resp = ui
-            .add(TextEdit::singleline(&mut state.officer).hint_text(j.officer_hint).desired_width(200.0))
+            .add_enabled(
+                !signed_in,
+                TextEdit::singleline(&mut state.officer).hint_text(j.officer_hint).desired_width(200.0),
+            )
             .labelled_by(label.id);
         if resp.changed() {
             commands.push(UiCommand::SetOfficer(state.officer.clone()));
@@ -222,7 +238,8 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, comm
         mark(ui, &resp, officer_problem);
         ui.separator();
         let can_write = journal_ready(status) && state.pending.is_none();
-        if ui.add_enabled(can_write, egui::Button::new(j.new_directive)).clicked() {
+        let refusal = status.officer().and_then(|o| o.may_issue(&v.sit.data().registry, &[]).err());
+        if ui.add_enabled(can_write && refusal.is_none(), egui::Button::new(j.new_directive)).clicked() {
             let input = DraftInput {
                 issuer: v.sit.journal().default_issuer(),
                 scope: v.region.to_string(),
@@ -230,6 +247,10 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, comm
             };
             state.mode = Mode::Form(Form { of: None, issue_draft: false, input, problems: Vec::new() });
             state.message = None;
+        }
+        if let Some(r) = &refusal {
+            let o = &v.tr.officers;
+            ui.label(RichText::new(format!("{}{}", o.cannot_issue, o.refusal(r, |c| v.name(c)))).color(theme::WARN));
         }
         let te = &v.tr.export;
         let n = v.sit.journal().exports.len();
@@ -286,4 +307,26 @@ fn toolbar(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut DirectivesPanel, comm
     if let Some((text, good)) = &state.message {
         ui.label(RichText::new(text).color(if *good { theme::OK } else { theme::ALERT }));
     }
+}
+
+/// Why the signed-in officer may not amend, lift or revoke a directive logged here (none:
+/// they may, or nobody is signed in). The desktop knows the issuing officer's id (the first
+/// event's), not their scope: it judges with the directive's scope; the hub decides.
+fn change_refusal(v: &ViewerContext<'_>, r: &DirectiveRecord) -> Option<Refusal> {
+    let officer = v.status.officer()?;
+    let issuer = Officer {
+        id: r.events.first().map(|e| e.event.officer.clone()).unwrap_or_default(),
+        name: String::new(),
+        unit: String::new(),
+        scope: r.content.scope.clone(),
+        role: OfficerRole::Issue,
+    };
+    officer.may_change(&v.sit.data().registry, &issuer).err()
+}
+
+/// Why the signed-in officer may not issue a directive over the scope as typed.
+fn issue_refusal(v: &ViewerContext<'_>, scope: &str) -> Option<Refusal> {
+    let officer = v.status.officer()?;
+    let registry = &v.sit.data().registry;
+    officer.may_issue(registry, &crate::model::journal::scope_codes(scope, registry)).err()
 }

@@ -15,6 +15,7 @@
 //!   edge banner while a source is stale and a large message when every source is lost.
 //! - **Rotation** ([`playlist`]): views and regions in turn, paused by a key or a click.
 
+mod acks;
 mod cards;
 mod header;
 pub mod playlist;
@@ -260,7 +261,8 @@ fn composition(
         let (response, risk) = split_x(levels, 0.4, gap);
         cards::response(ui, v, ov, frame.area(response));
         cards::risk(ui, v, ov, frame.area(risk));
-        cards::directives(ui, v, ov, frame.area(directives), frame);
+        let directives = acks::overdue_alert(ui, v, frame.area(directives));
+        cards::directives(ui, v, ov, directives, frame);
     } else {
         // Ultra-wide: more columns at the same height instead of letterboxing.
         let map_w = (rest.height() * 1.25).min(rest.width() * 0.34);
@@ -284,7 +286,8 @@ fn composition(
         let (response, risk) = split_x(levels, 0.4, gap);
         cards::response(ui, v, ov, frame.area(response));
         cards::risk(ui, v, ov, frame.area(risk));
-        cards::directives(ui, v, ov, frame.area(directives), frame);
+        let directives = acks::overdue_alert(ui, v, frame.area(directives));
+        cards::directives(ui, v, ov, directives, frame);
         if with_subregions {
             cards::subregions(ui, v, children, frame.area(col(2.0)), frame);
         }
