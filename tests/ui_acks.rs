@@ -180,7 +180,9 @@ fn the_issuer_sees_each_unit_and_who_is_overdue() {
     let mut h = board(Lang::Zh, tmp.path(), officer("prov01", "省指挥部", 230000, OfficerRole::Issue));
     // The list says how many acknowledged.
     assert!(has(&h, "1/2 已确认"), "per directive, n of m");
-    // The list's entry (the awaiting list above names it too).
+    // The districts' acknowledgments are theirs to give: nothing awaits the province
+    // officer's own (the province's scope covers every district, the list is not theirs).
+    assert!(has(&h, "待确认 (0)") && has(&h, "没有待确认的指令"), "the issuer's own list is empty");
     h.get_all_by_label("省指12号  省指12号 关于加强社区管控的通知")
         .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
         .expect("the directive in the list")

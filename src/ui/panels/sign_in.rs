@@ -42,11 +42,19 @@ pub fn top_bar_line(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerC
                 scope.join(sep)
             );
             let hover = format!(
-                "{} ({})",
+                "{text}\n{} ({})",
                 officer.id,
                 officer.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
             );
-            ui.add(egui::Label::new(RichText::new(text).color(theme::OK)).truncate()).on_hover_text(hover);
+            // At most a third of what is left of the bar: the as-of time and the sources'
+            // freshness beside it must stay readable (a truncating label in a right-to-left
+            // row would otherwise take the whole rest and push them over the title).
+            let width = (ui.available_width() / 3.0).max(120.0);
+            ui.allocate_ui_with_layout(
+                egui::vec2(width, ui.available_height()),
+                egui::Layout::right_to_left(egui::Align::Center),
+                |ui| ui.add(egui::Label::new(RichText::new(text).color(theme::OK)).truncate()).on_hover_text(hover),
+            );
         }
         SignInStatus::Checking => {
             ui.spinner();

@@ -163,7 +163,11 @@ fn awaiting<'a>(v: &ViewerContext<'a>, officer: &Officer, now: DateTime<Utc>) ->
             continue;
         }
         let codes: Vec<Adcode> = d.addressed.iter().map(|a| a.unit).collect();
-        for unit in officer.units_to_acknowledge(&data.registry, &codes) {
+        // "Awaiting YOUR acknowledgment": the units the officer stands for themselves. An
+        // officer above them may still acknowledge on their behalf (the rule allows it, in
+        // the directive's detail), but a province officer's list is not every district's.
+        let own = officer.units_to_acknowledge(&data.registry, &codes).into_iter().filter(|u| officer.scope.contains(u));
+        for unit in own {
             let Some(a) = d.addressed.iter().find(|a| a.unit == unit) else { continue };
             let state = unit_state(v, d, a, now);
             if matches!(state, UnitState::Hub(AckState::Acknowledged { .. }, _)) {
