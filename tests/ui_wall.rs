@@ -247,3 +247,53 @@ fn a_period_without_risk_levels_says_so_instead_of_a_grey_map() {
     h.run_steps(2);
     assert!(h.query_by_label(note).is_none());
 }
+
+/// The texts the last frame painted (plot labels and painted text are not in the
+/// accessibility tree): each with its rect and font size.
+fn painted_texts(h: &Harness<'static, SitboardApp>) -> Vec<(String, egui::Rect, f32)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Rect, f32)>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(t) => {
+                let size = t.galley.job.sections.first().map_or(0.0, |s| s.format.font_id.size);
+                out.push((t.galley.text().to_owned(), t.visual_bounding_rect(), size));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    h.output().shapes.iter().for_each(|c| walk(&c.shape, &mut out));
+    out
+}
+
+#[test]
+fn the_wall_chart_spreads_the_directive_labels_apart() {
+    // 绥指公4号 and 5号 were issued a day apart: on the wall's narrow chart their labels
+    // would print over each other.
+    for (w, h) in [(1920.0, 1080.0), (3840.0, 2160.0), (5760.0, 1080.0)] {
+        let harness = wall(Lang::Zh, w, h);
+        let texts = painted_texts(&harness);
+        let rect = |n: &str| {
+            texts.iter().find(|(t, _, _)| t.trim() == n).map(|(_, r, _)| *r).unwrap_or_else(|| panic!("{n} not drawn"))
+        };
+        let (four, five) = (rect("绥指公4号"), rect("绥指公5号"));
+        assert!(!four.shrink(0.5).intersects(five.shrink(0.5)), "{w}x{h}: 4号 at {four:?} overlaps 5号 at {five:?}");
+        // Both stay below the response-level label row and inside the chart.
+        let level = rect("一级响应");
+        for r in [four, five] {
+            assert!(!r.intersects(level), "{w}x{h}: {r:?} over the response label {level:?}");
+        }
+    }
+}
+
+#[test]
+fn the_map_scale_bar_reads_at_wall_size() {
+    let harness = wall(Lang::En, 3840.0, 2160.0);
+    let texts = painted_texts(&harness);
+    let is_scale = |t: &str| t.strip_suffix(" km").is_some_and(|n| n.parse::<f64>().is_ok());
+    let (_, _, size) = texts.iter().find(|(t, _, _)| is_scale(t)).expect("the map's scale bar");
+    assert!(
+        *size >= sitboard::ui::panels::wall::size::SMALL,
+        "the scale bar's text is {size} pt, under the wall's small text"
+    );
+}
