@@ -11,6 +11,7 @@ use ui_common::*;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone as _, Utc};
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT as _, Queryable as _};
 use sitboard::i18n::Lang;
@@ -296,4 +297,76 @@ fn the_map_scale_bar_reads_at_wall_size() {
         *size >= sitboard::ui::panels::wall::size::SMALL,
         "the scale bar's text is {size} pt, under the wall's small text"
     );
+}
+
+#[test]
+fn the_playlist_shows_overview_compare_multiples_and_checkpoints() {
+    let rotating = || {
+        let mut app = demo_app(Lang::Zh);
+        app.apply(UiCommand::SetDate(date("2020-02-20")));
+        app.apply(UiCommand::SelectRegion(code(230000)));
+        app.set_clock(t0());
+        let entry = |view, region, dwell_s| PlaylistEntry {
+            view,
+            region: Some(region),
+            dwell_s: Some(dwell_s),
+            map_colour: None,
+        };
+        app.configure_wall(&WallSettings {
+            scale: None,
+            playlist: vec![
+                entry(WallView::Overview, 230000, 10),
+                entry(WallView::Compare, 230000, 10),
+                entry(WallView::Multiples, 230000, 10),
+                entry(WallView::Checkpoints, 231200, 10),
+            ],
+            page_secs: 8,
+        });
+        app.set_wall_mode(true);
+        app
+    };
+    for (w, h) in [(1920.0, 1080.0), (3840.0, 2160.0)] {
+        let mut harness = harness_at(rotating(), w, h);
+        harness.run_steps(4);
+        let tr = Lang::Zh.tr();
+        let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h)).expand(1.0);
+        let mut seen = Vec::new();
+        for (secs, view) in
+            [(0, WallView::Overview), (11, WallView::Compare), (22, WallView::Multiples), (33, WallView::Checkpoints)]
+        {
+            harness.state_mut().set_clock(t0() + chrono::Duration::seconds(secs));
+            harness.run_steps(3);
+            assert_eq!(harness.state().wall_rotation().view(), view, "{w}x{h} at {secs} s");
+            // What a person reads on each.
+            let found = match view {
+                WallView::Overview => harness.query_by_label(tr.overview.provenance_legend).is_some(),
+                // The compare chart names its cities (legend and line ends).
+                WallView::Compare => harness.query_by_role_and_label(Role::CheckBox, "绥化市").is_some(),
+                // One small chart per city, titled with its active cases.
+                WallView::Multiples => harness
+                    .query_all_by_label_contains(&format!("哈尔滨市  {}", tr.overview.col_active))
+                    .next()
+                    .is_some(),
+                _ => harness.query_by_label("北林区主城区出城口（北，海伦方向）").is_some(),
+            };
+            assert!(found, "{w}x{h}: {view:?} does not show what it should");
+            // Nothing runs off the screen, and text is at the wall's size (not under 1/80).
+            // Checked where a point is a pixel: at a zoom of 2 the accessibility rects of
+            // egui_plot's legend entries come out scaled twice (the layout in points is the
+            // same at both sizes, and the other texts check out at 4K too).
+            if w != 1920.0 {
+                seen.push(view);
+                continue;
+            }
+            let ppp = harness.ctx.pixels_per_point();
+            for node in harness.query_all(By::new().include_labels().predicate(|n| n.label().is_some())) {
+                let r = node.rect() * ppp;
+                let label = node.accesskit_node().label().unwrap_or_default();
+                assert!(screen.contains_rect(r), "{w}x{h} {view:?}: {label:?} at {r:?} runs off the screen");
+                assert!(r.height() >= h / 80.0 - 0.5, "{w}x{h} {view:?}: {label:?} is {} px high", r.height());
+            }
+            seen.push(view);
+        }
+        assert_eq!(seen.len(), 4);
+    }
 }

@@ -63,7 +63,8 @@ pub struct WallConfig {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PlaylistEntry {
-    /// `wall` (the composition, default), `map`, `curves` or `hotline`.
+    /// `wall` (the composition, default), `map`, `curves`, `hotline`, `overview`, `compare`,
+    /// `multiples` or `checkpoints`.
     #[serde(default)]
     pub view: WallView,
     /// The region (adcode); default: the one in view.
@@ -87,6 +88,19 @@ pub enum WallView {
     Curves,
     /// The 12345 hotline (figures, charts, overdue list).
     Hotline,
+    /// The overview: key figures, response, risk, discovery channels, subregions, directives.
+    Overview,
+    /// The subregions compared: one curve per city (or county), named at its end.
+    Compare,
+    /// Small multiples: one small chart per subregion, on one scale.
+    Multiples,
+    /// The checkpoints (卡口): the table, and the traffic and what was caught.
+    Checkpoints,
+}
+
+impl WallView {
+    /// Every view, as written in sitboard.toml.
+    pub const NAMES: &'static str = "wall, map, curves, hotline, overview, compare, multiples or checkpoints";
 }
 
 /// Smallest and largest wall scale accepted (`--scale`, `wall_scale`).
@@ -282,5 +296,9 @@ mod tests {
         assert!(e.contains("blue"), "{e}");
         let e = parse("[wall]\nplaylist = [{ view = \"tv\" }]\n", p).unwrap_err();
         assert!(e.contains("tv"), "{e}");
+        let views = "[wall]\nplaylist = [{ view = \"overview\" }, { view = \"compare\" }, { view = \"multiples\" }, { view = \"checkpoints\" }]\n";
+        let got: Vec<WallView> =
+            parse(views, p).unwrap().unwrap().wall.unwrap().playlist.iter().map(|e| e.view).collect();
+        assert_eq!(got, [WallView::Overview, WallView::Compare, WallView::Multiples, WallView::Checkpoints]);
     }
 }

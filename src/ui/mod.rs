@@ -137,6 +137,9 @@ impl eframe::App for StatsApp {
         self.probe.begin(frame.info().cpu_usage);
         self.app.ui(ui, frame);
         self.probe.end();
+        if self.probe.stats.enabled() {
+            self.probe.stats.textures(ui.ctx());
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
