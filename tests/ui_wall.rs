@@ -50,6 +50,7 @@ fn wall(lang: Lang, w: f32, h: f32) -> Harness<'static, SitboardApp> {
         scale: None,
         playlist: vec![PlaylistEntry { view: WallView::Wall, region: Some(230000), ..Default::default() }],
         page_secs: 8,
+        ..Default::default()
     });
     app.set_wall_mode(true);
     let mut harness = harness_at(app, w, h);
@@ -176,6 +177,7 @@ fn the_playlist_rotates_and_pauses_on_input() {
             entry(WallView::Curves, 230200, 10),
         ],
         page_secs: 8,
+        ..Default::default()
     });
     app.set_wall_mode(true);
     let mut h = harness_at(app, 1920.0, 1080.0);
@@ -237,6 +239,7 @@ fn a_period_without_risk_levels_says_so_instead_of_a_grey_map() {
         scale: None,
         playlist: vec![PlaylistEntry { view: WallView::Wall, region: Some(230000), ..Default::default() }],
         page_secs: 8,
+        ..Default::default()
     });
     app.set_wall_mode(true);
     let mut h = harness_at(app, 1920.0, 1080.0);
@@ -321,6 +324,7 @@ fn the_playlist_shows_overview_compare_multiples_and_checkpoints() {
                 entry(WallView::Checkpoints, 231200, 10),
             ],
             page_secs: 8,
+            ..Default::default()
         });
         app.set_wall_mode(true);
         app
@@ -369,4 +373,46 @@ fn the_playlist_shows_overview_compare_multiples_and_checkpoints() {
         }
         assert_eq!(seen.len(), 4);
     }
+}
+
+#[test]
+fn screen_n_shows_that_screens_view() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sitboard.toml");
+    std::fs::write(
+        &path,
+        "[wall]\n[[wall.screen]]\nview = \"wall\"\nregion = 230000\n\
+         [[wall.screen]]\nview = \"checkpoints\"\nregion = 231200\n",
+    )
+    .expect("write the config");
+    let overrides = sitboard::settings::Overrides { config: Some(path), ..Default::default() };
+    let settings = sitboard::settings::Settings::resolve(&overrides);
+    assert!(settings.config_problem.is_none(), "{:?}", settings.config_problem);
+    assert_eq!(settings.wall.screens.len(), 2);
+    // Out of range: a message naming what there is.
+    let e = settings.wall.screen(3).unwrap_err();
+    assert_eq!(e, "--screen 3: the config has 2 [[wall.screen]] entries (1 to 2)");
+    assert!(settings.wall.screen(0).is_err());
+
+    let show = |n: usize| {
+        let mut app = demo_app(Lang::Zh);
+        app.apply(UiCommand::SetDate(date("2020-02-20")));
+        app.apply(UiCommand::SelectRegion(code(230000)));
+        app.set_clock(t0());
+        app.configure_wall(&settings.wall.screen(n).expect("a screen of the config"));
+        app.set_wall_mode(true);
+        let mut h = harness_at(app, 1920.0, 1080.0);
+        h.run_steps(4);
+        h
+    };
+    // Screen 2: the checkpoints of Suihua (绥化市).
+    let h = show(2);
+    assert_eq!(h.state().wall_rotation().view(), WallView::Checkpoints);
+    assert_eq!(h.state().selected_region(), Some(code(231200)));
+    assert!(h.query_by_label("北林区主城区出城口（北，海伦方向）").is_some(), "screen 2 shows Suihua's checkpoints");
+    // Screen 1: the wall of the province, no checkpoint table.
+    let h = show(1);
+    assert_eq!(h.state().wall_rotation().view(), WallView::Wall);
+    assert_eq!(h.state().selected_region(), Some(code(230000)));
+    assert!(h.query_by_label("北林区主城区出城口（北，海伦方向）").is_none());
 }

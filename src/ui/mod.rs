@@ -86,12 +86,15 @@ pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
 /// The board in eframe, on wgpu or OpenGL.
 fn run_eframe(settings: Settings, start: StartOptions, renderer: eframe::Renderer) -> Result<(), String> {
     // A size given on the command line wins over the window size saved by the last run.
-    let options = eframe::NativeOptions {
-        viewport: viewport(&start),
-        renderer,
-        persist_window: start.size.is_none(),
-        ..Default::default()
-    };
+    let mut viewport = viewport(&start);
+    if start.wall
+        && let Some(p) = settings.wall.position
+    {
+        // The wall screen's `position` (`[[wall.screen]]`): the monitor its window fills.
+        viewport = viewport.with_position(p);
+    }
+    let options =
+        eframe::NativeOptions { viewport, renderer, persist_window: start.size.is_none(), ..Default::default() };
     eframe::run_native(
         APP_ID,
         options,
