@@ -255,12 +255,18 @@ fn a_period_without_risk_levels_says_so_instead_of_a_grey_map() {
 /// The texts the last frame painted (plot labels and painted text are not in the
 /// accessibility tree): each with its rect and font size.
 fn painted_texts(h: &Harness<'static, SitboardApp>) -> Vec<(String, egui::Rect, f32)> {
-    fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Rect, f32)>) {
+    painted_galleys(h).into_iter().map(|(t, r, s, _)| (t, r, s)).collect()
+}
+
+/// The texts the last frame painted, with their rect, font size and whether they were cut
+/// short ("…").
+fn painted_galleys(h: &Harness<'static, SitboardApp>) -> Vec<(String, egui::Rect, f32, bool)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Rect, f32, bool)>) {
         match shape {
             egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
             egui::Shape::Text(t) => {
                 let size = t.galley.job.sections.first().map_or(0.0, |s| s.format.font_id.size);
-                out.push((t.galley.text().to_owned(), t.visual_bounding_rect(), size));
+                out.push((t.galley.text().to_owned(), t.visual_bounding_rect(), size, t.galley.elided));
             }
             _ => {}
         }
@@ -351,7 +357,16 @@ fn the_playlist_shows_overview_compare_multiples_and_checkpoints() {
                     .query_all_by_label_contains(&format!("哈尔滨市  {}", tr.overview.col_active))
                     .next()
                     .is_some(),
-                _ => harness.query_by_label("北林区主城区出城口（北，海伦方向）").is_some(),
+                // Suihua's four exits differ only at the end of their names: none is cut short.
+                _ => {
+                    let exits: Vec<_> = painted_galleys(&harness)
+                        .into_iter()
+                        .filter(|(t, _, _, _)| t.starts_with("北林区主城区出城口"))
+                        .collect();
+                    assert_eq!(exits.len(), 4, "{w}x{h}: {exits:?}");
+                    assert!(exits.iter().all(|e| !e.3), "{w}x{h}: a checkpoint name is cut short: {exits:?}");
+                    harness.query_by_label("北林区主城区出城口（北，海伦方向）").is_some()
+                }
             };
             assert!(found, "{w}x{h}: {view:?} does not show what it should");
             // Nothing runs off the screen, and text is at the wall's size (not under 1/80).

@@ -91,12 +91,14 @@ impl Default for WallPanel {
         map.compact = true;
         let mut curves = CurvesPanel::default();
         curves.wall = true;
+        let mut checkpoints = CheckpointsPanel::default();
+        checkpoints.wall = true;
         WallPanel {
             overview: OverviewPanel::default(),
             map,
             curves,
             hotline: Default::default(),
-            checkpoints: Default::default(),
+            checkpoints,
             rotation: Rotation::default(),
             page_secs: crate::settings::DEFAULT_PAGE_SECS,
             areas: Vec::new(),
@@ -115,6 +117,7 @@ impl WallPanel {
     pub fn configure(&mut self, settings: &WallSettings) {
         self.rotation = Rotation::new(settings.playlist.clone());
         self.page_secs = settings.page_secs.max(1);
+        self.checkpoints.page_secs = self.page_secs;
     }
 
     /// The rects of the header, cards, map and chart on the last frame, in points.
