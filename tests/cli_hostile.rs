@@ -155,3 +155,29 @@ fn verify_reads_a_copy_without_its_wal_read_only_and_says_what_it_holds() {
     assert!(o.status.success(), "{out}");
     assert!(out.contains("文件中有 71 个事件；链尾记录为第 71 号事件"), "{out}");
 }
+
+#[test]
+fn a_wall_screen_out_of_range_is_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("sitboard.toml");
+    std::fs::write(&config, "[wall]\n[[wall.screen]]\nview = \"map\"\n[[wall.screen]]\nview = \"curves\"\n").unwrap();
+    for n in ["3", "9"] {
+        // No display: were the screen not checked first, the window would fail to open instead.
+        let out = bin()
+            .args(["--data", &repo("data/demo"), "--wall", "--screen", n, "--config"])
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(tmp.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .expect("run the sitboard binary");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("--screen {n}: the config has 2 [[wall.screen]] entries (1 to 2)")), "{err}");
+    }
+    // --screen is a wall option.
+    let out = bin().args(["--screen", "1"]).env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--wall"), "{}", String::from_utf8_lossy(&out.stderr));
+}

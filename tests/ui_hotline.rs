@@ -228,6 +228,7 @@ fn the_wall_playlist_can_show_the_hotline() {
         scale: None,
         playlist: vec![entry(WallView::Hotline, 230100), entry(WallView::Wall, 230000)],
         page_secs: 8,
+        ..Default::default()
     });
     app.set_wall_mode(true);
     let mut h = harness(app);

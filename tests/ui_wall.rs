@@ -11,6 +11,7 @@ use ui_common::*;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone as _, Utc};
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT as _, Queryable as _};
 use sitboard::i18n::Lang;
@@ -49,6 +50,7 @@ fn wall(lang: Lang, w: f32, h: f32) -> Harness<'static, SitboardApp> {
         scale: None,
         playlist: vec![PlaylistEntry { view: WallView::Wall, region: Some(230000), ..Default::default() }],
         page_secs: 8,
+        ..Default::default()
     });
     app.set_wall_mode(true);
     let mut harness = harness_at(app, w, h);
@@ -175,6 +177,7 @@ fn the_playlist_rotates_and_pauses_on_input() {
             entry(WallView::Curves, 230200, 10),
         ],
         page_secs: 8,
+        ..Default::default()
     });
     app.set_wall_mode(true);
     let mut h = harness_at(app, 1920.0, 1080.0);
@@ -236,6 +239,7 @@ fn a_period_without_risk_levels_says_so_instead_of_a_grey_map() {
         scale: None,
         playlist: vec![PlaylistEntry { view: WallView::Wall, region: Some(230000), ..Default::default() }],
         page_secs: 8,
+        ..Default::default()
     });
     app.set_wall_mode(true);
     let mut h = harness_at(app, 1920.0, 1080.0);
@@ -246,4 +250,184 @@ fn a_period_without_risk_levels_says_so_instead_of_a_grey_map() {
     h.state_mut().apply(UiCommand::SetDate(date("2020-02-20")));
     h.run_steps(2);
     assert!(h.query_by_label(note).is_none());
+}
+
+/// The texts the last frame painted (plot labels and painted text are not in the
+/// accessibility tree): each with its rect and font size.
+fn painted_texts(h: &Harness<'static, SitboardApp>) -> Vec<(String, egui::Rect, f32)> {
+    painted_galleys(h).into_iter().map(|(t, r, s, _)| (t, r, s)).collect()
+}
+
+/// The texts the last frame painted, with their rect, font size and whether they were cut
+/// short ("…").
+fn painted_galleys(h: &Harness<'static, SitboardApp>) -> Vec<(String, egui::Rect, f32, bool)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Rect, f32, bool)>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(t) => {
+                let size = t.galley.job.sections.first().map_or(0.0, |s| s.format.font_id.size);
+                out.push((t.galley.text().to_owned(), t.visual_bounding_rect(), size, t.galley.elided));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    h.output().shapes.iter().for_each(|c| walk(&c.shape, &mut out));
+    out
+}
+
+#[test]
+fn the_wall_chart_spreads_the_directive_labels_apart() {
+    // 绥指公4号 and 5号 were issued a day apart: on the wall's narrow chart their labels
+    // would print over each other.
+    for (w, h) in [(1920.0, 1080.0), (3840.0, 2160.0), (5760.0, 1080.0)] {
+        let harness = wall(Lang::Zh, w, h);
+        let texts = painted_texts(&harness);
+        let rect = |n: &str| {
+            texts.iter().find(|(t, _, _)| t.trim() == n).map(|(_, r, _)| *r).unwrap_or_else(|| panic!("{n} not drawn"))
+        };
+        let (four, five) = (rect("绥指公4号"), rect("绥指公5号"));
+        assert!(!four.shrink(0.5).intersects(five.shrink(0.5)), "{w}x{h}: 4号 at {four:?} overlaps 5号 at {five:?}");
+        // Both stay below the response-level label row and inside the chart.
+        let level = rect("一级响应");
+        for r in [four, five] {
+            assert!(!r.intersects(level), "{w}x{h}: {r:?} over the response label {level:?}");
+        }
+    }
+}
+
+#[test]
+fn the_map_scale_bar_reads_at_wall_size() {
+    let harness = wall(Lang::En, 3840.0, 2160.0);
+    let texts = painted_texts(&harness);
+    let is_scale = |t: &str| t.strip_suffix(" km").is_some_and(|n| n.parse::<f64>().is_ok());
+    let (_, _, size) = texts.iter().find(|(t, _, _)| is_scale(t)).expect("the map's scale bar");
+    assert!(
+        *size >= sitboard::ui::panels::wall::size::SMALL,
+        "the scale bar's text is {size} pt, under the wall's small text"
+    );
+}
+
+#[test]
+fn the_playlist_shows_overview_compare_multiples_and_checkpoints() {
+    let rotating = || {
+        let mut app = demo_app(Lang::Zh);
+        app.apply(UiCommand::SetDate(date("2020-02-20")));
+        app.apply(UiCommand::SelectRegion(code(230000)));
+        app.set_clock(t0());
+        let entry = |view, region, dwell_s| PlaylistEntry {
+            view,
+            region: Some(region),
+            dwell_s: Some(dwell_s),
+            map_colour: None,
+        };
+        app.configure_wall(&WallSettings {
+            scale: None,
+            playlist: vec![
+                entry(WallView::Overview, 230000, 10),
+                entry(WallView::Compare, 230000, 10),
+                entry(WallView::Multiples, 230000, 10),
+                entry(WallView::Checkpoints, 231200, 10),
+            ],
+            page_secs: 8,
+            ..Default::default()
+        });
+        app.set_wall_mode(true);
+        app
+    };
+    for (w, h) in [(1920.0, 1080.0), (3840.0, 2160.0)] {
+        let mut harness = harness_at(rotating(), w, h);
+        harness.run_steps(4);
+        let tr = Lang::Zh.tr();
+        let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h)).expand(1.0);
+        let mut seen = Vec::new();
+        for (secs, view) in
+            [(0, WallView::Overview), (11, WallView::Compare), (22, WallView::Multiples), (33, WallView::Checkpoints)]
+        {
+            harness.state_mut().set_clock(t0() + chrono::Duration::seconds(secs));
+            harness.run_steps(3);
+            assert_eq!(harness.state().wall_rotation().view(), view, "{w}x{h} at {secs} s");
+            // What a person reads on each.
+            let found = match view {
+                WallView::Overview => harness.query_by_label(tr.overview.provenance_legend).is_some(),
+                // The compare chart names its cities (legend and line ends).
+                WallView::Compare => harness.query_by_role_and_label(Role::CheckBox, "绥化市").is_some(),
+                // One small chart per city, titled with its active cases.
+                WallView::Multiples => harness
+                    .query_all_by_label_contains(&format!("哈尔滨市  {}", tr.overview.col_active))
+                    .next()
+                    .is_some(),
+                // Suihua's four exits differ only at the end of their names: none is cut short.
+                _ => {
+                    let exits: Vec<_> = painted_galleys(&harness)
+                        .into_iter()
+                        .filter(|(t, _, _, _)| t.starts_with("北林区主城区出城口"))
+                        .collect();
+                    assert_eq!(exits.len(), 4, "{w}x{h}: {exits:?}");
+                    assert!(exits.iter().all(|e| !e.3), "{w}x{h}: a checkpoint name is cut short: {exits:?}");
+                    harness.query_by_label("北林区主城区出城口（北，海伦方向）").is_some()
+                }
+            };
+            assert!(found, "{w}x{h}: {view:?} does not show what it should");
+            // Nothing runs off the screen, and text is at the wall's size (not under 1/80).
+            // Checked where a point is a pixel: at a zoom of 2 the accessibility rects of
+            // egui_plot's legend entries come out scaled twice (the layout in points is the
+            // same at both sizes, and the other texts check out at 4K too).
+            if w != 1920.0 {
+                seen.push(view);
+                continue;
+            }
+            let ppp = harness.ctx.pixels_per_point();
+            for node in harness.query_all(By::new().include_labels().predicate(|n| n.label().is_some())) {
+                let r = node.rect() * ppp;
+                let label = node.accesskit_node().label().unwrap_or_default();
+                assert!(screen.contains_rect(r), "{w}x{h} {view:?}: {label:?} at {r:?} runs off the screen");
+                assert!(r.height() >= h / 80.0 - 0.5, "{w}x{h} {view:?}: {label:?} is {} px high", r.height());
+            }
+            seen.push(view);
+        }
+        assert_eq!(seen.len(), 4);
+    }
+}
+
+#[test]
+fn screen_n_shows_that_screens_view() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sitboard.toml");
+    std::fs::write(
+        &path,
+        "[wall]\n[[wall.screen]]\nview = \"wall\"\nregion = 230000\n\
+         [[wall.screen]]\nview = \"checkpoints\"\nregion = 231200\n",
+    )
+    .expect("write the config");
+    let overrides = sitboard::settings::Overrides { config: Some(path), ..Default::default() };
+    let settings = sitboard::settings::Settings::resolve(&overrides);
+    assert!(settings.config_problem.is_none(), "{:?}", settings.config_problem);
+    assert_eq!(settings.wall.screens.len(), 2);
+    // Out of range: a message naming what there is.
+    let e = settings.wall.screen(3).unwrap_err();
+    assert_eq!(e, "--screen 3: the config has 2 [[wall.screen]] entries (1 to 2)");
+    assert!(settings.wall.screen(0).is_err());
+
+    let show = |n: usize| {
+        let mut app = demo_app(Lang::Zh);
+        app.apply(UiCommand::SetDate(date("2020-02-20")));
+        app.apply(UiCommand::SelectRegion(code(230000)));
+        app.set_clock(t0());
+        app.configure_wall(&settings.wall.screen(n).expect("a screen of the config"));
+        app.set_wall_mode(true);
+        let mut h = harness_at(app, 1920.0, 1080.0);
+        h.run_steps(4);
+        h
+    };
+    // Screen 2: the checkpoints of Suihua (绥化市).
+    let h = show(2);
+    assert_eq!(h.state().wall_rotation().view(), WallView::Checkpoints);
+    assert_eq!(h.state().selected_region(), Some(code(231200)));
+    assert!(h.query_by_label("北林区主城区出城口（北，海伦方向）").is_some(), "screen 2 shows Suihua's checkpoints");
+    // Screen 1: the wall of the province, no checkpoint table.
+    let h = show(1);
+    assert_eq!(h.state().wall_rotation().view(), WallView::Wall);
+    assert_eq!(h.state().selected_region(), Some(code(230000)));
+    assert!(h.query_by_label("北林区主城区出城口（北，海伦方向）").is_none());
 }

@@ -266,6 +266,8 @@ pub fn screenshot(
         app.apply(crate::ui::UiCommand::SelectRegion(region));
         app.show_view(view);
         if view == StartView::Wall {
+            // The wall as configured: its first view (`[wall] playlist`), at its scale.
+            app.configure_wall(&settings.wall);
             app.set_wall_mode(true);
         }
         let image = crate::ui::screenshot::render_offscreen(&mut app, size)?;

@@ -84,6 +84,11 @@ pub struct Cli {
     #[arg(long, value_name = "FACTOR", value_parser = parse_scale)]
     pub scale: Option<f32>,
 
+    /// Board: with --wall, show only screen N (1-based) of the `[[wall.screen]]` entries in
+    /// sitboard.toml (one process per monitor); default: every screen, each in its own window.
+    #[arg(long, value_name = "N", requires = "wall", value_parser = clap::value_parser!(u32).range(1..))]
+    pub screen: Option<u32>,
+
     /// Board: tile server URL template for a background map, e.g.
     /// `https://tile.example.org/{z}/{x}/{y}.png`. Off by default: the map is drawn offline.
     #[arg(long, value_name = "URL")]
@@ -274,9 +279,19 @@ impl Cli {
 
 /// Run what the command line asks for: a command, or the board window.
 pub fn run(cli: &Cli) -> ExitCode {
-    let settings = cli.settings();
+    let mut settings = cli.settings();
     if let Some(p) = &settings.config_problem {
         eprintln!("warning: config ignored: {p}");
+    }
+    if let Some(n) = cli.screen {
+        // This process drives wall screen N alone.
+        match settings.wall.screen(n as usize) {
+            Ok(w) => settings.wall = w,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
     }
     match &cli.command {
         Some(Command::Check { paths, all }) => check::run(&settings, paths, *all),

@@ -29,6 +29,8 @@ tr_table! {
         no_risk_levels: "本时期未发布县级风险等级", "No county risk levels published for this period";
         /// The ultra-wide wall's subregion ranking.
         subregions: "下辖地区（按现有确诊）", "Subregions (by active cases)";
+        /// The window title of a wall screen beyond the first: "大屏 2".
+        screen: "大屏", "Wall screen";
     }
 }
 

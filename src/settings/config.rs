@@ -61,13 +61,47 @@ pub struct WallConfig {
     pub playlist: Vec<PlaylistEntry>,
     /// Seconds each page of a list that does not fit stays (default 8).
     pub page_s: Option<u64>,
+    /// Several screens driven by one board: `[[wall.screen]]`, each with its own playlist or
+    /// one fixed view. The first is the board's window; `--wall --screen N` shows screen N
+    /// alone.
+    #[serde(default, rename = "screen")]
+    pub screens: Vec<ScreenConfig>,
+}
+
+/// One `[[wall.screen]]`: its own rotation (`playlist`), or one fixed `view` (with an optional
+/// `region` and `map_colour`); neither: the default rotation.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenConfig {
+    #[serde(default)]
+    pub playlist: Vec<PlaylistEntry>,
+    pub view: Option<WallView>,
+    pub region: Option<u32>,
+    pub map_colour: Option<String>,
+    /// Where the screen's window opens, `[x, y]` in desktop points (a point on the monitor it
+    /// fills); default: where the window manager puts it.
+    pub position: Option<[f32; 2]>,
+}
+
+impl ScreenConfig {
+    /// What the screen rotates through: its playlist, or its fixed view as a one-entry
+    /// playlist (which never turns).
+    pub fn playlist(&self) -> Vec<PlaylistEntry> {
+        match self.view {
+            Some(view) => {
+                vec![PlaylistEntry { view, region: self.region, map_colour: self.map_colour.clone(), dwell_s: None }]
+            }
+            None => self.playlist.clone(),
+        }
+    }
 }
 
 /// One view of the wall's rotation.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PlaylistEntry {
-    /// `wall` (the composition, default), `map`, `curves` or `hotline`.
+    /// `wall` (the composition, default), `map`, `curves`, `hotline`, `overview`, `compare`,
+    /// `multiples` or `checkpoints`.
     #[serde(default)]
     pub view: WallView,
     /// The region (adcode); default: the one in view.
@@ -91,6 +125,19 @@ pub enum WallView {
     Curves,
     /// The 12345 hotline (figures, charts, overdue list).
     Hotline,
+    /// The overview: key figures, response, risk, discovery channels, subregions, directives.
+    Overview,
+    /// The subregions compared: one curve per city (or county), named at its end.
+    Compare,
+    /// Small multiples: one small chart per subregion, on one scale.
+    Multiples,
+    /// The checkpoints (卡口): the table, and the traffic and what was caught.
+    Checkpoints,
+}
+
+impl WallView {
+    /// Every view, as written in sitboard.toml.
+    pub const NAMES: &'static str = "wall, map, curves, hotline, overview, compare, multiples or checkpoints";
 }
 
 /// Smallest and largest wall scale accepted (`--scale`, `wall_scale`).
@@ -175,14 +222,24 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<Config>, String> {
         return Err(format!("{}: wall_scale = {x} is not between 0.25 and 8", path.display()));
     }
     for (i, e) in cfg.wall.iter().flat_map(|w| w.playlist.iter()).enumerate() {
-        let at = format!("{}: [wall] playlist entry {}", path.display(), i + 1);
-        if let Some(m) = &e.map_colour
-            && crate::settings::MapMode::parse(m).is_none()
-        {
-            return Err(format!("{at}: map_colour = {m:?} is not risk, computed, active, new7 or per100k"));
+        check_entry(e, &format!("{}: [wall] playlist entry {}", path.display(), i + 1))?;
+    }
+    for (n, screen) in cfg.wall.iter().flat_map(|w| w.screens.iter()).enumerate() {
+        let at = format!("{}: [[wall.screen]] {}", path.display(), n + 1);
+        if screen.view.is_some() && !screen.playlist.is_empty() {
+            return Err(format!("{at}: has both a view and a playlist; give one"));
         }
-        if e.dwell_s == Some(0) {
-            return Err(format!("{at}: dwell_s is 0"));
+        if screen.view.is_none() && (screen.region.is_some() || screen.map_colour.is_some()) {
+            return Err(format!("{at}: region and map_colour go with a view (or in its playlist entries)"));
+        }
+        if let Some(p) = screen.position
+            && !p.iter().all(|c| c.is_finite() && c.abs() <= 100_000.0)
+        {
+            return Err(format!("{at}: position = {p:?} is not a desktop position"));
+        }
+        for (i, e) in screen.playlist().iter().enumerate() {
+            let entry = if screen.view.is_some() { at.clone() } else { format!("{at} playlist entry {}", i + 1) };
+            check_entry(e, &entry)?;
         }
     }
     if cfg.wall.as_ref().and_then(|w| w.page_s) == Some(0) {
@@ -194,6 +251,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<Config>, String> {
         return Err(format!("{}: csv_max_span_years = {y} is not between 1 and 100", path.display()));
     }
     Ok(Some(cfg))
+}
+
+/// A playlist entry's map colour and dwell, checked; `at` names the entry.
+fn check_entry(e: &PlaylistEntry, at: &str) -> Result<(), String> {
+    if let Some(m) = &e.map_colour
+        && crate::settings::MapMode::parse(m).is_none()
+    {
+        return Err(format!("{at}: map_colour = {m:?} is not risk, computed, active, new7 or per100k"));
+    }
+    if e.dwell_s == Some(0) {
+        return Err(format!("{at}: dwell_s is 0"));
+    }
+    Ok(())
 }
 
 /// Whether a tile URL template is usable: http(s) with `{z}`, `{x}` and `{y}`.
@@ -286,5 +356,41 @@ mod tests {
         assert!(e.contains("blue"), "{e}");
         let e = parse("[wall]\nplaylist = [{ view = \"tv\" }]\n", p).unwrap_err();
         assert!(e.contains("tv"), "{e}");
+        let views = "[wall]\nplaylist = [{ view = \"overview\" }, { view = \"compare\" }, { view = \"multiples\" }, { view = \"checkpoints\" }]\n";
+        let got: Vec<WallView> =
+            parse(views, p).unwrap().unwrap().wall.unwrap().playlist.iter().map(|e| e.view).collect();
+        assert_eq!(got, [WallView::Overview, WallView::Compare, WallView::Multiples, WallView::Checkpoints]);
+    }
+
+    #[test]
+    fn wall_screens_in_the_config() {
+        let p = Path::new("sitboard.toml");
+        let text = "[wall]\n[[wall.screen]]\nplaylist = [{ view = \"wall\", region = 230000 }, { view = \"compare\" }]\n\
+                    [[wall.screen]]\nview = \"map\"\nregion = 230100\nmap_colour = \"active\"\n[[wall.screen]]\n";
+        let wall = parse(text, p).unwrap().unwrap().wall.unwrap();
+        assert_eq!(wall.screens.len(), 3);
+        assert_eq!(wall.screens[0].playlist().len(), 2);
+        let fixed = wall.screens[1].playlist();
+        assert_eq!(fixed.len(), 1);
+        assert_eq!(
+            (fixed[0].view, fixed[0].region, fixed[0].map_colour.as_deref()),
+            (WallView::Map, Some(230100), Some("active"))
+        );
+        assert!(wall.screens[2].playlist().is_empty(), "no view nor playlist: the default rotation");
+        // Errors name the screen (and the entry).
+        let e = parse("[[wall.screen]]\nview = \"map\"\n[[wall.screen]]\nview = \"tv\"\n", p).unwrap_err();
+        assert!(e.contains("sitboard.toml") && e.contains("tv") && e.contains("line 4"), "{e}");
+        let e = parse(
+            "[[wall.screen]]\n[[wall.screen]]\nplaylist = [{ view = \"map\" }, { view = \"map\", dwell_s = 0 }]\n",
+            p,
+        )
+        .unwrap_err();
+        assert!(e.contains("[[wall.screen]] 2 playlist entry 2: dwell_s is 0"), "{e}");
+        let e = parse("[[wall.screen]]\nview = \"map\"\nmap_colour = \"blue\"\n", p).unwrap_err();
+        assert!(e.contains("[[wall.screen]] 1: map_colour = \"blue\""), "{e}");
+        let e = parse("[[wall.screen]]\nview = \"map\"\nplaylist = [{ view = \"curves\" }]\n", p).unwrap_err();
+        assert!(e.contains("[[wall.screen]] 1: has both a view and a playlist"), "{e}");
+        let e = parse("[[wall.screen]]\nregion = 230100\n", p).unwrap_err();
+        assert!(e.contains("[[wall.screen]] 1: region and map_colour go with a view"), "{e}");
     }
 }

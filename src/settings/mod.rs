@@ -95,6 +95,40 @@ pub struct WallSettings {
     pub playlist: Vec<config::PlaylistEntry>,
     /// Seconds per page of a list that does not fit.
     pub page_secs: u64,
+    /// `[[wall.screen]]`: the first is the board's window; the others get windows of their
+    /// own. Empty: one screen, `playlist`.
+    pub screens: Vec<ScreenSettings>,
+    /// Where this screen's window opens (`position` of its `[[wall.screen]]`).
+    pub position: Option<[f32; 2]>,
+}
+
+/// One screen of the wall: its rotation and where its window opens.
+#[derive(Debug, Clone, Default)]
+pub struct ScreenSettings {
+    pub playlist: Vec<config::PlaylistEntry>,
+    pub position: Option<[f32; 2]>,
+}
+
+impl WallSettings {
+    /// The wall of screen `n` (1-based, `--screen N`) alone, or why there is none.
+    pub fn screen(&self, n: usize) -> Result<WallSettings, String> {
+        let count = self.screens.len();
+        match n.checked_sub(1).and_then(|i| self.screens.get(i)) {
+            Some(s) => Ok(WallSettings {
+                playlist: s.playlist.clone(),
+                position: s.position,
+                screens: Vec::new(),
+                ..self.clone()
+            }),
+            None if count == 0 => Err(format!("--screen {n}: the config has no [[wall.screen]] entries")),
+            None => Err(format!("--screen {n}: the config has {count} [[wall.screen]] entries (1 to {count})")),
+        }
+    }
+
+    /// The screens beyond the first, each as a wall of its own (numbered from 2).
+    pub fn other_screens(&self) -> Vec<(usize, WallSettings)> {
+        (2..=self.screens.len()).filter_map(|n| self.screen(n).ok().map(|w| (n, w))).collect()
+    }
 }
 
 /// The environment variable that gives the officer's token for the hub.
@@ -200,10 +234,29 @@ impl Settings {
             record,
             record_keep: o.keep_days.or(cfg.record_keep_days).map(|d| chrono::Duration::days(i64::from(d))),
             renderer: o.renderer.or(cfg.renderer).unwrap_or_default(),
-            wall: WallSettings {
-                scale: o.wall_scale.or(cfg.wall_scale),
-                playlist: cfg.wall.as_ref().map(|w| w.playlist.clone()).unwrap_or_default(),
-                page_secs: cfg.wall.as_ref().and_then(|w| w.page_s).unwrap_or(DEFAULT_PAGE_SECS),
+            wall: {
+                let screens: Vec<ScreenSettings> = cfg
+                    .wall
+                    .as_ref()
+                    .map(|w| {
+                        w.screens
+                            .iter()
+                            .map(|s| ScreenSettings { playlist: s.playlist(), position: s.position })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                // The first screen is the board's window.
+                let (playlist, position) = match screens.first() {
+                    Some(first) => (first.playlist.clone(), first.position),
+                    None => (cfg.wall.as_ref().map(|w| w.playlist.clone()).unwrap_or_default(), None),
+                };
+                WallSettings {
+                    scale: o.wall_scale.or(cfg.wall_scale),
+                    playlist,
+                    page_secs: cfg.wall.as_ref().and_then(|w| w.page_s).unwrap_or(DEFAULT_PAGE_SECS),
+                    screens,
+                    position,
+                }
             },
             csv_limits: cfg.csv_max_span_years.map(feed::csv_import::CsvLimits::years).unwrap_or_default(),
             hotline,

@@ -285,6 +285,9 @@ impl Runner {
             _ => wall.as_secs_f64() * 1000.0,
         };
         self.stats.frame(ms(cpu0, cpu1, t1 - t0), ms(cpu1, cpu3, t3 - t1));
+        if self.stats.enabled() {
+            self.stats.textures(&self.ctx);
+        }
         if !damage.is_empty() && self.stats.first_frame().is_none() {
             let since = since_process_start();
             self.stats.first_presented(since);

@@ -2,9 +2,11 @@
 //! `SITBOARD_FRAME_STATS=1`) prints a line to stderr every 10 s while frames are drawn and
 //! one for the whole run at exit: frames drawn, the process's CPU per frame (all threads,
 //! `getrusage`), split into UI (the board's pass and tessellation) and render/present with
-//! p50/p95, the renderer and its adapter, the time from process start to the first
-//! presented frame, and to the first complete frame: the first one presented with the data
-//! loaded and the first view drawn with it (not the loading board).
+//! p50/p95, the longest frame (UI + render: a stall), the textures egui holds (count and
+//! bytes: a wall running for weeks must not grow them), the renderer and its adapter, the
+//! time from process start to the first presented frame, and to the first complete frame:
+//! the first one presented with the data loaded and the first view drawn with it (not the
+//! loading board).
 //!
 //! The split is exact on the CPU renderer (the runner times its own phases). On eframe's
 //! paths (wgpu, OpenGL) the UI part is the process CPU spent in the board's `logic` and `ui`,
@@ -122,6 +124,8 @@ struct Span {
     frames: u64,
     ui: Histogram,
     render: Histogram,
+    /// The longest frame, UI + render, in ms.
+    longest_ms: f64,
 }
 
 impl Span {
@@ -132,6 +136,7 @@ impl Span {
             frames: 0,
             ui: Histogram::default(),
             render: Histogram::default(),
+            longest_ms: 0.0,
         }
     }
 }
@@ -144,6 +149,8 @@ pub struct FrameStats {
     first_complete: Option<Duration>,
     window: Span,
     total: Span,
+    /// The textures egui held after the last frame: count and bytes.
+    textures: Option<(usize, usize)>,
 }
 
 impl FrameStats {
@@ -157,6 +164,7 @@ impl FrameStats {
             first_complete: None,
             window: Span::new(),
             total: Span::new(),
+            textures: None,
         }
     }
 
@@ -174,7 +182,15 @@ impl FrameStats {
             span.frames += 1;
             span.ui.add(ui_ms);
             span.render.add(render_ms);
+            span.longest_ms = span.longest_ms.max(ui_ms + render_ms);
         }
+    }
+
+    /// The textures egui holds now (call once a frame with the context's texture manager).
+    pub fn textures(&mut self, ctx: &egui::Context) {
+        let tex = ctx.tex_manager();
+        let tex = tex.read();
+        self.textures = Some((tex.num_allocated(), tex.allocated().map(|(_, m)| m.bytes_used()).sum()));
     }
 
     /// The first frame was presented `since_start` after the process started (only the first
@@ -242,6 +258,8 @@ impl FrameStats {
             process_cpu_ms: cpu.map(|d| d.as_secs_f64() * 1000.0),
             ui: [span.ui.mean(), span.ui.quantile(0.5), span.ui.quantile(0.95)],
             render: [span.render.mean(), span.render.quantile(0.5), span.render.quantile(0.95)],
+            longest_ms: span.longest_ms,
+            textures: self.textures,
             renderer: &self.renderer,
             first_frame_s: self.first_frame.map(|d| d.as_secs_f64()),
             first_complete_s: self.first_complete.map(|d| d.as_secs_f64()),
@@ -260,6 +278,10 @@ pub struct LineFigures<'a> {
     /// Mean, p50 and p95 in ms.
     pub ui: [f64; 3],
     pub render: [f64; 3],
+    /// The longest frame (UI + render), ms.
+    pub longest_ms: f64,
+    /// The textures egui holds at the end of the span: count and bytes.
+    pub textures: Option<(usize, usize)>,
     pub renderer: &'a str,
     pub first_frame_s: Option<f64>,
     /// The first frame presented with the data drawn.
@@ -276,10 +298,12 @@ pub fn format_line(f: &LineFigures<'_>) -> String {
     let cpu_total = f.process_cpu_ms.map_or_else(|| "n/a".to_owned(), |ms| format!("{:.2} s", ms / 1000.0));
     let first = f.first_frame_s.map_or_else(|| "not yet".to_owned(), |s| format!("{s:.3} s"));
     let complete = f.first_complete_s.map_or_else(|| "not yet".to_owned(), |s| format!("{s:.3} s"));
+    let textures =
+        f.textures.map_or_else(|| "not counted".to_owned(), |(n, b)| format!("{n} ({:.1} KiB)", b as f64 / 1024.0));
     format!(
         "frame stats ({} {:.1} s): {} frames; process CPU {} ({} per frame, all threads); \
          UI mean {:.2} p50 {:.2} p95 {:.2} ms; render+present mean {:.2} p50 {:.2} p95 {:.2} ms; \
-         renderer {}; first frame {} after start, first complete frame {}",
+         longest frame {:.2} ms; textures {}; renderer {}; first frame {} after start, first complete frame {}",
         f.label,
         f.seconds,
         f.frames,
@@ -291,6 +315,8 @@ pub fn format_line(f: &LineFigures<'_>) -> String {
         f.render[0],
         f.render[1],
         f.render[2],
+        f.longest_ms,
+        textures,
         f.renderer,
         first,
         complete
@@ -364,6 +390,8 @@ mod tests {
             process_cpu_ms: Some(2000.0),
             ui: [2.0, 1.9, 3.5],
             render: [6.0, 5.5, 9.25],
+            longest_ms: 31.5,
+            textures: Some((3, 4 * 1024 * 1024)),
             renderer: "cpu (software, egui_software_backend)",
             first_frame_s: Some(0.412),
             first_complete_s: Some(0.468),
@@ -372,8 +400,8 @@ mod tests {
             line,
             "frame stats (last 10.0 s): 200 frames; process CPU 2.00 s (10.00 ms per frame, all threads); \
              UI mean 2.00 p50 1.90 p95 3.50 ms; render+present mean 6.00 p50 5.50 p95 9.25 ms; \
-             renderer cpu (software, egui_software_backend); first frame 0.412 s after start, \
-             first complete frame 0.468 s"
+             longest frame 31.50 ms; textures 3 (4096.0 KiB); renderer cpu (software, egui_software_backend); \
+             first frame 0.412 s after start, first complete frame 0.468 s"
         );
         let none = format_line(&LineFigures {
             label: "run",
@@ -382,6 +410,8 @@ mod tests {
             process_cpu_ms: None,
             ui: [0.0; 3],
             render: [0.0; 3],
+            longest_ms: 0.0,
+            textures: None,
             renderer: "gpu",
             first_frame_s: None,
             first_complete_s: None,
@@ -404,6 +434,7 @@ mod tests {
         assert!(line.contains(": 100 frames;"), "{line}");
         assert!(line.contains("UI mean 50.50 p50 50.05 p95 95.05 ms"), "{line}");
         assert!(line.contains("render+present mean 4.00 p50 4.05 p95 4.05 ms"), "{line}");
+        assert!(line.contains("longest frame 104.00 ms; textures not counted;"), "{line}");
         assert!(line.contains("renderer cpu;"), "{line}");
         assert!(line.contains("first frame 0.420 s after start, first complete frame not yet"), "{line}");
         // The loading board came first; the first frame with the data is the complete one.

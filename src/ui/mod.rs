@@ -94,12 +94,15 @@ fn run_eframe(
     early: Option<workers::LoadLink>,
 ) -> Result<(), String> {
     // A size given on the command line wins over the window size saved by the last run.
-    let options = eframe::NativeOptions {
-        viewport: viewport(&start),
-        renderer,
-        persist_window: start.size.is_none(),
-        ..Default::default()
-    };
+    let mut viewport = viewport(&start);
+    if start.wall
+        && let Some(p) = settings.wall.position
+    {
+        // The wall screen's `position` (`[[wall.screen]]`): the monitor its window fills.
+        viewport = viewport.with_position(p);
+    }
+    let options =
+        eframe::NativeOptions { viewport, renderer, persist_window: start.size.is_none(), ..Default::default() };
     eframe::run_native(
         APP_ID,
         options,
@@ -145,6 +148,9 @@ impl eframe::App for StatsApp {
         self.probe.begin(frame.info().cpu_usage);
         self.app.ui(ui, frame);
         self.probe.end(self.app.data_shown());
+        if self.probe.stats.enabled() {
+            self.probe.stats.textures(ui.ctx());
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

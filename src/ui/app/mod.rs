@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use self::state::BoardState;
-use super::command::Commands;
+use super::command::{Commands, UiCommand};
 use super::context::{BoardStatus, ViewerContext};
 use super::panels::map::layer::MapLayer;
 use super::panels::{self, Panels};
@@ -100,6 +100,19 @@ pub struct SitboardApp {
     ack_deadlines: crate::model::officer::AckDeadlines,
     /// Where a token given in the sign-in dialog is remembered (none: not remembered).
     token_file: Option<PathBuf>,
+    /// The wall's screens beyond the first (`[[wall.screen]]`), each in a window of its own.
+    screens: Vec<OtherScreen>,
+    /// The renderer cannot open more windows (the screens beyond the first were noted once).
+    screens_not_opened: bool,
+}
+
+/// A wall screen beyond the first: its own wall (rotation, map, charts) and its own region,
+/// so its rotation does not move the board's window.
+struct OtherScreen {
+    n: usize,
+    wall: panels::WallPanel,
+    region: Option<Adcode>,
+    position: Option<[f32; 2]>,
 }
 
 impl SitboardApp {
@@ -188,7 +201,7 @@ impl SitboardApp {
         panels.map.tile_cache = tile_cache.clone();
         panels.wall.set_tiles(settings.tile_url(), tile_cache);
         panels.wall.configure(&settings.wall);
-        SitboardApp {
+        let mut app = SitboardApp {
             state,
             situation: None,
             reports: Vec::new(),
@@ -229,6 +242,72 @@ impl SitboardApp {
             live_settings: None,
             ack_deadlines: settings.ack_deadlines,
             token_file: crate::settings::paths::token_file(),
+            screens: Vec::new(),
+            screens_not_opened: false,
+        };
+        app.configure_screens(&settings.wall);
+        app
+    }
+
+    /// The wall's screens beyond the first, from the settings.
+    fn configure_screens(&mut self, wall: &crate::settings::WallSettings) {
+        let (url, cache) = (self.panels.map.tile_url.clone(), self.panels.map.tile_cache.clone());
+        self.screens = wall
+            .other_screens()
+            .into_iter()
+            .map(|(n, w)| {
+                let mut panel = panels::WallPanel::default();
+                panel.set_tiles(url.clone(), cache.clone());
+                panel.configure(&w);
+                OtherScreen { n, wall: panel, region: None, position: w.position }
+            })
+            .collect();
+    }
+
+    /// The wall screens beyond the first, in windows of their own (immediate viewports, drawn
+    /// with the board's frame: one clock for all). A renderer that cannot open windows (the
+    /// CPU renderer: one window) shows the first screen only, and says so once.
+    fn show_other_screens(
+        screens: &mut [OtherScreen],
+        not_opened: &mut bool,
+        board_commands: &mut Commands,
+        ctx: &egui::Context,
+        v: &ViewerContext<'_>,
+    ) {
+        if screens.is_empty() {
+            return;
+        }
+        if ctx.embed_viewports() {
+            if !*not_opened {
+                tracing::warn!(
+                    "this renderer draws one window: wall screens 2 to {} are not opened; run `sitboard --wall --screen N` for each",
+                    screens.len() + 1
+                );
+                *not_opened = true;
+            }
+            return;
+        }
+        for screen in screens {
+            let region = screen.region.filter(|r| v.sit.data().registry.contains(*r)).unwrap_or(v.region);
+            let sv = ViewerContext { region, ..*v };
+            let mut commands = Commands::default();
+            let mut builder = egui::ViewportBuilder::default()
+                .with_title(format!("Sitboard · {} {}", v.tr.wall.screen, screen.n))
+                .with_fullscreen(true);
+            if let Some(p) = screen.position {
+                builder = builder.with_position(p);
+            }
+            let id = egui::ViewportId::from_hash_of(("sitboard.wall.screen", screen.n));
+            ctx.show_viewport_immediate(id, builder, |ui, _| {
+                panels::wall_screen(ui, &sv, &mut screen.wall, &mut commands);
+            });
+            // Its rotation moves its own region; anything else is the board's to apply.
+            for c in commands.take() {
+                match c {
+                    UiCommand::SelectRegion(r) => screen.region = Some(r),
+                    other => board_commands.push(other),
+                }
+            }
         }
     }
 
@@ -423,6 +502,7 @@ impl SitboardApp {
     pub fn configure_wall(&mut self, wall: &crate::settings::WallSettings) {
         self.wall_scale = wall.scale;
         self.panels.wall.configure(wall);
+        self.configure_screens(wall);
     }
 
     /// The wall panel's rotation (tests read where it is).
@@ -571,6 +651,11 @@ impl SitboardApp {
             status: &status,
         });
         panels::board(ui, &status, view.as_ref(), &mut self.panels, &mut self.commands);
+        if self.wall_mode
+            && let Some(v) = &view
+        {
+            Self::show_other_screens(&mut self.screens, &mut self.screens_not_opened, &mut self.commands, ui.ctx(), v);
+        }
         if let Some(wait) = self.timeline.next_wake() {
             // Playing: the next frame is due when the cursor reaches the next mark or day.
             ui.ctx().request_repaint_after(wait);

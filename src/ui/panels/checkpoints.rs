@@ -48,6 +48,10 @@ pub struct CheckpointsPanel {
     pub sort: SortColumn,
     pub ascending: bool,
     pub window: Window,
+    /// The wall's table: wider, names on up to two lines, no export button, and rows that do
+    /// not fit paged every `page_secs` on the wall clock (`1/3`) instead of scrolled.
+    pub wall: bool,
+    pub page_secs: u64,
     rows: Option<(RowsKey, Vec<Row>)>,
     detail: Option<(DetailKey, Detail)>,
 }
@@ -99,6 +103,20 @@ const CAUGHT_COLOURS: [Color32; 5] = [
 ];
 const ROW_HEIGHT: f32 = 30.0;
 
+/// The table's columns and their shares of its width.
+const COLS: [(SortColumn, f32); 10] = [
+    (SortColumn::Name, 0.27),
+    (SortColumn::Kind, 0.09),
+    (SortColumn::Region, 0.08),
+    (SortColumn::Status, 0.06),
+    (SortColumn::Vehicles, 0.07),
+    (SortColumn::People, 0.07),
+    (SortColumn::Queue, 0.08),
+    (SortColumn::Alarms, 0.06),
+    (SortColumn::Positives, 0.06),
+    (SortColumn::Freshness, 0.16),
+];
+
 impl Panel for CheckpointsPanel {
     fn ui(&mut self, ui: &mut Ui, v: &ViewerContext<'_>, commands: &mut Commands) {
         show(ui, v, self, commands);
@@ -128,7 +146,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comman
         if rows.iter().any(|r| r.state.synthetic) {
             ui.label(RichText::new(format!("◇ {}", tr.checkpoints.cp_synthetic_note)).small().color(theme::WARN));
         }
-        if ui.small_button(tr.export.csv).on_hover_text(tr.export.csv_hint).clicked() {
+        if !state.wall && ui.small_button(tr.export.csv).on_hover_text(tr.export.csv_hint).clicked() {
             let req = TableRequest::new(TableKind::Checkpoints, v.region);
             commands.push(UiCommand::Export(ExportAction::Table(req)));
         }
@@ -136,11 +154,14 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comman
     ui.add_space(4.0);
     let width = ui.available_width();
     let height = ui.available_height();
+    let share = if state.wall { 0.64 } else { 0.56 };
     ui.horizontal_top(|ui| {
         let down = egui::Layout::top_down(egui::Align::LEFT);
-        ui.allocate_ui_with_layout(egui::vec2(width * 0.56, height), down, |ui| table(ui, v, state, commands));
+        ui.allocate_ui_with_layout(egui::vec2(width * share, height), down, |ui| table(ui, v, state, commands));
         ui.separator();
-        ui.allocate_ui_with_layout(egui::vec2(width * 0.44 - 16.0, height), down, |ui| detail(ui, v, state, commands));
+        ui.allocate_ui_with_layout(egui::vec2(width * (1.0 - share) - 16.0, height), down, |ui| {
+            detail(ui, v, state, commands)
+        });
     });
 }
 
@@ -185,19 +206,6 @@ fn status_text(tr: &crate::i18n::Tr, s: Option<CheckpointStatus>) -> &'static st
 
 fn table(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, commands: &mut Commands) {
     let tr = v.tr;
-    let t = v.sit.as_of();
-    const COLS: [(SortColumn, f32); 10] = [
-        (SortColumn::Name, 0.27),
-        (SortColumn::Kind, 0.09),
-        (SortColumn::Region, 0.08),
-        (SortColumn::Status, 0.06),
-        (SortColumn::Vehicles, 0.07),
-        (SortColumn::People, 0.07),
-        (SortColumn::Queue, 0.08),
-        (SortColumn::Alarms, 0.06),
-        (SortColumn::Positives, 0.06),
-        (SortColumn::Freshness, 0.16),
-    ];
     let total_w = ui.available_width() - 12.0;
     let header = |c: SortColumn| match c {
         SortColumn::Name => tr.checkpoints.cp_name,
@@ -230,11 +238,39 @@ fn table(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comma
     });
     let Some((_, rows)) = state.rows.as_mut() else { return };
     sort_rows(rows, state.sort, state.ascending);
+    if state.wall {
+        // Two lines of body text a row; the rows that do not fit are paged.
+        let row_h = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 8.0;
+        let mark_h = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+        let per_page = ((ui.available_height() - mark_h) / row_h).floor().max(1.0) as usize;
+        let page = super::wall::Page::at(v.status.clock, state.page_secs, rows.len().div_ceil(per_page));
+        for r in rows.iter().skip(page.index * per_page).take(per_page) {
+            row(ui, v, r, total_w, row_h, true, commands);
+        }
+        if page.count > 1 {
+            ui.with_layout(egui::Layout::top_down(egui::Align::RIGHT), |ui| {
+                let mark = format!("{}/{}", page.index + 1, page.count);
+                ui.label(RichText::new(mark).strong().color(theme::ACCENT));
+            });
+        }
+        return;
+    }
     ScrollArea::vertical().auto_shrink([false, false]).show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
         for r in &rows[range] {
+            row(ui, v, r, total_w, ROW_HEIGHT, false, commands);
+        }
+    });
+}
+
+/// One row of the table, `row_h` high; on the wall the name takes up to two lines.
+fn row(ui: &mut Ui, v: &ViewerContext<'_>, r: &Row, total_w: f32, row_h: f32, wall: bool, commands: &mut Commands) {
+    let tr = v.tr;
+    let t = v.sit.as_of();
+    {
+        {
             let selected = v.checkpoint == Some(r.id.as_str());
             let alert = r.state.alerts.first().copied();
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(total_w, ROW_HEIGHT - 2.0), egui::Sense::hover());
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(total_w, row_h - 2.0), egui::Sense::hover());
             let tint = match alert {
                 Some(CheckpointAlert::Positive) => Some(theme::ALERT.gamma_multiply(0.25)),
                 Some(CheckpointAlert::DroppedToZero) | Some(CheckpointAlert::Stale) => {
@@ -250,12 +286,11 @@ fn table(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comma
             );
             child.spacing_mut().item_spacing.x = 0.0;
             let cell = |ui: &mut Ui, w: f32, text: RichText| {
-                ui.add_sized([total_w * w, ROW_HEIGHT - 4.0], egui::Label::new(text).truncate());
+                ui.add_sized([total_w * w, row_h - 4.0], egui::Label::new(text).truncate());
             };
-            let resp = child.add_sized(
-                [total_w * COLS[0].1, ROW_HEIGHT - 4.0],
-                egui::Button::selectable(selected, &r.name).truncate(),
-            );
+            let name = egui::Button::selectable(selected, &r.name);
+            let name = if wall { name.wrap() } else { name.truncate() };
+            let resp = child.add_sized([total_w * COLS[0].1, row_h - 4.0], name);
             if resp.clicked() {
                 commands.push(UiCommand::SelectCheckpoint(if selected { None } else { Some(r.id.clone()) }));
             }
@@ -299,7 +334,7 @@ fn table(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comma
             };
             cell(&mut child, COLS[9].1, fresh);
         }
-    });
+    }
 }
 
 fn age(tr: &crate::i18n::Tr, t: DateTime<Utc>, d: DateTime<Utc>) -> String {

@@ -138,9 +138,7 @@ pub fn board(
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             commands.push(UiCommand::LeaveWall);
         }
-        egui::CentralPanel::default()
-            .frame(egui::Frame::new().fill(theme::BG).inner_margin(egui::Margin::same(12)))
-            .show(ui, |ui| panels.wall.ui(ui, view, commands));
+        wall_screen(ui, view, &mut panels.wall, commands);
         problems::window(ui.ctx(), status, panels.show_problems, commands);
         return;
     }
@@ -173,6 +171,13 @@ pub fn board(
     );
 
     problems::window(ui.ctx(), status, panels.show_problems, commands);
+}
+
+/// A wall screen: the wall filling the window (the board's, or another screen's).
+pub fn wall_screen(ui: &mut Ui, view: &ViewerContext<'_>, wall: &mut WallPanel, commands: &mut Commands) {
+    egui::CentralPanel::default()
+        .frame(egui::Frame::new().fill(theme::BG).inner_margin(egui::Margin::same(12)))
+        .show(ui, |ui| wall.ui(ui, view, commands));
 }
 
 /// What the central area shows until data arrives: a spinner and the sources being read,

@@ -47,21 +47,7 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, commands: &mut Comman
         // (minus room for the scroll bar)
         let width = ui.available_width() - 14.0;
         let gap = ui.spacing().item_spacing.x;
-        header(ui, v, ov);
-        ui.add_space(6.0);
-        tiles(ui, v, ov, width);
-        ui.add_space(10.0);
-        ui.horizontal_top(|ui| {
-            let with_channels = !ov.channels.is_empty();
-            let shares: &[f32] = if with_channels { &[0.2, 0.3, 0.27, 0.23] } else { &[0.22, 0.4, 0.38] };
-            let w = |i: usize| width * shares[i] - if i + 1 < shares.len() { gap } else { 0.0 };
-            response_card(ui, v, ov, w(0));
-            risk_card(ui, v, ov, w(1));
-            indicators_card(ui, v, ov, w(2));
-            if with_channels {
-                channels_card(ui, v, ov, w(3));
-            }
-        });
+        upper(ui, v, ov, width);
         ui.add_space(10.0);
         let children = v.sit.data().registry.children(v.region);
         if children.is_empty() {
@@ -71,6 +57,28 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, commands: &mut Comman
                 subregion_table(ui, v, children, width * 0.6 - gap, commands);
                 directives(ui, v, ov, width * 0.4);
             });
+        }
+    });
+}
+
+/// The upper part of the overview, `width` wide: the header, the key-figure tiles, and the
+/// response, risk, indicator and channel cards (the tab's, and the wall's overview view,
+/// which pages the subregions and directives below it).
+pub(super) fn upper(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, width: f32) {
+    let gap = ui.spacing().item_spacing.x;
+    header(ui, v, ov);
+    ui.add_space(6.0);
+    tiles(ui, v, ov, width);
+    ui.add_space(10.0);
+    ui.horizontal_top(|ui| {
+        let with_channels = !ov.channels.is_empty();
+        let shares: &[f32] = if with_channels { &[0.2, 0.3, 0.27, 0.23] } else { &[0.22, 0.4, 0.38] };
+        let w = |i: usize| width * shares[i] - if i + 1 < shares.len() { gap } else { 0.0 };
+        response_card(ui, v, ov, w(0));
+        risk_card(ui, v, ov, w(1));
+        indicators_card(ui, v, ov, w(2));
+        if with_channels {
+            channels_card(ui, v, ov, w(3));
         }
     });
 }

@@ -11,7 +11,7 @@ pub(super) fn compare_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curv
         egui::Id::unique(("sitboard.curves_compare", cache.x_range.0 as i64, log, state.per_100k, state.metric));
     let mut plot = Plot::new(plot_id)
         .id(plot_id)
-        .height((ui.available_height() - 30.0).max(240.0))
+        .height((ui.available_height() - ui.text_style_height(&egui::TextStyle::Small) - 12.0).max(240.0))
         .legend(Legend::default().position(egui_plot::Corner::LeftTop).follow_insertion_order(true))
         .auto_bounds([true, true])
         .include_x(cache.x_range.0)

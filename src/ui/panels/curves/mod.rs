@@ -166,12 +166,24 @@ impl Panel for CurvesPanel {
 }
 
 fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CurvesPanel, commands: &mut Commands) {
-    let tr = v.tr;
     refresh_cache(v, state);
     toolbar(ui, v, state, commands);
     ui.add_space(4.0);
+    chart(ui, v, state, state.mode, commands);
+}
+
+/// The chart of a view (single, compare or small multiples) without the toolbar: the tab's and
+/// the wall's. The cache must be fresh ([`refresh_cache`]).
+pub(crate) fn chart(
+    ui: &mut Ui,
+    v: &ViewerContext<'_>,
+    state: &mut CurvesPanel,
+    mode: CurveMode,
+    commands: &mut Commands,
+) {
+    let tr = v.tr;
     let Some(cache) = state.cache.as_ref() else { return };
-    match state.mode {
+    match mode {
         CurveMode::Single => single_chart(ui, v, state, commands),
         CurveMode::Compare => {
             if cache.regions.is_empty() {

@@ -12,7 +12,11 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
     let rows = n.div_ceil(cols);
     let gap = ui.spacing().item_spacing;
     let w = (ui.available_width() - gap.x * (cols as f32 - 1.0)) / cols as f32;
-    let h = ((ui.available_height() - 40.0 - gap.y * (rows as f32 - 1.0)) / rows as f32).max(110.0);
+    // Each chart has a title above it (a button of body text) and the note is under them all:
+    // measured in the style in use, so the wall's larger type does not push the last row off.
+    let title_h = ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y + gap.y;
+    let note_h = ui.text_style_height(&egui::TextStyle::Small) + 2.0 * gap.y;
+    let h = ((ui.available_height() - note_h - gap.y * (rows as f32 - 1.0)) / rows as f32).max(110.0);
     let scale = |r: &RegionSeries| match (per_100k, r.population) {
         (true, Some(p)) if p > 0 => 100_000.0 / p as f64,
         _ => 1.0,
@@ -57,7 +61,7 @@ pub(super) fn small_multiples(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Cu
                     let plot = Plot::new(("multiple", r.code.value(), cache.x_range.0 as i64, log, per_100k))
                         .id(multiple_plot_id(r.code, cache.x_range.0, log, per_100k))
                         .width(w)
-                        .height(h - 26.0)
+                        .height(h - title_h)
                         .show_axes([true, true])
                         .y_axis_min_width(28.0)
                         .y_axis_formatter(move |m, _| y_label(m.value, log))

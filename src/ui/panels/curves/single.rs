@@ -143,12 +143,20 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
                 .id(("correction_label", x.to_bits())),
             );
         }
-        // Directive markers, labels staggered so neighbours do not overlap.
-        let mut last_x = f64::NEG_INFINITY;
-        let mut row = 0;
-        for a in &cache.annotations {
-            row = if a.x - last_x < 6.0 { (row + 1) % 4 } else { 0 };
-            last_x = a.x;
+        // Directive markers. Labels that would print over each other (markers closer than a
+        // label's width, e.g. 绥指公4号 and 5号 a day apart on the wall's narrow chart) are
+        // moved apart vertically as the compare view's end labels are (`spread_labels`),
+        // below the row of the response-level labels.
+        let font = egui::FontId::proportional(theme::SMALL);
+        let texts: Vec<String> = cache.annotations.iter().map(|a| format!(" {} ", a.label)).collect();
+        let widths: Vec<f32> = pui.ctx().fonts_mut(|f| {
+            texts.iter().map(|t| f.layout_no_wrap(t.clone(), font.clone(), theme::TEXT).size().x).collect()
+        });
+        let row_h = pui.ctx().fonts_mut(|f| f.row_height(&font)) + 2.0;
+        let xs: Vec<f32> = cache.annotations.iter().map(|a| pui.screen_from_plot(PlotPoint::new(a.x, 0.0)).x).collect();
+        let first_row = pui.screen_from_plot(PlotPoint::new(0.0, y_top)).y + row_h * 1.5;
+        let ys = directive_label_ys(&xs, &widths, first_row, row_h);
+        for ((a, text), y) in cache.annotations.iter().zip(texts).zip(ys) {
             pui.add(
                 VLine::new("", a.x)
                     .color(theme::ACCENT.gamma_multiply(0.8))
@@ -156,14 +164,12 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
                     .width(1.2)
                     .id(("directive", a.x.to_bits())),
             );
+            let at = pui.plot_from_screen(egui::pos2(0.0, y)).y;
             pui.add(
                 Text::new(
                     "",
-                    PlotPoint::new(a.x, y_top * (0.93 - 0.07 * row as f64)),
-                    RichText::new(format!(" {} ", a.label))
-                        .size(theme::SMALL)
-                        .color(theme::TEXT)
-                        .background_color(theme::PANEL),
+                    PlotPoint::new(a.x, at),
+                    RichText::new(text).size(theme::SMALL).color(theme::TEXT).background_color(theme::PANEL),
                 )
                 .anchor(Align2::LEFT_CENTER)
                 .id(("directive_label", a.x.to_bits())),
@@ -203,6 +209,30 @@ pub(crate) fn single_chart(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut Curve
             RichText::new(format!("{}: {}", tr.curves.annotations, list.join(" · "))).small().color(theme::TEXT_DIM),
         );
     }
+}
+
+/// Screen heights of the directive labels (centres), given where their markers are (`xs`,
+/// in order) and how wide each label is: a label that would start before the previous one
+/// ends joins its group, and each group's labels are spread apart by `row_h`
+/// (`spread_labels`), its top label on `first_row`.
+pub(super) fn directive_label_ys(xs: &[f32], widths: &[f32], first_row: f32, row_h: f32) -> Vec<f32> {
+    let mut out = Vec::with_capacity(xs.len());
+    let mut start = 0;
+    let mut right = f32::NEG_INFINITY;
+    for i in 0..=xs.len() {
+        if i == xs.len() || xs[i] >= right {
+            // The group start..i is complete: spread it, and put its top on the first row.
+            let spread = spread_labels(&vec![first_row; i - start], row_h);
+            let top = spread.iter().copied().fold(f32::INFINITY, f32::min);
+            out.extend(spread.iter().map(|y| y - top + first_row));
+            start = i;
+            right = f32::NEG_INFINITY;
+        }
+        if let (Some(x), Some(w)) = (xs.get(i), widths.get(i)) {
+            right = right.max(x + w);
+        }
+    }
+    out
 }
 
 /// The values of every series on one day (the hovered day, else the day in view), with

@@ -166,7 +166,8 @@ fn awaiting<'a>(v: &ViewerContext<'a>, officer: &Officer, now: DateTime<Utc>) ->
         // "Awaiting YOUR acknowledgment": the units the officer stands for themselves. An
         // officer above them may still acknowledge on their behalf (the rule allows it, in
         // the directive's detail), but a province officer's list is not every district's.
-        let own = officer.units_to_acknowledge(&data.registry, &codes).into_iter().filter(|u| officer.scope.contains(u));
+        let own =
+            officer.units_to_acknowledge(&data.registry, &codes).into_iter().filter(|u| officer.scope.contains(u));
         for unit in own {
             let Some(a) = d.addressed.iter().find(|a| a.unit == unit) else { continue };
             let state = unit_state(v, d, a, now);

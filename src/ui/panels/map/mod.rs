@@ -380,9 +380,12 @@ pub(crate) fn nice_scale_length(metres_per_px: f64, max_px: f64) -> f64 {
     [5.0, 2.0, 1.0].into_iter().map(|k| k * decade).find(|m| *m <= max_m).unwrap_or(decade)
 }
 
-/// A scale bar at the map's bottom left, true at the latitude it is drawn at.
+/// A scale bar at the map's bottom left, true at the latitude it is drawn at. Its text is the
+/// small text of the place it is drawn in (the wall's is larger, readable across the room).
 fn scale_bar(ui: &mut Ui, projector: &walkers::Projector, tr: &Tr) -> Option<String> {
     let r = ui.max_rect();
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let text_h = ui.fonts_mut(|f| f.row_height(&font));
     let origin = egui::pos2(r.left() + 16.0, r.bottom() - 18.0);
     let ppm = f64::from(projector.scale_pixel_per_meter(projector.unproject(origin.to_vec2())));
     if !(ppm.is_finite() && ppm > 0.0) {
@@ -397,17 +400,21 @@ fn scale_bar(ui: &mut Ui, projector: &walkers::Projector, tr: &Tr) -> Option<Str
     let painter = ui.painter();
     let stroke = egui::Stroke::new(2.0, theme::TEXT);
     let end = origin + egui::vec2(px, 0.0);
-    let bg = egui::Rect::from_min_max(origin - egui::vec2(6.0, 22.0), end + egui::vec2(6.0, 6.0));
+    let text_w = ui.fonts_mut(|f| f.layout_no_wrap(text.clone(), font.clone(), theme::TEXT).size().x);
+    let bg = egui::Rect::from_min_max(
+        origin - egui::vec2(6.0, text_h + 10.0),
+        egui::pos2(end.x.max(origin.x + text_w), end.y) + egui::vec2(6.0, 6.0),
+    );
     painter.rect_filled(bg, 3.0, Color32::from_rgba_unmultiplied(7, 18, 36, 200));
     painter.line_segment([origin, end], stroke);
     for x in [origin, end] {
         painter.line_segment([x, x - egui::vec2(0.0, 6.0)], stroke);
     }
     let label = egui::Rect::from_min_max(
-        origin - egui::vec2(0.0, 22.0),
-        egui::pos2(end.x.max(origin.x + 60.0), origin.y - 6.0),
+        origin - egui::vec2(0.0, text_h + 10.0),
+        egui::pos2(end.x.max(origin.x + text_w + 2.0), origin.y - 6.0),
     );
-    ui.put(label, egui::Label::new(RichText::new(&text).size(12.0).color(theme::TEXT)).selectable(false))
+    ui.put(label, egui::Label::new(RichText::new(&text).font(font).color(theme::TEXT)).selectable(false))
         .on_hover_text(tr.map.map_scale);
     Some(text)
 }

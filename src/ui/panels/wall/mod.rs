@@ -23,8 +23,9 @@ pub mod playlist;
 use chrono::{DateTime, Utc};
 use egui::{Rect, Ui, UiBuilder};
 
-use super::{CurvesPanel, MapPanel, OverviewPanel, Panel, curves};
+use super::{CheckpointsPanel, CurvesPanel, MapPanel, OverviewPanel, Panel, curves};
 use crate::model::overview::{CORE_FIGURES, Overview};
+use crate::settings::CurveMode;
 use crate::settings::WallSettings;
 use crate::settings::config::WallView;
 use crate::ui::command::Commands;
@@ -76,6 +77,7 @@ pub struct WallPanel {
     map: MapPanel,
     curves: CurvesPanel,
     hotline: super::HotlinePanel,
+    checkpoints: CheckpointsPanel,
     rotation: Rotation,
     /// Seconds per page of a list that does not fit.
     page_secs: u64,
@@ -90,11 +92,14 @@ impl Default for WallPanel {
         map.compact = true;
         let mut curves = CurvesPanel::default();
         curves.wall = true;
+        let mut checkpoints = CheckpointsPanel::default();
+        checkpoints.wall = true;
         WallPanel {
             overview: OverviewPanel::default(),
             map,
             curves,
             hotline: Default::default(),
+            checkpoints,
             rotation: Rotation::default(),
             page_secs: crate::settings::DEFAULT_PAGE_SECS,
             areas: Vec::new(),
@@ -113,6 +118,7 @@ impl WallPanel {
     pub fn configure(&mut self, settings: &WallSettings) {
         self.rotation = Rotation::new(settings.playlist.clone());
         self.page_secs = settings.page_secs.max(1);
+        self.checkpoints.page_secs = self.page_secs;
     }
 
     /// The rects of the header, cards, map and chart on the last frame, in points.
@@ -179,8 +185,10 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, commands: &mu
     let clock = v.status.clock;
     let full = state.overview.get(v).clone();
     // The wall shows the six core figures only.
-    let ov =
-        Overview { figures: full.figures.iter().filter(|(f, _)| CORE_FIGURES.contains(f)).copied().collect(), ..full };
+    let ov = Overview {
+        figures: full.figures.iter().filter(|(f, _)| CORE_FIGURES.contains(f)).copied().collect(),
+        ..full.clone()
+    };
     let rotation = if v.status.wall_mode {
         let input = ui.input(|i| {
             i.events.iter().any(|e| {
@@ -217,6 +225,17 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, commands: &mu
                 curves::refresh_cache(v, &mut state.curves);
                 curves::single_chart(ui, v, &mut state.curves, commands);
             });
+        }
+        view @ (WallView::Compare | WallView::Multiples) if v.status.wall_mode => {
+            let mode = if view == WallView::Compare { CurveMode::Compare } else { CurveMode::SmallMultiples };
+            in_rect(ui, frame.area(body), |ui| {
+                curves::refresh_cache(v, &mut state.curves);
+                curves::chart(ui, v, &mut state.curves, mode, commands);
+            });
+        }
+        WallView::Overview if v.status.wall_mode => overview(ui, v, &full, frame.area(body), &frame),
+        WallView::Checkpoints if v.status.wall_mode => {
+            in_rect(ui, frame.area(body), |ui| state.checkpoints.ui(ui, v, commands));
         }
         _ => composition(ui, v, state, &ov, body, &frame, commands),
     }
@@ -291,6 +310,26 @@ fn composition(
         if with_subregions {
             cards::subregions(ui, v, children, frame.area(col(2.0)), frame);
         }
+    }
+}
+
+/// The overview view: the overview tab's upper part (header, every key figure, response, risk,
+/// indicators, discovery channels) and below it, in the room left, the subregions and the
+/// directives in force as the wall's paged cards (the tab's tables would run off the screen).
+fn overview(ui: &mut Ui, v: &ViewerContext<'_>, ov: &Overview, body: Rect, frame: &Frame) {
+    let gap = 10.0;
+    let bottom = in_rect(ui, body, |ui| {
+        super::overview::upper(ui, v, ov, body.width());
+        ui.min_rect().bottom()
+    });
+    let rest = Rect::from_min_max(egui::pos2(body.left(), bottom + gap), body.max);
+    let children = v.sit.data().registry.children(v.region);
+    if children.is_empty() {
+        cards::directives(ui, v, ov, frame.area(rest), frame);
+    } else {
+        let (subregions, directives) = split_x(rest, 0.5, gap);
+        cards::subregions(ui, v, children, frame.area(subregions), frame);
+        cards::directives(ui, v, ov, frame.area(directives), frame);
     }
 }
 
