@@ -159,6 +159,7 @@ fn forward(settings: Settings, config: LiveConfig, waker: Waker, tx: Sender<Live
     let mut map_for: Option<usize> = None;
     let mut shown: Vec<Option<SourceStatus>> = Vec::new();
     for event in feed.events.iter() {
+        let data = matches!(event, LiveEvent::Data { .. });
         let (msg, visible) = match event {
             LiveEvent::Data { outcome, at, .. } => {
                 // The map geometry depends only on the registry: prepare it once (and again
@@ -185,6 +186,12 @@ fn forward(settings: Settings, config: LiveConfig, waker: Waker, tx: Sender<Live
         }
         if visible {
             repaint();
+        }
+        if data {
+            // The new version's parse trees are gone (and the board drops the previous
+            // dataset): give that memory back, or a wall following a feed for weeks keeps
+            // the high-water mark of every version's parse (README, "Performance").
+            load::release_freed_memory();
         }
     }
 }
