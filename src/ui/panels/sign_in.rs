@@ -46,10 +46,10 @@ pub fn top_bar_line(ui: &mut Ui, status: &BoardStatus<'_>, view: Option<&ViewerC
                 officer.id,
                 officer.scope.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
             );
-            // At most a third of what is left of the bar: the as-of time and the sources'
+            // At most a quarter of what is left of the bar: the as-of time and the sources'
             // freshness beside it must stay readable (a truncating label in a right-to-left
             // row would otherwise take the whole rest and push them over the title).
-            let width = (ui.available_width() / 3.0).max(120.0);
+            let width = (ui.available_width() / 4.0).max(120.0);
             ui.allocate_ui_with_layout(
                 egui::vec2(width, ui.available_height()),
                 egui::Layout::right_to_left(egui::Align::Center),
