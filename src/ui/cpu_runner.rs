@@ -52,6 +52,8 @@ pub fn run(
         .map_err(|e| anyhow!("softbuffer cannot use this display: {e}"))?;
 
     let ctx = egui::Context::default();
+    // The map's layer comes as a moved raster while panned (see `renderer::set_moved_meshes`).
+    super::renderer::set_moved_meshes(&ctx, true);
     let proxy: EventLoopProxy<UserEvent> = event_loop.create_proxy();
     ctx.set_request_repaint_callback(move |r| {
         let _ = proxy
@@ -191,6 +193,7 @@ impl Runner {
         self.last_frame = Some(t0);
         egui_winit::update_viewport_info(&mut win.viewport_info, &self.ctx, &win.window, false);
         let mut raw_input = win.input.take_egui_input(&win.window);
+        zoom_notches_at_once(&mut raw_input.events, &self.ctx.options(|o| o.input_options));
         raw_input.viewports = std::iter::once((ViewportId::ROOT, win.viewport_info.clone())).collect();
         let app = &mut self.app;
         let mut out = self.ctx.run_ui(raw_input, |ui| app.frame(ui));
@@ -456,6 +459,24 @@ impl eframe::Storage for RonStorage {
     }
 }
 
+/// egui spreads each notch of a ctrl+wheel zoom over about seven frames (90 % of it in 0.1 s).
+/// On this renderer every one of those frames draws the map again at a new scale, so a notch
+/// becomes one `Event::Zoom` of the same factor: one frame per notch, as in the browser
+/// dashboards. Trackpads (point deltas), plain and shifted scrolling are left as they are.
+fn zoom_notches_at_once(events: &mut [egui::Event], options: &egui::InputOptions) {
+    for event in events.iter_mut() {
+        if let egui::Event::MouseWheel { unit: egui::MouseWheelUnit::Line, delta, phase, modifiers, .. } = event
+            && *phase == egui::TouchPhase::Move
+            && modifiers.matches_any(options.zoom_modifier)
+            && !modifiers.matches_any(options.horizontal_scroll_modifier)
+            && !modifiers.matches_any(options.vertical_scroll_modifier)
+        {
+            let points = *delta * options.line_scroll_speed;
+            *event = egui::Event::Zoom((options.scroll_zoom_speed * (points.x + points.y)).exp());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,4 +495,36 @@ mod tests {
         std::fs::write(&path, "not ron").unwrap();
         assert!(eframe::Storage::get_string(&RonStorage::at(path), "egui").is_none());
     }
+
+    #[test]
+    fn a_ctrl_wheel_notch_zooms_in_one_frame_by_the_factor_egui_reaches() {
+        let options = egui::InputOptions::default();
+        let wheel = |modifiers: egui::Modifiers, unit: egui::MouseWheelUnit| egui::Event::MouseWheel {
+            unit,
+            delta: egui::vec2(0.0, 1.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers,
+        };
+        let mut events = vec![
+            wheel(egui::Modifiers::COMMAND, egui::MouseWheelUnit::Line),
+            wheel(egui::Modifiers::NONE, egui::MouseWheelUnit::Line),
+            wheel(egui::Modifiers::COMMAND, egui::MouseWheelUnit::Point),
+        ];
+        zoom_notches_at_once(&mut events, &options);
+        let expected = (options.scroll_zoom_speed * options.line_scroll_speed).exp();
+        assert!(matches!(events[0], egui::Event::Zoom(f) if (f - expected).abs() < 1e-6), "{:?}", events[0]);
+        assert!(matches!(events[1], egui::Event::MouseWheel { .. }), "plain scrolling stays");
+        assert!(matches!(events[2], egui::Event::MouseWheel { .. }), "a trackpad stays");
+
+        // egui applies the event in one pass: the whole notch's zoom in the first frame.
+        let ctx = egui::Context::default();
+        let mut zoom = 1.0;
+        let mut out = ctx.run_ui(egui::RawInput { events: events[..1].to_vec(), ..Default::default() }, |ui| {
+            zoom = ui.input(|i| i.zoom_delta());
+        });
+        out.textures_delta.clear();
+        assert!((zoom - expected).abs() < 1e-6, "{zoom} vs {expected}");
+    }
+
 }

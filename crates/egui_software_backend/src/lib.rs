@@ -85,6 +85,27 @@ pub enum ColorFieldOrder {
     Bgra,
 }
 
+struct CacheReuse {
+    z_order: usize,
+    min_x: usize,
+    min_y: usize,
+    hash: u32,
+}
+
+enum CacheUpdate {
+    CacheReuse(CacheReuse),
+    New(u32, CachedPrimitive),
+    /// Cut out of a kept raster of the same mesh at another whole-pixel position.
+    Moved(u32, CachedPrimitive, u64),
+    /// Rasterized now and kept as movable under its translation-invariant key.
+    NewMovable(u32, CachedPrimitive, u64, MovableRaster),
+    /// A [`MovedMesh`] cut out of the raster kept under its key.
+    MovedMeshCut(u32, CachedPrimitive, u64),
+    /// A [`MovedMesh`] rasterized now (with a margin) and kept under its key.
+    MovedMeshNew(u32, CachedPrimitive, u64, KeptMovedMesh),
+    None,
+}
+
 /// Software render backend for egui.
 pub struct EguiSoftwareRender {
     textures: HashMap<egui::TextureId, EguiTexture>,
@@ -92,6 +113,8 @@ pub struct EguiSoftwareRender {
     /// Rasters of large meshes by their translation-invariant key: the same mesh moved by
     /// whole pixels (a panned map) is cut out of one instead of rasterized again.
     movable: HashMap<u64, MovableRaster>,
+    /// Rasters of [`MovedMesh`] callbacks by their key.
+    moved_meshes: HashMap<u64, KeptMovedMesh>,
     prims_moved_this_frame: usize,
     tiles_dim: [usize; 2],
     dirty_tiles: Vec<u8>,
@@ -117,6 +140,7 @@ impl EguiSoftwareRender {
             textures: Default::default(),
             cached_primitives: Default::default(),
             movable: Default::default(),
+            moved_meshes: Default::default(),
             prims_moved_this_frame: 0,
             tiles_dim: Default::default(),
             dirty_tiles: Default::default(),
@@ -222,12 +246,16 @@ impl EguiSoftwareRender {
             self.canvas.clear();
             self.cached_primitives.clear();
             self.movable.clear();
+            self.moved_meshes.clear();
         }
 
         for (_hash, prim) in self.cached_primitives.iter_mut() {
             prim.seen_this_frame = false;
         }
         for kept in self.movable.values_mut() {
+            kept.seen_this_frame = false;
+        }
+        for kept in self.moved_meshes.values_mut() {
             kept.seen_this_frame = false;
         }
 
@@ -514,23 +542,6 @@ impl EguiSoftwareRender {
         #[cfg(feature = "raster_stats")]
         let start = std::time::Instant::now();
 
-        struct CacheReuse {
-            z_order: usize,
-            min_x: usize,
-            min_y: usize,
-            hash: u32,
-        }
-
-        enum CacheUpdate {
-            CacheReuse(CacheReuse),
-            New(u32, CachedPrimitive),
-            /// Cut out of a kept raster of the same mesh at another whole-pixel position.
-            Moved(u32, CachedPrimitive, u64),
-            /// Rasterized now and kept as movable under its translation-invariant key.
-            NewMovable(u32, CachedPrimitive, u64, MovableRaster),
-            None,
-        }
-
         let canvas_w = self.target_size.x as i64;
         let canvas_h = self.target_size.y as i64;
 
@@ -554,7 +565,15 @@ impl EguiSoftwareRender {
                 )| {
                     let input_mesh = match primitive {
                         egui::epaint::Primitive::Mesh(input_mesh) => input_mesh,
-                        egui::epaint::Primitive::Callback(_) => {
+                        egui::epaint::Primitive::Callback(callback) => {
+                            if let Some(moved) = callback.callback.downcast_ref::<MovedMesh>() {
+                                return self.moved_mesh_update(
+                                    prim_idx,
+                                    clip_rect,
+                                    moved,
+                                    pixels_per_point,
+                                );
+                            }
                             #[cfg(feature = "log")]
                             log::error!(
                                 "egui::epaint::Primitive::Callback(PaintCallback) not supported"
@@ -787,6 +806,19 @@ impl EguiSoftwareRender {
                 self.cached_primitives.insert(hash, prim);
                 self.movable.insert(key, raster);
             }
+            CacheUpdate::MovedMeshCut(hash, prim, key) => {
+                self.prims_updated_this_frame += 1;
+                self.prims_moved_this_frame += 1;
+                self.cached_primitives.insert(hash, prim);
+                if let Some(kept) = self.moved_meshes.get_mut(&key) {
+                    kept.seen_this_frame = true;
+                }
+            }
+            CacheUpdate::MovedMeshNew(hash, prim, key, kept) => {
+                self.prims_updated_this_frame += 1;
+                self.cached_primitives.insert(hash, prim);
+                self.moved_meshes.insert(key, kept);
+            }
             CacheUpdate::None => (),
         });
 
@@ -794,6 +826,163 @@ impl EguiSoftwareRender {
         {
             self.stats.render_prims_to_cache = start.elapsed().as_secs_f32();
         }
+    }
+
+    /// A [`MovedMesh`]: cut out of the raster kept under its key when that covers what is
+    /// visible now, else rasterized with a margin (for the next steps of a pan) and kept.
+    fn moved_mesh_update(
+        &self,
+        prim_idx: usize,
+        clip_rect: &egui::Rect,
+        moved: &MovedMesh,
+        pixels_per_point: f32,
+    ) -> CacheUpdate {
+        let mesh = &moved.mesh;
+        if mesh.vertices.is_empty() || mesh.indices.is_empty() {
+            return CacheUpdate::None;
+        }
+        let ppp_bits = pixels_per_point.to_bits();
+        let kept = self
+            .moved_meshes
+            .get(&moved.key)
+            .filter(|k| k.ppp_bits == ppp_bits && Arc::ptr_eq(&k.mesh, mesh));
+        let bounds = match kept {
+            Some(k) => k.bounds,
+            None => px_bounds(mesh, pixels_per_point),
+        };
+        // The translation in whole pixels; a fraction would need another raster (the mesh is
+        // then drawn where it is, as a plain mesh would be).
+        let shift = moved.offset * pixels_per_point;
+        let d = [shift.x.round() as i64, shift.y.round() as i64];
+        let whole = (shift.x - d[0] as f32).abs() <= MOVABLE_TOLERANCE
+            && (shift.y - d[1] as f32).abs() <= MOVABLE_TOLERANCE;
+        let canvas = PxRect {
+            x0: 0,
+            y0: 0,
+            x1: self.target_size.x as i64,
+            y1: self.target_size.y as i64,
+        };
+        let clip = PxRect {
+            x0: (clip_rect.min.x * pixels_per_point).round() as i64,
+            y0: (clip_rect.min.y * pixels_per_point).round() as i64,
+            x1: (clip_rect.max.x * pixels_per_point).round() as i64,
+            y1: (clip_rect.max.y * pixels_per_point).round() as i64,
+        };
+        let placed = bounds.shifted(d);
+        let visible = clip.intersect(&placed).intersect(&canvas);
+        if visible.is_empty() {
+            return CacheUpdate::None;
+        }
+        let mut hasher = Hash32::new_fnv();
+        hasher.hash_wrap(moved.key as u32);
+        hasher.hash_wrap((moved.key >> 32) as u32);
+        hasher.hash_wrap(ppp_bits);
+        hasher.hash_wrap(shift.x.to_bits());
+        hasher.hash_wrap(shift.y.to_bits());
+        for v in [visible.x0, visible.y0, visible.x1, visible.y1] {
+            hasher.hash_wrap(v as u32);
+        }
+        let hash = hasher.finalize();
+        if self.cached_primitives.contains_key(&hash) {
+            return CacheUpdate::CacheReuse(CacheReuse {
+                hash,
+                z_order: prim_idx,
+                min_x: visible.x0 as usize,
+                min_y: visible.y0 as usize,
+            });
+        }
+        // The part of the mesh's own pixels (before the shift) that shows.
+        let src = visible.shifted([-d[0], -d[1]]);
+        if whole
+            && let Some(k) = kept
+            && k.area.contains(&src)
+        {
+            let offset = (src.y0 - k.area.y0) as usize * k.area.width() + (src.x0 - k.area.x0) as usize;
+            let mut prim = CachedPrimitive::shared(k.buffer.clone(), k.area.width(), offset, &visible, prim_idx);
+            prim.occupied_tiles_from_spans(&k.spans, &k.area, d, self.tiles_dim);
+            return CacheUpdate::MovedMeshCut(hash, prim, moved.key);
+        }
+        // Rasterize: with a margin around what shows when the shift is whole (kept for the
+        // next steps), else only what shows, at the fractional place.
+        let (area, offset) = if whole {
+            let mut area = src.grow(MOVED_MESH_MARGIN).intersect(&bounds);
+            if area.width() > MAX_PRECISE_SIZE || area.height() > MAX_PRECISE_SIZE {
+                area = src;
+            }
+            (area, -vec2(area.x0 as f32, area.y0 as f32))
+        } else {
+            (visible, shift - vec2(visible.x0 as f32, visible.y0 as f32))
+        };
+        let (width, height) = (area.width(), area.height());
+        if width == 0 || height == 0 || width > 8192 || height > 8192 {
+            return CacheUpdate::None;
+        }
+        let mut ignored_min = Vec2::ZERO;
+        let mut ignored_max = Vec2::ZERO;
+        let px_mesh = self.prepare_px_mesh(pixels_per_point, mesh, &mut ignored_min, &mut ignored_max);
+        let mut buffer = vec![[0u8; 4]; width * height];
+        let mut buffer_ref = BufferMutRef {
+            data: &mut buffer,
+            width,
+            height,
+            width_extent: width - 1,
+            height_extent: height - 1,
+        };
+        let local_clip = egui::Rect {
+            min: Pos2::ZERO,
+            max: egui::pos2(width as f32, height as f32),
+        };
+        if width > MAX_PRECISE_SIZE || height > MAX_PRECISE_SIZE {
+            draw_egui_mesh::<2>(
+                self.simd_impl,
+                &self.textures,
+                &mut buffer_ref,
+                &local_clip,
+                &px_mesh,
+                offset,
+                self.allow_raster_opt,
+                self.convert_tris_to_rects,
+                #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
+                &mut Default::default(),
+            );
+        } else {
+            draw_egui_mesh::<8>(
+                self.simd_impl,
+                &self.textures,
+                &mut buffer_ref,
+                &local_clip,
+                &px_mesh,
+                offset,
+                self.allow_raster_opt,
+                self.convert_tris_to_rects,
+                #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
+                &mut Default::default(),
+            );
+        }
+        let buffer = Arc::new(buffer);
+        if !whole {
+            let mut prim = CachedPrimitive::shared(buffer, width, 0, &visible, prim_idx);
+            prim.update_occupied_tiles(self.tiles_dim[0], self.tiles_dim[1]);
+            return CacheUpdate::New(hash, prim);
+        }
+        let spans = row_spans(&buffer, width);
+        let offset = (src.y0 - area.y0) as usize * width + (src.x0 - area.x0) as usize;
+        let mut prim = CachedPrimitive::shared(buffer.clone(), width, offset, &visible, prim_idx);
+        prim.occupied_tiles_from_spans(&spans, &area, d, self.tiles_dim);
+        CacheUpdate::MovedMeshNew(
+            hash,
+            prim,
+            moved.key,
+            KeptMovedMesh {
+                mesh: mesh.clone(),
+                ppp_bits,
+                bounds,
+                buffer,
+                area,
+                spans,
+                seen_this_frame: true,
+            },
+        )
     }
 
     fn update_canvas_from_cached(&mut self) {
@@ -973,6 +1162,8 @@ impl EguiSoftwareRender {
         // the mesh did not change at all do not look it up).
         self.movable
             .retain(|_key, kept| kept.seen_this_frame || Arc::strong_count(&kept.buffer) > 1);
+        self.moved_meshes
+            .retain(|_key, kept| kept.seen_this_frame || Arc::strong_count(&kept.buffer) > 1);
     }
 
     /// How many primitives the last [`Self::render_to_canvas`] rasterized or moved (those not
@@ -995,7 +1186,8 @@ impl EguiSoftwareRender {
             .cached_primitives
             .values()
             .map(|p| &p.buffer)
-            .chain(self.movable.values().map(|m| &m.buffer));
+            .chain(self.movable.values().map(|m| &m.buffer))
+            .chain(self.moved_meshes.values().map(|m| &m.buffer));
         for b in buffers {
             let ptr = Arc::as_ptr(b);
             if !seen.contains(&ptr) {
@@ -1254,6 +1446,49 @@ impl CachedPrimitive {
         }
     }
 
+    /// The occupied tiles of a primitive cut out of a raster over `area` (its own pixels)
+    /// shifted by `d`, from the raster's row spans: no pixel is read.
+    fn occupied_tiles_from_spans(
+        &mut self,
+        spans: &[[u32; 2]],
+        area: &PxRect,
+        d: [i64; 2],
+        tiles_dim: [usize; 2],
+    ) {
+        self.occupied_tiles.clear();
+        let (x0, x1) = (self.min_x as i64, (self.min_x + self.width) as i64);
+        let (y0, y1) = (self.min_y as i64, (self.min_y + self.height) as i64);
+        let tile = TILE_SIZE as i64;
+        let mut ty = y0 / tile;
+        while ty * tile < y1 && (ty as usize) < tiles_dim[1] {
+            // The columns any row of this tile row covers (the hull of the rows' spans).
+            let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+            for y in (ty * tile).max(y0)..((ty + 1) * tile).min(y1) {
+                let row = y - d[1] - area.y0;
+                let Some(span) = usize::try_from(row).ok().and_then(|r| spans.get(r)) else {
+                    continue;
+                };
+                if span[0] >= span[1] {
+                    continue;
+                }
+                let s0 = (area.x0 + i64::from(span[0]) + d[0]).max(x0);
+                let s1 = (area.x0 + i64::from(span[1]) + d[0]).min(x1);
+                if s0 < s1 {
+                    lo = lo.min(s0);
+                    hi = hi.max(s1);
+                }
+            }
+            if lo < hi {
+                for tx in (lo / tile)..=((hi - 1) / tile) {
+                    if (tx as usize) < tiles_dim[0] {
+                        self.occupied_tiles.push([tx as u16, ty as u16]);
+                    }
+                }
+            }
+            ty += 1;
+        }
+    }
+
     fn update_occupied_tiles(&mut self, tiles_wide: usize, tiles_tall: usize) {
         // list which tiles contain a pixel with that isn't fully transparent (also containing not color info)
         self.occupied_tiles.clear();
@@ -1302,6 +1537,80 @@ struct MovableRaster {
     seen_this_frame: bool,
 }
 
+/// A mesh drawn moved by a translation: give it to egui as a paint callback,
+/// `egui::Shape::Callback(egui::PaintCallback { rect, callback: Arc::new(moved) })`, and
+/// this renderer rasterizes the mesh once (with a margin) and, while only `offset` changes by
+/// whole pixels, cuts each frame out of that raster: a map being panned costs no hashing of
+/// its vertices, no tessellation and no rasterization per step. Renderers that do not know
+/// this callback draw [`MovedMesh::translated`] instead.
+pub struct MovedMesh {
+    /// Says which mesh this is: a new mesh (new vertices, new colours) needs a new key.
+    pub key: u64,
+    /// The mesh in points, before the translation.
+    pub mesh: Arc<Mesh>,
+    /// The translation in points; kept rasters are reused when it is a whole number of pixels.
+    pub offset: Vec2,
+}
+
+impl MovedMesh {
+    /// The mesh where this draws it.
+    pub fn translated(&self) -> Mesh {
+        let mut mesh = (*self.mesh).clone();
+        mesh.translate(self.offset);
+        mesh
+    }
+}
+
+/// Pixels rasterized around the visible part of a [`MovedMesh`], so that the next steps of a
+/// pan are cut out of the same raster.
+const MOVED_MESH_MARGIN: i64 = 256;
+
+/// The raster of a [`MovedMesh`] over `area` (its own pixels, before any shift).
+struct KeptMovedMesh {
+    mesh: Arc<Mesh>,
+    ppp_bits: u32,
+    /// The mesh's pixel bounds (its own pixels).
+    bounds: PxRect,
+    buffer: Arc<Vec<[u8; 4]>>,
+    area: PxRect,
+    /// Per row of `area`: the columns `[x0, x1)` (of `area`) holding non-transparent pixels.
+    spans: Vec<[u32; 2]>,
+    seen_this_frame: bool,
+}
+
+/// A mesh's pixel bounds (whole pixels around its vertices).
+fn px_bounds(mesh: &Mesh, pixels_per_point: f32) -> PxRect {
+    let mut min = Vec2::splat(f32::MAX);
+    let mut max = Vec2::splat(-f32::MAX);
+    for v in &mesh.vertices {
+        let p = v.pos.to_vec2() * pixels_per_point;
+        min = min.min(p);
+        max = max.max(p);
+    }
+    PxRect {
+        x0: min.x.floor() as i64,
+        y0: min.y.floor() as i64,
+        x1: max.x.ceil() as i64 + 1,
+        y1: max.y.ceil() as i64 + 1,
+    }
+}
+
+/// Per row of a raster `width` wide: the columns `[x0, x1)` of its non-transparent pixels
+/// (`[0, 0]` for an empty row).
+fn row_spans(buffer: &[[u8; 4]], width: usize) -> Vec<[u32; 2]> {
+    buffer
+        .chunks_exact(width)
+        .map(|row| {
+            let first = row.iter().position(|p| u32::from_le_bytes(*p) != 0);
+            let last = row.iter().rposition(|p| u32::from_le_bytes(*p) != 0);
+            match (first, last) {
+                (Some(a), Some(b)) => [a as u32, b as u32 + 1],
+                _ => [0, 0],
+            }
+        })
+        .collect()
+}
+
 /// A rectangle of whole pixels `[x0, x1) × [y0, y1)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct PxRect {
@@ -1326,6 +1635,33 @@ impl PxRect {
 
     fn contains(&self, other: &PxRect) -> bool {
         other.x0 >= self.x0 && other.y0 >= self.y0 && other.x1 <= self.x1 && other.y1 <= self.y1
+    }
+
+    fn intersect(&self, other: &PxRect) -> PxRect {
+        PxRect {
+            x0: self.x0.max(other.x0),
+            y0: self.y0.max(other.y0),
+            x1: self.x1.min(other.x1),
+            y1: self.y1.min(other.y1),
+        }
+    }
+
+    fn shifted(&self, d: [i64; 2]) -> PxRect {
+        PxRect {
+            x0: self.x0 + d[0],
+            y0: self.y0 + d[1],
+            x1: self.x1 + d[0],
+            y1: self.y1 + d[1],
+        }
+    }
+
+    fn grow(&self, by: i64) -> PxRect {
+        PxRect {
+            x0: self.x0 - by,
+            y0: self.y0 - by,
+            x1: self.x1 + by,
+            y1: self.y1 + by,
+        }
     }
 }
 

@@ -62,36 +62,48 @@ pub struct RegionsOutput {
     pub transform: Option<ScreenTransform>,
 }
 
-/// The regions' fills and borders as drawn in the last frame, in screen coordinates,
-/// tessellated once: while the view (zoom, pan, colours) stays the same, a frame hands the
-/// same meshes to egui again, so hovering and idle repaints cost no geometry work.
+/// The regions' fills and borders, tessellated once into one mesh (fills first, then the
+/// county, city and province borders): while the view (zoom, colours) stays the same, a
+/// frame hands the same mesh to egui again, so hovering and idle repaints cost no geometry
+/// work. While the map is panned the mesh covers a window larger than the view and is only
+/// moved (by whole pixels), until the view leaves that window.
 #[derive(Default)]
 pub struct SceneCache {
     key: Option<SceneKey>,
-    meshes: Vec<Arc<Mesh>>,
-    /// The vertices of each county in the fill mesh (`meshes[0]`), to recolour the counties
-    /// in place when only their colours change (a new day while playing): the borders and
-    /// the fill geometry stay.
+    /// The screen transform's offset the mesh was built at (screen points).
+    built_offset: [f64; 2],
+    /// The world window the mesh covers when built for panning.
+    window: Option<([f64; 2], [f64; 2])>,
+    mesh: Arc<Mesh>,
+    /// Says which mesh this is to a renderer that keeps its raster (a new one on every
+    /// rebuild or recolouring).
+    id: u64,
+    /// The vertices of each county in the fill part of `mesh`, to recolour the counties in
+    /// place when only their colours change (a new day while playing): the borders and the
+    /// fill geometry stay.
     fill_ranges: Vec<(Adcode, std::ops::Range<usize>)>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
 struct SceneKey {
-    /// Tessellated over the panning window rather than the view.
-    window: bool,
     scale: u64,
-    offset: [u64; 2],
     rect: [u32; 4],
     lod: usize,
     colours: u64,
     ppp: u32,
 }
 
+/// A new scene id (unique in the process: several maps may draw at once).
+fn next_scene_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 impl SceneCache {
     /// The colour a county was last filled with (tests check the map follows the day).
     pub fn fill_colour(&self, code: Adcode) -> Option<Color32> {
         let (_, range) = self.fill_ranges.iter().find(|(c, _)| *c == code)?;
-        self.meshes.first()?.vertices.get(range.start).map(|v| v.color)
+        self.mesh.vertices.get(range.start).map(|v| v.color)
     }
 }
 
@@ -113,40 +125,13 @@ impl Plugin for RegionsPlugin<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, response: &Response, projector: &Projector, _memory: &MapMemory) {
         let layer = self.layer;
         let b = layer.bbox;
-        let Some(tf) = ScreenTransform::from_projector(projector, [b[0], b[1]], [b[2], b[3]]) else { return };
-        self.out.transform = Some(tf);
+        let Some(exact) = ScreenTransform::from_projector(projector, [b[0], b[1]], [b[2], b[3]]) else { return };
         let rect = response.rect;
         let painter = ui.painter_at(rect);
-        let lo = tf.to_world(rect.left_top());
-        let hi = tf.to_world(rect.right_bottom());
-        let visible =
-            |s: &RegionShape| s.bbox[2] >= lo[0] && s.bbox[0] <= hi[0] && s.bbox[3] >= lo[1] && s.bbox[1] <= hi[1];
-        let lod_index = MapLayer::lod_for(tf.scale);
+        let lod_index = MapLayer::lod_for(exact.scale);
         let ppp = ui.ctx().pixels_per_point();
-        // While the map is panned (dragged, or gliding after a drag: same scale, new offset), the
-        // fills and borders take the regions in a window larger than the view, snapped to a grid
-        // of half views: the meshes keep the same regions (they are only moved) until the view
-        // crosses a grid line, so a CPU renderer moves its raster of them instead of drawing
-        // them again (issue 19). Otherwise (still, zooming) only what is in view.
-        let panning = response.dragged()
-            || self.scene.key.is_some_and(|k| {
-                k.scale == tf.scale.to_bits()
-                    && k.lod == lod_index
-                    && (0..2).any(|i| (f64::from_bits(k.offset[i]) - tf.offset[i]).abs() >= 0.25)
-            });
-        let (cull_lo, cull_hi) = if panning { cull_window(lo, hi) } else { (lo, hi) };
-        let in_window = |s: &RegionShape| {
-            s.bbox[2] >= cull_lo[0] && s.bbox[0] <= cull_hi[0] && s.bbox[3] >= cull_lo[1] && s.bbox[1] <= cull_hi[1]
-        };
-        let border_clip = if panning {
-            egui::Rect::from_min_max(tf.to_screen(cull_lo), tf.to_screen(cull_hi))
-        } else {
-            rect.expand(4.0)
-        };
         let key = SceneKey {
-            window: panning,
-            scale: tf.scale.to_bits(),
-            offset: [tf.offset[0].to_bits(), tf.offset[1].to_bits()],
+            scale: exact.scale.to_bits(),
             rect: [rect.min.x.to_bits(), rect.min.y.to_bits(), rect.max.x.to_bits(), rect.max.y.to_bits()],
             lod: lod_index,
             colours: self.colours_key,
@@ -158,10 +143,37 @@ impl Plugin for RegionsPlugin<'_> {
                 .map(|st| self.colours.get(self.mode.class_of(st)).copied().unwrap_or(theme::UNKNOWN))
                 .unwrap_or(theme::UNKNOWN)
         };
-        let same_geometry = self.scene.key.is_some_and(|k| SceneKey { colours: key.colours, ..k } == key);
-        if self.scene.key != Some(key) && same_geometry && !self.scene.meshes.is_empty() {
-            let fills = Arc::make_mut(&mut self.scene.meshes[0]);
-            for (code, range) in &self.scene.fill_ranges {
+        // The mesh can stay when only the offset changed and the view is still inside the
+        // window it was built over: it is then moved by whole pixels, and this frame draws
+        // everything (outlines, names, hit tests) with that snapped offset.
+        let scene = &mut *self.scene;
+        let same_geometry = scene.key.is_some_and(|k| SceneKey { colours: key.colours, ..k } == key);
+        let moved = [exact.offset[0] - scene.built_offset[0], exact.offset[1] - scene.built_offset[1]];
+        let snapped = moved.map(|m| (m * f64::from(ppp)).round() / f64::from(ppp));
+        let still = moved.iter().all(|m| m.abs() < 1e-9);
+        let in_window = |(wlo, whi): ([f64; 2], [f64; 2])| {
+            let lo = exact.to_world(rect.left_top());
+            let hi = exact.to_world(rect.right_bottom());
+            (0..2).all(|i| lo[i] >= wlo[i] && hi[i] <= whi[i])
+        };
+        let reuse = same_geometry && (still || scene.window.is_some_and(in_window));
+        let tf = if reuse && !still {
+            ScreenTransform {
+                scale: exact.scale,
+                offset: [scene.built_offset[0] + snapped[0], scene.built_offset[1] + snapped[1]],
+            }
+        } else {
+            exact
+        };
+        self.out.transform = Some(tf);
+        let lo = tf.to_world(rect.left_top());
+        let hi = tf.to_world(rect.right_bottom());
+        let visible =
+            |s: &RegionShape| s.bbox[2] >= lo[0] && s.bbox[0] <= hi[0] && s.bbox[3] >= lo[1] && s.bbox[1] <= hi[1];
+        if reuse && scene.key != Some(key) {
+            // Only the colours changed.
+            let fills = Arc::make_mut(&mut scene.mesh);
+            for (code, range) in &scene.fill_ranges {
                 let colour = colour_of(*code);
                 if let Some(vs) = fills.vertices.get_mut(range.clone()) {
                     for v in vs {
@@ -169,15 +181,32 @@ impl Plugin for RegionsPlugin<'_> {
                     }
                 }
             }
-            self.scene.key = Some(key);
+            scene.key = Some(key);
+            scene.id = next_scene_id();
         }
-        if self.scene.key != Some(key) {
+        if !reuse {
+            // While the map is panned (dragged, or gliding after a drag: same scale, new
+            // offset), the fills and borders take the regions in a window larger than the view,
+            // snapped to a grid of half views: the mesh is then only moved until the view leaves
+            // that window, and a CPU renderer moves its raster instead of drawing it again
+            // (issue 19). Otherwise (still, zooming) only what is in view.
+            let panning = response.dragged() || (same_geometry && !still);
+            let window = panning.then(|| cull_window(lo, hi));
+            let (cull_lo, cull_hi) = window.unwrap_or((lo, hi));
+            let in_cull = |s: &RegionShape| {
+                s.bbox[2] >= cull_lo[0] && s.bbox[0] <= cull_hi[0] && s.bbox[3] >= cull_lo[1] && s.bbox[1] <= cull_hi[1]
+            };
+            let border_clip = if panning {
+                egui::Rect::from_min_max(tf.to_screen(cull_lo), tf.to_screen(cull_hi))
+            } else {
+                rect.expand(4.0)
+            };
             let mut fills = Mesh::default();
             let mut fill_ranges = Vec::new();
             let mut borders = [Mesh::default(), Mesh::default(), Mesh::default()];
             let mut tess = Tessellator::new(ppp, TessellationOptions::default(), [1, 1], Vec::new());
             tess.set_clip_rect(border_clip);
-            for s in layer.shapes.iter().filter(|s| in_window(s)) {
+            for s in layer.shapes.iter().filter(|s| in_cull(s)) {
                 let l = lod_of(s, lod_index);
                 if s.level == RegionLevel::County {
                     let colour = colour_of(s.adcode);
@@ -200,11 +229,30 @@ impl Plugin for RegionsPlugin<'_> {
                     tess.tessellate_path(&path, &mut borders[slot]);
                 }
             }
-            self.scene.meshes = std::iter::once(fills).chain(borders).map(Arc::new).collect();
-            self.scene.fill_ranges = fill_ranges;
-            self.scene.key = Some(key);
+            for b in &borders {
+                fills.append_ref(b);
+            }
+            *scene = SceneCache {
+                key: Some(key),
+                built_offset: tf.offset,
+                window,
+                mesh: Arc::new(fills),
+                id: next_scene_id(),
+                fill_ranges,
+            };
         }
-        painter.extend(self.scene.meshes.iter().map(|m| Shape::Mesh(m.clone())));
+        let shift = egui::vec2((tf.offset[0] - scene.built_offset[0]) as f32, (tf.offset[1] - scene.built_offset[1]) as f32);
+        if crate::ui::renderer::moved_meshes(ui.ctx()) {
+            // The CPU renderer keeps the mesh's raster and cuts each step of a pan out of it.
+            let moved = egui_software_backend::MovedMesh { key: scene.id, mesh: scene.mesh.clone(), offset: shift };
+            painter.add(Shape::Callback(egui::PaintCallback { rect, callback: Arc::new(moved) }));
+        } else if shift == egui::Vec2::ZERO {
+            painter.add(Shape::Mesh(scene.mesh.clone()));
+        } else {
+            let mut mesh = (*scene.mesh).clone();
+            mesh.translate(shift);
+            painter.add(Shape::Mesh(Arc::new(mesh)));
+        }
         // Outlines, names and badges change more often than the fills and borders (hover, and
         // the labels that fit while panning): a clip rectangle that differs by a hair makes
         // egui keep them in a primitive of their own, so the CPU renderer redraws only them.
