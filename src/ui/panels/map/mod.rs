@@ -25,6 +25,7 @@ use crate::model::{Adcode, CheckpointStatus, RegionLevel};
 use crate::ui::command::{Commands, UiCommand};
 use crate::ui::context::ViewerContext;
 use crate::ui::panels::Panel;
+use crate::ui::renderer;
 use crate::ui::theme;
 
 /// A tile server from a URL template with `{z}`, `{x}` and `{y}`.
@@ -149,6 +150,46 @@ impl Panel for MapPanel {
     }
 }
 
+/// The zoom levels the wheel reaches on the CPU renderer (walkers' own range is 0–26).
+const MIN_WHEEL_ZOOM: f64 = 2.0;
+const MAX_WHEEL_ZOOM: f64 = 20.0;
+
+/// On the CPU renderer (see [`renderer::moved_meshes`]) egui's smoothed wheel (a notch spread
+/// over about seven frames) would draw the map again at a new scale in every one of those
+/// frames: there a wheel event over the map zooms in one step instead, by what walkers'
+/// smoothed zoom reaches at 60 frames a second (1/120 of a level per point scrolled), and the
+/// smoothed remainder is taken away from walkers. Returns the pointer and the levels to zoom
+/// by this frame; `None` elsewhere (other renderers keep walkers' smooth zoom).
+fn wheel_zoom_levels(ui: &mut Ui) -> Option<(egui::Pos2, f64)> {
+    if !renderer::moved_meshes(ui.ctx()) {
+        return None;
+    }
+    let rect = ui.available_rect_before_wrap();
+    let pointer = ui.input(|i| i.pointer.hover_pos()).filter(|p| rect.contains(*p))?;
+    if !ui.rect_contains_pointer(rect) {
+        return None;
+    }
+    let line = ui.ctx().options(|o| o.input_options.line_scroll_speed);
+    let points: f32 = ui.input(|i| {
+        i.raw
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::MouseWheel { unit, delta, modifiers, .. } if !modifiers.command && !modifiers.shift => {
+                    Some(match unit {
+                        egui::MouseWheelUnit::Point => delta.y,
+                        egui::MouseWheelUnit::Line => delta.y * line,
+                        egui::MouseWheelUnit::Page => delta.y * rect.height(),
+                    })
+                }
+                _ => None,
+            })
+            .sum()
+    });
+    ui.input_mut(|i| i.smooth_scroll_delta = egui::Vec2::ZERO);
+    Some((pointer, f64::from(points) / 120.0))
+}
+
 /// The map panel. `compact` leaves out the toolbar (the wall layout).
 fn show(
     ui: &mut Ui,
@@ -251,6 +292,7 @@ fn show(
         (mode, state.cache.as_ref().map(|(k, _, _)| (k.data, k.date))).hash(&mut h);
         h.finish()
     };
+    let wheel_zoom = wheel_zoom_levels(ui);
     let map = walkers::Map::new(tiles, &mut state.memory, centre)
         .double_click_to_zoom(false)
         // The wheel zooms, as on every map a user knows (walkers' default pans with it).
@@ -296,6 +338,20 @@ fn show(
     state.regions_out = regions_out;
     state.checkpoints_out = checkpoints_out.clone();
     state.scale_text = scale_text;
+    if let (Some((pointer, levels)), Some(tf)) = (wheel_zoom, state.regions_out.transform) {
+        // Around the pointer: the place under it stays under it.
+        let z0 = state.memory.zoom();
+        let z1 = (z0 + levels).clamp(MIN_WHEEL_ZOOM, MAX_WHEEL_ZOOM);
+        let at = tf.to_world(pointer);
+        let scale = tf.scale * 2f64.powf(z1 - z0);
+        let centre = response.rect.center();
+        let world = [at[0] + f64::from(centre.x - pointer.x) / scale, at[1] + f64::from(centre.y - pointer.y) / scale];
+        if z1 != z0 && state.memory.set_zoom(z1).is_ok() {
+            state.memory.center_at(position(world));
+            state.user_moved = true;
+            ui.ctx().request_repaint();
+        }
+    }
     if zoom_step != 0 {
         // Out of walkers' zoom range: the button does nothing.
         let _ = if zoom_step > 0 { state.memory.zoom_in() } else { state.memory.zoom_out() };

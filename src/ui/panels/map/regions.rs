@@ -147,19 +147,25 @@ impl Plugin for RegionsPlugin<'_> {
         // window it was built over: it is then moved by whole pixels, and this frame draws
         // everything (outlines, names, hit tests) with that snapped offset.
         let scene = &mut *self.scene;
-        let same_geometry = scene.key.is_some_and(|k| SceneKey { colours: key.colours, ..k } == key);
+        // The scale derived from the projector carries float noise as the centre moves (a few
+        // 1e-8 relative): within a millionth it is the same zoom, and the mesh stays.
+        let same_geometry = scene.key.is_some_and(|k| {
+            let scale = f64::from_bits(k.scale);
+            (scale - exact.scale).abs() <= scale * 1e-6 && SceneKey { colours: key.colours, scale: key.scale, ..k } == key
+        });
+        let built_scale = scene.key.map_or(exact.scale, |k| f64::from_bits(k.scale));
         let moved = [exact.offset[0] - scene.built_offset[0], exact.offset[1] - scene.built_offset[1]];
         let snapped = moved.map(|m| (m * f64::from(ppp)).round() / f64::from(ppp));
-        let still = moved.iter().all(|m| m.abs() < 1e-9);
+        let still = snapped == [0.0, 0.0];
         let in_window = |(wlo, whi): ([f64; 2], [f64; 2])| {
             let lo = exact.to_world(rect.left_top());
             let hi = exact.to_world(rect.right_bottom());
             (0..2).all(|i| lo[i] >= wlo[i] && hi[i] <= whi[i])
         };
         let reuse = same_geometry && (still || scene.window.is_some_and(in_window));
-        let tf = if reuse && !still {
+        let tf = if reuse {
             ScreenTransform {
-                scale: exact.scale,
+                scale: built_scale,
                 offset: [scene.built_offset[0] + snapped[0], scene.built_offset[1] + snapped[1]],
             }
         } else {
@@ -170,7 +176,7 @@ impl Plugin for RegionsPlugin<'_> {
         let hi = tf.to_world(rect.right_bottom());
         let visible =
             |s: &RegionShape| s.bbox[2] >= lo[0] && s.bbox[0] <= hi[0] && s.bbox[3] >= lo[1] && s.bbox[1] <= hi[1];
-        if reuse && scene.key != Some(key) {
+        if reuse && scene.key.is_some_and(|k| k.colours != key.colours) {
             // Only the colours changed.
             let fills = Arc::make_mut(&mut scene.mesh);
             for (code, range) in &scene.fill_ranges {
@@ -181,7 +187,7 @@ impl Plugin for RegionsPlugin<'_> {
                     }
                 }
             }
-            scene.key = Some(key);
+            scene.key = Some(SceneKey { scale: built_scale.to_bits(), ..key });
             scene.id = next_scene_id();
         }
         if !reuse {
