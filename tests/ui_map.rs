@@ -199,3 +199,32 @@ fn the_wheel_and_the_buttons_zoom_and_the_scale_bar_follows() {
     h.run_steps(12);
     assert!(zoom(&h) > z0 + 0.1, "the plain wheel zooms in: {z0} → {}", zoom(&h));
 }
+
+/// Issue 19: on the CPU renderer a wheel event zooms in one frame (egui smooths a notch over
+/// about seven frames, and each would draw the map again at a new scale), by what walkers'
+/// smoothed zoom reaches at 60 frames a second, and the place under the pointer stays there.
+#[test]
+fn on_the_cpu_renderer_a_wheel_notch_zooms_in_one_frame_around_the_pointer() {
+    let mut h = harness(app(None));
+    sitboard::ui::renderer::set_moved_meshes(&h.ctx, true);
+    show_map(&mut h, "2020-03-04");
+    let z0 = zoom(&h);
+    let harbin = h.state().map_screen_pos(code(230100)).expect("Harbin on screen");
+    h.hover_at(harbin);
+    h.run();
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: egui::vec2(0.0, 3.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    let z1 = zoom(&h);
+    // 3 lines of 40 points, 1/120 of a level per point.
+    assert!((z1 - (z0 + 1.0)).abs() < 1e-6, "one frame zooms the whole notch: {z0} → {z1}");
+    h.run_steps(12);
+    assert!((zoom(&h) - z1).abs() < 1e-6, "egui's smoothed remainder adds nothing: {z1} → {}", zoom(&h));
+    let after = h.state().map_screen_pos(code(230100)).expect("Harbin still on screen");
+    assert!(after.distance(harbin) < 1.5, "Harbin stays under the pointer: {harbin:?} → {after:?}");
+}
