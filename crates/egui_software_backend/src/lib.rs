@@ -678,7 +678,7 @@ impl EguiSoftwareRender {
                                 &visible,
                                 prim_idx,
                             );
-                            prim.update_occupied_tiles(self.tiles_dim[0], self.tiles_dim[1]);
+                            prim.occupied_tiles_from_triangles(input_mesh, pixels_per_point, Vec2::ZERO, self.tiles_dim);
                             return CacheUpdate::Moved(hash, prim, key);
                         }
                         // It moves and needs pixels the kept raster lacks: rasterize a margin
@@ -759,7 +759,7 @@ impl EguiSoftwareRender {
                         (visible.y0 - area.y0) as usize * width + (visible.x0 - area.x0) as usize;
                     let mut prim =
                         CachedPrimitive::shared(buffer.clone(), width, offset, &visible, prim_idx);
-                    prim.update_occupied_tiles(self.tiles_dim[0], self.tiles_dim[1]);
+                    prim.occupied_tiles_from_triangles(&px_mesh, 1.0, Vec2::ZERO, self.tiles_dim);
                     match movable {
                         Some((key, anchor)) if !render_in_low_precision => CacheUpdate::NewMovable(
                             hash,
@@ -962,7 +962,7 @@ impl EguiSoftwareRender {
         let buffer = Arc::new(buffer);
         if !whole {
             let mut prim = CachedPrimitive::shared(buffer, width, 0, &visible, prim_idx);
-            prim.update_occupied_tiles(self.tiles_dim[0], self.tiles_dim[1]);
+            prim.occupied_tiles_from_triangles(&px_mesh, 1.0, shift, self.tiles_dim);
             return CacheUpdate::New(hash, prim);
         }
         let spans = row_spans(&buffer, width);
@@ -1446,6 +1446,43 @@ impl CachedPrimitive {
         }
     }
 
+    /// The tiles a primitive may cover, from its triangles' bounds (canvas pixels: positions
+    /// × `scale` + `shift`): no pixel is read, and a sparse mesh (a few names over a whole
+    /// map) is not scanned tile by tile. Conservative: a tile marked may stay transparent.
+    fn occupied_tiles_from_triangles(&mut self, mesh: &Mesh, scale: f32, shift: Vec2, tiles_dim: [usize; 2]) {
+        self.occupied_tiles.clear();
+        let (x0, x1) = (self.min_x as f32, (self.min_x + self.width) as f32);
+        let (y0, y1) = (self.min_y as f32, (self.min_y + self.height) as f32);
+        let [tw, th] = tiles_dim;
+        let mut marked = vec![false; tw * th];
+        let pos = |i: u32| mesh.vertices.get(i as usize).map(|v| v.pos.to_vec2() * scale + shift);
+        for tri in mesh.indices.chunks_exact(3) {
+            let (Some(a), Some(b), Some(c)) = (pos(tri[0]), pos(tri[1]), pos(tri[2])) else {
+                continue;
+            };
+            // One pixel more on each side: coverage of pixels an edge only touches.
+            let lo_x = (a.x.min(b.x).min(c.x) - 1.0).max(x0);
+            let hi_x = (a.x.max(b.x).max(c.x) + 1.0).min(x1);
+            let lo_y = (a.y.min(b.y).min(c.y) - 1.0).max(y0);
+            let hi_y = (a.y.max(b.y).max(c.y) + 1.0).min(y1);
+            if lo_x >= hi_x || lo_y >= hi_y {
+                continue;
+            }
+            let (tx0, tx1) = (lo_x as usize / TILE_SIZE, (hi_x.ceil() as usize).div_ceil(TILE_SIZE).min(tw));
+            let (ty0, ty1) = (lo_y as usize / TILE_SIZE, (hi_y.ceil() as usize).div_ceil(TILE_SIZE).min(th));
+            for ty in ty0..ty1 {
+                for m in &mut marked[ty * tw + tx0.min(tx1)..ty * tw + tx1] {
+                    *m = true;
+                }
+            }
+        }
+        for (i, m) in marked.iter().enumerate() {
+            if *m {
+                self.occupied_tiles.push([(i % tw) as u16, (i / tw) as u16]);
+            }
+        }
+    }
+
     /// The occupied tiles of a primitive cut out of a raster over `area` (its own pixels)
     /// shifted by `d`, from the raster's row spans: no pixel is read.
     fn occupied_tiles_from_spans(
@@ -1486,41 +1523,6 @@ impl CachedPrimitive {
                 }
             }
             ty += 1;
-        }
-    }
-
-    fn update_occupied_tiles(&mut self, tiles_wide: usize, tiles_tall: usize) {
-        // list which tiles contain a pixel with that isn't fully transparent (also containing not color info)
-        self.occupied_tiles.clear();
-        let max_x = self.min_x + self.width;
-        let max_y = self.min_y + self.height;
-        let first_tile_x = (self.min_x / TILE_SIZE).min(tiles_wide);
-        let first_tile_y = (self.min_y / TILE_SIZE).min(tiles_tall);
-        let last_tile_x = max_x.div_ceil(TILE_SIZE).min(tiles_wide);
-        let last_tile_y = max_y.div_ceil(TILE_SIZE).min(tiles_tall);
-
-        for tile_y in first_tile_y..last_tile_y {
-            let mut px_start_y = (tile_y * TILE_SIZE).max(self.min_y);
-            let mut px_end_y = (px_start_y + TILE_SIZE).min(max_y);
-            px_start_y -= self.min_y;
-            px_end_y -= self.min_y;
-            for tile_x in first_tile_x..last_tile_x {
-                let mut px_start_x = (tile_x * TILE_SIZE).max(self.min_x);
-                let mut px_end_x = (px_start_x + TILE_SIZE).min(max_x);
-                px_start_x -= self.min_x;
-                px_end_x -= self.min_x;
-
-                'px_outer: for y in px_start_y..px_end_y {
-                    for x in px_start_x..px_end_x {
-                        // Purposefully panicing when out of bounds. If it's out of bounds then the math is wrong and
-                        // the tile is not being calculated correctly.
-                        if u32::from_le_bytes(self.buffer[self.offset + x + y * self.stride]) > 0 {
-                            self.occupied_tiles.push([tile_x as u16, tile_y as u16]);
-                            break 'px_outer;
-                        }
-                    }
-                }
-            }
         }
     }
 }

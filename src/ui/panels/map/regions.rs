@@ -86,6 +86,8 @@ pub struct SceneCache {
 
 #[derive(Clone, Copy, PartialEq)]
 struct SceneKey {
+    /// The selected region's outline is part of the mesh (a province's is thousands of points).
+    selected: Adcode,
     scale: u64,
     rect: [u32; 4],
     lod: usize,
@@ -131,6 +133,7 @@ impl Plugin for RegionsPlugin<'_> {
         let lod_index = MapLayer::lod_for(exact.scale);
         let ppp = ui.ctx().pixels_per_point();
         let key = SceneKey {
+            selected: self.selected,
             scale: exact.scale.to_bits(),
             rect: [rect.min.x.to_bits(), rect.min.y.to_bits(), rect.max.x.to_bits(), rect.max.y.to_bits()],
             lod: lod_index,
@@ -238,6 +241,16 @@ impl Plugin for RegionsPlugin<'_> {
             for b in &borders {
                 fills.append_ref(b);
             }
+            // The selected region's outline, over the borders.
+            if let Some(s) = layer.get(self.selected) {
+                let stroke = Stroke::new(3.2, theme::ACCENT);
+                let mut outline = Mesh::default();
+                for ring in &lod_of(s, lod_index).rings {
+                    let path = PathShape::closed_line(ring.iter().map(|w| tf.to_screen(*w)).collect(), stroke);
+                    tess.tessellate_path(&path, &mut outline);
+                }
+                fills.append(outline);
+            }
             *scene = SceneCache {
                 key: Some(key),
                 built_offset: tf.offset,
@@ -259,7 +272,7 @@ impl Plugin for RegionsPlugin<'_> {
             mesh.translate(shift);
             painter.add(Shape::Mesh(Arc::new(mesh)));
         }
-        // Outlines, names and badges change more often than the fills and borders (hover, and
+        // The hovered outline, names and badges change more often than the fills and borders (hover, and
         // the labels that fit while panning): a clip rectangle that differs by a hair makes
         // egui keep them in a primitive of their own, so the CPU renderer redraws only them.
         let painter = painter.with_clip_rect(rect.shrink(OVERLAY_CLIP_INSET));
@@ -282,9 +295,6 @@ impl Plugin for RegionsPlugin<'_> {
             self.out.double_clicked = hovered;
         } else if response.clicked() {
             self.out.clicked = hovered;
-        }
-        if let Some(s) = layer.get(self.selected) {
-            ring_shapes(s, Stroke::new(3.2, theme::ACCENT), &mut shapes);
         }
         if let Some(s) = hovered.and_then(|h| layer.get(h)) {
             ring_shapes(s, Stroke::new(2.2, Color32::WHITE), &mut shapes);
