@@ -17,7 +17,9 @@ pub mod strict_json;
 pub use document::{FeedDocument, ingest_document_refs, ingest_documents};
 pub use ingest_report::{IngestReport, Issue};
 pub use row::PLAUSIBLE_DATES;
-pub use source::{FeedSource, LoadError, LoadOutcome, ParseTrees, load_sources, load_sources_keeping, load_sources_with};
+pub use source::{
+    FeedSource, LoadError, LoadOutcome, ParseTrees, load_sources, load_sources_keeping, load_sources_with,
+};
 
 /// The schema identifier this build writes and reads (major version 1).
 pub const SCHEMA_V1: &str = "sitboard.feed/1";

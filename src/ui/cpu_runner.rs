@@ -526,5 +526,4 @@ mod tests {
         out.textures_delta.clear();
         assert!((zoom - expected).abs() < 1e-6, "{zoom} vs {expected}");
     }
-
 }

@@ -102,6 +102,24 @@ pub fn resolve(choice: RendererChoice) -> (RendererChoice, Option<(String, bool)
     }
 }
 
+/// Where [`set_moved_meshes`] keeps its flag in egui's memory.
+fn moved_meshes_id() -> egui::Id {
+    egui::Id::unique("sitboard.renderer.moved_meshes")
+}
+
+/// Said by a renderer that understands `egui_software_backend::MovedMesh` paint callbacks
+/// (the CPU renderer): large layers that move as a whole (the map's fills and borders while
+/// panned) are then handed to it as such a callback, and it moves its raster of them instead
+/// of receiving, hashing and rasterizing a new mesh every frame. Other renderers get meshes.
+pub fn set_moved_meshes(ctx: &egui::Context, on: bool) {
+    ctx.data_mut(|d| d.insert_temp(moved_meshes_id(), on));
+}
+
+/// Whether the renderer understands `MovedMesh` callbacks (see [`set_moved_meshes`]).
+pub fn moved_meshes(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp::<bool>(moved_meshes_id())).unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,22 +158,4 @@ mod tests {
         let gpu = RendererInfo { kind: RendererChoice::Gpu, adapter: String::new(), software: false };
         assert_eq!(gpu.describe(Lang::En.tr()), "Renderer: gpu (hardware)");
     }
-}
-
-/// Where [`set_moved_meshes`] keeps its flag in egui's memory.
-fn moved_meshes_id() -> egui::Id {
-    egui::Id::unique("sitboard.renderer.moved_meshes")
-}
-
-/// Said by a renderer that understands `egui_software_backend::MovedMesh` paint callbacks
-/// (the CPU renderer): large layers that move as a whole (the map's fills and borders while
-/// panned) are then handed to it as such a callback, and it moves its raster of them instead
-/// of receiving, hashing and rasterizing a new mesh every frame. Other renderers get meshes.
-pub fn set_moved_meshes(ctx: &egui::Context, on: bool) {
-    ctx.data_mut(|d| d.insert_temp(moved_meshes_id(), on));
-}
-
-/// Whether the renderer understands `MovedMesh` callbacks (see [`set_moved_meshes`]).
-pub fn moved_meshes(ctx: &egui::Context) -> bool {
-    ctx.data(|d| d.get_temp::<bool>(moved_meshes_id())).unwrap_or(false)
 }

@@ -678,7 +678,12 @@ impl EguiSoftwareRender {
                                 &visible,
                                 prim_idx,
                             );
-                            prim.occupied_tiles_from_triangles(input_mesh, pixels_per_point, Vec2::ZERO, self.tiles_dim);
+                            prim.occupied_tiles_from_triangles(
+                                input_mesh,
+                                pixels_per_point,
+                                Vec2::ZERO,
+                                self.tiles_dim,
+                            );
                             return CacheUpdate::Moved(hash, prim, key);
                         }
                         // It moves and needs pixels the kept raster lacks: rasterize a margin
@@ -897,8 +902,15 @@ impl EguiSoftwareRender {
             && let Some(k) = kept
             && k.area.contains(&src)
         {
-            let offset = (src.y0 - k.area.y0) as usize * k.area.width() + (src.x0 - k.area.x0) as usize;
-            let mut prim = CachedPrimitive::shared(k.buffer.clone(), k.area.width(), offset, &visible, prim_idx);
+            let offset =
+                (src.y0 - k.area.y0) as usize * k.area.width() + (src.x0 - k.area.x0) as usize;
+            let mut prim = CachedPrimitive::shared(
+                k.buffer.clone(),
+                k.area.width(),
+                offset,
+                &visible,
+                prim_idx,
+            );
             prim.occupied_tiles_from_spans(&k.spans, &k.area, d, self.tiles_dim);
             return CacheUpdate::MovedMeshCut(hash, prim, moved.key);
         }
@@ -919,7 +931,8 @@ impl EguiSoftwareRender {
         }
         let mut ignored_min = Vec2::ZERO;
         let mut ignored_max = Vec2::ZERO;
-        let px_mesh = self.prepare_px_mesh(pixels_per_point, mesh, &mut ignored_min, &mut ignored_max);
+        let px_mesh =
+            self.prepare_px_mesh(pixels_per_point, mesh, &mut ignored_min, &mut ignored_max);
         let mut buffer = vec![[0u8; 4]; width * height];
         let mut buffer_ref = BufferMutRef {
             data: &mut buffer,
@@ -1449,13 +1462,23 @@ impl CachedPrimitive {
     /// The tiles a primitive may cover, from its triangles' bounds (canvas pixels: positions
     /// × `scale` + `shift`): no pixel is read, and a sparse mesh (a few names over a whole
     /// map) is not scanned tile by tile. Conservative: a tile marked may stay transparent.
-    fn occupied_tiles_from_triangles(&mut self, mesh: &Mesh, scale: f32, shift: Vec2, tiles_dim: [usize; 2]) {
+    fn occupied_tiles_from_triangles(
+        &mut self,
+        mesh: &Mesh,
+        scale: f32,
+        shift: Vec2,
+        tiles_dim: [usize; 2],
+    ) {
         self.occupied_tiles.clear();
         let (x0, x1) = (self.min_x as f32, (self.min_x + self.width) as f32);
         let (y0, y1) = (self.min_y as f32, (self.min_y + self.height) as f32);
         let [tw, th] = tiles_dim;
         let mut marked = vec![false; tw * th];
-        let pos = |i: u32| mesh.vertices.get(i as usize).map(|v| v.pos.to_vec2() * scale + shift);
+        let pos = |i: u32| {
+            mesh.vertices
+                .get(i as usize)
+                .map(|v| v.pos.to_vec2() * scale + shift)
+        };
         for tri in mesh.indices.chunks_exact(3) {
             let (Some(a), Some(b), Some(c)) = (pos(tri[0]), pos(tri[1]), pos(tri[2])) else {
                 continue;
@@ -1468,8 +1491,14 @@ impl CachedPrimitive {
             if lo_x >= hi_x || lo_y >= hi_y {
                 continue;
             }
-            let (tx0, tx1) = (lo_x as usize / TILE_SIZE, (hi_x.ceil() as usize).div_ceil(TILE_SIZE).min(tw));
-            let (ty0, ty1) = (lo_y as usize / TILE_SIZE, (hi_y.ceil() as usize).div_ceil(TILE_SIZE).min(th));
+            let (tx0, tx1) = (
+                lo_x as usize / TILE_SIZE,
+                (hi_x.ceil() as usize).div_ceil(TILE_SIZE).min(tw),
+            );
+            let (ty0, ty1) = (
+                lo_y as usize / TILE_SIZE,
+                (hi_y.ceil() as usize).div_ceil(TILE_SIZE).min(th),
+            );
             for ty in ty0..ty1 {
                 for m in &mut marked[ty * tw + tx0.min(tx1)..ty * tw + tx1] {
                     *m = true;

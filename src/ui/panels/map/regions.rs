@@ -154,7 +154,8 @@ impl Plugin for RegionsPlugin<'_> {
         // 1e-8 relative): within a millionth it is the same zoom, and the mesh stays.
         let same_geometry = scene.key.is_some_and(|k| {
             let scale = f64::from_bits(k.scale);
-            (scale - exact.scale).abs() <= scale * 1e-6 && SceneKey { colours: key.colours, scale: key.scale, ..k } == key
+            (scale - exact.scale).abs() <= scale * 1e-6
+                && SceneKey { colours: key.colours, scale: key.scale, ..k } == key
         });
         let built_scale = scene.key.map_or(exact.scale, |k| f64::from_bits(k.scale));
         let moved = [exact.offset[0] - scene.built_offset[0], exact.offset[1] - scene.built_offset[1]];
@@ -260,7 +261,8 @@ impl Plugin for RegionsPlugin<'_> {
                 fill_ranges,
             };
         }
-        let shift = egui::vec2((tf.offset[0] - scene.built_offset[0]) as f32, (tf.offset[1] - scene.built_offset[1]) as f32);
+        let shift =
+            egui::vec2((tf.offset[0] - scene.built_offset[0]) as f32, (tf.offset[1] - scene.built_offset[1]) as f32);
         if crate::ui::renderer::moved_meshes(ui.ctx()) {
             // The CPU renderer keeps the mesh's raster and cuts each step of a pan out of it.
             let moved = egui_software_backend::MovedMesh { key: scene.id, mesh: scene.mesh.clone(), offset: shift };
