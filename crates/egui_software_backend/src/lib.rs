@@ -717,48 +717,8 @@ impl EguiSoftwareRender {
                         &mut ignored_max,
                     );
 
-                    let mut buffer = vec![[0u8; 4]; width * height];
-                    let mut buffer_ref = BufferMutRef {
-                        data: &mut buffer,
-                        width,
-                        height,
-                        width_extent: width - 1,
-                        height_extent: height - 1,
-                    };
-                    let local_clip = egui::Rect {
-                        min: Pos2::ZERO,
-                        max: egui::pos2(width as f32, height as f32),
-                    };
                     let offset = -vec2(area.x0 as f32, area.y0 as f32);
-
-                    if render_in_low_precision {
-                        // Seems to not be an issue in direct draw? Seems like a bug.
-                        draw_egui_mesh::<2>(
-                            self.simd_impl,
-                            &self.textures,
-                            &mut buffer_ref,
-                            &local_clip,
-                            &px_mesh,
-                            offset,
-                            self.allow_raster_opt,
-                            self.convert_tris_to_rects,
-                            #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
-                            &mut self.stats,
-                        );
-                    } else {
-                        draw_egui_mesh::<8>(
-                            self.simd_impl,
-                            &self.textures,
-                            &mut buffer_ref,
-                            &local_clip,
-                            &px_mesh,
-                            offset,
-                            self.allow_raster_opt,
-                            self.convert_tris_to_rects,
-                            #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
-                            &mut self.stats,
-                        );
-                    }
+                    let buffer = self.rasterize(&px_mesh, width, height, offset);
                     let buffer = Arc::new(buffer);
                     let offset =
                         (visible.y0 - area.y0) as usize * width + (visible.x0 - area.x0) as usize;
@@ -933,45 +893,7 @@ impl EguiSoftwareRender {
         let mut ignored_max = Vec2::ZERO;
         let px_mesh =
             self.prepare_px_mesh(pixels_per_point, mesh, &mut ignored_min, &mut ignored_max);
-        let mut buffer = vec![[0u8; 4]; width * height];
-        let mut buffer_ref = BufferMutRef {
-            data: &mut buffer,
-            width,
-            height,
-            width_extent: width - 1,
-            height_extent: height - 1,
-        };
-        let local_clip = egui::Rect {
-            min: Pos2::ZERO,
-            max: egui::pos2(width as f32, height as f32),
-        };
-        if width > MAX_PRECISE_SIZE || height > MAX_PRECISE_SIZE {
-            draw_egui_mesh::<2>(
-                self.simd_impl,
-                &self.textures,
-                &mut buffer_ref,
-                &local_clip,
-                &px_mesh,
-                offset,
-                self.allow_raster_opt,
-                self.convert_tris_to_rects,
-                #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
-                &mut Default::default(),
-            );
-        } else {
-            draw_egui_mesh::<8>(
-                self.simd_impl,
-                &self.textures,
-                &mut buffer_ref,
-                &local_clip,
-                &px_mesh,
-                offset,
-                self.allow_raster_opt,
-                self.convert_tris_to_rects,
-                #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
-                &mut Default::default(),
-            );
-        }
+        let buffer = self.rasterize(&px_mesh, width, height, offset);
         let buffer = Arc::new(buffer);
         if !whole {
             let mut prim = CachedPrimitive::shared(buffer, width, 0, &visible, prim_idx);
@@ -996,6 +918,52 @@ impl EguiSoftwareRender {
                 seen_this_frame: true,
             },
         )
+    }
+
+    /// A new `width` × `height` raster of a mesh in canvas pixels, moved by `offset` (with
+    /// less sub-pixel precision beyond [`MAX_PRECISE_SIZE`]).
+    fn rasterize(&self, px_mesh: &Mesh, width: usize, height: usize, offset: Vec2) -> Vec<[u8; 4]> {
+        let mut buffer = vec![[0u8; 4]; width * height];
+        let mut buffer_ref = BufferMutRef {
+            data: &mut buffer,
+            width,
+            height,
+            width_extent: width.saturating_sub(1),
+            height_extent: height.saturating_sub(1),
+        };
+        let local_clip = egui::Rect {
+            min: Pos2::ZERO,
+            max: egui::pos2(width as f32, height as f32),
+        };
+        if width > MAX_PRECISE_SIZE || height > MAX_PRECISE_SIZE {
+            // Seems to not be an issue in direct draw? Seems like a bug.
+            draw_egui_mesh::<2>(
+                self.simd_impl,
+                &self.textures,
+                &mut buffer_ref,
+                &local_clip,
+                px_mesh,
+                offset,
+                self.allow_raster_opt,
+                self.convert_tris_to_rects,
+                #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
+                &mut Default::default(),
+            );
+        } else {
+            draw_egui_mesh::<8>(
+                self.simd_impl,
+                &self.textures,
+                &mut buffer_ref,
+                &local_clip,
+                px_mesh,
+                offset,
+                self.allow_raster_opt,
+                self.convert_tris_to_rects,
+                #[cfg(all(feature = "raster_stats", not(feature = "rayon")))]
+                &mut Default::default(),
+            );
+        }
+        buffer
     }
 
     fn update_canvas_from_cached(&mut self) {
@@ -1953,6 +1921,96 @@ mod tests {
             1.0,
         );
         assert_eq!(kept.prims_moved_last_frame(), 0);
+        texture.clear();
+    }
+    fn moved_frame(mesh: &Arc<Mesh>, offset: Vec2) -> Vec<ClippedPrimitive> {
+        let clip = egui::Rect::from_min_max(Pos2::new(20.5, 30.0), Pos2::new(250.0, 190.5));
+        let moved = MovedMesh {
+            key: 7,
+            mesh: mesh.clone(),
+            offset,
+        };
+        vec![ClippedPrimitive {
+            clip_rect: clip,
+            primitive: Primitive::Callback(egui::PaintCallback {
+                rect: clip,
+                callback: Arc::new(moved),
+            }),
+        }]
+    }
+
+    #[test]
+    fn a_moved_mesh_is_cut_from_one_raster_and_looks_like_the_mesh_drawn_there() {
+        let (w, h) = (300, 220);
+        let mesh = Arc::new(grid([-30.0, -20.0]));
+        let mut kept = EguiSoftwareRender::new(ColorFieldOrder::Bgra);
+        let mut texture = white_texture();
+        kept.render_to_canvas(w, h, &moved_frame(&mesh, Vec2::ZERO), &texture, 1.0);
+        let mut cut = 0;
+        for step in 1..12 {
+            let offset = vec2(3.0 * step as f32, 2.0 * step as f32);
+            kept.render_to_canvas(
+                w,
+                h,
+                &moved_frame(&mesh, offset),
+                &egui::TexturesDelta::default(),
+                1.0,
+            );
+            cut += kept.prims_moved_last_frame();
+            // What a renderer that does not know the callback draws.
+            let plain = MovedMesh {
+                key: 0,
+                mesh: mesh.clone(),
+                offset,
+            }
+            .translated();
+            let clip = egui::Rect::from_min_max(Pos2::new(20.5, 30.0), Pos2::new(250.0, 190.5));
+            let mut fresh = EguiSoftwareRender::new(ColorFieldOrder::Bgra);
+            fresh.render_to_canvas(
+                w,
+                h,
+                &[ClippedPrimitive {
+                    clip_rect: clip,
+                    primitive: Primitive::Mesh(plain),
+                }],
+                &texture,
+                1.0,
+            );
+            let (a, b) = (kept.canvas().0, fresh.canvas().0);
+            let differing = a.iter().zip(b).filter(|(x, y)| x != y).count();
+            let worst = a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| (0..4).map(|i| x[i].abs_diff(y[i])).max().unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            assert!(
+                worst <= 2 && differing * 200 < a.len(),
+                "step {step}: {differing} pixels differ from the mesh drawn there, by up to {worst}"
+            );
+        }
+        // Every step lies within the first raster's margin: all of them are cut out.
+        assert_eq!(cut, 11, "only {cut} frames were cut from the kept raster");
+        // The same place again: nothing to do.
+        kept.render_to_canvas(
+            w,
+            h,
+            &moved_frame(&mesh, vec2(33.0, 22.0)),
+            &egui::TexturesDelta::default(),
+            1.0,
+        );
+        assert_eq!(kept.prims_updated_last_frame(), 0);
+        assert!(kept.damage().is_empty());
+        // A fraction of a pixel is drawn anew, not cut out.
+        kept.render_to_canvas(
+            w,
+            h,
+            &moved_frame(&mesh, vec2(3.5, 2.0)),
+            &egui::TexturesDelta::default(),
+            1.0,
+        );
+        assert_eq!(kept.prims_moved_last_frame(), 0);
+        assert_eq!(kept.prims_updated_last_frame(), 1);
         texture.clear();
     }
 }
