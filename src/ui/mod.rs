@@ -61,6 +61,11 @@ pub fn run_native(settings: Settings, start: StartOptions) -> ExitCode {
         }
         None => {}
     }
+    let screens = if start.wall { settings.wall.screens.len() } else { 1 };
+    let (kind, why) = renderer::for_wall_screens(asked, kind, screens);
+    if let Some(why) = why {
+        tracing::info!("renderer auto: {why}");
+    }
     let result = match kind {
         RendererChoice::Cpu => {
             let info = renderer::RendererInfo {

@@ -102,6 +102,26 @@ pub fn resolve(choice: RendererChoice) -> (RendererChoice, Option<(String, bool)
     }
 }
 
+/// What `auto` settles on for a wall of `screens` windows: the CPU renderer draws one window,
+/// so when `auto` chose it for a wall of several screens the OpenGL path is taken instead (it
+/// opens a window per screen, on llvmpipe without a GPU), and the reason is returned for the
+/// log. A renderer asked for by name is kept (the board then says which screens it cannot
+/// open).
+pub fn for_wall_screens(
+    asked: RendererChoice,
+    kind: RendererChoice,
+    screens: usize,
+) -> (RendererChoice, Option<String>) {
+    if asked == RendererChoice::Auto && kind == RendererChoice::Cpu && screens > 1 {
+        let why = format!(
+            "{screens} wall screens are configured and the CPU renderer draws one window: the OpenGL path opens all of them"
+        );
+        (RendererChoice::Gl, Some(why))
+    } else {
+        (kind, None)
+    }
+}
+
 /// Where [`set_moved_meshes`] keeps its flag in egui's memory.
 fn moved_meshes_id() -> egui::Id {
     egui::Id::unique("sitboard.renderer.moved_meshes")
@@ -157,5 +177,16 @@ mod tests {
         assert_eq!(info.describe(Lang::Zh.tr()), "渲染器: cpu (软件渲染, llvmpipe)");
         let gpu = RendererInfo { kind: RendererChoice::Gpu, adapter: String::new(), software: false };
         assert_eq!(gpu.describe(Lang::En.tr()), "Renderer: gpu (hardware)");
+    }
+
+    #[test]
+    fn auto_takes_the_gl_path_for_a_wall_of_several_screens() {
+        use RendererChoice::*;
+        let (kind, why) = for_wall_screens(Auto, Cpu, 3);
+        assert_eq!(kind, Gl);
+        assert!(why.is_some_and(|w| w.contains("3 wall screens")));
+        assert_eq!(for_wall_screens(Auto, Cpu, 1), (Cpu, None), "one screen: the CPU renderer");
+        assert_eq!(for_wall_screens(Cpu, Cpu, 3), (Cpu, None), "asked for by name: kept");
+        assert_eq!(for_wall_screens(Auto, Gpu, 3), (Gpu, None));
     }
 }
