@@ -17,9 +17,7 @@ pub mod strict_json;
 pub use document::{FeedDocument, ingest_document_refs, ingest_documents};
 pub use ingest_report::{IngestReport, Issue};
 pub use row::PLAUSIBLE_DATES;
-pub use source::{
-    FeedSource, LoadError, LoadOutcome, ParseTrees, load_sources, load_sources_keeping, load_sources_with,
-};
+pub use source::{FeedSource, LoadError, LoadOutcome, load_sources, load_sources_with};
 
 /// The schema identifier this build writes and reads (major version 1).
 pub const SCHEMA_V1: &str = "sitboard.feed/1";
@@ -37,16 +35,6 @@ pub fn load(
 ) -> Result<LoadOutcome, String> {
     let registry = registry::load(regions)?;
     Ok(load_sources_with(sources, registry, limits))
-}
-
-/// [`load`], handing back the parse trees for the caller to drop (see [`ParseTrees`]).
-pub fn load_keeping(
-    sources: &[FeedSource],
-    regions: Option<&std::path::Path>,
-    limits: csv_import::CsvLimits,
-) -> Result<(LoadOutcome, ParseTrees), String> {
-    let registry = registry::load(regions)?;
-    Ok(load_sources_keeping(sources, registry, limits))
 }
 
 /// Parse a reporting day written `YYYY-MM-DD`.

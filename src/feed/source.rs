@@ -79,21 +79,6 @@ pub fn load_sources(sources: &[FeedSource], registry: RegionRegistry) -> LoadOut
 
 /// [`load_sources`] with the settings' limits on CSV files.
 pub fn load_sources_with(sources: &[FeedSource], registry: RegionRegistry, limits: CsvLimits) -> LoadOutcome {
-    load_sources_keeping(sources, registry, limits).0
-}
-
-/// The parsed documents a load merged, handed back by [`load_sources_keeping`]: dropping
-/// them frees the parse trees (on the demo ~100 ms of work), which a caller in a hurry does
-/// after it has shown the data.
-#[must_use = "dropping it is the point: do it where the time does not count"]
-pub struct ParseTrees(#[allow(dead_code)] Vec<SourceText>);
-
-/// [`load_sources_with`], handing back the parse trees for the caller to drop.
-pub fn load_sources_keeping(
-    sources: &[FeedSource],
-    registry: RegionRegistry,
-    limits: CsvLimits,
-) -> (LoadOutcome, ParseTrees) {
     let mut texts: Vec<(String, Result<String, String>)> = Vec::new();
     for s in sources {
         match s {
@@ -110,8 +95,7 @@ pub fn load_sources_keeping(
         }
     }
     let refs: Vec<&SourceText> = items.iter().collect();
-    let outcome = merge_with(registry, &refs, refused, limits);
-    (outcome, ParseTrees(items))
+    merge_with(registry, &refs, refused, limits)
 }
 
 /// The text of one document, recognised as a feed document (header checked) or a long CSV.

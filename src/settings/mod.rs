@@ -335,18 +335,12 @@ impl Settings {
 
     /// Read every source once (the board's loader, `check`, `report` and `journal`).
     pub fn load(&self) -> Result<LoadOutcome, String> {
-        self.load_keeping().map(|(outcome, _trees)| outcome)
-    }
-
-    /// [`Settings::load`], handing back the parse trees for the caller to drop when it suits
-    /// it (the board: after the data is on screen).
-    pub fn load_keeping(&self) -> Result<(LoadOutcome, feed::ParseTrees), String> {
         if self.sources.is_empty() {
             return Err("no data source: the bundled demo folder data/demo was not found; give --data PATH".into());
         }
-        let (mut outcome, trees) = feed::load_keeping(&self.sources, self.regions.as_deref(), self.csv_limits)?;
+        let mut outcome = feed::load(&self.sources, self.regions.as_deref(), self.csv_limits)?;
         self.apply_hotline_rules(&mut outcome);
-        Ok((outcome, trees))
+        Ok(outcome)
     }
 
     /// Judge the work orders by the configured hotline rules (`[hotline]`), if any.

@@ -32,12 +32,10 @@ impl LoadLink {
         let wakes = waker.clone();
         let spawned = std::thread::Builder::new().name("sitboard-load".into()).spawn(move || {
             // The receiver is gone only when the app closed; nothing to do then.
-            let (result, trees) = load_keeping(&settings);
-            let _ = tx.send(result);
+            let _ = tx.send(load(&settings));
             wakes.wake();
-            // Free the parse trees and give their memory back after the data is on its way,
-            // so the board does not wait for it (~100 ms and ~150 MB on the demo).
-            drop(trees);
+            // The parse trees are gone: give their memory back (after the data is on its
+            // way, so the board does not wait for it).
             release_freed_memory();
         });
         if let Err(e) = spawned {
@@ -87,11 +85,6 @@ pub fn reads_files_once(settings: &Settings) -> bool {
 /// depends only on the region registry, so it is triangulated on a thread of its own while
 /// the documents are parsed. [`LoadLink::spawn`] gives the parse trees' memory back after.
 pub fn load(settings: &Settings) -> LoadResult {
-    load_keeping(settings).0
-}
-
-/// [`load`], handing back the parse trees (see [`crate::feed::ParseTrees`]).
-fn load_keeping(settings: &Settings) -> (LoadResult, Option<crate::feed::ParseTrees>) {
     let _span = tracing::debug_span!("load").entered();
     let (outcome, layer) = std::thread::scope(|scope| {
         // The registry read once more for the geometry (a few KB of CSV): the data's own
@@ -101,22 +94,22 @@ fn load_keeping(settings: &Settings) -> (LoadResult, Option<crate::feed::ParseTr
             .spawn_scoped(scope, || settings.registry().ok().map(|r| (map_layer(&r), r.len())))
             .map_err(|e| tracing::warn!("cannot start the geometry thread, preparing it after the data: {e}"))
             .ok();
-        let outcome = settings.load_keeping();
+        let outcome = settings.load();
         let layer = match (&outcome, geometry) {
             (Err(_), _) => None,
             // A document's `regions` section may add regions to the registry: their
             // outlines, if the boundaries have any, are drawn too (prepared again then).
-            (Ok((o, _)), Some(handle)) => match handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)) {
+            (Ok(o), Some(handle)) => match handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)) {
                 Some((layer, n)) if n == o.dataset.registry.len() => layer,
                 _ => map_layer(&o.dataset.registry),
             },
-            (Ok((o, _)), None) => map_layer(&o.dataset.registry),
+            (Ok(o), None) => map_layer(&o.dataset.registry),
         };
         (outcome, layer)
     });
     match outcome {
-        Ok((o, trees)) => (loaded(o, layer), Some(trees)),
-        Err(e) => (LoadResult::Failed(e, Vec::new()), None),
+        Ok(o) => loaded(o, layer),
+        Err(e) => LoadResult::Failed(e, Vec::new()),
     }
 }
 
