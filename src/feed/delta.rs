@@ -13,9 +13,11 @@
 use std::collections::HashMap;
 use std::hash::Hasher as _;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::feed::document::SECTIONS;
+use crate::feed::row::raw_type_name;
 use crate::feed::source_date;
 
 /// `schema` of a delta document.
@@ -166,58 +168,143 @@ pub const DELTA_CONTENT_TYPE: &str = "application/vnd.sitboard.feed-delta+json";
 /// Apply a delta document to the full document a board holds: the new full document's
 /// text. An error (the board then asks for the full document) when the delta is not one,
 /// or the result does not have the rows the delta says it has.
+///
+/// The held document is never read into one tree (ten times its text): its rows are
+/// copied as text, and only the key fields of the sections the delta changes are read.
 pub fn apply(old_text: &str, delta_text: &str) -> Result<String, String> {
     let delta: Value = serde_json::from_str(delta_text).map_err(|e| format!("the delta is not JSON: {e}"))?;
     if delta.get("schema").and_then(Value::as_str) != Some(DELTA_SCHEMA) {
         return Err(format!("not a delta document (schema {DELTA_SCHEMA})"));
     }
-    let mut doc: Value =
+    let old_text = old_text.strip_prefix('\u{feff}').unwrap_or(old_text);
+    if raw_type_name(old_text) != "an object" {
+        return Err("the document held is not a JSON object".into());
+    }
+    let held: HashMap<String, &RawValue> =
         serde_json::from_str(old_text).map_err(|e| format!("the document held cannot be read again: {e}"))?;
-    let obj = doc.as_object_mut().ok_or("the document held is not a JSON object")?;
     let header = delta.get("header").and_then(Value::as_object).ok_or("the delta has no header")?;
-    obj.retain(|k, _| SECTIONS.contains(&k.as_str()));
-    for (k, v) in header {
-        if SECTIONS.contains(&k.as_str()) {
-            return Err(format!("the delta's header holds the section {k}"));
-        }
-        obj.insert(k.clone(), v.clone());
+    if let Some(k) = header.keys().find(|k| SECTIONS.contains(&k.as_str())) {
+        return Err(format!("the delta's header holds the section {k}"));
     }
     let empty = Map::new();
     let upsert = delta.get("upsert").and_then(Value::as_object).unwrap_or(&empty);
-    for (section, rows) in upsert {
-        let section = SECTIONS.iter().find(|s| **s == section).ok_or_else(|| format!("unknown section {section}"))?;
-        let rows = rows.as_array().ok_or_else(|| format!("{section}: the delta's rows are not a list"))?;
-        let list = obj.entry(*section).or_insert_with(|| Value::Array(Vec::new()));
-        let list = list.as_array_mut().ok_or_else(|| format!("{section}: the document held has no list"))?;
-        let mut at: HashMap<String, usize> = HashMap::new();
-        for (i, row) in list.iter().enumerate() {
-            if let Some(k) = row.as_object().and_then(|o| row_key(section, o)) {
-                at.insert(k, i);
-            }
+    if let Some(k) = upsert.keys().find(|k| !SECTIONS.contains(&k.as_str())) {
+        return Err(format!("unknown section {k}"));
+    }
+    let counts = delta.get("counts").and_then(Value::as_object).unwrap_or(&empty);
+    fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, String> {
+        serde_json::to_string(v).map_err(|e| format!("cannot write the document: {e}"))
+    }
+    let mut out = String::with_capacity(old_text.len() + delta_text.len());
+    out.push('{');
+    for (k, v) in header {
+        if out.len() > 1 {
+            out.push(',');
         }
-        for row in rows {
-            let key = row
-                .as_object()
-                .and_then(|o| row_key(section, o))
-                .ok_or_else(|| format!("{section}: a row of the delta has no key"))?;
-            match at.get(&key) {
-                Some(&i) => list[i] = row.clone(),
-                None => {
-                    at.insert(key, list.len());
-                    list.push(row.clone());
+        out.push_str(&json(k)?);
+        out.push(':');
+        out.push_str(&json(v)?);
+    }
+    for section in SECTIONS {
+        let raw = held.get(section);
+        let new_rows = match upsert.get(section) {
+            None => None,
+            Some(rows) => Some(rows.as_array().ok_or_else(|| format!("{section}: the delta's rows are not a list"))?),
+        };
+        let want = counts.get(section).and_then(Value::as_u64).unwrap_or(0);
+        let is_list = raw.is_some_and(|r| raw_type_name(r.get()) == "an array");
+        let mut rows: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+        if is_list && let Some(r) = raw {
+            let list: Vec<&RawValue> =
+                serde_json::from_str(r.get()).map_err(|e| format!("{section}: the document held cannot be read: {e}"))?;
+            rows = list.into_iter().map(|r| std::borrow::Cow::Borrowed(r.get())).collect();
+        } else if raw.is_some() && new_rows.is_some() {
+            return Err(format!("{section}: the document held has no list"));
+        }
+        if let Some(new_rows) = new_rows {
+            let mut at: HashMap<String, usize> = HashMap::new();
+            for (i, row) in rows.iter().enumerate() {
+                if let Some(k) = held_row_key(section, row) {
+                    at.insert(k, i);
+                }
+            }
+            for row in new_rows {
+                let key = row
+                    .as_object()
+                    .and_then(|o| row_key(section, o))
+                    .ok_or_else(|| format!("{section}: a row of the delta has no key"))?;
+                let text = std::borrow::Cow::Owned(json(row)?);
+                match at.get(&key) {
+                    Some(&i) => rows[i] = text,
+                    None => {
+                        at.insert(key, rows.len());
+                        rows.push(text);
+                    }
                 }
             }
         }
-    }
-    let counts = delta.get("counts").and_then(Value::as_object).unwrap_or(&empty);
-    for section in SECTIONS {
-        let have = obj.get(section).and_then(Value::as_array).map_or(0, Vec::len);
-        let want = counts.get(section).and_then(Value::as_u64).unwrap_or(0);
+        let have = if is_list || new_rows.is_some() { rows.len() } else { 0 };
         if have as u64 != want {
             return Err(format!("{section}: {have} rows after the delta, the hub has {want}"));
         }
+        let Some(body) = (match raw {
+            Some(r) if !is_list && new_rows.is_none() => Some(r.get().to_owned()),
+            _ if is_list || new_rows.is_some() => Some(format!("[{}]", rows.join(","))),
+            _ => None,
+        }) else {
+            continue;
+        };
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&json(section)?);
+        out.push(':');
+        out.push_str(&body);
     }
-    serde_json::to_string(&doc).map_err(|e| format!("cannot write the document: {e}"))
+    out.push('}');
+    Ok(out)
+}
+
+/// The key of a row of the held document, reading only the fields keys are made of.
+fn held_row_key(section: &str, row: &str) -> Option<String> {
+    /// The fields of any section's key; the others are skipped unread.
+    #[derive(serde::Deserialize)]
+    struct KeyFields {
+        adcode: Option<Value>,
+        region: Option<Value>,
+        date: Option<Value>,
+        since: Option<Value>,
+        id: Option<Value>,
+        checkpoint: Option<Value>,
+        start: Option<Value>,
+        issuer: Option<Value>,
+        number: Option<Value>,
+        from: Option<Value>,
+        to: Option<Value>,
+    }
+    if raw_type_name(row) != "an object" {
+        return None;
+    }
+    let f: KeyFields = serde_json::from_str(row).ok()?;
+    let mut o = Map::new();
+    for (name, v) in [
+        ("adcode", f.adcode),
+        ("region", f.region),
+        ("date", f.date),
+        ("since", f.since),
+        ("id", f.id),
+        ("checkpoint", f.checkpoint),
+        ("start", f.start),
+        ("issuer", f.issuer),
+        ("number", f.number),
+        ("from", f.from),
+        ("to", f.to),
+    ] {
+        if let Some(v) = v {
+            o.insert(name.to_owned(), v);
+        }
+    }
+    row_key(section, &o)
 }
 
 #[cfg(test)]
