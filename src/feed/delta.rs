@@ -247,19 +247,28 @@ pub fn apply(old_text: &str, delta_text: &str) -> Result<String, String> {
         if have as u64 != want {
             return Err(format!("{section}: {have} rows after the delta, the hub has {want}"));
         }
-        let Some(body) = (match raw {
-            Some(r) if !is_list && new_rows.is_none() => Some(r.get().to_owned()),
-            _ if is_list || new_rows.is_some() => Some(format!("[{}]", rows.join(","))),
-            _ => None,
-        }) else {
+        if raw.is_none() && new_rows.is_none() {
             continue;
-        };
+        }
         if out.len() > 1 {
             out.push(',');
         }
         out.push_str(&json(section)?);
         out.push(':');
-        out.push_str(&body);
+        match raw {
+            // Kept as it was (the counts said it has no rows).
+            Some(r) if !is_list && new_rows.is_none() => out.push_str(r.get()),
+            _ => {
+                out.push('[');
+                for (i, row) in rows.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(row);
+                }
+                out.push(']');
+            }
+        }
     }
     out.push('}');
     Ok(out)
