@@ -146,4 +146,5 @@ cpu=$(echo "scale=1; 100 * ($t1 - $t0) / $hz / $elapsed" | bc)
 growth=$(echo "scale=2; 100 * ($rss1 - $rss0) / $rss0" | bc)
 fps=$(echo "scale=2; $frames / $elapsed" | bc)
 [[ $mode == idle ]] && loops="no hub"
-echo "wall $mode ${elapsed%.*} s at $size (after ${warm} s warm-up): same phase: $loops; raw RSS $((rss0/1024)) -> $((rss1/1024)) MB (${growth} %), min $((rss_min/1024)) max $((rss_max/1024)) MB; CPU ${cpu} % of a core; $frames frames (${fps}/s); longest frame ${longest:-?} ms; textures ${tex_first:-?} -> ${tex_last:-?}; $(grep -m1 -o 'renderer [^;]*' "$stats" || echo 'renderer ?')"
+versions=$(grep -c "live: dataset rebuilt" "$stats" || true)
+echo "wall $mode ${elapsed%.*} s at $size (after ${warm} s warm-up): same phase: $loops; raw RSS $((rss0/1024)) -> $((rss1/1024)) MB (${growth} %), min $((rss_min/1024)) max $((rss_max/1024)) MB; CPU ${cpu} % of a core; $frames frames (${fps}/s); longest frame ${longest:-?} ms; $versions datasets built from the feed; textures ${tex_first:-?} -> ${tex_last:-?}; $(grep -m1 -o 'renderer [^;]*' "$stats" || echo 'renderer ?')"
