@@ -90,18 +90,33 @@ fn main() {
     let delta = diff(&RowIndex::of(&old), &new, &RowIndex::of(&new), "old", "new").expect("an exact delta");
     let delta_text = delta.to_string();
     drop((old, new, delta, data));
+    let mut stages = [Vec::new(), Vec::new(), Vec::new()];
     let (t, peak) = measure(rounds, || {
+        let t0 = Instant::now();
         let full = apply(&old_text, &delta_text).expect("the delta applies");
+        let t1 = Instant::now();
         let doc = recognise("http://hub/v1/feed", full).expect("the document reads");
+        let t2 = Instant::now();
         let outcome = merge(reg.clone(), &[&doc], Vec::new());
         assert!(outcome.usable(), "the version gives data");
+        for (s, d) in stages.iter_mut().zip([t1 - t0, t2 - t1, t2.elapsed()]) {
+            s.push(d);
+        }
         (doc, outcome)
     });
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64() * 1000.0
+    };
     println!(
-        "version: a {:.1} MB document from a {:.0} KB delta, read and built: median {:>7.1} ms, heap peak {:>6.1} MB",
+        "version: a {:.1} MB document from a {:.0} KB delta, read and built: median {:>7.1} ms \
+         (delta {:.1}, read {:.1}, dataset {:.1}), heap peak {:>6.1} MB",
         old_text.len() as f64 / 1e6,
         delta_text.len() as f64 / 1e3,
         t.as_secs_f64() * 1000.0,
+        median(&mut stages[0]),
+        median(&mut stages[1]),
+        median(&mut stages[2]),
         peak
     );
 

@@ -10,6 +10,7 @@
 //! it holds ([`apply`]) and checks the row counts the delta gives; on any mismatch it asks
 //! for the full document.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hasher as _;
 
@@ -28,17 +29,27 @@ pub const DELTA_HEADER: &str = "sitboard-delta";
 /// The section's key of a row (as in `docs/feed-schema.md`); `None` when a key field is
 /// missing or malformed (the row is passed on, and the board reports it).
 pub fn row_key(section: &str, o: &Map<String, Value>) -> Option<String> {
+    row_key_of(section, |field| text(o, field))
+}
+
+/// [`row_key`] over a row's text fields (trimmed), however the row is held.
+fn row_key_of<'a>(section: &str, text: impl Fn(&str) -> Option<&'a str>) -> Option<String> {
+    let instant = |field: &str| {
+        text(field).and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|t| t.to_utc())
+    };
+    let date_or_instant = |field: &str| match text(field).and_then(source_date) {
+        Some(d) => Some(crate::model::time::start_of_day(d)),
+        None => instant(field),
+    };
     let k = match section {
-        "regions" => text(o, "adcode")?.to_owned(),
-        "case_reports" => format!("{}/{}", text(o, "region")?, source_date(text(o, "date")?)?),
-        "risk_levels" | "response_levels" => {
-            format!("{}/{}", text(o, "region")?, date_or_instant(o, "since")?.timestamp())
-        }
-        "checkpoints" => text(o, "id")?.to_owned(),
-        "throughput" => format!("{}/{}", text(o, "checkpoint")?, instant(o, "start")?.timestamp()),
-        "directives" => format!("{}/{}", text(o, "issuer")?, text(o, "number")?),
-        "work_orders" => text(o, "id")?.to_owned(),
-        "hotline" => format!("{}/{}/{}", text(o, "region")?, text(o, "from")?, text(o, "to")?),
+        "regions" => text("adcode")?.to_owned(),
+        "case_reports" => format!("{}/{}", text("region")?, source_date(text("date")?)?),
+        "risk_levels" | "response_levels" => format!("{}/{}", text("region")?, date_or_instant("since")?.timestamp()),
+        "checkpoints" => text("id")?.to_owned(),
+        "throughput" => format!("{}/{}", text("checkpoint")?, instant("start")?.timestamp()),
+        "directives" => format!("{}/{}", text("issuer")?, text("number")?),
+        "work_orders" => text("id")?.to_owned(),
+        "hotline" => format!("{}/{}/{}", text("region")?, text("from")?, text("to")?),
         _ => return None,
     };
     Some(k)
@@ -274,46 +285,103 @@ pub fn apply(old_text: &str, delta_text: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// The key of a row of the held document, reading only the fields keys are made of.
+/// The key of a row of the held document, reading only the fields keys are made of (the
+/// others are skipped unread, and nothing is allocated for a field without escapes).
 fn held_row_key(section: &str, row: &str) -> Option<String> {
-    /// The fields of any section's key; the others are skipped unread.
-    #[derive(serde::Deserialize)]
-    struct KeyFields {
-        adcode: Option<Value>,
-        region: Option<Value>,
-        date: Option<Value>,
-        since: Option<Value>,
-        id: Option<Value>,
-        checkpoint: Option<Value>,
-        start: Option<Value>,
-        issuer: Option<Value>,
-        number: Option<Value>,
-        from: Option<Value>,
-        to: Option<Value>,
+    /// A field's text; `None` for a value that is not a string (as [`text`] reads it).
+    #[derive(Default)]
+    struct Text<'a>(Option<Cow<'a, str>>);
+
+    impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<'a>(std::marker::PhantomData<&'a ()>);
+            impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+                type Value = Text<'a>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'a>, E> {
+                    Ok(Text(Some(Cow::Borrowed(v))))
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Text<'a>, E> {
+                    Ok(Text(Some(Cow::Owned(v.to_owned()))))
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_unit<E>(self) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'a>, A::Error> {
+                    while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                    Ok(Text(None))
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text<'a>, A::Error> {
+                    while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                    Ok(Text(None))
+                }
+            }
+            d.deserialize_any(V(std::marker::PhantomData))
+        }
     }
+
+    /// The fields of any section's key.
+    #[derive(serde::Deserialize)]
+    struct KeyFields<'a> {
+        #[serde(borrow, default)]
+        adcode: Text<'a>,
+        #[serde(borrow, default)]
+        region: Text<'a>,
+        #[serde(borrow, default)]
+        date: Text<'a>,
+        #[serde(borrow, default)]
+        since: Text<'a>,
+        #[serde(borrow, default)]
+        id: Text<'a>,
+        #[serde(borrow, default)]
+        checkpoint: Text<'a>,
+        #[serde(borrow, default)]
+        start: Text<'a>,
+        #[serde(borrow, default)]
+        issuer: Text<'a>,
+        #[serde(borrow, default)]
+        number: Text<'a>,
+        #[serde(borrow, default)]
+        from: Text<'a>,
+        #[serde(borrow, default)]
+        to: Text<'a>,
+    }
+
     if raw_type_name(row) != "an object" {
         return None;
     }
-    let f: KeyFields = serde_json::from_str(row).ok()?;
-    let mut o = Map::new();
-    for (name, v) in [
-        ("adcode", f.adcode),
-        ("region", f.region),
-        ("date", f.date),
-        ("since", f.since),
-        ("id", f.id),
-        ("checkpoint", f.checkpoint),
-        ("start", f.start),
-        ("issuer", f.issuer),
-        ("number", f.number),
-        ("from", f.from),
-        ("to", f.to),
-    ] {
-        if let Some(v) = v {
-            o.insert(name.to_owned(), v);
-        }
-    }
-    row_key(section, &o)
+    let f: KeyFields<'_> = serde_json::from_str(row).ok()?;
+    row_key_of(section, |field| {
+        let t = match field {
+            "adcode" => &f.adcode,
+            "region" => &f.region,
+            "date" => &f.date,
+            "since" => &f.since,
+            "id" => &f.id,
+            "checkpoint" => &f.checkpoint,
+            "start" => &f.start,
+            "issuer" => &f.issuer,
+            "number" => &f.number,
+            "from" => &f.from,
+            "to" => &f.to,
+            _ => return None,
+        };
+        t.0.as_deref().map(str::trim)
+    })
 }
 
 #[cfg(test)]
@@ -372,5 +440,27 @@ mod tests {
         assert!(err.contains("directives: 1 rows after the delta, the hub has 2"), "{err}");
         assert!(apply(&old.to_string(), "{\"schema\": \"x\"}").is_err());
         assert!(apply("not json", &d).is_err());
+    }
+
+    #[test]
+    fn a_held_row_s_key_is_the_key_of_the_row() {
+        let rows = [
+            ("regions", json!({"adcode": " 230100 ", "name_zh": "哈尔滨市"})),
+            ("regions", json!({"adcode": 230100})),
+            ("case_reports", json!({"region": "230100", "date": "2020-03-01", "active": 4, "reported": [{"a": 1}]})),
+            ("case_reports", json!({"region": "230100", "date": "not a date"})),
+            ("risk_levels", json!({"region": "230102", "since": "2020-03-01"})),
+            ("risk_levels", json!({"region": "230102", "since": "2020-03-01T08:00:00+08:00"})),
+            ("throughput", json!({"checkpoint": "c\"1", "start": "2022-11-29T08:00:00+08:00", "id": {"x": [1]}})),
+            ("directives", json!({"issuer": "指挥部", "number": "1号", "title": "t"})),
+            ("hotline", json!({"region": "230100", "from": "2022-11-01", "to": "2022-11-02"})),
+            ("hotline", json!({"region": "230100", "from": null, "to": "2022-11-02"})),
+            ("work_orders", json!({"id": true})),
+        ];
+        for (section, row) in rows {
+            let want = row_key(section, row.as_object().unwrap());
+            assert_eq!(held_row_key(section, &row.to_string()), want, "{section} {row}");
+        }
+        assert_eq!(held_row_key("regions", "[\"230100\"]"), None, "a row that is not an object has no key");
     }
 }
