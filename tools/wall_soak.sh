@@ -19,7 +19,8 @@
 # The demo hub loops over its days (131 at 0.2 s: a loop every 26 s), so the served document
 # grows through a loop and shrinks at the next: RSS at the end against the start depends on
 # the loop's phase. The fair growth figure compares the same phase: each complete loop's
-# peak and trough, the first complete loop against the last; the raw start/end is kept.
+# peak and trough, the first complete loop against the last, and the trend of the loops'
+# peaks and troughs over the run (least squares, less noisy); the raw start/end is kept.
 set -euo pipefail
 
 mode=${1:-soak}
@@ -128,12 +129,20 @@ loops=$(awk 'BEGIN { k = 0 } $3 >= 0 {
         for (i = 1; i < k; i++) {
             printf "loop %d: peak %d MB, trough %d MB\n", i, peak[i] / 1024, trough[i] / 1024 > "/dev/stderr"
         }
-        printf "%d complete loops: peak %d -> %d MB (%.2f %%), trough %d -> %d MB (%.2f %%), highest peak %d MB",
+        printf "%d complete loops: peak %d -> %d MB (%.2f %%), trough %d -> %d MB (%.2f %%), highest peak %d MB; trend over the run (least squares): peaks %+.1f MB (%+.2f %%), troughs %+.1f MB",
             k - 1, peak[1] / 1024, peak[k - 1] / 1024, 100 * (peak[k - 1] - peak[1]) / peak[1],
             trough[1] / 1024, trough[k - 1] / 1024, 100 * (trough[k - 1] - trough[1]) / trough[1],
-            maxpeak() / 1024
+            maxpeak() / 1024, trend(peak) / 1024, 100 * trend(peak) / mean(peak), trend(trough) / 1024
     }
-    function maxpeak(   i, m) { for (i = 1; i < k; i++) if (peak[i] > m) m = peak[i]; return m }' "$work/rss.log")
+    function maxpeak(   i, m) { for (i = 1; i < k; i++) if (peak[i] > m) m = peak[i]; return m }
+    function mean(a,   i, s) { for (i = 1; i < k; i++) s += a[i]; return s / (k - 1) }
+    # The least-squares slope of a per-loop figure, times the number of loops.
+    function trend(a,   i, n, sx, sy, sxx, sxy) {
+        n = k - 1
+        if (n < 2) return 0
+        for (i = 1; i <= n; i++) { sx += i; sy += a[i]; sxx += i * i; sxy += i * a[i] }
+        return n * (n * sxy - sx * sy) / (n * sxx - sx * sx)
+    }' "$work/rss.log")
 rss1=$(rss); t1=$(ticks); elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 stats="$work/board.err"
 # The per-10-s lines after the warm-up: frames, longest frame, textures.

@@ -34,9 +34,8 @@ pub fn row_key(section: &str, o: &Map<String, Value>) -> Option<String> {
 
 /// [`row_key`] over a row's text fields (trimmed), however the row is held.
 fn row_key_of<'a>(section: &str, text: impl Fn(&str) -> Option<&'a str>) -> Option<String> {
-    let instant = |field: &str| {
-        text(field).and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|t| t.to_utc())
-    };
+    let instant =
+        |field: &str| text(field).and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|t| t.to_utc());
     let date_or_instant = |field: &str| match text(field).and_then(source_date) {
         Some(d) => Some(crate::model::time::start_of_day(d)),
         None => instant(field),
@@ -226,8 +225,8 @@ pub fn apply(old_text: &str, delta_text: &str) -> Result<String, String> {
         let is_list = raw.is_some_and(|r| raw_type_name(r.get()) == "an array");
         let mut rows: Vec<std::borrow::Cow<'_, str>> = Vec::new();
         if is_list && let Some(r) = raw {
-            let list: Vec<&RawValue> =
-                serde_json::from_str(r.get()).map_err(|e| format!("{section}: the document held cannot be read: {e}"))?;
+            let list: Vec<&RawValue> = serde_json::from_str(r.get())
+                .map_err(|e| format!("{section}: the document held cannot be read: {e}"))?;
             rows = list.into_iter().map(|r| std::borrow::Cow::Borrowed(r.get())).collect();
         } else if raw.is_some() && new_rows.is_some() {
             return Err(format!("{section}: the document held has no list"));

@@ -114,8 +114,7 @@ impl FeedDocument {
             let section = match raw_type_name(raw.get()) {
                 "null" => continue,
                 "an array" => {
-                    let rows: Vec<&RawValue> =
-                        serde_json::from_str(raw.get()).map_err(|e| format!("{name}: {e}"))?;
+                    let rows: Vec<&RawValue> = serde_json::from_str(raw.get()).map_err(|e| format!("{name}: {e}"))?;
                     // Each row's place in the text: the raw values are slices of it.
                     let base = full.as_ptr() as usize;
                     Section::Rows(
