@@ -11,8 +11,16 @@
 #
 # Needs target/release/sitboard and sitboard-hub (cargo build --release), Xvfb, and the
 # bundled demo (data/demo). SOAK_SIZE=WxH (default 1920x1080), SOAK_RENDERER (default auto),
-# CARGO_TARGET_DIR are honoured. RSS and CPU ticks come from /proc/PID, frame figures from
-# the board's --frame-stats lines (longest frame, textures), every 10 s.
+# CARGO_TARGET_DIR are honoured. RSS and CPU ticks come from /proc/PID (every SOAK_SAMPLE_S
+# seconds, default 1), frame figures from the board's --frame-stats lines (longest frame,
+# textures), every 10 s. SOAK_LOG=FILE keeps the samples ("unix-time RSS-KiB demo-day-index";
+# the day index is the hub's, from /v1/health).
+#
+# The demo hub loops over its days (131 at 0.2 s: a loop every 26 s), so the served document
+# grows through a loop and shrinks at the next: RSS at the end against the start depends on
+# the loop's phase. The fair growth figure compares the same phase: each complete loop's
+# peak and trough, the first complete loop against the last, and the trend of the loops'
+# peaks and troughs over the run (least squares, less noisy); the raw start/end is kept.
 set -euo pipefail
 
 mode=${1:-soak}
@@ -84,6 +92,13 @@ pids+=($board)
 
 hz=$(getconf CLK_TCK)
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$board/status" 2>/dev/null || echo 0; }
+every=${SOAK_SAMPLE_S:-1}
+[[ "$every" =~ ^[0-9]+$ ]] && (( every >= 1 )) || { echo "SOAK_SAMPLE_S must be a whole number of seconds, at least 1" >&2; exit 2; }
+# The hub's demo day index (-1 without a hub or when it does not answer).
+day_index() {
+    [[ -n "${url:-}" ]] || { echo -1; return; }
+    curl -s --max-time 1 "$url/v1/health" 2>/dev/null | sed -n 's/.*"day_index":\([0-9]*\).*/\1/p' | grep . || echo -1
+}
 ticks() { awk '{print $14 + $15}' "/proc/$board/stat" 2>/dev/null || echo 0; }
 
 # Warm-up: the first data, the first round of views.
@@ -94,11 +109,40 @@ rss0=$(rss); t0=$(ticks); start=$(date +%s.%N)
 rss_min=$rss0; rss_max=$rss0
 end=$(( $(date +%s) + secs - warm ))
 while (( $(date +%s) < end )); do
-    sleep 5
+    sleep "$every"
     kill -0 "$board" 2>/dev/null || { echo "the board exited during the run: $(tail -5 "$work/board.err")" >&2; exit 1; }
     r=$(rss); (( r < rss_min )) && rss_min=$r; (( r > rss_max )) && rss_max=$r
-    echo "$(date +%s) $r" >>"$work/rss.log"
+    echo "$(date +%s) $r $(day_index)" >>"$work/rss.log"
 done
+touch "$work/rss.log"
+[[ -n "${SOAK_LOG:-}" ]] && cp "$work/rss.log" "$SOAK_LOG"
+# Loops: a new one starts when the hub's day index goes down. The first and the last loop
+# of the run are partial; the complete ones between give the same-phase figures.
+loops=$(awk 'BEGIN { k = 0 } $3 >= 0 {
+        if (n && $3 < last) { k++ }
+        if (!(k in peak) || $2 > peak[k]) peak[k] = $2
+        if (!(k in trough) || $2 < trough[k]) trough[k] = $2
+        last = $3; n++
+    }
+    END {
+        if (k < 2) { print "no complete loop of the demo"; exit }
+        for (i = 1; i < k; i++) {
+            printf "loop %d: peak %d MB, trough %d MB\n", i, peak[i] / 1024, trough[i] / 1024 > "/dev/stderr"
+        }
+        printf "%d complete loops: peak %d -> %d MB (%.2f %%), trough %d -> %d MB (%.2f %%), highest peak %d MB; trend over the run (least squares): peaks %+.1f MB (%+.2f %%), troughs %+.1f MB",
+            k - 1, peak[1] / 1024, peak[k - 1] / 1024, 100 * (peak[k - 1] - peak[1]) / peak[1],
+            trough[1] / 1024, trough[k - 1] / 1024, 100 * (trough[k - 1] - trough[1]) / trough[1],
+            maxpeak() / 1024, trend(peak) / 1024, 100 * trend(peak) / mean(peak), trend(trough) / 1024
+    }
+    function maxpeak(   i, m) { for (i = 1; i < k; i++) if (peak[i] > m) m = peak[i]; return m }
+    function mean(a,   i, s) { for (i = 1; i < k; i++) s += a[i]; return s / (k - 1) }
+    # The least-squares slope of a per-loop figure, times the number of loops.
+    function trend(a,   i, n, sx, sy, sxx, sxy) {
+        n = k - 1
+        if (n < 2) return 0
+        for (i = 1; i <= n; i++) { sx += i; sy += a[i]; sxx += i * i; sxy += i * a[i] }
+        return n * (n * sxy - sx * sy) / (n * sxx - sx * sx)
+    }' "$work/rss.log")
 rss1=$(rss); t1=$(ticks); elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 stats="$work/board.err"
 # The per-10-s lines after the warm-up: frames, longest frame, textures.
@@ -110,4 +154,6 @@ tex_last=$(echo "$lines" | sed -n 's/.*textures \([0-9]* ([0-9.]* KiB)\).*/\1/p'
 cpu=$(echo "scale=1; 100 * ($t1 - $t0) / $hz / $elapsed" | bc)
 growth=$(echo "scale=2; 100 * ($rss1 - $rss0) / $rss0" | bc)
 fps=$(echo "scale=2; $frames / $elapsed" | bc)
-echo "wall $mode ${elapsed%.*} s at $size (after ${warm} s warm-up): RSS $((rss0/1024)) -> $((rss1/1024)) MB (${growth} %), min $((rss_min/1024)) max $((rss_max/1024)) MB; CPU ${cpu} % of a core; $frames frames (${fps}/s); longest frame ${longest:-?} ms; textures ${tex_first:-?} -> ${tex_last:-?}; $(grep -m1 -o 'renderer [^;]*' "$stats" || echo 'renderer ?')"
+[[ $mode == idle ]] && loops="no hub"
+versions=$(grep -c "live: dataset rebuilt" "$stats" || true)
+echo "wall $mode ${elapsed%.*} s at $size (after ${warm} s warm-up): same phase: $loops; raw RSS $((rss0/1024)) -> $((rss1/1024)) MB (${growth} %), min $((rss_min/1024)) max $((rss_max/1024)) MB; CPU ${cpu} % of a core; $frames frames (${fps}/s); longest frame ${longest:-?} ms; $versions datasets built from the feed; textures ${tex_first:-?} -> ${tex_last:-?}; $(grep -m1 -o 'renderer [^;]*' "$stats" || echo 'renderer ?')"

@@ -10,12 +10,15 @@
 //! it holds ([`apply`]) and checks the row counts the delta gives; on any mismatch it asks
 //! for the full document.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hasher as _;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::feed::document::SECTIONS;
+use crate::feed::row::raw_type_name;
 use crate::feed::source_date;
 
 /// `schema` of a delta document.
@@ -26,17 +29,26 @@ pub const DELTA_HEADER: &str = "sitboard-delta";
 /// The section's key of a row (as in `docs/feed-schema.md`); `None` when a key field is
 /// missing or malformed (the row is passed on, and the board reports it).
 pub fn row_key(section: &str, o: &Map<String, Value>) -> Option<String> {
+    row_key_of(section, |field| text(o, field))
+}
+
+/// [`row_key`] over a row's text fields (trimmed), however the row is held.
+fn row_key_of<'a>(section: &str, text: impl Fn(&str) -> Option<&'a str>) -> Option<String> {
+    let instant =
+        |field: &str| text(field).and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|t| t.to_utc());
+    let date_or_instant = |field: &str| match text(field).and_then(source_date) {
+        Some(d) => Some(crate::model::time::start_of_day(d)),
+        None => instant(field),
+    };
     let k = match section {
-        "regions" => text(o, "adcode")?.to_owned(),
-        "case_reports" => format!("{}/{}", text(o, "region")?, source_date(text(o, "date")?)?),
-        "risk_levels" | "response_levels" => {
-            format!("{}/{}", text(o, "region")?, date_or_instant(o, "since")?.timestamp())
-        }
-        "checkpoints" => text(o, "id")?.to_owned(),
-        "throughput" => format!("{}/{}", text(o, "checkpoint")?, instant(o, "start")?.timestamp()),
-        "directives" => format!("{}/{}", text(o, "issuer")?, text(o, "number")?),
-        "work_orders" => text(o, "id")?.to_owned(),
-        "hotline" => format!("{}/{}/{}", text(o, "region")?, text(o, "from")?, text(o, "to")?),
+        "regions" => text("adcode")?.to_owned(),
+        "case_reports" => format!("{}/{}", text("region")?, source_date(text("date")?)?),
+        "risk_levels" | "response_levels" => format!("{}/{}", text("region")?, date_or_instant("since")?.timestamp()),
+        "checkpoints" => text("id")?.to_owned(),
+        "throughput" => format!("{}/{}", text("checkpoint")?, instant("start")?.timestamp()),
+        "directives" => format!("{}/{}", text("issuer")?, text("number")?),
+        "work_orders" => text("id")?.to_owned(),
+        "hotline" => format!("{}/{}/{}", text("region")?, text("from")?, text("to")?),
         _ => return None,
     };
     Some(k)
@@ -166,58 +178,209 @@ pub const DELTA_CONTENT_TYPE: &str = "application/vnd.sitboard.feed-delta+json";
 /// Apply a delta document to the full document a board holds: the new full document's
 /// text. An error (the board then asks for the full document) when the delta is not one,
 /// or the result does not have the rows the delta says it has.
+///
+/// The held document is never read into one tree (ten times its text): its rows are
+/// copied as text, and only the key fields of the sections the delta changes are read.
 pub fn apply(old_text: &str, delta_text: &str) -> Result<String, String> {
     let delta: Value = serde_json::from_str(delta_text).map_err(|e| format!("the delta is not JSON: {e}"))?;
     if delta.get("schema").and_then(Value::as_str) != Some(DELTA_SCHEMA) {
         return Err(format!("not a delta document (schema {DELTA_SCHEMA})"));
     }
-    let mut doc: Value =
+    let old_text = old_text.strip_prefix('\u{feff}').unwrap_or(old_text);
+    if raw_type_name(old_text) != "an object" {
+        return Err("the document held is not a JSON object".into());
+    }
+    let held: HashMap<String, &RawValue> =
         serde_json::from_str(old_text).map_err(|e| format!("the document held cannot be read again: {e}"))?;
-    let obj = doc.as_object_mut().ok_or("the document held is not a JSON object")?;
     let header = delta.get("header").and_then(Value::as_object).ok_or("the delta has no header")?;
-    obj.retain(|k, _| SECTIONS.contains(&k.as_str()));
-    for (k, v) in header {
-        if SECTIONS.contains(&k.as_str()) {
-            return Err(format!("the delta's header holds the section {k}"));
-        }
-        obj.insert(k.clone(), v.clone());
+    if let Some(k) = header.keys().find(|k| SECTIONS.contains(&k.as_str())) {
+        return Err(format!("the delta's header holds the section {k}"));
     }
     let empty = Map::new();
     let upsert = delta.get("upsert").and_then(Value::as_object).unwrap_or(&empty);
-    for (section, rows) in upsert {
-        let section = SECTIONS.iter().find(|s| **s == section).ok_or_else(|| format!("unknown section {section}"))?;
-        let rows = rows.as_array().ok_or_else(|| format!("{section}: the delta's rows are not a list"))?;
-        let list = obj.entry(*section).or_insert_with(|| Value::Array(Vec::new()));
-        let list = list.as_array_mut().ok_or_else(|| format!("{section}: the document held has no list"))?;
-        let mut at: HashMap<String, usize> = HashMap::new();
-        for (i, row) in list.iter().enumerate() {
-            if let Some(k) = row.as_object().and_then(|o| row_key(section, o)) {
-                at.insert(k, i);
-            }
+    if let Some(k) = upsert.keys().find(|k| !SECTIONS.contains(&k.as_str())) {
+        return Err(format!("unknown section {k}"));
+    }
+    let counts = delta.get("counts").and_then(Value::as_object).unwrap_or(&empty);
+    fn json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, String> {
+        serde_json::to_string(v).map_err(|e| format!("cannot write the document: {e}"))
+    }
+    let mut out = String::with_capacity(old_text.len() + delta_text.len());
+    out.push('{');
+    for (k, v) in header {
+        if out.len() > 1 {
+            out.push(',');
         }
-        for row in rows {
-            let key = row
-                .as_object()
-                .and_then(|o| row_key(section, o))
-                .ok_or_else(|| format!("{section}: a row of the delta has no key"))?;
-            match at.get(&key) {
-                Some(&i) => list[i] = row.clone(),
-                None => {
-                    at.insert(key, list.len());
-                    list.push(row.clone());
+        out.push_str(&json(k)?);
+        out.push(':');
+        out.push_str(&json(v)?);
+    }
+    for section in SECTIONS {
+        let raw = held.get(section);
+        let new_rows = match upsert.get(section) {
+            None => None,
+            Some(rows) => Some(rows.as_array().ok_or_else(|| format!("{section}: the delta's rows are not a list"))?),
+        };
+        let want = counts.get(section).and_then(Value::as_u64).unwrap_or(0);
+        let is_list = raw.is_some_and(|r| raw_type_name(r.get()) == "an array");
+        let mut rows: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+        if is_list && let Some(r) = raw {
+            let list: Vec<&RawValue> = serde_json::from_str(r.get())
+                .map_err(|e| format!("{section}: the document held cannot be read: {e}"))?;
+            rows = list.into_iter().map(|r| std::borrow::Cow::Borrowed(r.get())).collect();
+        } else if raw.is_some() && new_rows.is_some() {
+            return Err(format!("{section}: the document held has no list"));
+        }
+        if let Some(new_rows) = new_rows {
+            let mut at: HashMap<String, usize> = HashMap::new();
+            for (i, row) in rows.iter().enumerate() {
+                if let Some(k) = held_row_key(section, row) {
+                    at.insert(k, i);
+                }
+            }
+            for row in new_rows {
+                let key = row
+                    .as_object()
+                    .and_then(|o| row_key(section, o))
+                    .ok_or_else(|| format!("{section}: a row of the delta has no key"))?;
+                let text = std::borrow::Cow::Owned(json(row)?);
+                match at.get(&key) {
+                    Some(&i) => rows[i] = text,
+                    None => {
+                        at.insert(key, rows.len());
+                        rows.push(text);
+                    }
                 }
             }
         }
-    }
-    let counts = delta.get("counts").and_then(Value::as_object).unwrap_or(&empty);
-    for section in SECTIONS {
-        let have = obj.get(section).and_then(Value::as_array).map_or(0, Vec::len);
-        let want = counts.get(section).and_then(Value::as_u64).unwrap_or(0);
+        let have = if is_list || new_rows.is_some() { rows.len() } else { 0 };
         if have as u64 != want {
             return Err(format!("{section}: {have} rows after the delta, the hub has {want}"));
         }
+        if raw.is_none() && new_rows.is_none() {
+            continue;
+        }
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&json(section)?);
+        out.push(':');
+        match raw {
+            // Kept as it was (the counts said it has no rows).
+            Some(r) if !is_list && new_rows.is_none() => out.push_str(r.get()),
+            _ => {
+                out.push('[');
+                for (i, row) in rows.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(row);
+                }
+                out.push(']');
+            }
+        }
     }
-    serde_json::to_string(&doc).map_err(|e| format!("cannot write the document: {e}"))
+    out.push('}');
+    Ok(out)
+}
+
+/// The key of a row of the held document, reading only the fields keys are made of (the
+/// others are skipped unread, and nothing is allocated for a field without escapes).
+fn held_row_key(section: &str, row: &str) -> Option<String> {
+    /// A field's text; `None` for a value that is not a string (as [`text`] reads it).
+    #[derive(Default)]
+    struct Text<'a>(Option<Cow<'a, str>>);
+
+    impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<'a>(std::marker::PhantomData<&'a ()>);
+            impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+                type Value = Text<'a>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'a>, E> {
+                    Ok(Text(Some(Cow::Borrowed(v))))
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Text<'a>, E> {
+                    Ok(Text(Some(Cow::Owned(v.to_owned()))))
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_unit<E>(self) -> Result<Text<'a>, E> {
+                    Ok(Text(None))
+                }
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'a>, A::Error> {
+                    while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                    Ok(Text(None))
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text<'a>, A::Error> {
+                    while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                    Ok(Text(None))
+                }
+            }
+            d.deserialize_any(V(std::marker::PhantomData))
+        }
+    }
+
+    /// The fields of any section's key.
+    #[derive(serde::Deserialize)]
+    struct KeyFields<'a> {
+        #[serde(borrow, default)]
+        adcode: Text<'a>,
+        #[serde(borrow, default)]
+        region: Text<'a>,
+        #[serde(borrow, default)]
+        date: Text<'a>,
+        #[serde(borrow, default)]
+        since: Text<'a>,
+        #[serde(borrow, default)]
+        id: Text<'a>,
+        #[serde(borrow, default)]
+        checkpoint: Text<'a>,
+        #[serde(borrow, default)]
+        start: Text<'a>,
+        #[serde(borrow, default)]
+        issuer: Text<'a>,
+        #[serde(borrow, default)]
+        number: Text<'a>,
+        #[serde(borrow, default)]
+        from: Text<'a>,
+        #[serde(borrow, default)]
+        to: Text<'a>,
+    }
+
+    if raw_type_name(row) != "an object" {
+        return None;
+    }
+    let f: KeyFields<'_> = serde_json::from_str(row).ok()?;
+    row_key_of(section, |field| {
+        let t = match field {
+            "adcode" => &f.adcode,
+            "region" => &f.region,
+            "date" => &f.date,
+            "since" => &f.since,
+            "id" => &f.id,
+            "checkpoint" => &f.checkpoint,
+            "start" => &f.start,
+            "issuer" => &f.issuer,
+            "number" => &f.number,
+            "from" => &f.from,
+            "to" => &f.to,
+            _ => return None,
+        };
+        t.0.as_deref().map(str::trim)
+    })
 }
 
 #[cfg(test)]
@@ -276,5 +439,27 @@ mod tests {
         assert!(err.contains("directives: 1 rows after the delta, the hub has 2"), "{err}");
         assert!(apply(&old.to_string(), "{\"schema\": \"x\"}").is_err());
         assert!(apply("not json", &d).is_err());
+    }
+
+    #[test]
+    fn a_held_row_s_key_is_the_key_of_the_row() {
+        let rows = [
+            ("regions", json!({"adcode": " 230100 ", "name_zh": "哈尔滨市"})),
+            ("regions", json!({"adcode": 230100})),
+            ("case_reports", json!({"region": "230100", "date": "2020-03-01", "active": 4, "reported": [{"a": 1}]})),
+            ("case_reports", json!({"region": "230100", "date": "not a date"})),
+            ("risk_levels", json!({"region": "230102", "since": "2020-03-01"})),
+            ("risk_levels", json!({"region": "230102", "since": "2020-03-01T08:00:00+08:00"})),
+            ("throughput", json!({"checkpoint": "c\"1", "start": "2022-11-29T08:00:00+08:00", "id": {"x": [1]}})),
+            ("directives", json!({"issuer": "指挥部", "number": "1号", "title": "t"})),
+            ("hotline", json!({"region": "230100", "from": "2022-11-01", "to": "2022-11-02"})),
+            ("hotline", json!({"region": "230100", "from": null, "to": "2022-11-02"})),
+            ("work_orders", json!({"id": true})),
+        ];
+        for (section, row) in rows {
+            let want = row_key(section, row.as_object().unwrap());
+            assert_eq!(held_row_key(section, &row.to_string()), want, "{section} {row}");
+        }
+        assert_eq!(held_row_key("regions", "[\"230100\"]"), None, "a row that is not an object has no key");
     }
 }

@@ -34,6 +34,18 @@ pub fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// The JSON type of a value's text (valid JSON), as [`type_name`] says it.
+pub fn raw_type_name(raw: &str) -> &'static str {
+    match raw.trim_start().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
 impl<'a> Row<'a> {
     pub fn new(section: &'static str, index: usize, value: &'a Value) -> FieldResult<Self> {
         match value {

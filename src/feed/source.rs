@@ -107,6 +107,14 @@ pub enum SourceText {
 
 impl SourceText {
     /// The document's `as_of` and `generated_at` (a CSV has neither).
+    /// A feed document's text, shared (a CSV's is not kept apart from it).
+    pub fn feed_text(&self) -> Option<&std::sync::Arc<String>> {
+        match self {
+            SourceText::Feed(d) => Some(d.text()),
+            SourceText::Csv { .. } => None,
+        }
+    }
+
     pub fn times(&self) -> (Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>) {
         match self {
             SourceText::Feed(d) => (Some(d.as_of), Some(d.generated_at)),
@@ -124,7 +132,7 @@ pub fn recognise(origin: &str, text: String) -> Result<SourceText, String> {
     if is_csv {
         Ok(SourceText::Csv { origin: origin.to_owned(), text })
     } else {
-        FeedDocument::parse(&text, origin).map(SourceText::Feed)
+        FeedDocument::parse_owned(text, origin).map(SourceText::Feed)
     }
 }
 

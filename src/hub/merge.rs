@@ -30,6 +30,16 @@ pub struct HubDocument {
     /// Unique among the members (a second document of the same source gets `.2`, …).
     pub member_id: String,
     pub doc: FeedDocument,
+    /// The document's top-level object with its rows (read once: every version is merged
+    /// from them).
+    pub body: Map<String, Value>,
+}
+
+impl HubDocument {
+    pub fn new(file: String, member_id: String, doc: FeedDocument) -> HubDocument {
+        let body = doc.body_value();
+        HubDocument { file, member_id, doc, body }
+    }
 }
 
 /// The feed documents of a data dir, in file-name order.
@@ -46,7 +56,7 @@ impl HubData {
         let mut days: Vec<NaiveDate> = self
             .documents
             .iter()
-            .filter_map(|d| d.doc.body().get("case_reports").and_then(Value::as_array))
+            .filter_map(|d| d.body.get("case_reports").and_then(Value::as_array))
             .flatten()
             .filter_map(|r| r.get("date").and_then(Value::as_str).and_then(source_date))
             .collect();
@@ -84,7 +94,7 @@ pub fn load(path: &Path) -> HubData {
         let n = used.entry(doc.info.id.clone()).or_insert(0);
         *n += 1;
         let member_id = if *n == 1 { doc.info.id.clone() } else { format!("{}.{n}", doc.info.id) };
-        data.documents.push(HubDocument { file, member_id, doc });
+        data.documents.push(HubDocument::new(file, member_id, doc));
     }
     data
 }
@@ -139,7 +149,7 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
         let generated_at = d.generated_at;
         let mut rows_here = 0usize;
         for section in SECTIONS {
-            let Some(rows) = d.body().get(section).and_then(Value::as_array) else { continue };
+            let Some(rows) = hd.body.get(section).and_then(Value::as_array) else { continue };
             let keyed = sections.entry(section).or_default();
             for row in rows {
                 let Value::Object(obj) = row else { continue };
@@ -153,7 +163,7 @@ pub fn merged(data: &HubData, extra: &HubRows, cut: Option<DateTime<Utc>>, now: 
         if rows_here == 0 && cut.is_some() {
             continue;
         }
-        let mut src = d.body().get("source").and_then(Value::as_object).cloned().unwrap_or_default();
+        let mut src = hd.body.get("source").and_then(Value::as_object).cloned().unwrap_or_default();
         src.insert("id".into(), json!(hd.member_id));
         src.insert("as_of".into(), json!(as_of.to_rfc3339()));
         src.insert("generated_at".into(), json!(generated_at.min(now).to_rfc3339()));
@@ -330,7 +340,7 @@ mod tests {
             b.extend(r);
         }
         let doc = FeedDocument::parse(&body.to_string(), file).unwrap();
-        HubDocument { file: file.into(), member_id: id.into(), doc }
+        HubDocument::new(file.into(), id.into(), doc)
     }
 
     #[test]

@@ -66,7 +66,16 @@ pub fn ingest_document_refs(docs: &[&FeedDocument], builder: &mut DatasetBuilder
         for (doc, report) in docs.iter().zip(reports.iter_mut()) {
             let Some(rows) = doc.section(section, report) else { continue };
             let mut ctx = SectionCheck { report, seen: HashMap::new(), pending: None, src: RowSource::default() };
-            for (i, v) in rows.iter().enumerate() {
+            for (i, v) in rows.enumerate() {
+                let v = match v {
+                    Ok(v) => v,
+                    Err(message) => {
+                        let issue = Issue { section: section.into(), row: Some(i), field: None, message };
+                        ctx.report.rejected.push(issue);
+                        continue;
+                    }
+                };
+                let v = &v;
                 ctx.src = match row_source(doc, section, i, v) {
                     Ok(s) => s,
                     Err(issue) => {

@@ -293,7 +293,6 @@ impl SourceTask {
                 let origin = spec.url.clone();
                 let received = Utc::now();
                 let copy = self.tap.as_ref().map(|_| text.clone());
-                let keep = delta_ok.then(|| Arc::new(text.clone()));
                 let parsed = tokio::task::spawn_blocking(move || recognise(&origin, text)).await;
                 match parsed {
                     Ok(Ok(document)) => {
@@ -313,7 +312,8 @@ impl SourceTask {
                             bytes,
                         );
                         self.last_body = Some(digest);
-                        self.held = keep;
+                        // The text a delta is applied to: the document's own, shared.
+                        self.held = if delta_ok { document.feed_text().cloned() } else { None };
                         if let (Some(tap), Some(body)) = (&self.tap, copy) {
                             let doc = ReceivedDocument { index: self.index, source: spec.url.clone(), received, body };
                             // A recorder that stopped (its file failed) does not stop the feed.
