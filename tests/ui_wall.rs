@@ -335,7 +335,8 @@ fn the_playlist_shows_overview_compare_multiples_and_checkpoints() {
         app.set_wall_mode(true);
         app
     };
-    for (w, h) in [(1920.0, 1080.0), (3840.0, 2160.0)] {
+    let mut problems = Vec::new();
+    for (w, h) in [(1280.0, 720.0), (1920.0, 1080.0), (3840.0, 2160.0), (5760.0, 1080.0)] {
         let mut harness = harness_at(rotating(), w, h);
         harness.run_steps(4);
         let tr = Lang::Zh.tr();
@@ -369,25 +370,46 @@ fn the_playlist_shows_overview_compare_multiples_and_checkpoints() {
                 }
             };
             assert!(found, "{w}x{h}: {view:?} does not show what it should");
-            // Nothing runs off the screen, and text is at the wall's size (not under 1/80).
-            // Checked where a point is a pixel: at a zoom of 2 the accessibility rects of
-            // egui_plot's legend entries come out scaled twice (the layout in points is the
-            // same at both sizes, and the other texts check out at 4K too).
-            if w != 1920.0 {
+            // Nothing runs off the screen or out of its card: every text painted (in points)…
+            // (kittest keeps the screen's size in points whatever the zoom, where a window keeps
+            // its pixels: the layout is checked in points, against the screen egui laid out.)
+            let ppp = harness.ctx.pixels_per_point();
+            let areas = harness.state().wall_areas().to_vec();
+            let screen_pt = harness.ctx.content_rect().expand(1.0);
+            for (text, r, _, _) in painted_galleys(&harness).into_iter().filter(|g| !g.0.trim().is_empty()) {
+                if !screen_pt.contains_rect(r) {
+                    problems.push(format!("{w}x{h} {view:?}: painted {text:?} at {r:?} runs off the screen"));
+                }
+                if !areas.iter().any(|a| a.expand(1.0).contains_rect(r)) {
+                    problems.push(format!("{w}x{h} {view:?}: painted {text:?} at {r:?} is outside every card"));
+                }
+            }
+            // …and every labelled widget, at the wall's size (not under 1/80 of the height),
+            // where a point is a pixel (1920x1080): elsewhere kittest's screen in points and
+            // the wall's zoom make the accessibility rects (pixels) match no real screen (at
+            // 3840x2160 the zoom comes out 4, the square of the window's 2).
+            if ppp != 1.0 {
                 seen.push(view);
                 continue;
             }
-            let ppp = harness.ctx.pixels_per_point();
             for node in harness.query_all(By::new().include_labels().predicate(|n| n.label().is_some())) {
                 let r = node.rect() * ppp;
                 let label = node.accesskit_node().label().unwrap_or_default();
-                assert!(screen.contains_rect(r), "{w}x{h} {view:?}: {label:?} at {r:?} runs off the screen");
-                assert!(r.height() >= h / 80.0 - 0.5, "{w}x{h} {view:?}: {label:?} is {} px high", r.height());
+                if !screen.contains_rect(r) {
+                    problems.push(format!("{w}x{h} {view:?}: {label:?} at {r:?} runs off the screen"));
+                }
+                if !areas.iter().any(|a| a.expand(1.0).contains_rect(node.rect())) {
+                    problems.push(format!("{w}x{h} {view:?}: {label:?} at {:?} is outside every card", node.rect()));
+                }
+                if r.height() < h / 80.0 - 0.5 {
+                    problems.push(format!("{w}x{h} {view:?}: {label:?} is {} px high", r.height()));
+                }
             }
             seen.push(view);
         }
         assert_eq!(seen.len(), 4);
     }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
 
 #[test]

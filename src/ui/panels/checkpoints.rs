@@ -12,7 +12,7 @@ use egui_plot::{Bar, BarChart, HLine, Line, Plot, PlotPoint, PlotPoints};
 
 use super::Panel;
 use crate::export::tables::{TableKind, TableRequest};
-use crate::i18n::fmt_count;
+use crate::i18n::{Tr, fmt_count};
 use crate::model::checkpoint_stats::{self, CheckpointAlert, CheckpointState, ThroughputTotals};
 use crate::model::time::china;
 use crate::model::{Adcode, Checkpoint, CheckpointStatus, Lane, Throughput};
@@ -390,7 +390,18 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
     });
     let Some((_, d)) = state.detail.as_ref() else { return };
     ui.label(RichText::new(&d.title).size(theme::HEADING).strong());
-    let h = ((ui.available_height() - 150.0) / 3.0).max(120.0);
+    // The three charts share what is left after their titles and the rates line under them,
+    // measured at the type sizes in use (the wall's are larger than the desk's).
+    let rates = rates_line(tr, &d.totals);
+    let gap = ui.spacing().item_spacing.y;
+    let rates_h = ui
+        .fonts_mut(|f| {
+            let font = egui::TextStyle::Small.resolve(ui.style());
+            f.layout(rates.clone(), font, theme::TEXT_DIM, ui.available_width()).size().y
+        })
+        .max(ui.text_style_height(&egui::TextStyle::Small));
+    let title_h = ui.text_style_height(&egui::TextStyle::Small).max(ui.spacing().interact_size.y) + gap;
+    let h = ((ui.available_height() - 3.0 * (title_h + gap) - rates_h - 2.0 * gap) / 3.0).max(120.0);
     let lane_names = [tr.checkpoints.lane_passenger, tr.checkpoints.lane_freight, tr.checkpoints.lane_green];
     let day_chart = state.window == Window::Day;
     for (k, title) in [(0usize, tr.checkpoints.cp_by_lane_vehicles), (1, tr.checkpoints.cp_by_lane_people)] {
@@ -469,30 +480,30 @@ fn detail(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut CheckpointsPanel, comm
                 pui.add(c);
             }
         });
-    // Rates per 1,000 people over the window.
-    let t = &d.totals;
+    ui.label(RichText::new(rates).small());
+}
+
+/// Rates per 1,000 people over the window, as the line under the charts says them.
+fn rates_line(tr: &Tr, t: &ThroughputTotals) -> String {
     let rate = |n: u64| t.per_1000(n).map(|r| format!("{r:.2}")).unwrap_or_else(|| "—".into());
-    ui.label(
-        RichText::new(format!(
-            "{} ({} {}): {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
-            tr.checkpoints.cp_per_1000,
-            fmt_count(t.people),
-            tr.checkpoints.cp_people,
-            tr.checkpoints.cp_temperature_alarms,
-            rate(t.temperature_alarms),
-            tr.checkpoints.cp_red_codes,
-            rate(t.codes.red),
-            tr.checkpoints.cp_yellow_codes,
-            rate(t.codes.yellow),
-            tr.checkpoints.cp_turned_back,
-            rate(t.turned_back),
-            tr.checkpoints.cp_tests,
-            rate(t.tests),
-            tr.checkpoints.cp_positives,
-            rate(t.positives),
-        ))
-        .small(),
-    );
+    format!(
+        "{} ({} {}): {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
+        tr.checkpoints.cp_per_1000,
+        fmt_count(t.people),
+        tr.checkpoints.cp_people,
+        tr.checkpoints.cp_temperature_alarms,
+        rate(t.temperature_alarms),
+        tr.checkpoints.cp_red_codes,
+        rate(t.codes.red),
+        tr.checkpoints.cp_yellow_codes,
+        rate(t.codes.yellow),
+        tr.checkpoints.cp_turned_back,
+        rate(t.turned_back),
+        tr.checkpoints.cp_tests,
+        rate(t.tests),
+        tr.checkpoints.cp_positives,
+        rate(t.positives),
+    )
 }
 
 /// x of an instant in hours since the epoch (for the 24-hour and 14-day charts).

@@ -235,7 +235,11 @@ fn show(ui: &mut Ui, v: &ViewerContext<'_>, state: &mut WallPanel, commands: &mu
         }
         WallView::Overview if v.status.wall_mode => overview(ui, v, &full, frame.area(body), &frame),
         WallView::Checkpoints if v.status.wall_mode => {
-            in_rect(ui, frame.area(body), |ui| state.checkpoints.ui(ui, v, commands));
+            let card = frame.area(body);
+            // egui_plot centres the last hour's label on a chart's right edge: room for its
+            // right half inside the card.
+            let inner = card.with_max_x(card.max.x - 1.6 * ui.text_style_height(&egui::TextStyle::Small));
+            in_rect(ui, inner, |ui| state.checkpoints.ui(ui, v, commands));
         }
         _ => composition(ui, v, state, &ov, body, &frame, commands),
     }
