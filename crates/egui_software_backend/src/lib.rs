@@ -95,15 +95,25 @@ struct CacheReuse {
 enum CacheUpdate {
     CacheReuse(CacheReuse),
     New(u32, CachedPrimitive),
-    /// Cut out of a kept raster of the same mesh at another whole-pixel position.
-    Moved(u32, CachedPrimitive, u64),
-    /// Rasterized now and kept as movable under its translation-invariant key.
-    NewMovable(u32, CachedPrimitive, u64, MovableRaster),
-    /// A [`MovedMesh`] cut out of the raster kept under its key.
-    MovedMeshCut(u32, CachedPrimitive, u64),
-    /// A [`MovedMesh`] rasterized now (with a margin) and kept under its key.
-    MovedMeshNew(u32, CachedPrimitive, u64, KeptMovedMesh),
+    /// Cut out of a kept raster: a large mesh moved by whole pixels, or a [`MovedMesh`].
+    Moved(u32, CachedPrimitive, KeptKey),
+    /// Rasterized now and kept to be cut out of later.
+    NewKept(u32, CachedPrimitive, NewKept),
     None,
+}
+
+/// Which kept raster a primitive was cut out of.
+enum KeptKey {
+    /// A large mesh's, by its translation-invariant key.
+    Movable(u64),
+    /// A [`MovedMesh`]'s, by its key.
+    MovedMesh(u64),
+}
+
+/// A raster kept to be cut out of in later frames.
+enum NewKept {
+    Movable(u64, MovableRaster),
+    MovedMesh(u64, KeptMovedMesh),
 }
 
 /// Software render backend for egui.
@@ -684,7 +694,7 @@ impl EguiSoftwareRender {
                                 Vec2::ZERO,
                                 self.tiles_dim,
                             );
-                            return CacheUpdate::Moved(hash, prim, key);
+                            return CacheUpdate::Moved(hash, prim, KeptKey::Movable(key));
                         }
                         // It moves and needs pixels the kept raster lacks: rasterize a margin
                         // around what is visible, for the next steps.
@@ -726,17 +736,19 @@ impl EguiSoftwareRender {
                         CachedPrimitive::shared(buffer.clone(), width, offset, &visible, prim_idx);
                     prim.occupied_tiles_from_triangles(&px_mesh, 1.0, Vec2::ZERO, self.tiles_dim);
                     match movable {
-                        Some((key, anchor)) if !render_in_low_precision => CacheUpdate::NewMovable(
+                        Some((key, anchor)) if !render_in_low_precision => CacheUpdate::NewKept(
                             hash,
                             prim,
-                            key,
-                            MovableRaster {
-                                buffer,
-                                area,
-                                anchor,
-                                shape: relative_positions(input_mesh, pixels_per_point, anchor),
-                                seen_this_frame: true,
-                            },
+                            NewKept::Movable(
+                                key,
+                                MovableRaster {
+                                    buffer,
+                                    area,
+                                    anchor,
+                                    shape: relative_positions(input_mesh, pixels_per_point, anchor),
+                                    seen_this_frame: true,
+                                },
+                            ),
                         ),
                         _ => CacheUpdate::New(hash, prim),
                     }
@@ -762,27 +774,28 @@ impl EguiSoftwareRender {
                 self.prims_updated_this_frame += 1;
                 self.prims_moved_this_frame += 1;
                 self.cached_primitives.insert(hash, prim);
-                if let Some(kept) = self.movable.get_mut(&key) {
-                    kept.seen_this_frame = true;
+                let seen = match key {
+                    KeptKey::Movable(k) => self.movable.get_mut(&k).map(|r| &mut r.seen_this_frame),
+                    KeptKey::MovedMesh(k) => self
+                        .moved_meshes
+                        .get_mut(&k)
+                        .map(|r| &mut r.seen_this_frame),
+                };
+                if let Some(seen) = seen {
+                    *seen = true;
                 }
             }
-            CacheUpdate::NewMovable(hash, prim, key, raster) => {
+            CacheUpdate::NewKept(hash, prim, kept) => {
                 self.prims_updated_this_frame += 1;
                 self.cached_primitives.insert(hash, prim);
-                self.movable.insert(key, raster);
-            }
-            CacheUpdate::MovedMeshCut(hash, prim, key) => {
-                self.prims_updated_this_frame += 1;
-                self.prims_moved_this_frame += 1;
-                self.cached_primitives.insert(hash, prim);
-                if let Some(kept) = self.moved_meshes.get_mut(&key) {
-                    kept.seen_this_frame = true;
+                match kept {
+                    NewKept::Movable(key, raster) => {
+                        self.movable.insert(key, raster);
+                    }
+                    NewKept::MovedMesh(key, raster) => {
+                        self.moved_meshes.insert(key, raster);
+                    }
                 }
-            }
-            CacheUpdate::MovedMeshNew(hash, prim, key, kept) => {
-                self.prims_updated_this_frame += 1;
-                self.cached_primitives.insert(hash, prim);
-                self.moved_meshes.insert(key, kept);
             }
             CacheUpdate::None => (),
         });
@@ -872,7 +885,7 @@ impl EguiSoftwareRender {
                 prim_idx,
             );
             prim.occupied_tiles_from_spans(&k.spans, &k.area, d, self.tiles_dim);
-            return CacheUpdate::MovedMeshCut(hash, prim, moved.key);
+            return CacheUpdate::Moved(hash, prim, KeptKey::MovedMesh(moved.key));
         }
         // Rasterize: with a margin around what shows when the shift is whole (kept for the
         // next steps), else only what shows, at the fractional place.
@@ -904,19 +917,21 @@ impl EguiSoftwareRender {
         let offset = (src.y0 - area.y0) as usize * width + (src.x0 - area.x0) as usize;
         let mut prim = CachedPrimitive::shared(buffer.clone(), width, offset, &visible, prim_idx);
         prim.occupied_tiles_from_spans(&spans, &area, d, self.tiles_dim);
-        CacheUpdate::MovedMeshNew(
+        CacheUpdate::NewKept(
             hash,
             prim,
-            moved.key,
-            KeptMovedMesh {
-                mesh: mesh.clone(),
-                ppp_bits,
-                bounds,
-                buffer,
-                area,
-                spans,
-                seen_this_frame: true,
-            },
+            NewKept::MovedMesh(
+                moved.key,
+                KeptMovedMesh {
+                    mesh: mesh.clone(),
+                    ppp_bits,
+                    bounds,
+                    buffer,
+                    area,
+                    spans,
+                    seen_this_frame: true,
+                },
+            ),
         )
     }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 
 use super::rows::{RawRow, SELECT_ROWS, format_at, raw_row};
-use super::{GENESIS_HASH, JournalStore, StoreError, sql_error};
+use super::{GENESIS_HASH, JournalStore, StoreError, bad_row, sql_error};
 use crate::model::journal::{
     EventKind, Journal, JournalEvent, NewEvent, Problem, Stamp, check_external_ack, check_transition,
 };
@@ -43,15 +43,7 @@ impl JournalStore {
     }
 
     fn parse_rows(&self, rows: Vec<RawRow>) -> Result<Vec<JournalEvent>, StoreError> {
-        rows.iter()
-            .map(|r| {
-                r.parse().map_err(|detail| StoreError::BadRow {
-                    path: self.path.clone(),
-                    seq: u64::try_from(r.seq).unwrap_or(0),
-                    detail,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| r.parse().map_err(|detail| bad_row(&self.path, r.seq, detail))).collect()
     }
 
     /// Every event, in order.
@@ -149,11 +141,7 @@ fn append_checked(
     drop(stmt);
     let mut history = Vec::with_capacity(rows.len());
     for r in &rows {
-        history.push(r.parse().map_err(|detail| StoreError::BadRow {
-            path: path.clone(),
-            seq: u64::try_from(r.seq).unwrap_or(0),
-            detail,
-        })?);
+        history.push(r.parse().map_err(|detail| bad_row(&path, r.seq, detail))?);
     }
     let so_far = Journal::from_events(history);
     let current = so_far.record(&event.issuer, &event.number);

@@ -6,10 +6,9 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
-use sha2::{Digest as _, Sha256};
 
-use super::rows::format_at;
-use super::{GENESIS_HASH, JournalStore, StoreError, sql_error};
+use super::rows::{fields_hash, format_at};
+use super::{GENESIS_HASH, JournalStore, StoreError, bad_row, sql_error};
 use crate::model::journal::{AuditEvent, AuditRecord, GRANT_KINDS, OfficerEntry, officers_from};
 
 /// The table, its triggers, its index and its head (created by `init` and the upgrade to
@@ -61,16 +60,9 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
 
 impl Raw {
     fn hash_now(&self) -> String {
-        let mut h = Sha256::new();
-        h.update(b"sitboard.audit/1\n");
-        for f in
-            [&self.seq.to_string(), &self.at, &self.kind, &self.officer, &self.actor, &self.detail, &self.prev_hash]
-        {
-            h.update(format!("{}:", f.len()).as_bytes());
-            h.update(f.as_bytes());
-            h.update(b"\n");
-        }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        let seq = self.seq.to_string();
+        let fields = [&seq, &self.at, &self.kind, &self.officer, &self.actor, &self.detail, &self.prev_hash];
+        fields_hash(b"sitboard.audit/1\n", &fields.map(|f| Some(f.as_str())))
     }
 
     fn parse(&self) -> Result<AuditRecord, String> {
@@ -144,9 +136,7 @@ impl JournalStore {
             drop(stmt);
             let records = rows
                 .iter()
-                .map(|r| {
-                    r.parse().map_err(|detail| StoreError::BadRow { path: path.clone(), seq: r.seq as u64, detail })
-                })
+                .map(|r| r.parse().map_err(|detail| bad_row(&path, r.seq, detail)))
                 .collect::<Result<Vec<_>, _>>()?;
             let (list, revoked_elsewhere) = officers_from(&records);
             let id = event.officer();
@@ -221,15 +211,7 @@ impl JournalStore {
     }
 
     fn parse_audit(&self, rows: Vec<Raw>) -> Result<Vec<AuditRecord>, StoreError> {
-        rows.iter()
-            .map(|r| {
-                r.parse().map_err(|detail| StoreError::BadRow {
-                    path: self.path.clone(),
-                    seq: u64::try_from(r.seq).unwrap_or(0),
-                    detail,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| r.parse().map_err(|detail| bad_row(&self.path, r.seq, detail))).collect()
     }
 
     /// Every audit event, oldest first.

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension as _, TransactionBehavior, params};
 use sha2::{Digest as _, Sha256};
 
-use super::rows::format_at;
-use super::{GENESIS_HASH, JournalStore, StoreError, sql_error};
+use super::rows::{fields_hash, format_at};
+use super::{GENESIS_HASH, JournalStore, StoreError, bad_row, sql_error};
 use crate::model::journal::{ExportRecord, NewExport};
 
 /// The table, its triggers and its head (created by `init` and the upgrade to schema 3).
@@ -71,10 +71,9 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
 
 impl Raw {
     fn hash_now(&self) -> String {
-        let mut h = Sha256::new();
-        h.update(b"sitboard.exports/1\n");
-        for f in [
-            &self.seq.to_string(),
+        let (seq, bytes) = (self.seq.to_string(), self.bytes.to_string());
+        let fields = [
+            &seq,
             &self.at,
             &self.what,
             &self.region,
@@ -82,15 +81,11 @@ impl Raw {
             &self.as_of,
             &self.file,
             &self.sha256,
-            &self.bytes.to_string(),
+            &bytes,
             &self.officer,
             &self.prev_hash,
-        ] {
-            h.update(format!("{}:", f.len()).as_bytes());
-            h.update(f.as_bytes());
-            h.update(b"\n");
-        }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        ];
+        fields_hash(b"sitboard.exports/1\n", &fields.map(|f| Some(f.as_str())))
     }
 
     fn parse(self) -> Result<ExportRecord, String> {
@@ -193,8 +188,8 @@ impl JournalStore {
         self.export_rows()?
             .into_iter()
             .map(|r| {
-                let seq = u64::try_from(r.seq).unwrap_or(0);
-                r.parse().map_err(|detail| StoreError::BadRow { path: self.path.clone(), seq, detail })
+                let seq = r.seq;
+                r.parse().map_err(|detail| bad_row(&self.path, seq, detail))
             })
             .collect()
     }

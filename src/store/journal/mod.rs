@@ -159,6 +159,11 @@ impl JournalStore {
     }
 }
 
+/// A stored row of the journal's chained tables that does not read back (`seq` as stored).
+pub(super) fn bad_row(path: &Path, seq: i64, detail: String) -> StoreError {
+    StoreError::BadRow { path: path.to_path_buf(), seq: u64::try_from(seq).unwrap_or(0), detail }
+}
+
 pub(super) fn sql_error(path: &Path, action: &'static str, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: path.to_path_buf() },

@@ -105,8 +105,14 @@ impl RawRow {
 
 /// SHA-256 over the fields, each length-prefixed (so no two field lists hash alike), hex.
 fn chain_hash(fields: &[Option<&str>]) -> String {
+    fields_hash(b"sitboard.journal/1\n", fields)
+}
+
+/// SHA-256 over a table's domain line and the fields of a row of its chain, each
+/// length-prefixed (`None` written `-`), hex: the journal's events, exports and audit.
+pub(super) fn fields_hash(domain: &[u8], fields: &[Option<&str>]) -> String {
     let mut h = Sha256::new();
-    h.update(b"sitboard.journal/1\n");
+    h.update(domain);
     for f in fields {
         match f {
             None => h.update(b"-\n"),
